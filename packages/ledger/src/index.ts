@@ -1,0 +1,15 @@
+export * from './canonical';
+export * from './hex';
+export * from './crypto';
+export { nobleCrypto } from './crypto-noble';
+export * from './uuid';
+export * from './time';
+export * from './entities';
+export * from './deltas';
+export * from './state';
+export * from './rules-common';
+export * from './rules-till';
+export * from './rules-operator';
+export * from './blocks';
+export * from './chain';
+export * from './memory-ledger';

@@ -1,0 +1,161 @@
+import type { Asset } from './entities';
+import { draft, isRefusal, knownCard, requireAmount, requireAsset, requireWallet, walletForCard } from './rules-common';
+import type { Decision, DecisionContext, LedgerState } from './state';
+import { accept, balanceOf, cardBlock, placeAccepts, refuse } from './state';
+
+/**
+ * Ledger actions that do not come from a till's journal: the admin API, the CLI
+ * and wallet owners' signed requests. Authentication happens before these run;
+ * here only the ledger rules of LEDGER.md are checked.
+ */
+
+/** FST: exactly one per asset, written when it is created. */
+export function decideFirst(state: LedgerState, asset: Asset, context: DecisionContext): Decision {
+  if (state.firsts.has(asset.id)) return refuse('duplicate_first', asset.name);
+  return accept([draft(context, { action: 'FST', sender: asset.origin, receiver: asset.origin, asset: asset.id, amount: 0 })]);
+}
+
+export interface TopUpRequest {
+  asset: string;
+  amount: number;
+  /** The receiving wallet, or a card (by UID) whose wallet receives. */
+  wallet?: string;
+  card?: string;
+  /** Required for FED: a bank or card payment reference, usable once. */
+  paymentRef?: string;
+  request: string;
+}
+
+/** CRE + REF in one decision (a top-up); FED needs a payment reference used once. */
+export function decideTopUp(state: LedgerState, request: TopUpRequest, context: DecisionContext): Decision {
+  const amountRefusal = requireAmount(request.amount, 1);
+  if (amountRefusal) return amountRefusal;
+  const asset = requireAsset(state, request.asset, ['FED', 'TLF', 'TNF', 'TIM', 'FID']);
+  if (isRefusal(asset)) return asset;
+  const effects = [];
+  if (asset.category === 'FED') {
+    if (!request.paymentRef) return refuse('payment_reference_required');
+    if (state.paymentRefs.has(request.paymentRef)) return refuse('payment_reference_used', request.paymentRef);
+  }
+  let receiver: string;
+  let cardId: string | null = null;
+  if (request.card !== undefined) {
+    const card = knownCard(state, request.card);
+    if (isRefusal(card)) return card;
+    const found = walletForCard(state, card, context);
+    receiver = found.wallet;
+    cardId = card.id;
+    effects.push(...found.effects);
+  } else {
+    const wallet = requireWallet(state, request.wallet ?? '', ['user', 'ephemeral']);
+    if (isRefusal(wallet)) return wallet;
+    receiver = wallet.id;
+  }
+  const fields = { asset: asset.id, amount: request.amount, card: cardId, entry: request.request };
+  const meta = request.paymentRef ? { paymentRef: request.paymentRef } : null;
+  const creation = draft(context, { action: 'CRE', sender: asset.origin, receiver: asset.origin, meta, ...fields });
+  const refill = draft(context, { action: 'REF', sender: asset.origin, receiver, meta, ...fields });
+  if (request.paymentRef) effects.push({ type: 'payment-ref' as const, ref: request.paymentRef, transfer: creation.id });
+  return accept([creation, refill], effects);
+}
+
+/** QRS: a wallet owner pays a place by signature; never debt. */
+export function decideQrSale(
+  state: LedgerState,
+  request: { wallet: string; place: string; asset: string; amount: number; request: string },
+  context: DecisionContext,
+): Decision {
+  const amountRefusal = requireAmount(request.amount, 1);
+  if (amountRefusal) return amountRefusal;
+  const place = state.places.get(request.place);
+  if (!place) return refuse('unknown_wallet', request.place);
+  const asset = requireAsset(state, request.asset, ['FED', 'TLF', 'TNF', 'TIM', 'FID']);
+  if (isRefusal(asset)) return asset;
+  if (!placeAccepts(state, place.id, asset)) return refuse('asset_not_accepted', `${place.name} does not accept ${asset.name}`);
+  const wallet = requireWallet(state, request.wallet, ['user']);
+  if (isRefusal(wallet)) return wallet;
+  const balance = balanceOf(state, wallet.id, asset.id);
+  if (balance < request.amount) return refuse('insufficient_funds', `${request.amount - balance} missing`);
+  return accept([draft(context, { action: 'QRS', sender: wallet.id, receiver: place.wallet, asset: asset.id, amount: request.amount, entry: request.request })]);
+}
+
+/** FUS: a card without user joins a user; every balance of its ephemeral wallet moves. */
+export function decideFusion(state: LedgerState, request: { card: string; user: string; request: string }, context: DecisionContext): Decision {
+  const card = knownCard(state, request.card);
+  if (isRefusal(card)) return card;
+  if (card.user !== null) return refuse('card_has_user', request.card);
+  const user = state.users.get(request.user);
+  if (!user) return refuse('unknown_wallet', request.user);
+  if (cardBlock(state, card) === 'debt') return refuse('card_blocked', 'a card in debt cannot be merged');
+  const transfers = [];
+  if (card.ephemeralWallet !== null) {
+    for (const asset of [...state.assets.values()].sort((a, b) => (a.id < b.id ? -1 : 1))) {
+      const balance = balanceOf(state, card.ephemeralWallet, asset.id);
+      if (balance > 0) {
+        transfers.push(draft(context, { action: 'FUS', sender: card.ephemeralWallet, receiver: user.wallet, asset: asset.id, amount: balance, card: card.id, entry: request.request }));
+      }
+    }
+  }
+  return accept(transfers, [{ type: 'card-user', card: card.id, user: user.id }]);
+}
+
+/** BNK: a place deposits money at the bank; it leaves the system. */
+export function decideBankDeposit(state: LedgerState, request: { place: string; asset: string; amount: number; request: string }, context: DecisionContext): Decision {
+  const amountRefusal = requireAmount(request.amount, 1);
+  if (amountRefusal) return amountRefusal;
+  const place = state.places.get(request.place);
+  if (!place) return refuse('unknown_wallet', request.place);
+  const asset = state.assets.get(request.asset);
+  if (!asset) return refuse('unknown_asset', request.asset);
+  const balance = balanceOf(state, place.wallet, asset.id);
+  if (balance < request.amount) return refuse('insufficient_funds', `${request.amount - balance} missing`);
+  return accept([draft(context, { action: 'BNK', sender: place.wallet, receiver: state.primaryWallet, asset: asset.id, amount: request.amount, entry: request.request })]);
+}
+
+/** COR: an operator's correction, with its reason: r += a, or s −= a when r is the primary wallet. */
+export function decideCorrection(
+  state: LedgerState,
+  request: { sender: string; receiver: string; asset: string; amount: number; reason: string; request: string },
+  context: DecisionContext,
+): Decision {
+  if (request.reason.trim() === '') return refuse('reason_required');
+  const amountRefusal = requireAmount(request.amount, 1);
+  if (amountRefusal) return amountRefusal;
+  const asset = state.assets.get(request.asset);
+  if (!asset) return refuse('unknown_asset', request.asset);
+  for (const wallet of [request.sender, request.receiver]) {
+    if (!state.wallets.has(wallet)) return refuse('unknown_wallet', wallet);
+  }
+  if (request.receiver === state.primaryWallet && balanceOf(state, request.sender, asset.id) < request.amount) {
+    return refuse('insufficient_funds', 'a correction never creates debt');
+  }
+  return accept([
+    draft(context, { action: 'COR', sender: request.sender, receiver: request.receiver, asset: asset.id, amount: request.amount, entry: request.request, meta: { reason: request.reason } }),
+  ]);
+}
+
+/** TRF: user → user, authorised by the sender's signature; never debt. */
+export function decideTransfer(
+  state: LedgerState,
+  request: { sender: string; receiver: string; asset: string; amount: number; request: string },
+  context: DecisionContext,
+): Decision {
+  const amountRefusal = requireAmount(request.amount, 1);
+  if (amountRefusal) return amountRefusal;
+  const asset = requireAsset(state, request.asset, ['FED', 'TLF', 'TNF', 'TIM', 'FID']);
+  if (isRefusal(asset)) return asset;
+  const sender = requireWallet(state, request.sender, ['user']);
+  if (isRefusal(sender)) return sender;
+  const receiver = requireWallet(state, request.receiver, ['user']);
+  if (isRefusal(receiver)) return receiver;
+  const balance = balanceOf(state, sender.id, asset.id);
+  if (balance < request.amount) return refuse('insufficient_funds', `${request.amount - balance} missing`);
+  return accept([draft(context, { action: 'TRF', sender: sender.id, receiver: receiver.id, asset: asset.id, amount: request.amount, entry: request.request })]);
+}
+
+/** A card declared lost: blocked everywhere, no longer primary anywhere; its money stays in its wallet. */
+export function decideLost(state: LedgerState, request: { card: string }, context: DecisionContext): Decision {
+  const card = knownCard(state, request.card);
+  if (isRefusal(card)) return card;
+  return accept([], [{ type: 'card-lost', card: card.id, at: context.at }]);
+}

@@ -1,0 +1,212 @@
+import type { RuleCode } from '@fedow/protocol';
+import { RULE_MESSAGES } from '@fedow/protocol';
+import { transferDeltas } from './deltas';
+import type { Asset, Card, Federation, Membership, Place, TransferDraft, User, Wallet } from './entities';
+import { balanceKey, firstTagIdOf } from './entities';
+
+/**
+ * The facts the rules read. The in-memory ledger holds all of them; the hub
+ * loads the part a batch of entries needs (places, assets, federations, the
+ * batch's cards with their wallets and balances) into the same shape.
+ */
+export interface LedgerState {
+  primaryWallet: string;
+  wallets: Map<string, Wallet>;
+  users: Map<string, User>;
+  places: Map<string, Place>;
+  /** Wallet id → place id. */
+  placeByWallet: Map<string, string>;
+  federations: Map<string, Federation>;
+  assets: Map<string, Asset>;
+  /** Assets that have their FST transfer. */
+  firsts: Set<string>;
+  cards: Map<string, Card>;
+  /** Full UID and firstTagId → card id. */
+  cardByTag: Map<string, string>;
+  /** `wallet:asset` → value in minor units. */
+  balances: Map<string, number>;
+  /** `wallet:asset` → membership validity. */
+  memberships: Map<string, Membership>;
+  paymentRefs: Set<string>;
+}
+
+export function emptyState(primaryWallet: string): LedgerState {
+  return {
+    primaryWallet,
+    wallets: new Map([[primaryWallet, { id: primaryWallet, kind: 'primary', name: 'primary', publicKey: null }]]),
+    users: new Map(),
+    places: new Map(),
+    placeByWallet: new Map(),
+    federations: new Map(),
+    assets: new Map(),
+    firsts: new Set(),
+    cards: new Map(),
+    cardByTag: new Map(),
+    balances: new Map(),
+    memberships: new Map(),
+    paymentRefs: new Set(),
+  };
+}
+
+// ── decisions ────────────────────────────────────────────────────────────────
+
+export type Effect =
+  | { type: 'wallet-created'; wallet: Wallet }
+  | { type: 'card-enrolled'; card: Card }
+  | { type: 'card-wallet'; card: string; ephemeralWallet: string }
+  | { type: 'card-detached'; card: string; place: string }
+  | { type: 'card-lost'; card: string; at: string }
+  | { type: 'card-user'; card: string; user: string }
+  | { type: 'membership'; membership: Membership }
+  | { type: 'payment-ref'; ref: string; transfer: string }
+  /** An offline-authorised sale overdrew the card: it is blocked until topped up. */
+  | { type: 'debt'; card: string; wallet: string; asset: string; balance: number };
+
+export interface Refusal {
+  ok: false;
+  code: RuleCode;
+  message: string;
+}
+export interface Acceptance {
+  ok: true;
+  transfers: TransferDraft[];
+  effects: Effect[];
+}
+export type Decision = Acceptance | Refusal;
+
+export function refuse(code: RuleCode, detail?: string): Refusal {
+  return { ok: false, code, message: detail ? `${RULE_MESSAGES[code]}: ${detail}` : RULE_MESSAGES[code] };
+}
+
+export function accept(transfers: TransferDraft[], effects: Effect[] = []): Acceptance {
+  return { ok: true, transfers, effects };
+}
+
+/** What a decision needs from outside: hub time and fresh ids (the ledger draws neither). */
+export interface DecisionContext {
+  at: string;
+  newId: () => string;
+}
+
+// ── queries ──────────────────────────────────────────────────────────────────
+
+export function balanceOf(state: LedgerState, wallet: string, asset: string): number {
+  return state.balances.get(balanceKey(wallet, asset)) ?? 0;
+}
+
+export function findCard(state: LedgerState, uid: string): Card | undefined {
+  const id = state.cardByTag.get(uid.toUpperCase()) ?? state.cardByTag.get(firstTagIdOf(uid));
+  return id === undefined ? undefined : state.cards.get(id);
+}
+
+/** The wallet of a card: its user's, else its ephemeral one. */
+export function walletOfCard(state: LedgerState, card: Card): string | null {
+  if (card.user !== null) return state.users.get(card.user)?.wallet ?? null;
+  return card.ephemeralWallet;
+}
+
+/** A place accepts an asset (LEDGER.md): not archived, and origin, FED, or a shared federation. */
+export function placeAccepts(state: LedgerState, placeId: string, asset: Asset): boolean {
+  if (asset.archived) return false;
+  const place = state.places.get(placeId);
+  if (!place) return false;
+  if (asset.origin === place.wallet || asset.category === 'FED') return true;
+  return shareFederation(state, placeId, asset.id);
+}
+
+export function shareFederation(state: LedgerState, placeId: string, assetId: string): boolean {
+  for (const federation of state.federations.values()) {
+    if (federation.places.includes(placeId) && federation.assets.includes(assetId)) return true;
+  }
+  return false;
+}
+
+/** Negative balances of a wallet: debt from offline-authorised sales. */
+export function debtsOf(state: LedgerState, wallet: string): { asset: string; value: number }[] {
+  const prefix = `${wallet}:`;
+  const debts: { asset: string; value: number }[] = [];
+  for (const [key, value] of state.balances) {
+    if (value < 0 && key.startsWith(prefix)) debts.push({ asset: key.slice(prefix.length), value });
+  }
+  return debts;
+}
+
+/** Blocked for sales: lost, or in debt on any asset (invariant 5). */
+export function cardBlock(state: LedgerState, card: Card): 'lost' | 'debt' | null {
+  if (card.lostAt !== null) return 'lost';
+  const wallet = walletOfCard(state, card);
+  if (wallet !== null && debtsOf(state, wallet).length > 0) return 'debt';
+  return null;
+}
+
+export function isPrimaryFor(state: LedgerState, uid: string, placeId: string): boolean {
+  const card = findCard(state, uid);
+  return card !== undefined && card.lostAt === null && card.primaryFor.includes(placeId);
+}
+
+// ── commit ───────────────────────────────────────────────────────────────────
+
+/**
+ * Applies an accepted decision to the state. Only the in-memory ledger and the
+ * hub's batch working set call this — after the decision, never inside it.
+ */
+export function commit(state: LedgerState, decision: Acceptance): void {
+  for (const effect of decision.effects) commitEffect(state, effect);
+  for (const transfer of decision.transfers) {
+    if (transfer.action === 'FST') state.firsts.add(transfer.asset);
+    const asset = state.assets.get(transfer.asset);
+    if (!asset) throw new Error(`commit: transfer of unknown asset ${transfer.asset}`);
+    for (const { wallet, delta } of transferDeltas(transfer, asset.category, state.primaryWallet)) {
+      const key = balanceKey(wallet, transfer.asset);
+      state.balances.set(key, (state.balances.get(key) ?? 0) + delta);
+    }
+  }
+}
+
+function commitEffect(state: LedgerState, effect: Effect): void {
+  switch (effect.type) {
+    case 'wallet-created':
+      state.wallets.set(effect.wallet.id, effect.wallet);
+      return;
+    case 'card-enrolled':
+      state.cards.set(effect.card.id, effect.card);
+      indexCard(state, effect.card);
+      return;
+    case 'card-wallet':
+      updateCard(state, effect.card, (card) => ({ ...card, ephemeralWallet: effect.ephemeralWallet }));
+      return;
+    case 'card-detached':
+      updateCard(state, effect.card, (card) => ({
+        ...card,
+        user: null,
+        ephemeralWallet: null,
+        primaryFor: card.primaryFor.filter((place) => place !== effect.place),
+      }));
+      return;
+    case 'card-lost':
+      updateCard(state, effect.card, (card) => ({ ...card, lostAt: effect.at, primaryFor: [] }));
+      return;
+    case 'card-user':
+      updateCard(state, effect.card, (card) => ({ ...card, user: effect.user }));
+      return;
+    case 'membership':
+      state.memberships.set(balanceKey(effect.membership.wallet, effect.membership.asset), effect.membership);
+      return;
+    case 'payment-ref':
+      state.paymentRefs.add(effect.ref);
+      return;
+    case 'debt':
+      return;
+  }
+}
+
+function updateCard(state: LedgerState, id: string, change: (card: Card) => Card): void {
+  const card = state.cards.get(id);
+  if (!card) throw new Error(`commit: unknown card ${id}`);
+  state.cards.set(id, change(card));
+}
+
+export function indexCard(state: LedgerState, card: Card): void {
+  state.cardByTag.set(card.firstTagId, card.id);
+  if (card.uid !== null) state.cardByTag.set(card.uid, card.id);
+}

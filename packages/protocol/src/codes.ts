@@ -1,0 +1,100 @@
+/**
+ * Every coded outcome of the system, defined once. A code is stable: tills, the
+ * dashboard and API clients switch on it; people read the message beside it.
+ */
+
+/** Why the ledger refuses a transfer or a till entry (LEDGER.md). */
+export const RULE_CODES = [
+  'insufficient_funds',
+  'asset_not_accepted',
+  'asset_archived',
+  'unknown_asset',
+  'wrong_asset_category',
+  'invalid_primary_card',
+  'unknown_card',
+  'card_lost',
+  'card_blocked',
+  'unknown_wallet',
+  'wrong_wallet_kind',
+  'not_asset_origin',
+  'payment_reference_required',
+  'payment_reference_used',
+  'offline_policy_exceeded',
+  'offline_not_allowed',
+  'card_has_user',
+  'duplicate_first',
+  'reason_required',
+  'invalid_amount',
+  'nothing_to_refund',
+] as const;
+export type RuleCode = (typeof RULE_CODES)[number];
+
+/** Why the hub refuses an entry before the ledger sees it (SYNC.md, rule 1). */
+export const INTEGRITY_CODES = ['bad_hash', 'bad_signature'] as const;
+export type IntegrityCode = (typeof INTEGRITY_CODES)[number];
+
+/** The reason of a rejected entry in an `ack`. */
+export const REJECT_CODES = [...INTEGRITY_CODES, ...RULE_CODES] as const;
+export type RejectCode = (typeof REJECT_CODES)[number];
+
+/** Codes of the `error` message on `/sync`. */
+export const SYNC_ERROR_CODES = [
+  'bad_message',
+  'unauthorized',
+  'revoked',
+  'frozen',
+  'fork',
+  'gap',
+  'too_large',
+  'rate_limited',
+] as const;
+export type SyncErrorCode = (typeof SYNC_ERROR_CODES)[number];
+
+/** WebSocket close codes of `/sync`. */
+export const CLOSE_CODES = {
+  protocolViolation: 4400,
+  authenticationFailed: 4401,
+  revokedOrFrozen: 4403,
+  fork: 4409,
+  /** RFC 6455: message too big. */
+  tooLarge: 1009,
+} as const;
+
+/** Codes of the HTTP API's JSON errors (`{error: {code, message}}`). */
+export const HTTP_ERROR_CODES = [
+  'bad_request',
+  'unauthorized',
+  'not_found',
+  'conflict',
+  'gone',
+  'rate_limited',
+  'too_large',
+  'internal',
+  ...RULE_CODES,
+] as const;
+export type HttpErrorCode = (typeof HTTP_ERROR_CODES)[number];
+
+/** Words for people, in English; the UIs translate by code. */
+export const RULE_MESSAGES: Record<RuleCode, string> = {
+  insufficient_funds: 'not enough money on the card',
+  asset_not_accepted: 'this place does not accept this asset',
+  asset_archived: 'this asset is archived',
+  unknown_asset: 'unknown asset',
+  wrong_asset_category: 'this asset cannot be used for this action',
+  invalid_primary_card: 'the cashier card is not valid for this place',
+  unknown_card: 'unknown card',
+  card_lost: 'this card was declared lost',
+  card_blocked: 'this card is blocked (in debt)',
+  unknown_wallet: 'unknown wallet',
+  wrong_wallet_kind: 'this wallet cannot take part in this action',
+  not_asset_origin: 'only the asset\'s origin can do this',
+  payment_reference_required: 'a payment reference is required',
+  payment_reference_used: 'this payment reference was already used',
+  offline_policy_exceeded: 'the till went beyond its offline policy',
+  offline_not_allowed: 'this action needs the hub to be reachable',
+  card_has_user: 'this card already belongs to a user',
+  duplicate_first: 'this asset already has its first transfer',
+  reason_required: 'a reason is required',
+  invalid_amount: 'invalid amount',
+  nothing_to_refund: 'nothing to refund on this card',
+};

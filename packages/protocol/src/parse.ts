@@ -1,0 +1,35 @@
+import type { z } from 'zod';
+import { FRAME_BYTES_MAX } from './limits';
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; code: 'bad_message' | 'too_large'; message: string };
+
+/**
+ * Parses one text frame: size, then JSON, then the schema. Never throws: a
+ * client's mistake is a result, not an exception.
+ */
+export function parseFrame<S extends z.ZodType>(schema: S, text: string, bytesMax = FRAME_BYTES_MAX): Parsed<z.infer<S>> {
+  if (text.length > bytesMax || utf8Length(text) > bytesMax) {
+    return { ok: false, code: 'too_large', message: `frame larger than ${bytesMax} bytes` };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { ok: false, code: 'bad_message', message: 'not valid JSON' };
+  }
+  const result = schema.safeParse(json);
+  if (!result.success) return { ok: false, code: 'bad_message', message: describeIssues(result.error.issues) };
+  return { ok: true, value: result.data };
+}
+
+export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
+  return issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`)
+    .join('; ');
+}
+
+const encoder = new TextEncoder();
+function utf8Length(text: string): number {
+  return encoder.encode(text).length;
+}

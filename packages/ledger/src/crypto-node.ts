@@ -9,9 +9,18 @@ const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 const publicKeys = new Map<string, KeyObject>();
 const PUBLIC_KEY_CACHE_MAX = 10_000;
 
+// A till or a hub signs with one key all day: parsing it once per signature
+// costs more than the signature itself.
+const privateKeys = new WeakMap<Uint8Array, KeyObject>();
+
 function privateKeyObject(secretKey: Uint8Array): KeyObject {
   if (secretKey.length !== 32) throw new TypeError('an Ed25519 secret key is 32 bytes');
-  return createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, secretKey]), format: 'der', type: 'pkcs8' });
+  let key = privateKeys.get(secretKey);
+  if (!key) {
+    key = createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, secretKey]), format: 'der', type: 'pkcs8' });
+    privateKeys.set(secretKey, key);
+  }
+  return key;
 }
 
 function publicKeyObject(publicKey: Uint8Array): KeyObject {

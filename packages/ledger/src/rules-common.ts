@@ -2,7 +2,7 @@ import type { AssetCategory, TransferAction } from '@fedow/protocol';
 import { AMOUNT_MAX } from '@fedow/protocol';
 import type { Asset, Card, Place, TransferDraft, Wallet } from './entities';
 import type { DecisionContext, Effect, LedgerState, Refusal } from './state';
-import { findCard, isPrimaryFor, placeAccepts, refuse, walletOfCard } from './state';
+import { findCard, placeAccepts, refuse, walletOfCard } from './state';
 
 /** Lookups that refuse with a code instead of returning undefined. */
 
@@ -21,8 +21,11 @@ export function requireAccepted(state: LedgerState, place: Place, assetId: strin
   return asset;
 }
 
-export function requirePrimary(state: LedgerState, uid: string, place: Place): Refusal | null {
-  return isPrimaryFor(state, uid, place.id) ? null : refuse('invalid_primary_card', uid);
+/** The cashier's card, when it is a primary card of the place and not lost. */
+export function requirePrimary(state: LedgerState, uid: string, place: Place): Card | Refusal {
+  const card = findCard(state, uid);
+  if (!card || card.lostAt !== null || !card.primaryFor.includes(place.id)) return refuse('invalid_primary_card', uid);
+  return card;
 }
 
 export function requireWallet(state: LedgerState, walletId: string, kinds: readonly Wallet['kind'][]): Wallet | Refusal {

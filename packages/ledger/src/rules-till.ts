@@ -31,26 +31,32 @@ const DEFAULT_MEMBERSHIP_DAYS = 365;
 export function decideEntry(state: LedgerState, body: EntryBody, context: TillContext): Decision {
   const place = state.places.get(context.place);
   if (!place) throw new Error(`decideEntry: the till's place ${context.place} is not loaded`);
-  const primaryRefusal = requirePrimary(state, body.primary, place);
-  if (primaryRefusal) return primaryRefusal;
+  const cashier = requirePrimary(state, body.primary, place);
+  if (isRefusal(cashier)) return cashier;
+  const till: Till = { ...context, cashier };
   switch (body.kind) {
     case 'SAL':
-      return decideSale(state, body, place, context);
+      return decideSale(state, body, place, till);
     case 'REF':
-      return decideTopUp(state, body, place, context);
+      return decideTopUp(state, body, place, till);
     case 'SUB':
-      return decideMembership(state, body, place, context);
+      return decideMembership(state, body, place, till);
     case 'BDG':
-      return decideBadge(state, body, place, context);
+      return decideBadge(state, body, place, till);
     case 'RFD':
-      return decideRefund(state, body, place, context);
+      return decideRefund(state, body, place, till);
     case 'VID':
-      return decideVoid(state, body, place, context);
+      return decideVoid(state, body, place, till);
   }
 }
 
-function entryFields(body: EntryBody, card: Card) {
-  return { card: card.id, primaryCard: body.primary, entry: body.id, tillAt: body.at, meta: body.meta ?? null };
+/** The context once the cashier's card is checked. */
+interface Till extends TillContext {
+  cashier: Card;
+}
+
+function entryFields(body: EntryBody, card: Card, till: Till) {
+  return { card: card.id, primaryCard: till.cashier.id, entry: body.id, tillAt: body.at, meta: body.meta ?? null };
 }
 
 /**
@@ -58,7 +64,7 @@ function entryFields(body: EntryBody, card: Card) {
  * online; an offline-authorised sale inside the policy is applied and the card
  * goes into debt (DESIGN.md: a sale the till approved is never thrown away).
  */
-function decideSale(state: LedgerState, body: EntryBody, place: Place, context: TillContext): Decision {
+function decideSale(state: LedgerState, body: EntryBody, place: Place, context: Till): Decision {
   const amountRefusal = requireAmount(body.amount, 1);
   if (amountRefusal) return amountRefusal;
   const asset = requireAccepted(state, place, body.asset!, SPENDABLE);
@@ -77,12 +83,12 @@ function decideSale(state: LedgerState, body: EntryBody, place: Place, context: 
     }
     effects.push({ type: 'debt', card: card.id, wallet, asset: asset.id, balance: after });
   }
-  const sale = draft(context, { action: 'SAL', sender: wallet, receiver: place.wallet, asset: asset.id, amount: body.amount, ...entryFields(body, card) });
+  const sale = draft(context, { action: 'SAL', sender: wallet, receiver: place.wallet, asset: asset.id, amount: body.amount, ...entryFields(body, card, context) });
   return accept([sale], effects);
 }
 
 /** REF at a till: CRE + REF of the place's own asset, in one decision. */
-function decideTopUp(state: LedgerState, body: EntryBody, place: Place, context: TillContext): Decision {
+function decideTopUp(state: LedgerState, body: EntryBody, place: Place, context: Till): Decision {
   const amountRefusal = requireAmount(body.amount, 1);
   if (amountRefusal) return amountRefusal;
   const asset = state.assets.get(body.asset!);
@@ -94,7 +100,7 @@ function decideTopUp(state: LedgerState, body: EntryBody, place: Place, context:
   const found = cardOrEnroll(state, body.card, place, context);
   if (isRefusal(found)) return found;
   const { wallet, effects } = walletForCard(state, found.card, context);
-  const fields = entryFields(body, found.card);
+  const fields = entryFields(body, found.card, context);
   return accept(
     [
       draft(context, { action: 'CRE', sender: asset.origin, receiver: asset.origin, asset: asset.id, amount: body.amount, ...fields }),
@@ -105,7 +111,7 @@ function decideTopUp(state: LedgerState, body: EntryBody, place: Place, context:
 }
 
 /** SUB: r += a; validity runs from the later of the sale and the current end. */
-function decideMembership(state: LedgerState, body: EntryBody, place: Place, context: TillContext): Decision {
+function decideMembership(state: LedgerState, body: EntryBody, place: Place, context: Till): Decision {
   const amountRefusal = requireAmount(body.amount, 0);
   if (amountRefusal) return amountRefusal;
   const asset = requireAccepted(state, place, body.asset!, ['SUB']);
@@ -122,20 +128,20 @@ function decideMembership(state: LedgerState, body: EntryBody, place: Place, con
     receiver: wallet,
     asset: asset.id,
     amount: body.amount,
-    ...entryFields(body, found.card),
+    ...entryFields(body, found.card, context),
   });
   const membership: Effect = { type: 'membership', membership: { wallet, asset: asset.id, start, validUntil } };
   return accept([transfer], [...found.effects, ...effects, membership]);
 }
 
-function decideBadge(state: LedgerState, body: EntryBody, place: Place, context: TillContext): Decision {
+function decideBadge(state: LedgerState, body: EntryBody, place: Place, context: Till): Decision {
   if (body.amount !== 0) return refuse('invalid_amount', 'a badge passage has amount 0');
   const asset = requireAccepted(state, place, body.asset!, ['BDG']);
   if (isRefusal(asset)) return asset;
   const card = knownCard(state, body.card);
   if (isRefusal(card)) return card;
   const { wallet, effects } = walletForCard(state, card, context);
-  const passage = draft(context, { action: 'BDG', sender: wallet, receiver: place.wallet, asset: asset.id, amount: 0, ...entryFields(body, card) });
+  const passage = draft(context, { action: 'BDG', sender: wallet, receiver: place.wallet, asset: asset.id, amount: 0, ...entryFields(body, card, context) });
   return accept([passage], effects);
 }
 
@@ -144,11 +150,11 @@ function refundable(asset: Asset, place: Place): boolean {
   return asset.category === 'FED' || (asset.origin === place.wallet && (asset.category === 'TLF' || asset.category === 'TNF'));
 }
 
-function offlineRefusal(body: EntryBody, context: TillContext) {
+function offlineRefusal(body: EntryBody, context: Till) {
   return body.auth === 'offline' && !context.policy.offlineRefunds ? refuse('offline_not_allowed', `${body.kind} while offline`) : null;
 }
 
-function decideRefund(state: LedgerState, body: EntryBody, place: Place, context: TillContext): Decision {
+function decideRefund(state: LedgerState, body: EntryBody, place: Place, context: Till): Decision {
   const refusal = offlineRefusal(body, context) ?? requireAmount(body.amount, 1);
   if (refusal) return refusal;
   const asset = state.assets.get(body.asset!);
@@ -159,7 +165,7 @@ function decideRefund(state: LedgerState, body: EntryBody, place: Place, context
   const wallet = walletOfCard(state, card);
   const balance = wallet === null ? 0 : balanceOf(state, wallet, asset.id);
   if (wallet === null || balance < body.amount) return refuse('insufficient_funds', `refund of ${body.amount}, balance ${balance}`);
-  return accept([draft(context, { action: 'RFD', sender: wallet, receiver: place.wallet, asset: asset.id, amount: body.amount, ...entryFields(body, card) })]);
+  return accept([draft(context, { action: 'RFD', sender: wallet, receiver: place.wallet, asset: asset.id, amount: body.amount, ...entryFields(body, card, context) })]);
 }
 
 /**
@@ -167,7 +173,7 @@ function decideRefund(state: LedgerState, body: EntryBody, place: Place, context
  * The entry's amount is what the till showed; the hub refunds what the ledger
  * holds. A card in debt cannot be voided: that would walk away from the debt.
  */
-function decideVoid(state: LedgerState, body: EntryBody, place: Place, context: TillContext): Decision {
+function decideVoid(state: LedgerState, body: EntryBody, place: Place, context: Till): Decision {
   const refusal = offlineRefusal(body, context);
   if (refusal) return refusal;
   const card = knownCard(state, body.card);
@@ -179,7 +185,7 @@ function decideVoid(state: LedgerState, body: EntryBody, place: Place, context: 
     for (const asset of [...state.assets.values()].sort((a, b) => (a.id < b.id ? -1 : 1))) {
       const balance = balanceOf(state, wallet, asset.id);
       if (balance > 0 && refundable(asset, place)) {
-        refunds.push(draft(context, { action: 'RFD', sender: wallet, receiver: place.wallet, asset: asset.id, amount: balance, ...entryFields(body, card) }));
+        refunds.push(draft(context, { action: 'RFD', sender: wallet, receiver: place.wallet, asset: asset.id, amount: balance, ...entryFields(body, card, context) }));
       }
     }
   }

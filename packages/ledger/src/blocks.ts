@@ -70,8 +70,10 @@ export function genesisBlock(crypto: CryptoProvider, hubSecretKey: Uint8Array, h
 }
 
 /**
- * Seals the next block over `transfers` (consecutive seqs following `previous`).
- * Returns the block and the hash of each transfer, in order.
+ * Seals the next block over `transfers` (increasing seqs after `previous`).
+ * Seqs follow commit order but may skip values (a PostgreSQL sequence keeps
+ * the numbers of rolled-back transactions); the hash chain, not the numbering,
+ * proves that nothing is missing. Returns the block and each transfer's hash.
  */
 export function sealBlock(
   crypto: CryptoProvider,
@@ -82,13 +84,13 @@ export function sealBlock(
 ): { block: Block; hashes: string[] } {
   if (transfers.length === 0) throw new Error('sealBlock: a block holds at least one transfer');
   let prev = previous.head;
-  let expected = previous.lastSeq + 1;
+  let lastSeq = previous.lastSeq;
   const hashes: string[] = [];
   for (const transfer of transfers) {
-    if (transfer.seq !== expected) throw new Error(`sealBlock: expected seq ${expected}, got ${transfer.seq}`);
+    if (transfer.seq <= lastSeq) throw new Error(`sealBlock: expected a seq after ${lastSeq}, got ${transfer.seq}`);
     prev = hashTransfer(crypto, transfer, prev);
     hashes.push(prev);
-    expected++;
+    lastSeq = transfer.seq;
   }
   const block = signBlock(crypto, hubSecretKey, {
     height: previous.height + 1,
@@ -136,7 +138,7 @@ export interface ChainFacts {
  */
 export class ChainVerifier {
   private previous: Block | null = null;
-  private nextSeq = 1;
+  private lastSeq = 0;
   readonly replayed = new Map<string, number>();
   /** Per asset: Σ issued − Σ destroyed, computed independently of the deltas. */
   readonly supply = new Map<string, number>();
@@ -166,8 +168,8 @@ export class ChainVerifier {
     if (block.height !== previous.height + 1 || block.prev !== previous.hash) {
       return { ...at, kind: 'block_link', message: `block ${block.height} does not follow block ${previous.height}` };
     }
-    if (block.firstSeq !== previous.lastSeq + 1 || block.lastSeq < block.firstSeq) {
-      return { ...at, kind: 'block_range', message: `block ${block.height} covers ${block.firstSeq}..${block.lastSeq}, expected to start at ${previous.lastSeq + 1}` };
+    if (block.firstSeq <= previous.lastSeq || block.lastSeq < block.firstSeq) {
+      return { ...at, kind: 'block_range', message: `block ${block.height} covers ${block.firstSeq}..${block.lastSeq}, expected to start after ${previous.lastSeq}` };
     }
     return null;
   }
@@ -177,18 +179,19 @@ export class ChainVerifier {
     let prev = this.previous!.head;
     for (const transfer of transfers) {
       const at = { seq: transfer.seq, height: block.height };
-      if (transfer.seq !== this.nextSeq) return { ...at, kind: 'transfer_seq', message: `expected transfer ${this.nextSeq}, found ${transfer.seq}` };
+      if (transfer.seq <= this.lastSeq) return { ...at, kind: 'transfer_seq', message: `transfer ${transfer.seq} comes after ${this.lastSeq}: out of order` };
       if (transfer.block !== block.height) return { ...at, kind: 'transfer_block', message: `transfer ${transfer.seq} is not marked as sealed in block ${block.height}` };
       const hash = hashTransfer(this.crypto, transfer, prev);
       if (hash !== transfer.hash) return { ...at, kind: 'transfer_hash', message: `transfer ${transfer.seq}: hash does not match (altered or out of order)` };
       const replay = this.replay(transfer);
       if (replay) return replay;
       prev = hash;
-      this.nextSeq++;
+      this.lastSeq = transfer.seq;
       this.transfersChecked++;
     }
-    if (this.nextSeq - 1 !== block.lastSeq || prev !== block.head) {
-      return { height: block.height, kind: 'block_range', message: `block ${block.height} claims ${block.firstSeq}..${block.lastSeq} but holds up to ${this.nextSeq - 1}` };
+    const first = transfers[0]?.seq;
+    if (first !== block.firstSeq || this.lastSeq !== block.lastSeq || prev !== block.head) {
+      return { height: block.height, kind: 'block_range', message: `block ${block.height} claims ${block.firstSeq}..${block.lastSeq} but holds ${first ?? 'nothing'}..${this.lastSeq}` };
     }
     return null;
   }
@@ -212,11 +215,11 @@ export class ChainVerifier {
   /** Transfers committed after the last sealed block are replayed too (they are not yet hashed). */
   unsealed(transfers: readonly TransferRecord[]): Discrepancy | null {
     for (const transfer of transfers) {
-      if (transfer.seq !== this.nextSeq) return { seq: transfer.seq, kind: 'transfer_seq', message: `expected transfer ${this.nextSeq}, found ${transfer.seq}` };
+      if (transfer.seq <= this.lastSeq) return { seq: transfer.seq, kind: 'transfer_seq', message: `transfer ${transfer.seq} comes after ${this.lastSeq}: out of order` };
       if (transfer.block !== null) return { seq: transfer.seq, kind: 'unsealed', message: `transfer ${transfer.seq} names block ${transfer.block}, which is not in the chain` };
       const replay = this.replay(transfer);
       if (replay) return replay;
-      this.nextSeq++;
+      this.lastSeq = transfer.seq;
       this.transfersChecked++;
     }
     return null;

@@ -1,0 +1,41 @@
+import type { Tx } from './types';
+import { PG_LOCK_COMMIT_ORDER } from './open-postgres';
+import { sql } from 'drizzle-orm';
+
+/**
+ * Bound parameters per statement we allow ourselves: under SQLite's 32,766 and
+ * PostgreSQL's 65,535, so a batch of any size becomes a few multi-row statements.
+ */
+const PARAMETERS_MAX = 30_000;
+
+/** Split rows into chunks whose statements stay under the parameter limit. */
+export function chunks<T>(rows: readonly T[], parametersPerRow: number): T[][] {
+  assert(parametersPerRow > 0, 'parametersPerRow must be positive');
+  const size = Math.max(1, Math.floor(PARAMETERS_MAX / parametersPerRow));
+  const result: T[][] = [];
+  for (let start = 0; start < rows.length; start += size) result.push(rows.slice(start, start + size));
+  return result;
+}
+
+export function assert(condition: boolean, message: string): asserts condition {
+  if (!condition) throw new Error(`storage invariant broken: ${message}`);
+}
+
+const lockedTransactions = new WeakSet<Tx>();
+
+/**
+ * Makes sequence numbers (transfers.seq, card_changes.seq) follow commit order.
+ * SQLite has one writer at a time (BEGIN IMMEDIATE), so it already does. PostgreSQL
+ * hands out sequence values at insert time: a transaction could take seq 7 and commit
+ * after another took 8, and a reader of "seq > 6" (the sealer, a till's update cursor)
+ * would skip 7 for ever. A transaction-scoped advisory lock taken before the first
+ * insert serialises those transactions up to their commit. A rolled-back transaction
+ * still leaves a gap in a PostgreSQL sequence: seqs increase in commit order, but
+ * readers must not expect them to be contiguous.
+ */
+export async function lockCommitOrder(tx: Tx): Promise<void> {
+  assert(tx.inTransaction, 'sequenced inserts must run inside storage.transaction()');
+  if (tx.dialect !== 'postgres' || lockedTransactions.has(tx)) return;
+  await tx.run(sql`SELECT pg_advisory_xact_lock(${PG_LOCK_COMMIT_ORDER})`);
+  lockedTransactions.add(tx);
+}

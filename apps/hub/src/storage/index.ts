@@ -1,0 +1,5 @@
+export { openStorage, databaseUrlFromEnv } from './open';
+export { DEFAULT_DATABASE_URL, parseDatabaseUrl, redactUrl } from './url';
+export type { Dialect, Storage, SqliteStorage, PostgresStorage, Tx, Db, Tables } from './types';
+export * from './schema-values';
+export * as repo from './repo';

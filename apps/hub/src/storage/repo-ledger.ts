@@ -1,0 +1,263 @@
+/** Balances, memberships, transfers, payment references, blocks, the card change stream. */
+import { and, asc, desc, eq, gt, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { assert, chunks, lockCommitOrder } from './batch';
+import type { Balance, Block, Membership, NewTransfer, Transfer } from './rows';
+import type { Tx } from './types';
+
+/** Key of a (wallet, asset) pair in the maps this module returns. */
+export function balanceKey(walletId: string, assetId: string): string {
+  return `${walletId} ${assetId}`;
+}
+
+export interface BalanceDelta {
+  walletId: string;
+  assetId: string;
+  delta: number;
+}
+
+/**
+ * Adds every delta to its balance (creating the row at 0 first), in one statement per
+ * ~10,000 pairs. Deltas of the same pair are summed first; pairs whose sum is 0 are
+ * left alone. Returns the new value of every changed pair. Atomic with the rest of
+ * the transaction: on rollback no balance moved.
+ */
+export async function applyBalanceDeltas(tx: Tx, deltas: readonly BalanceDelta[]): Promise<Balance[]> {
+  assert(tx.inTransaction, 'balances move only inside storage.transaction()');
+  const merged = new Map<string, BalanceDelta>();
+  for (const { walletId, assetId, delta } of deltas) {
+    assert(Number.isSafeInteger(delta), `delta ${delta} is not a safe integer`);
+    const key = balanceKey(walletId, assetId);
+    const total = (merged.get(key)?.delta ?? 0) + delta;
+    merged.set(key, { walletId, assetId, delta: total });
+  }
+  // A fixed order: two PostgreSQL transactions updating the same balances lock the
+  // rows in the same order and cannot deadlock.
+  const rows = [...merged.entries()]
+    .filter(([, row]) => row.delta !== 0)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, row]) => ({ walletId: row.walletId, assetId: row.assetId, value: row.delta }));
+  const { balances } = tx.t;
+  const result: Balance[] = [];
+  for (const chunk of chunks(rows, 3)) {
+    const updated = await tx.db
+      .insert(balances)
+      .values(chunk)
+      .onConflictDoUpdate({
+        target: [balances.walletId, balances.assetId],
+        set: { value: sql`${balances.value} + excluded.value` },
+      })
+      .returning();
+    result.push(...updated);
+  }
+  for (const row of result) assert(Number.isSafeInteger(row.value), `balance ${row.value} left the safe integer range`);
+  return result;
+}
+
+/** Balances of the given pairs; a pair without a row is 0. Keys: balanceKey(). */
+export async function loadBalances(
+  tx: Tx,
+  pairs: readonly { walletId: string; assetId: string }[],
+): Promise<Map<string, number>> {
+  const result = new Map<string, number>();
+  for (const { walletId, assetId } of pairs) result.set(balanceKey(walletId, assetId), 0);
+  const walletIds = [...new Set(pairs.map((pair) => pair.walletId))];
+  for (const row of await loadWalletBalances(tx, walletIds)) {
+    const key = balanceKey(row.walletId, row.assetId);
+    if (result.has(key)) result.set(key, row.value);
+  }
+  return result;
+}
+
+/** Every balance row of the given wallets. */
+export async function loadWalletBalances(tx: Tx, walletIds: readonly string[]): Promise<Balance[]> {
+  const { balances } = tx.t;
+  const result: Balance[] = [];
+  for (const chunk of chunks([...new Set(walletIds)], 1)) {
+    result.push(...(await tx.db.select().from(balances).where(inArray(balances.walletId, chunk))));
+  }
+  return result;
+}
+
+/** Σ balances per asset (conservation checks). */
+export async function sumBalancesByAsset(tx: Tx): Promise<Map<string, number>> {
+  const { balances } = tx.t;
+  const rows = await tx.db
+    .select({ assetId: balances.assetId, total: sql<number>`sum(${balances.value})`.mapWith(Number) })
+    .from(balances)
+    .groupBy(balances.assetId);
+  return new Map(rows.map((row) => [row.assetId, row.total]));
+}
+
+/** Creates or renews memberships (one row per wallet and asset). */
+export async function upsertMemberships(tx: Tx, rows: readonly Membership[]): Promise<void> {
+  const { memberships } = tx.t;
+  for (const chunk of chunks(rows, 4)) {
+    await tx.db
+      .insert(memberships)
+      .values(chunk)
+      .onConflictDoUpdate({
+        target: [memberships.walletId, memberships.assetId],
+        set: { start: sql`excluded.start`, validUntil: sql`excluded.valid_until` },
+      });
+  }
+}
+
+export async function loadMemberships(tx: Tx, walletIds: readonly string[]): Promise<Membership[]> {
+  const { memberships } = tx.t;
+  const result: Membership[] = [];
+  for (const chunk of chunks([...new Set(walletIds)], 1)) {
+    result.push(...(await tx.db.select().from(memberships).where(inArray(memberships.walletId, chunk))));
+  }
+  return result;
+}
+
+const TRANSFER_COLUMNS = 12;
+
+/**
+ * Inserts transfers in the given order and returns their seqs, in the same order
+ * (increasing: a top-up's CRE comes before its REF). Must run inside a transaction.
+ */
+export async function insertTransfers(tx: Tx, rows: readonly NewTransfer[]): Promise<number[]> {
+  if (rows.length === 0) return [];
+  await lockCommitOrder(tx);
+  const { transfers } = tx.t;
+  const seqById = new Map<string, number>();
+  for (const chunk of chunks(rows, TRANSFER_COLUMNS)) {
+    const inserted = await tx.db.insert(transfers).values(chunk).returning({ seq: transfers.seq, id: transfers.id });
+    for (const row of inserted) seqById.set(row.id, row.seq);
+  }
+  const seqs = rows.map((row) => seqById.get(row.id) ?? Number.NaN);
+  seqs.forEach((seq, index) => assert(index === 0 || seq > (seqs[index - 1] ?? seq), 'transfer seqs out of order'));
+  return seqs;
+}
+
+/** Transfers with seq > afterSeq, in seq order. */
+export async function listTransfersAfter(tx: Tx, afterSeq: number, limit: number): Promise<Transfer[]> {
+  const { transfers } = tx.t;
+  return tx.db.select().from(transfers).where(gt(transfers.seq, afterSeq)).orderBy(asc(transfers.seq)).limit(limit);
+}
+
+export async function getTransfersByEntry(tx: Tx, entryIds: readonly string[]): Promise<Transfer[]> {
+  const { transfers } = tx.t;
+  const result: Transfer[] = [];
+  for (const chunk of chunks([...new Set(entryIds)], 1)) {
+    result.push(...(await tx.db.select().from(transfers).where(inArray(transfers.entryId, chunk)).orderBy(asc(transfers.seq))));
+  }
+  return result;
+}
+
+/** The highest transfer seq, 0 when there is none. */
+export async function latestTransferSeq(tx: Tx): Promise<number> {
+  const { transfers } = tx.t;
+  const [row] = await tx.db.select({ seq: transfers.seq }).from(transfers).orderBy(desc(transfers.seq)).limit(1);
+  return row?.seq ?? 0;
+}
+
+/**
+ * The sealer's write: sets hash and block of unsealed transfers, a few statements per
+ * block. A transfer already sealed is never rewritten: that is a bug, and it throws.
+ */
+export async function sealTransfers(
+  tx: Tx,
+  blockHeight: number,
+  hashes: readonly { seq: number; hash: string }[],
+): Promise<void> {
+  assert(tx.inTransaction, 'sealing runs inside storage.transaction()');
+  const { transfers } = tx.t;
+  for (const chunk of chunks(hashes, 3)) {
+    const cases: SQL[] = chunk.map(({ seq, hash }) => sql`when ${seq} then ${hash}`);
+    const seqs = chunk.map((row) => row.seq);
+    const updated = await tx.db
+      .update(transfers)
+      .set({ hash: sql`case ${transfers.seq} ${sql.join(cases, sql` `)} end`, blockHeight })
+      .where(and(inArray(transfers.seq, seqs), isNull(transfers.hash)))
+      .returning({ seq: transfers.seq });
+    assert(updated.length === chunk.length, `sealed ${updated.length} of ${chunk.length} transfers: some were sealed already or missing`);
+  }
+}
+
+/**
+ * Records that a FED payment reference was used by a transfer. Returns false when it
+ * was already used (LEDGER.md: a second use is refused, never credited twice).
+ */
+export async function insertPaymentRef(tx: Tx, ref: string, transferId: string): Promise<boolean> {
+  const { paymentRefs } = tx.t;
+  const inserted = await tx.db.insert(paymentRefs).values({ ref, transferId }).onConflictDoNothing().returning();
+  return inserted.length === 1;
+}
+
+export async function isPaymentRefUsed(tx: Tx, ref: string): Promise<boolean> {
+  const { paymentRefs } = tx.t;
+  const rows = await tx.db.select({ ref: paymentRefs.ref }).from(paymentRefs).where(eq(paymentRefs.ref, ref));
+  return rows.length > 0;
+}
+
+export async function insertBlock(tx: Tx, block: Block): Promise<void> {
+  assert(tx.inTransaction, 'blocks are written inside storage.transaction()');
+  await tx.db.insert(tx.t.blocks).values(block);
+}
+
+export async function latestBlock(tx: Tx): Promise<Block | undefined> {
+  const { blocks } = tx.t;
+  const [row] = await tx.db.select().from(blocks).orderBy(desc(blocks.height)).limit(1);
+  return row;
+}
+
+export async function getBlock(tx: Tx, height: number): Promise<Block | undefined> {
+  const { blocks } = tx.t;
+  const [row] = await tx.db.select().from(blocks).where(eq(blocks.height, height));
+  return row;
+}
+
+/** Blocks with height > afterHeight, in height order. */
+export async function listBlocksAfter(tx: Tx, afterHeight: number, limit: number): Promise<Block[]> {
+  const { blocks } = tx.t;
+  return tx.db.select().from(blocks).where(gt(blocks.height, afterHeight)).orderBy(asc(blocks.height)).limit(limit);
+}
+
+/**
+ * Appends the cards whose state changed to the stream tills follow for `update`
+ * deltas. Returns the new cursor (the last seq written), or undefined for no cards.
+ */
+export async function appendCardChanges(tx: Tx, cardIds: readonly string[], changedAt: string): Promise<number | undefined> {
+  const unique = [...new Set(cardIds)];
+  if (unique.length === 0) return undefined;
+  await lockCommitOrder(tx);
+  const { cardChanges } = tx.t;
+  let cursor = 0;
+  for (const chunk of chunks(unique, 2)) {
+    const inserted = await tx.db
+      .insert(cardChanges)
+      .values(chunk.map((cardId) => ({ cardId, changedAt })))
+      .returning({ seq: cardChanges.seq });
+    for (const row of inserted) cursor = Math.max(cursor, row.seq);
+  }
+  return cursor;
+}
+
+/**
+ * Cards changed after `cursor` (each once, in order of their first change in the
+ * page), and the cursor to resume from: the seq of the last change read.
+ */
+export async function listCardChangesAfter(
+  tx: Tx,
+  cursor: number,
+  limit: number,
+): Promise<{ cursor: number; cardIds: string[] }> {
+  const { cardChanges } = tx.t;
+  const rows = await tx.db
+    .select()
+    .from(cardChanges)
+    .where(gt(cardChanges.seq, cursor))
+    .orderBy(asc(cardChanges.seq))
+    .limit(limit);
+  const last = rows.at(-1);
+  return { cursor: last?.seq ?? cursor, cardIds: [...new Set(rows.map((row) => row.cardId))] };
+}
+
+/** The current end of the card change stream, 0 when empty: a full snapshot's cursor. */
+export async function latestCardChange(tx: Tx): Promise<number> {
+  const { cardChanges } = tx.t;
+  const [row] = await tx.db.select({ seq: cardChanges.seq }).from(cardChanges).orderBy(desc(cardChanges.seq)).limit(1);
+  return row?.seq ?? 0;
+}

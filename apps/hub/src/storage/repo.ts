@@ -1,0 +1,49 @@
+/**
+ * The hub's repository: typed, batched queries that run unchanged on SQLite and
+ * PostgreSQL. Every function takes a `Tx` first — the `tx` of
+ * `storage.transaction(async (tx) => …)` for writes, or `storage.read` for reads.
+ * Batches become a few multi-row statements (never one round trip per row); inputs
+ * of any size are chunked under both dialects' parameter limits.
+ *
+ * Ledger (repo-ledger.ts)
+ * - applyBalanceDeltas(tx, [{walletId, assetId, delta}]) → new Balance rows (upsert value += delta, merged per pair)
+ * - loadBalances(tx, pairs) → Map<balanceKey(wallet, asset), value> (missing = 0); loadWalletBalances(tx, walletIds)
+ * - sumBalancesByAsset(tx) → Map<asset, Σ>
+ * - upsertMemberships(tx, rows), loadMemberships(tx, walletIds)
+ * - insertTransfers(tx, rows) → seqs in input order (increasing, commit order; transaction only)
+ * - listTransfersAfter(tx, seq, limit), getTransfersByEntry(tx, entryIds), latestTransferSeq(tx)
+ * - sealTransfers(tx, blockHeight, [{seq, hash}]) (never rewrites a sealed transfer)
+ * - insertPaymentRef(tx, ref, transferId) → false if already used; isPaymentRefUsed(tx, ref)
+ * - insertBlock(tx, block), latestBlock(tx), getBlock(tx, height), listBlocksAfter(tx, height, limit)
+ * - appendCardChanges(tx, cardIds, at) → new cursor; listCardChangesAfter(tx, cursor, limit) → {cursor, cardIds};
+ *   latestCardChange(tx) (read it BEFORE the card states of a full snapshot: later changes then come as deltas)
+ *
+ * Sync (repo-sync.ts)
+ * - insertTerminal, getTerminal, getTerminalByPublicKey, listTerminals(tx, placeId?)
+ * - updateTerminalHead(tx, {id, fromSeq, lastSeq, lastHash, lastSeenAt, rejected}) → false if the head moved meanwhile
+ * - setTerminalStatus, touchTerminal, setTerminalPolicyOverrides
+ * - insertPairingCode, claimPairingCode(tx, codeHash, now) → claimed | unknown | expired | used; setPairingTerminal
+ * - insertEntries(tx, rows) → {inserted ids, skipped rows} (ON CONFLICT DO NOTHING on id and (terminal, seq))
+ * - getEntriesByIds, getEntriesBySeq(tx, terminal, seqs), listEntries(tx, terminal, afterSeq, limit)
+ * - insertQuarantine(tx, rows), listQuarantine(tx, terminal, limit)
+ *
+ * Directory (repo-directory.ts)
+ * - initHubIdentity (first writer wins), getHubIdentity
+ * - insertWallets, getWallets → Map, getPrimaryWallet
+ * - insertPlace, getPlace, getPlaceByWallet, listPlaces, updatePlace
+ * - insertUser, getUserByEmail (lower-cases), getUsers → Map
+ * - insertAsset, getAssets → Map, listAssets, setAssetArchived
+ * - insertFederation, addFederationPlaces, addFederationAssets, federatedAssetIdsOfPlace
+ * - insertCardBatch, insertCards → {inserted, skipped}, loadCardsByTag → Map<firstTagId, Card>, getCards, updateCard
+ * - addCardPrimaryPlaces, removeCardPrimaryPlace, loadPrimaryPlaces → Map<card, places>, listPrimaryCardsOfPlace
+ * - insertProducts, listProducts, updateProduct
+ * - insertOperatorToken, getOperatorToken, deleteOperatorToken
+ * - insertVerifyRun, finishVerifyRun, latestVerifyRun
+ *
+ * Ordering: transfers.seq and card_changes.seq increase in commit order in both
+ * dialects (see lockCommitOrder); in PostgreSQL a rolled-back transaction leaves a gap.
+ */
+export * from './repo-directory';
+export * from './repo-ledger';
+export * from './repo-sync';
+export type * from './rows';

@@ -1,0 +1,36 @@
+/** Row types of the hub's tables (identical in both dialects: storage-schema.test.ts). */
+import type * as s from './schema-pg';
+
+export type HubIdentity = typeof s.hubIdentity.$inferSelect;
+export type Wallet = typeof s.wallets.$inferSelect;
+export type NewWallet = typeof s.wallets.$inferInsert;
+export type Place = typeof s.places.$inferSelect;
+export type NewPlace = typeof s.places.$inferInsert;
+export type Federation = typeof s.federations.$inferSelect;
+export type NewFederation = typeof s.federations.$inferInsert;
+export type User = typeof s.users.$inferSelect;
+export type NewUser = typeof s.users.$inferInsert;
+export type Asset = typeof s.assets.$inferSelect;
+export type NewAsset = typeof s.assets.$inferInsert;
+export type Balance = typeof s.balances.$inferSelect;
+export type Membership = typeof s.memberships.$inferSelect;
+export type CardBatch = typeof s.cardBatches.$inferSelect;
+export type NewCardBatch = typeof s.cardBatches.$inferInsert;
+export type Card = typeof s.cards.$inferSelect;
+export type NewCard = typeof s.cards.$inferInsert;
+export type Terminal = typeof s.terminals.$inferSelect;
+export type NewTerminal = typeof s.terminals.$inferInsert;
+export type PairingCode = typeof s.pairingCodes.$inferSelect;
+export type NewPairingCode = typeof s.pairingCodes.$inferInsert;
+export type Entry = typeof s.entries.$inferSelect;
+export type NewEntry = typeof s.entries.$inferInsert;
+export type QuarantinedEntry = typeof s.quarantine.$inferSelect;
+export type NewQuarantinedEntry = typeof s.quarantine.$inferInsert;
+export type Transfer = typeof s.transfers.$inferSelect;
+export type NewTransfer = Omit<typeof s.transfers.$inferInsert, 'seq' | 'hash' | 'blockHeight'>;
+export type Block = typeof s.blocks.$inferSelect;
+export type OperatorToken = typeof s.operatorTokens.$inferSelect;
+export type Product = typeof s.products.$inferSelect;
+export type NewProduct = typeof s.products.$inferInsert;
+export type VerifyRun = typeof s.verifyRuns.$inferSelect;
+export type NewVerifyRun = typeof s.verifyRuns.$inferInsert;

@@ -1,0 +1,393 @@
+/**
+ * The hub's schema for SQLite. `schema-pg.ts` is the same logical schema for
+ * PostgreSQL, table for table and column for column: `storage-schema.test.ts` checks
+ * that both infer identical row types and declare the same columns and keys.
+ *
+ * Conventions (both dialects):
+ * - ids are lowercase UUID text; times are RFC 3339 UTC text with milliseconds, exactly
+ *   what is hashed and sent on the wire (so they also sort as text);
+ * - money and sequence numbers are integers that fit in JS safe integers (SQLite
+ *   INTEGER is 64-bit; PostgreSQL uses bigint with `mode: 'number'`);
+ * - JSON values (entry bodies, policies, meta) are stored as text, verbatim.
+ */
+import { sql } from 'drizzle-orm';
+import { check, index, integer, primaryKey, sqliteTable, text, unique, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import {
+  ASSET_CATEGORIES,
+  ENTRY_STATUSES,
+  inList,
+  TERMINAL_STATUSES,
+  TRANSFER_ACTIONS,
+  WALLET_KINDS,
+} from './schema-values';
+
+const bool = (name: string) => integer(name, { mode: 'boolean' });
+const checkIn = (name: string, column: string, values: readonly string[]) =>
+  check(name, sql.raw(`"${column}" in ${inList(values)}`));
+
+/** One row (id = 1): the hub's public key and the genesis hash of its block chain. */
+export const hubIdentity = sqliteTable(
+  'hub_identity',
+  {
+    id: integer('id').primaryKey().default(1),
+    publicKey: text('public_key').notNull(),
+    genesis: text('genesis').notNull(),
+    createdAt: text('created_at').notNull(),
+  },
+  () => [check('hub_identity_singleton', sql.raw('"id" = 1'))],
+);
+
+export const wallets = sqliteTable(
+  'wallets',
+  {
+    id: text('id').primaryKey(),
+    kind: text('kind', { enum: WALLET_KINDS }).notNull(),
+    name: text('name'),
+    publicKey: text('public_key').unique(),
+  },
+  (t) => [
+    checkIn('wallets_kind_check', 'kind', WALLET_KINDS),
+    // LEDGER.md: exactly one primary wallet per hub (the federation's bank).
+    uniqueIndex('wallets_one_primary').on(t.kind).where(sql.raw(`"kind" = 'primary'`)),
+  ],
+);
+
+export const places = sqliteTable('places', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull().unique(),
+  description: text('description').notNull().default(''),
+  walletId: text('wallet_id')
+    .notNull()
+    .unique()
+    .references(() => wallets.id),
+  enrollUnknownCards: bool('enroll_unknown_cards').notNull().default(false),
+  /** JSON text of the place's OfflinePolicy (TILL.md). */
+  offlinePolicy: text('offline_policy').notNull(),
+  createdAt: text('created_at').notNull(),
+});
+
+export const federations = sqliteTable('federations', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull().unique(),
+  description: text('description').notNull().default(''),
+  createdAt: text('created_at').notNull(),
+});
+
+export const users = sqliteTable(
+  'users',
+  {
+    id: text('id').primaryKey(),
+    email: text('email').notNull().unique(),
+    walletId: text('wallet_id')
+      .notNull()
+      .unique()
+      .references(() => wallets.id),
+    createdAt: text('created_at').notNull(),
+  },
+  () => [check('users_email_lowercase', sql.raw('"email" = lower("email")'))],
+);
+
+export const assets = sqliteTable(
+  'assets',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    currencyCode: text('currency_code').notNull(),
+    category: text('category', { enum: ASSET_CATEGORIES }).notNull(),
+    decimals: integer('decimals').notNull(),
+    originWalletId: text('origin_wallet_id')
+      .notNull()
+      .references(() => wallets.id),
+    archived: bool('archived').notNull().default(false),
+    createdAt: text('created_at').notNull(),
+    /** Validity of a SUB membership, in days; null for other categories. */
+    membershipDays: integer('membership_days'),
+  },
+  (t) => [
+    unique('assets_origin_name').on(t.originWalletId, t.name),
+    checkIn('assets_category_check', 'category', ASSET_CATEGORIES),
+    // LEDGER.md: one FED asset per hub.
+    uniqueIndex('assets_one_fed').on(t.category).where(sql.raw(`"category" = 'FED'`)),
+  ],
+);
+
+export const federationPlaces = sqliteTable(
+  'federation_places',
+  {
+    federationId: text('federation_id')
+      .notNull()
+      .references(() => federations.id),
+    placeId: text('place_id')
+      .notNull()
+      .references(() => places.id),
+  },
+  (t) => [primaryKey({ columns: [t.federationId, t.placeId] }), index('federation_places_place').on(t.placeId)],
+);
+
+export const federationAssets = sqliteTable(
+  'federation_assets',
+  {
+    federationId: text('federation_id')
+      .notNull()
+      .references(() => federations.id),
+    assetId: text('asset_id')
+      .notNull()
+      .references(() => assets.id),
+  },
+  (t) => [primaryKey({ columns: [t.federationId, t.assetId] }), index('federation_assets_asset').on(t.assetId)],
+);
+
+export const balances = sqliteTable(
+  'balances',
+  {
+    walletId: text('wallet_id')
+      .notNull()
+      .references(() => wallets.id),
+    assetId: text('asset_id')
+      .notNull()
+      .references(() => assets.id),
+    /** Minor units; negative only through offline-authorised sales (debt). */
+    value: integer('value').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.walletId, t.assetId] }), index('balances_asset').on(t.assetId)],
+);
+
+export const memberships = sqliteTable(
+  'memberships',
+  {
+    walletId: text('wallet_id')
+      .notNull()
+      .references(() => wallets.id),
+    assetId: text('asset_id')
+      .notNull()
+      .references(() => assets.id),
+    start: text('start').notNull(),
+    validUntil: text('valid_until').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.walletId, t.assetId] })],
+);
+
+export const cardBatches = sqliteTable('card_batches', {
+  id: text('id').primaryKey(),
+  placeId: text('place_id').references(() => places.id),
+  generation: integer('generation').notNull().default(1),
+  label: text('label').notNull(),
+  createdAt: text('created_at').notNull(),
+});
+
+export const cards = sqliteTable(
+  'cards',
+  {
+    id: text('id').primaryKey(),
+    /** First 4 UID bytes, 8 uppercase hex: the key compatible with the original Fedow. */
+    firstTagId: text('first_tag_id').notNull().unique(),
+    /** Full UID, uppercase hex, once a reader has given it. */
+    uid: text('uid').unique(),
+    qrcode: text('qrcode').unique(),
+    numberPrinted: text('number_printed').unique(),
+    batchId: text('batch_id').references(() => cardBatches.id),
+    userId: text('user_id').references(() => users.id),
+    ephemeralWalletId: text('ephemeral_wallet_id')
+      .unique()
+      .references(() => wallets.id),
+    lostAt: text('lost_at'),
+  },
+  (t) => [index('cards_user').on(t.userId)],
+);
+
+export const cardPrimaryPlaces = sqliteTable(
+  'card_primary_places',
+  {
+    cardId: text('card_id')
+      .notNull()
+      .references(() => cards.id),
+    placeId: text('place_id')
+      .notNull()
+      .references(() => places.id),
+  },
+  (t) => [primaryKey({ columns: [t.cardId, t.placeId] }), index('card_primary_places_place').on(t.placeId)],
+);
+
+export const terminals = sqliteTable(
+  'terminals',
+  {
+    id: text('id').primaryKey(),
+    placeId: text('place_id')
+      .notNull()
+      .references(() => places.id),
+    name: text('name').notNull(),
+    publicKey: text('public_key').notNull().unique(),
+    genesis: text('genesis').notNull(),
+    lastSeq: integer('last_seq').notNull().default(0),
+    /** Hash of entry lastSeq; the genesis while lastSeq = 0. */
+    lastHash: text('last_hash').notNull(),
+    status: text('status', { enum: TERMINAL_STATUSES }).notNull().default('active'),
+    lastSeenAt: text('last_seen_at'),
+    /** JSON text of a partial OfflinePolicy overriding the place's; null = none. */
+    policyOverrides: text('policy_overrides'),
+    createdAt: text('created_at').notNull(),
+    rejectedCount: integer('rejected_count').notNull().default(0),
+  },
+  (t) => [checkIn('terminals_status_check', 'status', TERMINAL_STATUSES), index('terminals_place').on(t.placeId)],
+);
+
+export const pairingCodes = sqliteTable('pairing_codes', {
+  /** SHA-256 hex of the code: a copy of the database does not hand out live codes. */
+  codeHash: text('code_hash').primaryKey(),
+  placeId: text('place_id')
+    .notNull()
+    .references(() => places.id),
+  name: text('name').notNull(),
+  createdAt: text('created_at').notNull(),
+  expiresAt: text('expires_at').notNull(),
+  usedAt: text('used_at'),
+  terminalId: text('terminal_id').references(() => terminals.id),
+});
+
+/** What tills signed, kept verbatim, applied or rejected (SYNC.md rules 2–5). */
+export const entries = sqliteTable(
+  'entries',
+  {
+    id: text('id').primaryKey(),
+    terminalId: text('terminal_id')
+      .notNull()
+      .references(() => terminals.id),
+    seq: integer('seq').notNull(),
+    prev: text('prev').notNull(),
+    hash: text('hash').notNull(),
+    sig: text('sig').notNull(),
+    /** The body's JSON text as received. */
+    body: text('body').notNull(),
+    receivedAt: text('received_at').notNull(),
+    status: text('status', { enum: ENTRY_STATUSES }).notNull(),
+    reason: text('reason'),
+  },
+  (t) => [unique('entries_terminal_seq').on(t.terminalId, t.seq), checkIn('entries_status_check', 'status', ENTRY_STATUSES)],
+);
+
+/** Entries refused with bad_hash / bad_signature: kept, but they do not advance the chain. */
+export const quarantine = sqliteTable(
+  'quarantine',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    terminalId: text('terminal_id')
+      .notNull()
+      .references(() => terminals.id),
+    seq: integer('seq').notNull(),
+    entryId: text('entry_id').notNull(),
+    body: text('body').notNull(),
+    hash: text('hash').notNull(),
+    sig: text('sig').notNull(),
+    reason: text('reason').notNull(),
+    receivedAt: text('received_at').notNull(),
+  },
+  (t) => [index('quarantine_terminal_seq').on(t.terminalId, t.seq)],
+);
+
+export const blocks = sqliteTable('blocks', {
+  height: integer('height').primaryKey(),
+  prev: text('prev').notNull(),
+  firstSeq: integer('first_seq').notNull(),
+  lastSeq: integer('last_seq').notNull(),
+  head: text('head').notNull(),
+  sealedAt: text('sealed_at').notNull(),
+  hash: text('hash').notNull().unique(),
+  sig: text('sig').notNull(),
+});
+
+/** Ledger movements; `seq` is the global commit order the sealer chains. */
+export const transfers = sqliteTable(
+  'transfers',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    id: text('id').notNull().unique(),
+    action: text('action', { enum: TRANSFER_ACTIONS }).notNull(),
+    senderWalletId: text('sender_wallet_id')
+      .notNull()
+      .references(() => wallets.id),
+    receiverWalletId: text('receiver_wallet_id')
+      .notNull()
+      .references(() => wallets.id),
+    assetId: text('asset_id')
+      .notNull()
+      .references(() => assets.id),
+    amount: integer('amount').notNull(),
+    cardId: text('card_id').references(() => cards.id),
+    primaryCardId: text('primary_card_id').references(() => cards.id),
+    entryId: text('entry_id').references(() => entries.id),
+    at: text('at').notNull(),
+    tillAt: text('till_at'),
+    /** JSON text; null = none. */
+    meta: text('meta'),
+    /** Set by the sealer. */
+    hash: text('hash'),
+    blockHeight: integer('block_height').references(() => blocks.height),
+  },
+  (t) => [
+    checkIn('transfers_action_check', 'action', TRANSFER_ACTIONS),
+    index('transfers_sender').on(t.senderWalletId),
+    index('transfers_receiver').on(t.receiverWalletId),
+    index('transfers_card').on(t.cardId),
+    index('transfers_entry').on(t.entryId),
+    index('transfers_block').on(t.blockHeight),
+  ],
+);
+
+/** FED payment references: a second use is refused (LEDGER.md, CRE). */
+export const paymentRefs = sqliteTable('payment_refs', {
+  ref: text('ref').primaryKey(),
+  transferId: text('transfer_id')
+    .notNull()
+    .unique()
+    .references(() => transfers.id),
+});
+
+export const operatorTokens = sqliteTable('operator_tokens', {
+  /** SHA-256 hex of the token; the token itself is shown once. */
+  hash: text('hash').primaryKey(),
+  label: text('label').notNull(),
+  createdAt: text('created_at').notNull(),
+});
+
+/** The stream tills follow for `update` deltas: the cursor is `seq`. */
+export const cardChanges = sqliteTable(
+  'card_changes',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    cardId: text('card_id')
+      .notNull()
+      .references(() => cards.id),
+    changedAt: text('changed_at').notNull(),
+  },
+  (t) => [index('card_changes_card').on(t.cardId)],
+);
+
+/** The till catalogue of a place. */
+export const products = sqliteTable(
+  'products',
+  {
+    id: text('id').primaryKey(),
+    placeId: text('place_id')
+      .notNull()
+      .references(() => places.id),
+    label: text('label').notNull(),
+    price: integer('price').notNull(),
+    assetId: text('asset_id')
+      .notNull()
+      .references(() => assets.id),
+    category: text('category').notNull().default(''),
+    position: integer('position').notNull().default(0),
+    archived: bool('archived').notNull().default(false),
+  },
+  (t) => [index('products_place').on(t.placeId)],
+);
+
+export const verifyRuns = sqliteTable('verify_runs', {
+  id: text('id').primaryKey(),
+  startedAt: text('started_at').notNull(),
+  finishedAt: text('finished_at'),
+  ok: bool('ok'),
+  /** Human-readable first discrepancy, with its seq; null when ok. */
+  firstDiscrepancy: text('first_discrepancy'),
+  transfersChecked: integer('transfers_checked').notNull().default(0),
+});

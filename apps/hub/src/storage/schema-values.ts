@@ -1,0 +1,27 @@
+/**
+ * The closed sets of values the schema constrains with CHECKs, shared by both dialects.
+ * They are copies of `@fedow/protocol`'s lists (the drizzle-kit loader must be able to
+ * read the schema without the workspace packages); `storage-schema.test.ts` proves
+ * that the copies match.
+ */
+
+export const WALLET_KINDS = ['user', 'place', 'primary', 'ephemeral'] as const;
+export type WalletKind = (typeof WALLET_KINDS)[number];
+
+export const ASSET_CATEGORIES = ['FED', 'TLF', 'TNF', 'TIM', 'FID', 'BDG', 'SUB'] as const;
+
+export const TRANSFER_ACTIONS = ['FST', 'CRE', 'REF', 'SAL', 'QRS', 'SUB', 'BDG', 'FUS', 'RFD', 'BNK', 'COR', 'TRF'] as const;
+
+export const TERMINAL_STATUSES = ['active', 'frozen', 'revoked'] as const;
+export type TerminalStatus = (typeof TERMINAL_STATUSES)[number];
+
+export const ENTRY_STATUSES = ['applied', 'rejected'] as const;
+export type EntryStatus = (typeof ENTRY_STATUSES)[number];
+
+/** `col IN ('a', 'b')` for a CHECK constraint; the values are our own constants, never input. */
+export function inList(values: readonly string[]): string {
+  for (const value of values) {
+    if (!/^[A-Za-z_]+$/.test(value)) throw new Error(`schema value ${value} is not a plain word`);
+  }
+  return `(${values.map((value) => `'${value}'`).join(', ')})`;
+}

@@ -1,0 +1,505 @@
+import { canonicalize, hashBody, publicKeyHex, signBody, uuidV7, verifySigned, type CryptoProvider } from '@fedow/ledger';
+import {
+  EntryBody,
+  JOURNAL_RETENTION_MS,
+  PUSH_ENTRIES_MAX,
+  describeIssues,
+  genesisBody,
+  type AckResult,
+  type EntryKind,
+  type EntryMeta,
+  type WireEntry,
+} from '@fedow/protocol';
+import { firstTagId } from './card-uid';
+import type { RandomSource } from './clock';
+import { SETTING, openTillDatabase, readSetting, writeSetting, type TillDatabase } from './database';
+
+/**
+ * The till's journal: its signed, hash-linked log of every approved decision
+ * (SYNC.md, "Journal entries"). One append is one SQLite transaction: a split
+ * sale's entries are all committed or none is, and the in-memory head moves only
+ * after the commit.
+ */
+
+/** What the authoriser decides; the journal adds v, id, terminal, seq, prev and at. */
+export interface EntryDraft {
+  kind: EntryKind;
+  asset: string | null;
+  amount: number;
+  card: string;
+  primary: string;
+  auth: 'online' | 'offline';
+  meta?: EntryMeta;
+}
+
+/** What pairing returned, plus where the hub lives. */
+export interface Identity {
+  terminal: string;
+  /** This till's public key, lowercase hex. */
+  publicKey: string;
+  place: string;
+  placeName: string;
+  hubPublicKey: string;
+  hubUrl: string;
+  genesis: string;
+}
+
+export interface Head {
+  seq: number;
+  hash: string;
+}
+
+export type ChainProblem =
+  | 'no_identity'
+  | 'wrong_key'
+  | 'bad_seq'
+  | 'bad_body'
+  | 'bad_prev'
+  | 'bad_hash'
+  | 'bad_signature'
+  | 'bad_columns';
+
+export type ChainCheck =
+  | { ok: true; head: Head | undefined; entries: number }
+  | { ok: false; seq: number; problem: ChainProblem; message: string };
+
+export type AppendResult =
+  | { ok: true; entries: WireEntry[] }
+  | { ok: false; code: 'not_paired' | 'journal_corrupt' | 'invalid_entry'; message: string };
+
+export type SetIdentityResult = { ok: true } | { ok: false; code: 'genesis_mismatch' | 'wrong_key' | 'already_paired'; message: string };
+
+/** The hub's view of this chain (from `welcome`) against ours. */
+export type ConfirmResult = { ok: true; marked: number } | { ok: false; code: 'fork' | 'hub_ahead'; message: string };
+
+export interface OfflineCounters {
+  /** Offline debits of this card at this till since its last fresh balance, minor units of any asset. */
+  cardOfflineSpend: number;
+  /** Offline debits of this till the hub has not acknowledged yet. */
+  offlineExposure: number;
+}
+
+export interface AppendContext {
+  /** Till clock, unix ms: becomes `at` and the time part of each uuid v7. */
+  now: number;
+  random: RandomSource;
+}
+
+export interface JournalOptions {
+  crypto: CryptoProvider;
+  secretKey: Uint8Array;
+}
+
+/** One append is one sale (split across at most a few assets) or one action. */
+export const APPEND_ENTRIES_MAX = 32;
+/** Kinds that take money off the card. */
+const DEBIT_KINDS = "('SAL', 'RFD', 'VID')";
+
+export interface Journal {
+  readonly db: TillDatabase;
+  /** The result of the chain check run when the journal was opened. */
+  readonly integrity: ChainCheck;
+  identity(): Identity | undefined;
+  setIdentity(identity: Identity): SetIdentityResult;
+  append(drafts: readonly EntryDraft[], context: AppendContext): AppendResult;
+  /** Unacknowledged entries in ascending seq, for `push`. */
+  pending(limit?: number): WireEntry[];
+  pendingCount(): number;
+  /** Unacknowledged entries of one card (matched by firstTagId), for the authoriser. */
+  pendingForCard(card: string): EntryBody[];
+  offlineCounters(card: string, freshAt: number): OfflineCounters;
+  markAcked(results: readonly AckResult[], now: number): { marked: number; unknown: AckResult[] };
+  confirmThrough(lastSeq: number, lastHash: string, now: number): ConfirmResult;
+  /** The last entry, or the genesis; undefined before pairing. */
+  head(): Head | undefined;
+  verifyChain(): ChainCheck;
+  /** Deletes acknowledged entries older than the retention; returns how many. */
+  purge(now: number, retentionMs?: number): number;
+  close(): void;
+}
+
+interface EntryRow {
+  seq: number;
+  id: string;
+  body: string;
+  hash: string;
+  sig: string;
+  kind: string;
+  asset: string | null;
+  amount: number;
+  card_prefix: string;
+  auth: string;
+}
+
+interface IdentityRow {
+  terminal: string;
+  public_key: string;
+  place: string;
+  place_name: string;
+  hub_public_key: string;
+  hub_url: string;
+  genesis: string;
+}
+
+export function openJournal(path: string, options: JournalOptions): Journal {
+  const db = openTillDatabase(path);
+  const { crypto, secretKey } = options;
+  const publicKey = publicKeyHex(crypto, secretKey);
+  const statements = prepare(db);
+
+  const readIdentity = (): Identity | undefined => {
+    const row = statements.identity.get();
+    return row && identityFromRow(row);
+  };
+
+  const computeHead = (): Head | undefined => {
+    const current = readIdentity();
+    if (!current) return undefined;
+    const last = statements.last.get();
+    if (last) return { seq: last.seq, hash: last.hash };
+    return readBase(db) ?? { seq: 0, hash: current.genesis };
+  };
+
+  const verify = (): ChainCheck => verifyRows(db, crypto, publicKey, readIdentity());
+
+  let head = computeHead();
+  let integrity = verify();
+
+  const journal: Journal = {
+    db,
+    get integrity() {
+      return integrity;
+    },
+    identity: readIdentity,
+
+    setIdentity(identity) {
+      const checked = checkIdentity(crypto, publicKey, identity);
+      if (!checked.ok) return checked;
+      const current = readIdentity();
+      if (current && !sameIdentity(current, identity) && statements.count.get()!.count > 0) {
+        return { ok: false, code: 'already_paired', message: `this journal already holds entries of terminal ${current.terminal}` };
+      }
+      statements.setIdentity.run(identityToRow(identity));
+      head = computeHead();
+      integrity = verify();
+      return { ok: true };
+    },
+
+    append(drafts, context) {
+      if (drafts.length < 1 || drafts.length > APPEND_ENTRIES_MAX) {
+        throw new RangeError(`append takes 1 to ${APPEND_ENTRIES_MAX} entries, got ${drafts.length}`);
+      }
+      const identity = readIdentity();
+      if (!identity || !head) return { ok: false, code: 'not_paired', message: 'the till is not paired' };
+      if (!integrity.ok) return { ok: false, code: 'journal_corrupt', message: `journal damaged at seq ${integrity.seq}: ${integrity.message}` };
+      const built = buildEntries(crypto, secretKey, identity.terminal, head, drafts, context);
+      if (!built.ok) return built;
+      const expectedSeq = head.seq;
+      db.transaction(() => {
+        // Guards against a second process appending to the same file.
+        const last = statements.last.get();
+        const storedSeq = last?.seq ?? readBase(db)?.seq ?? 0;
+        if (storedSeq !== expectedSeq) throw new Error(`journal head moved under us: ${storedSeq} ≠ ${expectedSeq}`);
+        for (const entry of built.entries) statements.insert.run(entryToRow(entry, context.now));
+      })();
+      const last = built.entries[built.entries.length - 1]!;
+      head = { seq: last.body.seq, hash: last.hash };
+      return { ok: true, entries: built.entries.map((entry) => entry.wire) };
+    },
+
+    pending(limit = PUSH_ENTRIES_MAX) {
+      if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError('limit must be a positive integer');
+      return statements.pending.all(limit).map(wireFromRow);
+    },
+
+    pendingCount: () => statements.pendingCount.get()!.count,
+
+    pendingForCard(card) {
+      return statements.pendingForCard.all(firstTagId(card)).map((row) => parseStoredBody(row.body));
+    },
+
+    offlineCounters(card, freshAt) {
+      return {
+        cardOfflineSpend: statements.cardOfflineSpend.get(firstTagId(card), freshAt)!.total,
+        offlineExposure: statements.offlineExposure.get()!.total,
+      };
+    },
+
+    markAcked(results, now) {
+      const unknown: AckResult[] = [];
+      let marked = 0;
+      db.transaction(() => {
+        for (const result of results) {
+          const changes = statements.ack.run(now, result.status, result.reason ?? null, result.seq, result.id).changes;
+          if (changes === 1) marked++;
+          else if (!statements.exists.get(result.seq, result.id)) unknown.push(result);
+        }
+      })();
+      return { marked, unknown };
+    },
+
+    confirmThrough(lastSeq, lastHash, now) {
+      const identity = readIdentity();
+      if (!identity || !head) throw new Error('confirmThrough before pairing');
+      if (lastSeq > head.seq) {
+        return { ok: false, code: 'hub_ahead', message: `the hub holds seq ${lastSeq}, this journal ends at ${head.seq}` };
+      }
+      const ours = hashAt(db, identity, lastSeq);
+      if (ours !== undefined && ours !== lastHash) {
+        return { ok: false, code: 'fork', message: `seq ${lastSeq}: hub has ${lastHash}, journal has ${ours}` };
+      }
+      return { ok: true, marked: statements.confirm.run(now, lastSeq).changes };
+    },
+
+    head: () => head,
+    verifyChain: () => (integrity = verify()),
+
+    purge(now, retentionMs = JOURNAL_RETENTION_MS) {
+      return purgeAcknowledged(db, now - retentionMs);
+    },
+
+    close: () => db.close(),
+  };
+  return journal;
+}
+
+function prepare(db: TillDatabase) {
+  return {
+    identity: db.prepare<[], IdentityRow>('SELECT * FROM identity WHERE singleton = 1'),
+    setIdentity: db.prepare<[IdentityRow]>(
+      `INSERT INTO identity (singleton, terminal, public_key, place, place_name, hub_public_key, hub_url, genesis)
+       VALUES (1, @terminal, @public_key, @place, @place_name, @hub_public_key, @hub_url, @genesis)
+       ON CONFLICT (singleton) DO UPDATE SET terminal = excluded.terminal, public_key = excluded.public_key,
+         place = excluded.place, place_name = excluded.place_name, hub_public_key = excluded.hub_public_key,
+         hub_url = excluded.hub_url, genesis = excluded.genesis`,
+    ),
+    last: db.prepare<[], { seq: number; hash: string }>('SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1'),
+    count: db.prepare<[], { count: number }>('SELECT count(*) AS count FROM entries'),
+    insert: db.prepare<[Record<string, string | number | null>]>(
+      `INSERT INTO entries (seq, id, body, hash, sig, created_at, kind, asset, amount, card_prefix, auth)
+       VALUES (@seq, @id, @body, @hash, @sig, @created_at, @kind, @asset, @amount, @card_prefix, @auth)`,
+    ),
+    pending: db.prepare<[number], EntryRow>('SELECT * FROM entries WHERE acked_at IS NULL ORDER BY seq LIMIT ?'),
+    pendingCount: db.prepare<[], { count: number }>('SELECT count(*) AS count FROM entries WHERE acked_at IS NULL'),
+    pendingForCard: db.prepare<[string], { body: string }>(
+      'SELECT body FROM entries WHERE acked_at IS NULL AND card_prefix = ? ORDER BY seq',
+    ),
+    // A rejected entry moved no money; an acknowledged one still counts until the
+    // card's next fresh balance (the hub's update may lag behind its ack).
+    cardOfflineSpend: db.prepare<[string, number], { total: number }>(
+      `SELECT coalesce(sum(amount), 0) AS total FROM entries
+       WHERE card_prefix = ? AND created_at >= ? AND auth = 'offline' AND kind IN ${DEBIT_KINDS}
+         AND (ack_status IS NULL OR ack_status <> 'rejected')`,
+    ),
+    offlineExposure: db.prepare<[], { total: number }>(
+      `SELECT coalesce(sum(amount), 0) AS total FROM entries
+       WHERE acked_at IS NULL AND auth = 'offline' AND kind IN ${DEBIT_KINDS}`,
+    ),
+    ack: db.prepare<[number, string, string | null, number, string]>(
+      'UPDATE entries SET acked_at = ?, ack_status = ?, ack_reason = ? WHERE seq = ? AND id = ? AND acked_at IS NULL',
+    ),
+    exists: db.prepare<[number, string], { seq: number }>('SELECT seq FROM entries WHERE seq = ? AND id = ?'),
+    // The hub stored these (its `welcome` says so) but the ack was lost with the
+    // connection: acknowledged, result unknown (ack_status stays NULL).
+    confirm: db.prepare<[number, number]>('UPDATE entries SET acked_at = ? WHERE seq <= ? AND acked_at IS NULL'),
+  };
+}
+
+interface BuiltEntry {
+  body: EntryBody;
+  text: string;
+  hash: string;
+  wire: WireEntry;
+}
+
+function buildEntries(
+  crypto: CryptoProvider,
+  secretKey: Uint8Array,
+  terminal: string,
+  head: Head,
+  drafts: readonly EntryDraft[],
+  context: AppendContext,
+): { ok: true; entries: BuiltEntry[] } | { ok: false; code: 'invalid_entry'; message: string } {
+  const at = new Date(context.now).toISOString();
+  const entries: BuiltEntry[] = [];
+  let prev = head;
+  for (const [index, draft] of drafts.entries()) {
+    const candidate = {
+      v: 1,
+      id: uuidV7(context.now, context.random(10)),
+      terminal,
+      seq: prev.seq + 1,
+      prev: prev.hash,
+      at,
+      kind: draft.kind,
+      asset: draft.asset,
+      amount: draft.amount,
+      card: draft.card,
+      primary: draft.primary,
+      auth: draft.auth,
+      ...(draft.meta === undefined ? {} : { meta: draft.meta }),
+    };
+    // A body the hub's schema refuses could never be acknowledged and would
+    // block the chain behind it: check before signing, not after.
+    const parsed = EntryBody.safeParse(candidate);
+    if (!parsed.success) return { ok: false, code: 'invalid_entry', message: `entry ${index + 1}: ${describeIssues(parsed.error.issues)}` };
+    const body = parsed.data;
+    const { hash, sig } = signBody(crypto, secretKey, body);
+    entries.push({ body, text: canonicalize(body), hash, wire: { body, hash, sig } });
+    prev = { seq: body.seq, hash };
+  }
+  return { ok: true, entries };
+}
+
+function entryToRow(entry: BuiltEntry, now: number): Record<string, string | number | null> {
+  const { body } = entry;
+  return {
+    seq: body.seq,
+    id: body.id,
+    body: entry.text,
+    hash: entry.hash,
+    sig: entry.wire.sig,
+    created_at: now,
+    kind: body.kind,
+    asset: body.asset,
+    amount: body.amount,
+    card_prefix: firstTagId(body.card),
+    auth: body.auth,
+  };
+}
+
+function wireFromRow(row: EntryRow): WireEntry {
+  return { body: parseStoredBody(row.body), hash: row.hash, sig: row.sig };
+}
+
+/** Our own rows, checked by verifyChain on open: a failure here is a bug or tampering since. */
+function parseStoredBody(text: string): EntryBody {
+  return EntryBody.parse(JSON.parse(text));
+}
+
+function verifyRows(db: TillDatabase, crypto: CryptoProvider, publicKey: string, identity: Identity | undefined): ChainCheck {
+  const count = db.prepare<[], { count: number }>('SELECT count(*) AS count FROM entries').get()!.count;
+  if (!identity) {
+    if (count === 0) return { ok: true, head: undefined, entries: 0 };
+    return { ok: false, seq: 0, problem: 'no_identity', message: 'entries without an identity' };
+  }
+  if (identity.publicKey !== publicKey) {
+    return { ok: false, seq: 0, problem: 'wrong_key', message: 'the key file does not match the paired public key' };
+  }
+  let expected: Head = readBase(db) ?? { seq: 0, hash: identity.genesis };
+  for (const row of db.prepare<[], EntryRow>('SELECT * FROM entries ORDER BY seq').iterate()) {
+    const problem = checkRow(crypto, identity, expected, row);
+    if (problem) return { ok: false, seq: row.seq, ...problem };
+    expected = { seq: row.seq, hash: row.hash };
+  }
+  return { ok: true, head: expected, entries: count };
+}
+
+function checkRow(crypto: CryptoProvider, identity: Identity, expected: Head, row: EntryRow): { problem: ChainProblem; message: string } | undefined {
+  if (row.seq !== expected.seq + 1) return { problem: 'bad_seq', message: `expected seq ${expected.seq + 1}` };
+  let json: unknown;
+  try {
+    json = JSON.parse(row.body);
+  } catch {
+    return { problem: 'bad_body', message: 'body is not JSON' };
+  }
+  const parsed = EntryBody.safeParse(json);
+  if (!parsed.success) return { problem: 'bad_body', message: describeIssues(parsed.error.issues) };
+  const body = parsed.data;
+  if (canonicalize(json) !== row.body) return { problem: 'bad_body', message: 'body is not the canonical text that was signed' };
+  if (body.seq !== row.seq || body.id !== row.id || body.terminal !== identity.terminal) {
+    return { problem: 'bad_body', message: 'body seq, id or terminal differs from its row' };
+  }
+  if (body.prev !== expected.hash) return { problem: 'bad_prev', message: `prev does not link to seq ${expected.seq}` };
+  const verdict = verifySigned(crypto, identity.publicKey, { body: json, hash: row.hash, sig: row.sig });
+  if (verdict !== 'ok') return { problem: verdict, message: verdict === 'bad_hash' ? 'hash does not match the body' : 'signature does not verify' };
+  if (
+    row.kind !== body.kind ||
+    row.asset !== body.asset ||
+    row.amount !== body.amount ||
+    row.card_prefix !== firstTagId(body.card) ||
+    row.auth !== body.auth
+  ) {
+    return { problem: 'bad_columns', message: 'indexed columns differ from the signed body' };
+  }
+  return undefined;
+}
+
+function checkIdentity(crypto: CryptoProvider, publicKey: string, identity: Identity): SetIdentityResult {
+  if (identity.publicKey !== publicKey) {
+    return { ok: false, code: 'wrong_key', message: 'the paired public key is not this till\'s key' };
+  }
+  const genesis = hashBody(crypto, genesisBody(identity.terminal, identity.publicKey, identity.place, identity.hubPublicKey));
+  if (genesis !== identity.genesis) {
+    return { ok: false, code: 'genesis_mismatch', message: `the hub's genesis ${identity.genesis} is not hash({terminal, publicKey, place, hub}) = ${genesis}` };
+  }
+  return { ok: true };
+}
+
+function sameIdentity(a: Identity, b: Identity): boolean {
+  return a.terminal === b.terminal && a.publicKey === b.publicKey && a.genesis === b.genesis;
+}
+
+function identityFromRow(row: IdentityRow): Identity {
+  return {
+    terminal: row.terminal,
+    publicKey: row.public_key,
+    place: row.place,
+    placeName: row.place_name,
+    hubPublicKey: row.hub_public_key,
+    hubUrl: row.hub_url,
+    genesis: row.genesis,
+  };
+}
+
+function identityToRow(identity: Identity): IdentityRow {
+  return {
+    terminal: identity.terminal,
+    public_key: identity.publicKey,
+    place: identity.place,
+    place_name: identity.placeName,
+    hub_public_key: identity.hubPublicKey,
+    hub_url: identity.hubUrl,
+    genesis: identity.genesis,
+  };
+}
+
+function readBase(db: TillDatabase): Head | undefined {
+  const seq = readSetting(db, SETTING.baseSeq);
+  const hash = readSetting(db, SETTING.baseHash);
+  if (seq === undefined || hash === undefined) return undefined;
+  return { seq: Number(seq), hash };
+}
+
+/** The hash of entry `seq` (the genesis for 0); undefined when purged. */
+function hashAt(db: TillDatabase, identity: Identity, seq: number): string | undefined {
+  if (seq === 0) return identity.genesis;
+  const row = db.prepare<[number], { hash: string }>('SELECT hash FROM entries WHERE seq = ?').get(seq);
+  if (row) return row.hash;
+  const base = readBase(db);
+  return base && base.seq === seq ? base.hash : undefined;
+}
+
+/**
+ * Retention counts from the acknowledgement (SYNC.md: acknowledged entries stay
+ * until the retention has passed). Only a prefix of the chain is deleted, so what
+ * remains still verifies from the recorded base.
+ */
+function purgeAcknowledged(db: TillDatabase, ackedBefore: number): number {
+  return db.transaction(() => {
+    const blocker = db
+      .prepare<[number], { seq: number | null }>('SELECT min(seq) AS seq FROM entries WHERE acked_at IS NULL OR acked_at >= ?')
+      .get(ackedBefore)!.seq;
+    const through =
+      blocker === null
+        ? db.prepare<[], { seq: number | null }>('SELECT max(seq) AS seq FROM entries').get()!.seq
+        : blocker - 1;
+    if (through === null) return 0;
+    const last = db.prepare<[number], { seq: number; hash: string }>('SELECT seq, hash FROM entries WHERE seq <= ? ORDER BY seq DESC LIMIT 1').get(through);
+    if (!last) return 0;
+    const deleted = db.prepare('DELETE FROM entries WHERE seq <= ?').run(through).changes;
+    writeSetting(db, SETTING.baseSeq, String(last.seq));
+    writeSetting(db, SETTING.baseHash, last.hash);
+    return deleted;
+  })();
+}

@@ -1,0 +1,69 @@
+import type { AssetInfo, OfflinePolicy } from '@fedow/protocol';
+import type { Decline, DeclineCode } from './authoriser';
+
+/** A decline in words a cashier can read at arm's length, in English or French. */
+
+export type Language = 'en' | 'fr';
+
+const SYMBOLS: Record<string, string> = { EUR: '€', USD: '$', GBP: '£', CHF: 'CHF' };
+
+/**
+ * Minor units → "2.40 €" / "2,40 €", with the asset's decimals. Money is an
+ * integer everywhere else; only here does it get a decimal separator.
+ */
+export function formatAmount(amount: number, asset: Pick<AssetInfo, 'decimals' | 'currencyCode'>, language: Language): string {
+  if (!Number.isSafeInteger(amount)) throw new RangeError('amounts are integers in minor units');
+  const sign = amount < 0 ? '-' : '';
+  const digits = Math.abs(amount).toString().padStart(asset.decimals + 1, '0');
+  const whole = digits.slice(0, digits.length - asset.decimals);
+  const fraction = digits.slice(digits.length - asset.decimals);
+  const separator = language === 'fr' ? ',' : '.';
+  const number = asset.decimals > 0 ? `${whole}${separator}${fraction}` : whole;
+  return `${sign}${number} ${SYMBOLS[asset.currencyCode] ?? asset.currencyCode}`;
+}
+
+type Words = Record<Language, string>;
+
+const MESSAGES: Record<DeclineCode, Words> = {
+  invalid_primary_card: { en: 'This cashier card is not valid here', fr: 'Carte caissier non valable ici' },
+  invalid_amount: { en: 'Invalid amount', fr: 'Montant invalide' },
+  offline_not_allowed: { en: 'This needs the network', fr: 'Cette opération nécessite le réseau' },
+  unknown_card: { en: 'Unknown card', fr: 'Carte inconnue' },
+  card_lost: { en: 'This card was declared lost', fr: 'Carte déclarée perdue' },
+  card_blocked: { en: 'Card blocked: top it up first', fr: "Carte bloquée : rechargez-la d'abord" },
+  unknown_asset: { en: 'Unknown currency', fr: 'Monnaie inconnue' },
+  asset_archived: { en: 'This currency is archived', fr: 'Cette monnaie est archivée' },
+  asset_not_accepted: { en: 'This currency is not accepted here', fr: 'Monnaie non acceptée ici' },
+  wrong_asset_category: { en: 'This currency cannot be used for this', fr: 'Cette monnaie ne peut pas servir à cela' },
+  payment_reference_required: {
+    en: 'This currency is topped up only with a payment reference',
+    fr: "Cette monnaie ne se recharge qu'avec une référence de paiement",
+  },
+  insufficient_funds: { en: 'Not enough money on the card', fr: "Pas assez d'argent sur la carte" },
+  offline_policy_exceeded: { en: 'Offline limit reached', fr: 'Plafond hors ligne atteint' },
+};
+
+const LIMITS: Partial<Record<keyof OfflinePolicy, Words>> = {
+  maxOfflineSale: { en: 'Offline: sale above the limit', fr: 'Hors ligne : vente au-delà du plafond' },
+  maxOfflineCardSpend: { en: "Offline: this card's limit is reached", fr: 'Hors ligne : plafond de la carte atteint' },
+  maxOfflineExposure: { en: "Offline: the till's limit is reached", fr: 'Hors ligne : plafond de la caisse atteint' },
+  maxOfflineMinutes: {
+    en: 'Offline for too long: sales wait for the network',
+    fr: 'Hors ligne depuis trop longtemps : ventes suspendues',
+  },
+  offlineRefunds: { en: 'Refunds need the network', fr: 'Les remboursements nécessitent le réseau' },
+  unknownCardTopUp: { en: 'Unknown card', fr: 'Carte inconnue' },
+};
+
+/**
+ * "2.40 € missing" / "Il manque 2,40 €" when the card is short; otherwise the
+ * words of the code (or of the policy setting that refused).
+ */
+export function declineReason(decline: Decline, assets: ReadonlyMap<string, AssetInfo>, language: Language): string {
+  const words = (decline.limit && LIMITS[decline.limit]) ?? MESSAGES[decline.code];
+  const unit = decline.asset === undefined ? undefined : assets.get(decline.asset);
+  if (decline.missing === undefined || unit === undefined) return words[language];
+  const missing = formatAmount(decline.missing, unit, language);
+  const short = language === 'fr' ? `Il manque ${missing}` : `${missing} missing`;
+  return decline.code === 'insufficient_funds' ? short : `${words[language]} — ${short}`;
+}

@@ -5,6 +5,8 @@
 
 /** One WebSocket frame (SYNC.md): the hub closes with 1009 beyond. */
 export const FRAME_BYTES_MAX = 1024 * 1024;
+/** Entries one till decision may append (a sale split across assets). */
+export const APPEND_ENTRIES_MAX = 32;
 /** Entries in one `push`. */
 export const PUSH_ENTRIES_MAX = 500;
 /** Pushes a till may have in flight before it must wait for an ack. */

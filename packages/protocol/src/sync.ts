@@ -52,6 +52,8 @@ export const AssetInfo = z.strictObject({
   category: AssetCategory,
   decimals: z.number().int().min(0).max(6),
   archived: z.boolean(),
+  /** The receiving till's place is the asset's origin: it may top it up and refund it. */
+  issuedHere: z.boolean().optional(),
 });
 export type AssetInfo = z.infer<typeof AssetInfo>;
 
@@ -93,6 +95,8 @@ export const Update = z.strictObject({
   primaries: z.array(CardUid).optional(),
   assets: z.array(AssetInfo).optional(),
   policy: OfflinePolicy.optional(),
+  /** The receiving till's entries up to this seq are included in these card states. */
+  appliedThrough: Seq.optional(),
 });
 export const Updated = z.strictObject({ type: z.literal('updated'), cursor: Cursor });
 export const Ping = z.strictObject({ type: z.literal('ping'), t: z.number().int() });

@@ -1,5 +1,6 @@
 import { canonicalize, hashBody, publicKeyHex, signBody, uuidV7, verifySigned, type CryptoProvider } from '@fedow/ledger';
 import {
+  APPEND_ENTRIES_MAX,
   EntryBody,
   JOURNAL_RETENTION_MS,
   PUSH_ENTRIES_MAX,
@@ -90,8 +91,6 @@ export interface JournalOptions {
   secretKey: Uint8Array;
 }
 
-/** One append is one sale (split across at most a few assets) or one action. */
-export const APPEND_ENTRIES_MAX = 32;
 /** Kinds that take money off the card. */
 const DEBIT_KINDS = "('SAL', 'RFD', 'VID')";
 

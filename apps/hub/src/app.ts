@@ -1,0 +1,55 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { HTTP_BODY_BYTES_MAX } from '@fedow/protocol';
+import type { HubConfig } from './config';
+import type { HubPlugin } from './plugin';
+import { HubEmitter, newUuid, Presence, systemClock, type Clock, type HubContext } from './context';
+import { installErrorHandler } from './errors';
+import { healthPlugin } from './health/health';
+import { bootstrapIdentity, type Identity } from './identity/bootstrap';
+import { loadOrCreateHubKey } from './identity/key-file';
+import { openStorage } from './storage';
+
+export interface Hub {
+  app: FastifyInstance;
+  context: HubContext;
+  identity: Identity;
+  /** Stops background work, closes sockets and the database. */
+  close(): Promise<void>;
+}
+
+export interface HubOptions {
+  clock?: Clock;
+}
+
+/**
+ * Builds the hub: storage and identity first, then the plugins in a fixed order
+ * (errors → health → pairing and admin API → sync → sealer → dashboard). Each
+ * plugin adds its routes and registers what it must stop in `onClose`.
+ */
+export async function buildHub(config: HubConfig, options: HubOptions = {}): Promise<Hub> {
+  const clock = options.clock ?? systemClock;
+  const storage = await openStorage(config.databaseUrl);
+  try {
+    const key = loadOrCreateHubKey(config.keyPath);
+    const newId = () => newUuid(clock);
+    const identity = await bootstrapIdentity(storage, key, clock, newId);
+    const context: HubContext = { presence: new Presence(), storage, key, genesis: identity.genesis, clock, newId, events: new HubEmitter() };
+    const app = Fastify({
+      logger: config.log === false ? false : { level: config.log },
+      bodyLimit: HTTP_BODY_BYTES_MAX,
+      // The hub is the only writer of ids: requests carry none of their own.
+      genReqId: () => newId(),
+    });
+    installErrorHandler(app);
+    app.addHook('onClose', async () => storage.close());
+    for (const plugin of HUB_PLUGINS) await plugin(app, context, config);
+    await app.ready();
+    return { app, context, identity, close: () => app.close() };
+  } catch (error) {
+    await storage.close();
+    throw error;
+  }
+}
+
+/** The plugins, in load order. */
+const HUB_PLUGINS: HubPlugin[] = [healthPlugin];

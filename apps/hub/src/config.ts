@@ -1,0 +1,36 @@
+import { dirname, join } from 'node:path';
+import { databaseUrlFromEnv, parseDatabaseUrl } from './storage';
+
+export interface HubConfig {
+  databaseUrl: string;
+  /** Path of the hub's key file; null when the key comes from HUB_KEY or the database is in memory. */
+  keyPath: string | null;
+  host: string;
+  port: number;
+  /** Logger level, or false for none. */
+  log: 'info' | 'warn' | 'error' | 'debug' | false;
+  /** Sealer: a block every this many transfers or this long. */
+  blockTransfersMax: number;
+  blockMsMax: number;
+}
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: Partial<HubConfig> = {}): HubConfig {
+  const databaseUrl = overrides.databaseUrl ?? databaseUrlFromEnv(env);
+  return {
+    databaseUrl,
+    keyPath: overrides.keyPath !== undefined ? overrides.keyPath : defaultKeyPath(databaseUrl, env),
+    host: overrides.host ?? env.HOST ?? '127.0.0.1',
+    port: overrides.port ?? Number(env.PORT ?? 8442),
+    log: overrides.log ?? ((env.LOG_LEVEL as HubConfig['log']) || 'info'),
+    blockTransfersMax: overrides.blockTransfersMax ?? 1_000,
+    blockMsMax: overrides.blockMsMax ?? 1_000,
+  };
+}
+
+/** `hub.key` beside a SQLite file; `./data/hub.key` for PostgreSQL; none in memory. */
+function defaultKeyPath(databaseUrl: string, env: NodeJS.ProcessEnv): string | null {
+  if (env.HUB_KEY_FILE) return env.HUB_KEY_FILE;
+  const target = parseDatabaseUrl(databaseUrl);
+  if (target.dialect === 'sqlite') return target.path === ':memory:' ? null : join(dirname(target.path), 'hub.key');
+  return join('data', 'hub.key');
+}

@@ -1,0 +1,82 @@
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { uuidV7 } from '@fedow/ledger';
+import type { HubKey } from './identity/key-file';
+import type { Storage } from './storage/types';
+
+/** The clock of the hub: one seam, so tests and the ledger never read time themselves. */
+export interface Clock {
+  now(): Date;
+}
+export const systemClock: Clock = { now: () => new Date() };
+
+/** RFC 3339 with milliseconds, as LEDGER.md writes every time. */
+export function iso(date: Date): string {
+  return date.toISOString();
+}
+
+export function newUuid(clock: Clock = systemClock): string {
+  return uuidV7(clock.now().getTime(), randomBytes(10));
+}
+
+/** What happened in the hub, for the sync endpoint, the dashboard and metrics. */
+export interface HubEvents {
+  /** Cards whose state changed, committed, with the card-change cursor after them. */
+  'cards-changed': [{ cardIds: string[]; cursor: number }];
+  /** A push was committed (or refused). */
+  ingested: [{ terminal: string; applied: number; rejected: number; duplicates: number; quarantined: number; lastSeq: number; latencyMs: number }];
+  /** A till's status or connection changed. */
+  terminal: [{ terminal: string; change: 'connected' | 'disconnected' | 'frozen' | 'revoked' | 'unfrozen' | 'paired' }];
+  /** A block was sealed. */
+  sealed: [{ height: number; transfers: number }];
+  /** The catalogue or the directory changed: tills may need a new policy or catalogue. */
+  directory: [{ place: string | null }];
+}
+
+export class HubEmitter extends EventEmitter<HubEvents> {}
+
+/** A till connected to /sync, as the dashboard and /metrics see it. */
+export interface TillPresence {
+  terminal: string;
+  place: string;
+  connectedAt: string;
+  lastMessageAt: string;
+  /** Entries the till holds that the hub has not acknowledged, from its pushes. */
+  lagEntries: number;
+}
+
+/** Which tills are connected right now: kept by the sync endpoint, read by others. */
+export class Presence {
+  private readonly tills = new Map<string, TillPresence>();
+
+  set(presence: TillPresence): void {
+    this.tills.set(presence.terminal, presence);
+  }
+
+  update(terminal: string, change: Partial<TillPresence>): void {
+    const current = this.tills.get(terminal);
+    if (current) this.tills.set(terminal, { ...current, ...change });
+  }
+
+  delete(terminal: string): void {
+    this.tills.delete(terminal);
+  }
+
+  get(terminal: string): TillPresence | undefined {
+    return this.tills.get(terminal);
+  }
+
+  online(): TillPresence[] {
+    return [...this.tills.values()];
+  }
+}
+
+export interface HubContext {
+  presence: Presence;
+  storage: Storage;
+  key: HubKey;
+  genesis: string;
+  clock: Clock;
+  newId: () => string;
+  events: HubEmitter;
+}

@@ -1,0 +1,104 @@
+import type { OfflinePolicy } from '@fedow/protocol';
+import { DEFAULT_OFFLINE_POLICY, OfflinePolicy as OfflinePolicySchema } from '@fedow/protocol';
+import { balanceKey, emptyState, firstTagIdOf, indexCard, type Asset, type Card, type LedgerState, type Place } from '@fedow/ledger';
+import * as repo from '../storage/repo';
+import type { Tx } from '../storage/types';
+
+/** A place's policy merged with a till's overrides; broken JSON falls back to the defaults, loudly. */
+export function effectivePolicy(placePolicy: string, overrides: string | null): OfflinePolicy {
+  const base = parsePolicy(placePolicy) ?? DEFAULT_OFFLINE_POLICY;
+  if (!overrides) return base;
+  const merged = OfflinePolicySchema.safeParse({ ...base, ...(JSON.parse(overrides) as object) });
+  return merged.success ? merged.data : base;
+}
+
+function parsePolicy(text: string): OfflinePolicy | null {
+  const parsed = OfflinePolicySchema.safeParse(JSON.parse(text));
+  return parsed.success ? parsed.data : null;
+}
+
+export function toPlace(row: repo.Place): Place {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    wallet: row.walletId,
+    enrollUnknownCards: row.enrollUnknownCards,
+    policy: parsePolicy(row.offlinePolicy) ?? DEFAULT_OFFLINE_POLICY,
+  };
+}
+
+export function toAsset(row: repo.Asset): Asset {
+  return {
+    id: row.id,
+    name: row.name,
+    currencyCode: row.currencyCode,
+    category: row.category,
+    decimals: row.decimals,
+    origin: row.originWalletId,
+    archived: row.archived,
+    createdAt: row.createdAt,
+    membershipDays: row.membershipDays,
+  };
+}
+
+export function toCard(row: repo.Card, primaryFor: readonly string[]): Card {
+  return {
+    id: row.id,
+    firstTagId: row.firstTagId,
+    uid: row.uid,
+    qrcode: row.qrcode,
+    numberPrinted: row.numberPrinted,
+    batch: row.batchId,
+    user: row.userId,
+    ephemeralWallet: row.ephemeralWalletId,
+    primaryFor: [...primaryFor],
+    lostAt: row.lostAt,
+  };
+}
+
+/**
+ * The part of the ledger one push needs, read inside the push's transaction:
+ * the directory (places, assets, the till place's federated assets) and the
+ * cards the entries name, with their wallets, balances and memberships. The
+ * ledger's rules then run on it in memory, exactly as on the full ledger.
+ */
+export async function loadWorkingSet(tx: Tx, placeId: string, uids: readonly string[]): Promise<LedgerState> {
+  const primary = await repo.getPrimaryWallet(tx);
+  if (!primary) throw new Error('the hub has no primary wallet: identity was not initialised');
+  const state = emptyState(primary.id);
+  for (const row of await repo.listPlaces(tx)) {
+    const place = toPlace(row);
+    state.places.set(place.id, place);
+    state.placeByWallet.set(place.wallet, place.id);
+    state.wallets.set(place.wallet, { id: place.wallet, kind: 'place', name: place.name, publicKey: null });
+  }
+  for (const row of await repo.listAssets(tx)) state.assets.set(row.id, toAsset(row));
+  // The rules ask "does this place share a federation with this asset" only for
+  // the till's own place: one federation listing its federated assets answers it.
+  const federated = await repo.federatedAssetIdsOfPlace(tx, placeId);
+  state.federations.set('working-set', { id: 'working-set', name: 'working set', description: '', places: [placeId], assets: [...federated] });
+  for (const asset of state.assets.keys()) state.firsts.add(asset);
+
+  const tags = [...new Set(uids.map(firstTagIdOf))];
+  const cardRows = [...(await repo.loadCardsByTag(tx, tags)).values()];
+  const primaries = await repo.loadPrimaryPlaces(tx, cardRows.map((row) => row.id));
+  const users = await repo.getUsers(tx, cardRows.flatMap((row) => (row.userId ? [row.userId] : [])));
+  for (const user of users.values()) state.users.set(user.id, { id: user.id, email: user.email, wallet: user.walletId });
+  const walletIds: string[] = [];
+  for (const row of cardRows) {
+    const card = toCard(row, primaries.get(row.id) ?? []);
+    state.cards.set(card.id, card);
+    indexCard(state, card);
+    const wallet = card.user ? users.get(card.user)?.walletId : card.ephemeralWallet;
+    if (wallet) walletIds.push(wallet);
+  }
+  for (const wallet of (await repo.getWallets(tx, walletIds)).values()) {
+    state.wallets.set(wallet.id, { id: wallet.id, kind: wallet.kind, name: wallet.name, publicKey: wallet.publicKey });
+  }
+  for (const row of await repo.loadWalletBalances(tx, walletIds)) state.balances.set(balanceKey(row.walletId, row.assetId), row.value);
+  for (const row of await repo.loadMemberships(tx, walletIds)) {
+    state.memberships.set(balanceKey(row.walletId, row.assetId), { wallet: row.walletId, asset: row.assetId, start: row.start, validUntil: row.validUntil });
+  }
+  return state;
+}

@@ -1,0 +1,152 @@
+import { and, eq, inArray, isNotNull, lt, ne, sql } from 'drizzle-orm';
+import type { AssetInfo, CardState, OfflinePolicy } from '@fedow/protocol';
+import * as repo from '../storage/repo';
+import type { Tx } from '../storage/types';
+import { effectivePolicy } from '../ingest/working-set';
+
+/** What a till's place accepts, and how it sees each asset (TILL.md, LEDGER.md "accepts"). */
+export interface PlaceView {
+  place: string;
+  placeWallet: string;
+  accepted: Set<string>;
+  assets: AssetInfo[];
+  policy: OfflinePolicy;
+  primaries: string[];
+}
+
+export async function placeView(tx: Tx, placeId: string, policyOverrides: string | null): Promise<PlaceView> {
+  const place = await repo.getPlace(tx, placeId);
+  if (!place) throw new Error(`unknown place ${placeId}`);
+  const federated = await repo.federatedAssetIdsOfPlace(tx, placeId);
+  const assets: AssetInfo[] = [];
+  for (const asset of await repo.listAssets(tx)) {
+    const accepted = !asset.archived && (asset.originWalletId === place.walletId || asset.category === 'FED' || federated.has(asset.id));
+    if (!accepted) continue;
+    assets.push({
+      id: asset.id,
+      name: asset.name,
+      currencyCode: asset.currencyCode,
+      category: asset.category,
+      decimals: asset.decimals,
+      archived: asset.archived,
+      issuedHere: asset.originWalletId === place.walletId,
+    });
+  }
+  const primaries = (await repo.listPrimaryCardsOfPlace(tx, placeId)).filter((card) => card.lostAt === null).map((card) => card.uid ?? card.firstTagId);
+  return {
+    place: placeId,
+    placeWallet: place.walletId,
+    accepted: new Set(assets.map((asset) => asset.id)),
+    assets,
+    policy: effectivePolicy(place.offlinePolicy, policyOverrides),
+    primaries,
+  };
+}
+
+/** A card as every till may see it: all balances, memberships, lost; filtered per place by `forPlace`. */
+export interface CardFacts {
+  id: string;
+  uid: string;
+  wallet: string | null;
+  balances: Map<string, number>;
+  memberships: Map<string, string>;
+  lost: boolean;
+  primaryFor: string[];
+}
+
+/** Facts of the given cards, read in a few batched queries. */
+export async function cardFacts(tx: Tx, cardIds: readonly string[]): Promise<CardFacts[]> {
+  if (cardIds.length === 0) return [];
+  const cards = [...(await repo.getCards(tx, cardIds)).values()];
+  const users = await repo.getUsers(tx, cards.flatMap((card) => (card.userId ? [card.userId] : [])));
+  const walletOf = (card: repo.Card) => (card.userId ? (users.get(card.userId)?.walletId ?? null) : card.ephemeralWalletId);
+  const wallets = cards.flatMap((card) => {
+    const wallet = walletOf(card);
+    return wallet ? [wallet] : [];
+  });
+  const balances = new Map<string, Map<string, number>>();
+  for (const row of await repo.loadWalletBalances(tx, wallets)) {
+    if (!balances.has(row.walletId)) balances.set(row.walletId, new Map());
+    balances.get(row.walletId)!.set(row.assetId, row.value);
+  }
+  const memberships = new Map<string, Map<string, string>>();
+  for (const row of await repo.loadMemberships(tx, wallets)) {
+    if (!memberships.has(row.walletId)) memberships.set(row.walletId, new Map());
+    memberships.get(row.walletId)!.set(row.assetId, row.validUntil);
+  }
+  const primaries = await repo.loadPrimaryPlaces(tx, cards.map((card) => card.id));
+  return cards.map((card) => {
+    const wallet = walletOf(card);
+    return {
+      id: card.id,
+      uid: card.uid ?? card.firstTagId,
+      wallet,
+      balances: (wallet && balances.get(wallet)) || new Map(),
+      memberships: (wallet && memberships.get(wallet)) || new Map(),
+      lost: card.lostAt !== null,
+      primaryFor: primaries.get(card.id) ?? [],
+    };
+  });
+}
+
+/**
+ * The card as a till of `view`'s place sees it, or null when that till has no
+ * business knowing it (SYNC.md: balances or memberships in accepted assets,
+ * blocked or lost cards, the place's primary cards).
+ */
+export function forPlace(facts: CardFacts, view: PlaceView, delta: boolean): CardState | null {
+  const balances: Record<string, number> = {};
+  let debt = false;
+  for (const [asset, value] of facts.balances) {
+    if (value < 0) debt = true;
+    if (view.accepted.has(asset) && value !== 0) balances[asset] = value;
+  }
+  const membership: Record<string, string> = {};
+  for (const [asset, validUntil] of facts.memberships) if (view.accepted.has(asset)) membership[asset] = validUntil;
+  const blocked = facts.lost || debt;
+  const relevant = blocked || Object.keys(balances).length > 0 || Object.keys(membership).length > 0 || facts.primaryFor.includes(view.place);
+  // A delta also reaches the tills that knew the card before it emptied, was
+  // voided or unblocked: an all-zero state is how they learn it.
+  if (!relevant && !delta) return null;
+  const state: CardState = { card: facts.uid, wallet: facts.wallet, balances, blocked };
+  if (Object.keys(membership).length > 0) state.membership = membership;
+  if (blocked) state.reason = facts.lost ? 'lost' : 'debt';
+  return state;
+}
+
+/**
+ * The ids of every card a till of this place receives in a full snapshot.
+ * One query per kind of reason, each a set-based read (no per-card round trip).
+ */
+export async function snapshotCardIds(tx: Tx, view: PlaceView): Promise<string[]> {
+  const { cards, users, balances, memberships, cardPrimaryPlaces } = tx.t;
+  const wallet = sql`coalesce(${users.walletId}, ${cards.ephemeralWalletId})`;
+  const ids = new Set<string>();
+  const accepted = [...view.accepted];
+  if (accepted.length > 0) {
+    const withBalance = await tx.db
+      .selectDistinct({ id: cards.id })
+      .from(cards)
+      .leftJoin(users, eq(users.id, cards.userId))
+      .innerJoin(balances, eq(balances.walletId, wallet))
+      .where(and(ne(balances.value, 0), inArray(balances.assetId, accepted)));
+    for (const row of withBalance) ids.add(row.id);
+    const withMembership = await tx.db
+      .selectDistinct({ id: cards.id })
+      .from(cards)
+      .leftJoin(users, eq(users.id, cards.userId))
+      .innerJoin(memberships, eq(memberships.walletId, wallet))
+      .where(inArray(memberships.assetId, accepted));
+    for (const row of withMembership) ids.add(row.id);
+  }
+  const inDebt = await tx.db
+    .selectDistinct({ id: cards.id })
+    .from(cards)
+    .leftJoin(users, eq(users.id, cards.userId))
+    .innerJoin(balances, eq(balances.walletId, wallet))
+    .where(lt(balances.value, 0));
+  for (const row of inDebt) ids.add(row.id);
+  for (const row of await tx.db.select({ id: cards.id }).from(cards).where(isNotNull(cards.lostAt))) ids.add(row.id);
+  for (const row of await tx.db.select({ id: cardPrimaryPlaces.cardId }).from(cardPrimaryPlaces).where(eq(cardPrimaryPlaces.placeId, view.place))) ids.add(row.id);
+  return [...ids];
+}

@@ -1,0 +1,77 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import { CLOSE_CODES, FRAME_BYTES_MAX } from '@fedow/protocol';
+import type { HubContext } from '../context';
+import type { Ingest } from '../ingest/ingest';
+import { CardFeed } from './card-feed';
+import { SyncSession, type SessionHost } from './session';
+
+export const SYNC_PATH = '/sync';
+
+/**
+ * The `/sync` endpoint: upgrades HTTP connections on its path to WebSockets
+ * (ws closes frames beyond FRAME_BYTES_MAX with 1009), keeps one session per
+ * till, and feeds them card changes after every commit.
+ */
+export class SyncServer implements SessionHost {
+  readonly feed: CardFeed;
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: FRAME_BYTES_MAX });
+  private readonly sessions = new Map<string, SyncSession>();
+  private readonly anonymous = new Set<SyncSession>();
+
+  constructor(
+    readonly context: HubContext,
+    readonly ingest: Ingest,
+  ) {
+    this.feed = new CardFeed(context);
+    context.events.on('cards-changed', () => this.feed.notify());
+    context.events.on('terminal', ({ terminal, change }) => {
+      const session = this.sessions.get(terminal);
+      if (change === 'revoked') session?.fail('revoked', 'this till was revoked by an operator', CLOSE_CODES.revokedOrFrozen);
+      if (change === 'frozen') session?.fail('frozen', 'this till was frozen', CLOSE_CODES.revokedOrFrozen);
+    });
+  }
+
+  async start(server: Server): Promise<void> {
+    await this.feed.start();
+    server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(request, socket, head));
+  }
+
+  private upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const path = (request.url ?? '').split('?')[0];
+    if (path !== SYNC_PATH) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    this.wss.handleUpgrade(request, socket, head, (ws) => {
+      const session = new SyncSession(ws, this, request.socket.remoteAddress ?? 'unknown');
+      this.anonymous.add(session);
+      ws.on('close', () => this.anonymous.delete(session));
+    });
+  }
+
+  claim(terminal: string, session: SyncSession): void {
+    this.anonymous.delete(session);
+    const previous = this.sessions.get(terminal);
+    if (previous && previous !== session) previous.replace();
+    this.sessions.set(terminal, session);
+  }
+
+  release(terminal: string, session: SyncSession): void {
+    if (this.sessions.get(terminal) !== session) return;
+    this.sessions.delete(terminal);
+    this.context.presence.delete(terminal);
+    this.context.events.emit('terminal', { terminal, change: 'disconnected' });
+  }
+
+  get connected(): number {
+    return this.sessions.size;
+  }
+
+  async close(): Promise<void> {
+    for (const session of [...this.sessions.values(), ...this.anonymous]) session.fail('bad_message', 'the hub is shutting down', 1001);
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    await this.feed.idle();
+  }
+}

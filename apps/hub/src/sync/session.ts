@@ -1,0 +1,304 @@
+import { randomBytes } from 'node:crypto';
+import type { WebSocket } from 'ws';
+import {
+  CLOSE_CODES,
+  HEARTBEAT_MS,
+  PROTOCOL_VERSION,
+  PUSH_WINDOW_MAX,
+  SILENCE_MS_MAX,
+  SYNC_MESSAGES_PER_SECOND_MAX,
+  TillMessage,
+  UPDATE_CARDS_MAX,
+  helloProof,
+  parseFrame,
+  type HubMessage,
+  type SyncErrorCode,
+  type Update,
+} from '@fedow/protocol';
+import { hashBody, verifyHash } from '@fedow/ledger';
+import { nodeCrypto } from '@fedow/ledger/crypto-node';
+import { iso, type HubContext } from '../context';
+import type { Ingest } from '../ingest/ingest';
+import * as repo from '../storage/repo';
+import type { CardFeed, FeedSubscriber } from './card-feed';
+import { cardFacts, forPlace, placeView, snapshotCardIds, type CardFacts, type PlaceView } from './card-states';
+
+type Phase = 'challenged' | 'welcomed' | 'closed';
+
+export interface SessionHost {
+  context: HubContext;
+  ingest: Ingest;
+  feed: CardFeed;
+  /** A till has one connection: a new one replaces the old. */
+  claim(terminal: string, session: SyncSession): void;
+  release(terminal: string, session: SyncSession): void;
+}
+
+/**
+ * One till's connection to /sync (SYNC.md). Messages are handled one at a time
+ * in arrival order; pushes are acked only after their commit; card updates
+ * follow the feed. Every failure of the till is an `error` message and, when
+ * the connection cannot go on, a close code — never an exception.
+ */
+export class SyncSession implements FeedSubscriber {
+  private phase: Phase = 'challenged';
+  private readonly nonce = randomBytes(32).toString('hex');
+  private terminal: repo.Terminal | null = null;
+  private view: PlaceView | null = null;
+  private chain: Promise<void> = Promise.resolve();
+  private pushesWaiting = 0;
+  private tokens = SYNC_MESSAGES_PER_SECOND_MAX;
+  private tokensAt = Date.now();
+  private lastHeard = Date.now();
+  private readonly heartbeat: NodeJS.Timeout;
+  sentCursor = -1;
+  private ackedSeq = 0;
+  private unsubscribe: (() => void) | null = null;
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly host: SessionHost,
+    private readonly address: string,
+  ) {
+    socket.on('message', (data, isBinary) => this.receive(isBinary ? null : data.toString()));
+    socket.on('close', () => this.closed());
+    socket.on('error', () => this.closed());
+    this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS);
+    this.heartbeat.unref();
+    this.send({ type: 'challenge', nonce: this.nonce, hub: host.context.key.publicKey, protocol: PROTOCOL_VERSION });
+  }
+
+  get terminalId(): string | null {
+    return this.terminal?.id ?? null;
+  }
+
+  // ── receiving ──────────────────────────────────────────────────────────────
+
+  private receive(text: string | null): void {
+    if (this.phase === 'closed') return;
+    this.lastHeard = Date.now();
+    if (this.terminal) this.host.context.presence.update(this.terminal.id, { lastMessageAt: iso(this.host.context.clock.now()) });
+    if (!this.takeToken()) return this.fail('rate_limited', `more than ${SYNC_MESSAGES_PER_SECOND_MAX} messages per second`, CLOSE_CODES.protocolViolation);
+    if (text === null) return this.fail('bad_message', 'binary frames are not part of the protocol', CLOSE_CODES.protocolViolation);
+    const parsed = parseFrame(TillMessage, text);
+    if (!parsed.ok) {
+      // Before hello nothing is trusted: a malformed first message ends the connection.
+      if (this.phase !== 'welcomed') return this.fail(parsed.code, parsed.message, CLOSE_CODES.protocolViolation);
+      return this.error(parsed.code, parsed.message);
+    }
+    const message = parsed.value;
+    if (this.phase === 'challenged' && message.type !== 'hello') {
+      return this.fail('unauthorized', 'the first message must be hello', CLOSE_CODES.authenticationFailed);
+    }
+    if (message.type === 'push') {
+      if (this.pushesWaiting >= PUSH_WINDOW_MAX) return this.fail('rate_limited', `more than ${PUSH_WINDOW_MAX} pushes awaiting ack`, CLOSE_CODES.protocolViolation);
+      this.pushesWaiting++;
+    }
+    this.enqueue(async () => {
+      switch (message.type) {
+        case 'hello':
+          return this.hello(message);
+        case 'push':
+          try {
+            return await this.push(message.entries);
+          } finally {
+            this.pushesWaiting--;
+          }
+        case 'updated':
+          return;
+        case 'ping':
+          return this.send({ type: 'pong', t: message.t });
+        case 'pong':
+          return;
+      }
+    });
+  }
+
+  private enqueue(task: () => Promise<void>): void {
+    this.chain = this.chain.then(async () => {
+      if (this.phase === 'closed') return;
+      try {
+        await task();
+      } catch (error) {
+        if (process.env.FEDOW_DEBUG) console.error(error);
+        this.host.context.events.emit('feed-error', { error });
+        this.fail('bad_message', 'the hub could not process this message; reconnect and resend', 1011);
+      }
+    });
+  }
+
+  private takeToken(): boolean {
+    const now = Date.now();
+    this.tokens = Math.min(SYNC_MESSAGES_PER_SECOND_MAX, this.tokens + ((now - this.tokensAt) / 1000) * SYNC_MESSAGES_PER_SECOND_MAX);
+    this.tokensAt = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+
+  // ── hello / welcome ────────────────────────────────────────────────────────
+
+  private async hello(message: Extract<TillMessage, { type: 'hello' }>): Promise<void> {
+    if (this.phase !== 'challenged') return this.fail('bad_message', 'hello was already received', CLOSE_CODES.protocolViolation);
+    const { context } = this.host;
+    const terminal = await repo.getTerminal(context.storage.read, message.terminal);
+    const proof = hashBody(nodeCrypto, helloProof(message.terminal, this.nonce, context.key.publicKey));
+    if (!terminal || !verifyHash(nodeCrypto, terminal.publicKey, proof, message.sig)) {
+      return this.fail('unauthorized', 'unknown till or bad signature', CLOSE_CODES.authenticationFailed);
+    }
+    if (terminal.status === 'revoked') return this.fail('revoked', 'this till was revoked: pair it again', CLOSE_CODES.revokedOrFrozen);
+    if (terminal.status === 'frozen') return this.fail('frozen', 'this till is frozen: an operator must look at it', CLOSE_CODES.revokedOrFrozen);
+    this.terminal = terminal;
+    this.ackedSeq = terminal.lastSeq;
+    this.view = await placeView(context.storage.read, terminal.placeId, terminal.policyOverrides);
+    this.host.claim(terminal.id, this);
+    this.phase = 'welcomed';
+    const now = iso(context.clock.now());
+    context.presence.set({ terminal: terminal.id, place: terminal.placeId, connectedAt: now, lastMessageAt: now, lagEntries: 0 });
+    context.events.emit('terminal', { terminal: terminal.id, change: 'connected' });
+    this.send({ type: 'welcome', lastSeq: terminal.lastSeq, lastHash: terminal.lastHash, serverTime: now, policy: this.view.policy });
+    const cursor = message.cursor === undefined ? NaN : Number(message.cursor);
+    if (Number.isSafeInteger(cursor) && cursor >= 0 && cursor <= this.host.feed.position) {
+      this.sentCursor = cursor;
+      await this.sendDeltas();
+    } else {
+      await this.sendSnapshot();
+    }
+    this.unsubscribe = this.host.feed.subscribe(this);
+    // Changes committed while the snapshot was read.
+    if (this.sentCursor < this.host.feed.position) await this.sendDeltas();
+  }
+
+  /** A full snapshot in parts: its cursor is read before the states, so later changes come as deltas. */
+  private async sendSnapshot(): Promise<void> {
+    const read = this.host.context.storage.read;
+    const view = this.view!;
+    const appliedThrough = this.ackedSeq;
+    const cursor = await repo.latestCardChange(read);
+    const ids = await snapshotCardIds(read, view);
+    const parts = Math.max(1, Math.ceil(ids.length / UPDATE_CARDS_MAX));
+    for (let part = 1; part <= parts; part++) {
+      const facts = await cardFacts(read, ids.slice((part - 1) * UPDATE_CARDS_MAX, part * UPDATE_CARDS_MAX));
+      const cards = facts.flatMap((fact) => forPlace(fact, view, false) ?? []);
+      const update: Update = { type: 'update', cursor: String(cursor), full: true, part, parts, cards, appliedThrough };
+      if (part === 1) Object.assign(update, { primaries: view.primaries, assets: view.assets, policy: view.policy });
+      this.send(update);
+    }
+    this.sentCursor = cursor;
+  }
+
+  /** Changes after this till's cursor, read by the till's own session (it was behind the feed). */
+  private async sendDeltas(): Promise<void> {
+    const read = this.host.context.storage.read;
+    for (let round = 0; round < 100 && this.phase === 'welcomed'; round++) {
+      const appliedThrough = this.ackedSeq;
+      const changes = await repo.listCardChangesAfter(read, this.sentCursor, UPDATE_CARDS_MAX);
+      if (changes.cursor === this.sentCursor) return;
+      this.sendFacts(await cardFacts(read, changes.cardIds), changes.cursor, appliedThrough);
+    }
+  }
+
+  private sendFacts(facts: readonly CardFacts[], cursor: number, appliedThrough: number): void {
+    const view = this.view!;
+    const cards = facts.flatMap((fact) => forPlace(fact, view, true) ?? []);
+    this.sentCursor = cursor;
+    if (cards.length === 0) return;
+    // A delta may name a new primary card of this place: send the whole list again.
+    const primaries = facts.some((fact) => fact.primaryFor.includes(view.place) || view.primaries.includes(fact.uid));
+    const update: Update = { type: 'update', cursor: String(cursor), cards, appliedThrough };
+    if (primaries) {
+      const next = new Set(view.primaries);
+      for (const fact of facts) {
+        if (fact.primaryFor.includes(view.place) && !fact.lost) next.add(fact.uid);
+        else next.delete(fact.uid);
+      }
+      view.primaries = [...next];
+      update.primaries = view.primaries;
+    }
+    this.send(update);
+  }
+
+  // ── feed ───────────────────────────────────────────────────────────────────
+
+  deliver(facts: readonly CardFacts[], cursor: number): void {
+    const appliedThrough = this.ackedSeq;
+    this.enqueue(async () => {
+      if (this.sentCursor >= cursor) return;
+      this.sendFacts(facts, cursor, appliedThrough);
+    });
+  }
+
+  catchUp(): void {
+    this.enqueue(() => this.sendDeltas());
+  }
+
+  // ── push ───────────────────────────────────────────────────────────────────
+
+  private async push(entries: Extract<TillMessage, { type: 'push' }>['entries']): Promise<void> {
+    const terminal = this.terminal!;
+    const outcome = await this.host.ingest.push(terminal.id, terminal.publicKey, entries);
+    if (outcome.kind === 'refused') {
+      if (outcome.status === 'revoked') return this.fail('revoked', 'this till was revoked', CLOSE_CODES.revokedOrFrozen);
+      if (outcome.status === 'frozen') return this.fail('frozen', 'this till is frozen', CLOSE_CODES.revokedOrFrozen);
+      return this.fail('unauthorized', 'unknown till', CLOSE_CODES.authenticationFailed);
+    }
+    this.ackedSeq = outcome.lastSeq;
+    const last = entries[entries.length - 1]!.body.seq;
+    this.host.context.presence.update(terminal.id, { lagEntries: Math.max(0, last - outcome.lastSeq) });
+    this.send({ type: 'ack', lastSeq: outcome.lastSeq, results: outcome.results });
+    if (outcome.stop?.code === 'gap') this.error('gap', outcome.stop.message, { expected: outcome.stop.expected });
+    if (outcome.stop?.code === 'fork') {
+      this.fail('fork', `${outcome.stop.message}: this till is frozen until an operator unfreezes it`, CLOSE_CODES.fork);
+      this.host.context.events.emit('terminal', { terminal: terminal.id, change: 'frozen' });
+    }
+  }
+
+  // ── sending and closing ────────────────────────────────────────────────────
+
+  private send(message: HubMessage): void {
+    if (this.socket.readyState === this.socket.OPEN) this.socket.send(JSON.stringify(message));
+  }
+
+  private error(code: SyncErrorCode, message: string, extra: { expected?: number } = {}): void {
+    this.send({ type: 'error', code, message, ...extra });
+  }
+
+  /** Sends the error, then closes with `closeCode`. */
+  fail(code: SyncErrorCode, message: string, closeCode: number): void {
+    if (this.phase === 'closed') return;
+    this.error(code, message);
+    this.socket.close(closeCode, code);
+    this.closed();
+  }
+
+  private beat(): void {
+    if (Date.now() - this.lastHeard > SILENCE_MS_MAX) {
+      this.socket.terminate();
+      this.closed();
+      return;
+    }
+    this.send({ type: 'ping', t: Date.now() });
+  }
+
+  private closed(): void {
+    if (this.phase === 'closed') return;
+    this.phase = 'closed';
+    clearInterval(this.heartbeat);
+    this.unsubscribe?.();
+    if (this.terminal) {
+      this.host.release(this.terminal.id, this);
+    }
+  }
+
+  /** Replaced by a newer connection of the same till. */
+  replace(): void {
+    this.unsubscribe?.();
+    this.socket.close(4000, 'replaced by a newer connection');
+    this.phase = 'closed';
+    clearInterval(this.heartbeat);
+  }
+
+  get remoteAddress(): string {
+    return this.address;
+  }
+}

@@ -4,7 +4,10 @@ import type { HubConfig } from './config';
 import type { HubPlugin } from './plugin';
 import { HubEmitter, newUuid, Presence, systemClock, type Clock, type HubContext } from './context';
 import { installErrorHandler } from './errors';
+import { adminPlugin } from './admin/plugin';
 import { healthPlugin } from './health/health';
+import { sealerPlugin } from './sealer/plugin';
+import { syncPlugin } from './sync/plugin';
 import { bootstrapIdentity, type Identity } from './identity/bootstrap';
 import { loadOrCreateHubKey } from './identity/key-file';
 import { openStorage } from './storage';
@@ -27,6 +30,33 @@ export interface HubOptions {
  * plugin adds its routes and registers what it must stop in `onClose`.
  */
 export async function buildHub(config: HubConfig, options: HubOptions = {}): Promise<Hub> {
+  const { context, identity, close } = await openHubContext(config, options);
+  try {
+    const app = Fastify({
+      logger: config.log === false ? false : { level: config.log },
+      bodyLimit: HTTP_BODY_BYTES_MAX,
+      // The hub is the only writer of ids: requests carry none of their own.
+      genReqId: () => context.newId(),
+    });
+    installErrorHandler(app);
+    app.addHook('onClose', close);
+    for (const plugin of HUB_PLUGINS) await plugin(app, context, config);
+    await app.ready();
+    return { app, context, identity, close: () => app.close() };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/**
+ * Storage, key and identity without the HTTP server: what the CLI works on (the
+ * same database, the same key, the same domain services as the admin API).
+ */
+export async function openHubContext(
+  config: HubConfig,
+  options: HubOptions = {},
+): Promise<{ context: HubContext; identity: Identity; close(): Promise<void> }> {
   const clock = options.clock ?? systemClock;
   const storage = await openStorage(config.databaseUrl);
   try {
@@ -34,17 +64,7 @@ export async function buildHub(config: HubConfig, options: HubOptions = {}): Pro
     const newId = () => newUuid(clock);
     const identity = await bootstrapIdentity(storage, key, clock, newId);
     const context: HubContext = { presence: new Presence(), storage, key, genesis: identity.genesis, clock, newId, events: new HubEmitter() };
-    const app = Fastify({
-      logger: config.log === false ? false : { level: config.log },
-      bodyLimit: HTTP_BODY_BYTES_MAX,
-      // The hub is the only writer of ids: requests carry none of their own.
-      genReqId: () => newId(),
-    });
-    installErrorHandler(app);
-    app.addHook('onClose', async () => storage.close());
-    for (const plugin of HUB_PLUGINS) await plugin(app, context, config);
-    await app.ready();
-    return { app, context, identity, close: () => app.close() };
+    return { context, identity, close: () => storage.close() };
   } catch (error) {
     await storage.close();
     throw error;
@@ -52,4 +72,4 @@ export async function buildHub(config: HubConfig, options: HubOptions = {}): Pro
 }
 
 /** The plugins, in load order. */
-const HUB_PLUGINS: HubPlugin[] = [healthPlugin];
+const HUB_PLUGINS: HubPlugin[] = [healthPlugin, adminPlugin, syncPlugin, sealerPlugin];

@@ -5,3 +5,4 @@ export * from './policy';
 export * from './entry';
 export * from './sync';
 export * from './parse';
+export * from './admin';

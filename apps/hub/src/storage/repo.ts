@@ -40,9 +40,17 @@
  * - insertOperatorToken, getOperatorToken, deleteOperatorToken
  * - insertVerifyRun, finishVerifyRun, latestVerifyRun
  *
+ * Admin (repo-admin.ts)
+ * - getPlaceByName, getAsset, getAssetByOriginAndName, getFederation, getFederationByName
+ * - listFederations → with place and asset ids; removeFederationPlace, removeFederationAsset → false if not a member
+ * - getCardBatch(tx, place, generation), findCard(tx, {uid?, firstTagId?, numberPrinted?, qrcode?})
+ * - removeCardPrimaryPlaces(tx, card) → the places it was primary for; getProduct
+ *
  * Ordering: transfers.seq and card_changes.seq increase in commit order in both
  * dialects (see lockCommitOrder); in PostgreSQL a rolled-back transaction leaves a gap.
  */
+export * from './repo-chain';
+export * from './repo-admin';
 export * from './repo-directory';
 export * from './repo-ledger';
 export * from './repo-sync';

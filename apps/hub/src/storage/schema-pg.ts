@@ -66,6 +66,8 @@ export const places = pgTable('places', {
   /** JSON text of the place's OfflinePolicy (TILL.md). */
   offlinePolicy: text('offline_policy').notNull(),
   createdAt: text('created_at').notNull(),
+  /** The place's administrator, from `fedow places --create --email` (apps/hub/README.md). */
+  adminUserId: text('admin_user_id').references(() => users.id),
 });
 
 export const federations = pgTable('federations', {

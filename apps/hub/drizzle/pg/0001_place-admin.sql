@@ -1,0 +1,2 @@
+ALTER TABLE "places" ADD COLUMN "admin_user_id" text;--> statement-breakpoint
+ALTER TABLE "places" ADD CONSTRAINT "places_admin_user_id_users_id_fk" FOREIGN KEY ("admin_user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;

@@ -1,0 +1,1 @@
+ALTER TABLE `places` ADD `admin_user_id` text REFERENCES users(id);

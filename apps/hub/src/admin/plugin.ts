@@ -1,0 +1,38 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { HubPlugin } from '../plugin';
+import { requireOperator } from './auth';
+import { cardRoutes } from './card-routes';
+import { directoryRoutes } from './directory-routes';
+import { pairRoutes } from './pair-routes';
+import { terminalRoutes } from './terminal-routes';
+
+/**
+ * The pairing endpoint (public) and the admin API under /api/v1 (operator token),
+ * validated by the zod schemas of @fedow/protocol, documented at /api/docs. One
+ * encapsulated scope: the zod compilers and the docs cover these routes only.
+ */
+export const adminPlugin: HubPlugin = async (app, context) => {
+  await app.register(async (scope) => {
+    scope.setValidatorCompiler(validatorCompiler);
+    scope.setSerializerCompiler(serializerCompiler);
+    await scope.register(swagger, {
+      openapi: {
+        info: { title: 'Fedow hub admin API', version: '1' },
+        components: { securitySchemes: { operator: { type: 'http', scheme: 'bearer' } } },
+        security: [{ operator: [] }],
+      },
+      transform: jsonSchemaTransform,
+    });
+    // The UI's own static files, from the package: no CDN, works on an offline hub.
+    await scope.register(swaggerUi, { routePrefix: '/api/docs' });
+    await scope.register(async (open) => pairRoutes(open, context));
+    await scope.register(async (operator) => {
+      requireOperator(operator, context);
+      await directoryRoutes(operator, context);
+      await cardRoutes(operator, context);
+      await terminalRoutes(operator, context);
+    });
+  });
+};

@@ -1,0 +1,88 @@
+import { readFileSync, statSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { CARD_CSV_BYTES_MAX, CardTag, Uuid } from '@fedow/protocol';
+import { declareLost, importCards, setPrimary, showCard, type CardView } from '../directory/cards';
+import { integer, type Io, oneAction, print, required, UsageError, validate } from './io';
+import { withContext } from './open';
+
+export const CARDS_USAGE =
+  'fedow cards --import FILE.csv --place ID [--generation N] [--primary] | --show TAG | --set-primary TAG --place ID | --lost TAG  [--json]';
+
+export async function cardsCommand(args: string[], io: Io): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    options: {
+      import: { type: 'string' },
+      show: { type: 'string' },
+      'set-primary': { type: 'string' },
+      lost: { type: 'string' },
+      place: { type: 'string' },
+      generation: { type: 'string' },
+      primary: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const action = oneAction(values, ['import', 'show', 'set-primary', 'lost'] as const, 'cards');
+  if (action === 'import') {
+    const csv = readCsv(values.import ?? '');
+    const options = {
+      place: validate(Uuid, required(values, 'place', action), 'place'),
+      generation: values.generation === undefined ? 1 : integer(values.generation, 'generation'),
+      primary: values.primary,
+      progress: values.json ? undefined : progressBar(io),
+    };
+    const result = await withContext(io, (context) => importCards(context, csv, options));
+    print(io, values.json, { ...result }, () => [
+      `${result.imported} card(s) imported into batch ${result.id} (generation ${result.generation})${result.primary ? ', all primary for the place' : ''}`,
+    ]);
+    return 0;
+  }
+  const tag = validate(CardTag, values[action], action);
+  let view: CardView;
+  if (action === 'show') view = await withContext(io, (context) => showCard(context, tag));
+  else if (action === 'lost') view = await withContext(io, (context) => declareLost(context, tag));
+  else {
+    const place = validate(Uuid, required(values, 'place', action), 'place');
+    view = await withContext(io, (context) => setPrimary(context, { tag, place, primary: true }));
+  }
+  print(io, values.json, { id: view.card.id, ...view }, () => describeCard(view));
+  return 0;
+}
+
+function readCsv(path: string): string {
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch {
+    throw new UsageError(`cannot read ${path}`);
+  }
+  if (size > CARD_CSV_BYTES_MAX) throw new UsageError(`${path} is larger than ${CARD_CSV_BYTES_MAX} bytes`);
+  return readFileSync(path, 'utf8');
+}
+
+function describeCard(view: CardView): string[] {
+  const card = view.card;
+  const balances = Object.entries(view.balances);
+  return [
+    `card ${card.id}  tag ${card.firstTagId}${card.uid ? `  uid ${card.uid}` : ''}  number ${card.numberPrinted ?? '-'}  qr ${card.qrcode ?? '-'}`,
+    `user ${card.userEmail ?? '-'}  wallet ${view.wallet ?? '(none yet)'}`,
+    `primary for ${card.primaryFor.length === 0 ? 'no place' : card.primaryFor.join(', ')}`,
+    view.blocked ? `BLOCKED (${view.reason})${card.lostAt ? ` lost at ${card.lostAt}` : ''}` : 'not blocked',
+    ...(balances.length === 0 ? ['no balance'] : balances.map(([asset, value]) => `  ${asset}  ${value}`)),
+  ];
+}
+
+/** A bar on stderr, redrawn when the percentage moves. */
+function progressBar(io: Io): (done: number, total: number) => void {
+  const width = 30;
+  let shown = -1;
+  return (done, total) => {
+    const percent = total === 0 ? 100 : Math.floor((done * 100) / total);
+    if (percent === shown) return;
+    shown = percent;
+    const filled = Math.round((width * percent) / 100);
+    io.stderr.write(`\rimporting cards [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${percent}%`);
+    if (done === total) io.stderr.write('\n');
+  };
+}

@@ -1,0 +1,68 @@
+/**
+ * `fedow <command> …`: the hub operator's command line. Each command group works on
+ * the database directly (DATABASE_URL) through the same domain services as the admin
+ * API. Exit codes: 0 done, 1 refused or failed (one line on stderr), 2 bad usage.
+ */
+import { HubError } from '../errors';
+import { assetsCommand, ASSETS_USAGE } from './assets';
+import { cardsCommand, CARDS_USAGE } from './cards';
+import { federationsCommand, FEDERATIONS_USAGE } from './federations';
+import { type Io, UsageError } from './io';
+import { placesCommand, PLACES_USAGE } from './places';
+import { productsCommand, PRODUCTS_USAGE } from './products';
+import { serveCommand, SERVE_USAGE } from './serve';
+import { terminalsCommand, TERMINALS_USAGE } from './terminals';
+import { verifyCommand, VERIFY_USAGE } from './verify';
+
+const COMMANDS: Record<string, { run: (args: string[], io: Io) => Promise<number>; usage: string }> = {
+  places: { run: placesCommand, usage: PLACES_USAGE },
+  assets: { run: assetsCommand, usage: ASSETS_USAGE },
+  federations: { run: federationsCommand, usage: FEDERATIONS_USAGE },
+  cards: { run: cardsCommand, usage: CARDS_USAGE },
+  terminals: { run: terminalsCommand, usage: TERMINALS_USAGE },
+  products: { run: productsCommand, usage: PRODUCTS_USAGE },
+  serve: { run: serveCommand, usage: SERVE_USAGE },
+  verify: { run: verifyCommand, usage: VERIFY_USAGE },
+};
+
+const USAGE = ['usage:', ...Object.values(COMMANDS).map((command) => `  ${command.usage}`), 'environment: DATABASE_URL (default sqlite:./data/fedow.sqlite), HUB_KEY_FILE, HUB_KEY'].join('\n');
+
+export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    io.stdout.write(`${USAGE}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr.write(`fedow: unknown command "${name}"\n${USAGE}\n`);
+    return 2;
+  }
+  try {
+    return await command.run(args, io);
+  } catch (error) {
+    return report(error, command.usage, io);
+  }
+}
+
+/** One line for the operator; the stack only for bugs, and only with FEDOW_DEBUG=1. */
+function report(error: unknown, usage: string, io: Io): number {
+  if (error instanceof UsageError || isParseArgsError(error)) {
+    io.stderr.write(`fedow: ${(error as Error).message}\nusage: ${usage}\n`);
+    return 2;
+  }
+  if (error instanceof HubError) {
+    io.stderr.write(`fedow: ${error.message} (${error.code})\n`);
+    return 1;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  io.stderr.write(`fedow: ${message}\n`);
+  if (process.env.FEDOW_DEBUG === '1' && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+  return 1;
+}
+
+function isParseArgsError(error: unknown): boolean {
+  return error instanceof TypeError && 'code' in error && typeof error.code === 'string' && error.code.startsWith('ERR_PARSE_ARGS_');
+}
+
+process.exitCode = await main(process.argv.slice(2));

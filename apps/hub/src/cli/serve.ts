@@ -1,0 +1,32 @@
+import { parseArgs } from 'node:util';
+import { buildHub } from '../app';
+import { configFromEnv } from '../config';
+import { integer, type Io, UsageError } from './io';
+
+export const SERVE_USAGE = 'fedow serve [--port 8442] [--host 127.0.0.1]';
+
+/** The hub: listens until SIGINT or SIGTERM, then closes sockets and the database. */
+export async function serveCommand(args: string[], io: Io): Promise<number> {
+  const { values } = parseArgs({ args, strict: true, options: { port: { type: 'string' }, host: { type: 'string' } } });
+  const port = values.port === undefined ? undefined : integer(values.port, 'port');
+  if (port !== undefined && port > 65_535) throw new UsageError(`--port must be at most 65535, got ${port}`);
+  const config = configFromEnv(process.env, { ...(port === undefined ? {} : { port }), ...(values.host === undefined ? {} : { host: values.host }) });
+  const hub = await buildHub(config);
+  if (hub.identity.operatorToken) io.stderr.write(`fedow: new hub; operator token (shown once, keep it): ${hub.identity.operatorToken}\n`);
+  let address: string;
+  try {
+    address = await hub.app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await hub.close();
+    throw error;
+  }
+  io.stdout.write(`fedow hub listening on ${address} (database ${hub.context.storage.label})\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await hub.close();
+  io.stdout.write('fedow hub stopped\n');
+  return 0;
+}

@@ -1,0 +1,31 @@
+/** Read-only views for the dashboard: wallets, transfers and blocks as stored. */
+import type { BlockPageQuery, PageQuery } from '@fedow/protocol';
+import type { HubContext } from '../context';
+import * as repo from '../storage/repo';
+import { notFound } from './common';
+
+export interface WalletView {
+  id: string;
+  kind: repo.Wallet['kind'];
+  name: string | null;
+  balances: Record<string, number>;
+}
+
+export async function showWallet(context: HubContext, id: string): Promise<WalletView> {
+  const tx = context.storage.read;
+  const wallet = (await repo.getWallets(tx, [id])).get(id);
+  if (!wallet) throw notFound('wallet', id);
+  const balances: Record<string, number> = {};
+  for (const row of await repo.loadWalletBalances(tx, [id])) balances[row.assetId] = row.value;
+  return { id: wallet.id, kind: wallet.kind, name: wallet.name, balances };
+}
+
+/** Transfers with seq > after, in commit order. */
+export async function listTransfers(context: HubContext, page: PageQuery): Promise<repo.Transfer[]> {
+  return repo.listTransfersAfter(context.storage.read, page.after, page.limit);
+}
+
+/** Blocks after a height, or from the genesis block (height 0) without one. */
+export async function listBlocks(context: HubContext, page: BlockPageQuery): Promise<repo.Block[]> {
+  return repo.listBlocksAfter(context.storage.read, page.after ?? -1, page.limit);
+}

@@ -1,0 +1,110 @@
+/** Reads of the sealer and of `fedow verify`: ranges of transfers, all balances in pages, chain counts. */
+import { and, asc, count, eq, gt, inArray, isNotNull, lt, lte, ne, or, sql } from 'drizzle-orm';
+import { chunks } from './batch';
+import type { Balance, Transfer } from './rows';
+import type { Tx } from './types';
+
+/** Transfers with afterSeq < seq ≤ upToSeq, in seq order (one page of a block range). */
+export async function listTransfersBetween(tx: Tx, afterSeq: number, upToSeq: number, limit: number): Promise<Transfer[]> {
+  const { transfers } = tx.t;
+  return tx.db
+    .select()
+    .from(transfers)
+    .where(and(gt(transfers.seq, afterSeq), lte(transfers.seq, upToSeq)))
+    .orderBy(asc(transfers.seq))
+    .limit(limit);
+}
+
+/** Where a page of balances ended: the next page starts after this (wallet, asset). */
+export interface BalanceCursor {
+  walletId: string;
+  assetId: string;
+}
+
+/** Every balance row, in primary key order, one page at a time (keyset paging: no OFFSET scans). */
+export async function listBalancesAfter(tx: Tx, after: BalanceCursor | null, limit: number): Promise<Balance[]> {
+  const { balances } = tx.t;
+  const query = tx.db.select().from(balances);
+  const paged =
+    after === null
+      ? query
+      : query.where(
+          or(gt(balances.walletId, after.walletId), and(eq(balances.walletId, after.walletId), gt(balances.assetId, after.assetId))),
+        );
+  return paged.orderBy(asc(balances.walletId), asc(balances.assetId)).limit(limit);
+}
+
+/** Negative balances (debts), in primary key order, one page at a time. */
+export async function listNegativeBalancesAfter(tx: Tx, after: BalanceCursor | null, limit: number): Promise<Balance[]> {
+  const { balances } = tx.t;
+  const negative = lt(balances.value, 0);
+  const where =
+    after === null
+      ? negative
+      : and(
+          negative,
+          or(gt(balances.walletId, after.walletId), and(eq(balances.walletId, after.walletId), gt(balances.assetId, after.assetId))),
+        );
+  return tx.db.select().from(balances).where(where).orderBy(asc(balances.walletId), asc(balances.assetId)).limit(limit);
+}
+
+/**
+ * Bodies of applied entries behind SAL transfers from `walletId` in `assetId` whose
+ * body says `"auth":"offline"` (invariant 5). Bodies are stored as JCS text, so the
+ * member is written exactly like that; inside a JSON string the quotes would be
+ * escaped, so a note cannot fake it. The caller still parses what comes back.
+ */
+export async function offlineSaleBodies(tx: Tx, walletId: string, assetId: string, limit: number): Promise<string[]> {
+  const { transfers, entries } = tx.t;
+  const rows = await tx.db
+    .select({ body: entries.body })
+    .from(transfers)
+    .innerJoin(entries, eq(entries.id, transfers.entryId))
+    .where(
+      and(
+        eq(transfers.action, 'SAL'),
+        eq(transfers.senderWalletId, walletId),
+        eq(transfers.assetId, assetId),
+        eq(entries.status, 'applied'),
+        sql`${entries.body} like ${'%"auth":"offline"%'}`,
+      ),
+    )
+    .limit(limit);
+  return rows.map((row) => row.body);
+}
+
+/** Which of these entry ids at least one transfer names. */
+export async function entriesWithTransfers(tx: Tx, entryIds: readonly string[]): Promise<Set<string>> {
+  const { transfers } = tx.t;
+  const found = new Set<string>();
+  for (const chunk of chunks([...new Set(entryIds)], 1)) {
+    const rows = await tx.db.selectDistinct({ entryId: transfers.entryId }).from(transfers).where(inArray(transfers.entryId, chunk));
+    for (const row of rows) if (row.entryId !== null) found.add(row.entryId);
+  }
+  return found;
+}
+
+/** A transfer that names an entry which was not applied (a rejected entry moves no money), or undefined. */
+export async function transferOfUnappliedEntry(tx: Tx): Promise<{ seq: number; entryId: string } | undefined> {
+  const { transfers, entries } = tx.t;
+  const [row] = await tx.db
+    .select({ seq: transfers.seq, entryId: entries.id })
+    .from(transfers)
+    .innerJoin(entries, eq(entries.id, transfers.entryId))
+    .where(and(isNotNull(transfers.entryId), ne(entries.status, 'applied')))
+    .orderBy(asc(transfers.seq))
+    .limit(1);
+  return row;
+}
+
+/** Row counts, for progress totals. */
+export async function countChain(tx: Tx): Promise<{ blocks: number; transfers: number; entries: number; balances: number }> {
+  const { blocks, transfers, entries, balances } = tx.t;
+  const one = async (query: Promise<{ n: number }[]>) => (await query)[0]?.n ?? 0;
+  return {
+    blocks: await one(tx.db.select({ n: count() }).from(blocks)),
+    transfers: await one(tx.db.select({ n: count() }).from(transfers)),
+    entries: await one(tx.db.select({ n: count() }).from(entries)),
+    balances: await one(tx.db.select({ n: count() }).from(balances)),
+  };
+}

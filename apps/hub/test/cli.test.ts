@@ -1,0 +1,139 @@
+/** `fedow …` as an operator runs it: a real child process on a temp SQLite database. */
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { factoryCsv } from './admin-support';
+
+const BIN = fileURLToPath(new URL('../bin/fedow.mjs', import.meta.url));
+let dir = '';
+let env: NodeJS.ProcessEnv;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'fedow-cli-'));
+  env = { ...process.env, DATABASE_URL: `sqlite:${join(dir, 'data', 'fedow.sqlite')}`, HUB_KEY: '', HUB_KEY_FILE: '', LOG_LEVEL: 'error' };
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function fedow(...args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { cwd: dir, env, timeout: 30_000 }, (error, stdout, stderr) => {
+      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** `--json` prints exactly one JSON object. */
+async function json(...args: string[]): Promise<Record<string, any>> {
+  const run = await fedow(...args, '--json');
+  expect(run.code, run.stderr).toBe(0);
+  expect(run.stdout.trim().split('\n')).toHaveLength(1);
+  return JSON.parse(run.stdout);
+}
+
+describe('fedow CLI', () => {
+  it('sets up a place, assets, a federation, products and cards, with --json outputs', async () => {
+    const first = await fedow('places', '--create', '--name', 'Bar du Port', '--email', 'Admin@Port.org', '--json');
+    expect(first.code).toBe(0);
+    expect(first.stderr).toMatch(/operator token \(shown once, keep it\): fedow_/);
+    const place = JSON.parse(first.stdout);
+    expect(place).toMatchObject({ name: 'Bar du Port', adminEmail: 'admin@port.org' });
+    expect((await json('places', '--list')).places).toHaveLength(1);
+    const human = await fedow('places', '--list');
+    expect(human.stdout).toContain('admin@port.org');
+    expect(human.stderr).toBe('');
+
+    const asset = await json('assets', '--create', '--name', 'Jeton', '--currency_code', 'JET', '--category', 'TLF', '--place_origin', place.id);
+    expect(asset).toMatchObject({ id: expect.any(String), currencyCode: 'JET', placeOrigin: place.id });
+    expect((await json('assets', '--list')).assets.map((a: { category: string }) => a.category)).toEqual(['FED', 'TLF']);
+
+    const federation = await json('federations', '--create', '--name', 'Quartier');
+    const added = await json('federations', '--add_place', '--fed_uuid', federation.id, '--place_uuid', place.id);
+    expect(added.places).toEqual([place.id]);
+    const withAsset = await json('federations', '--add_asset', '--fed_uuid', federation.id, '--asset_uuid', asset.id);
+    expect(withAsset.assets).toEqual([asset.id]);
+    expect((await json('federations', '--remove_asset', '--fed_uuid', federation.id, '--asset_uuid', asset.id)).assets).toEqual([]);
+    expect((await json('federations', '--list')).federations).toHaveLength(1);
+
+    const product = await json('products', '--create', '--place', place.id, '--label', 'Bière', '--price', '350', '--asset', asset.id, '--category', 'Boissons');
+    expect(product).toMatchObject({ id: expect.any(String), price: 350 });
+    expect((await json('products', '--list', '--place', place.id)).products).toHaveLength(1);
+    expect((await json('products', '--archive', product.id)).archived).toBe(true);
+
+    const file = join(dir, 'batch.csv');
+    writeFileSync(file, factoryCsv(200));
+    const imported = await fedow('cards', '--import', file, '--place', place.id, '--generation', '3');
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.stderr).toContain('200/200 100%');
+    expect(imported.stdout).toContain('200 card(s) imported');
+    const card = await json('cards', '--show', '0A000005');
+    expect(card).toMatchObject({ card: { firstTagId: '0A000005', numberPrinted: '67772165' }, blocked: false });
+    expect((await json('cards', '--set-primary', '0A000005', '--place', place.id)).card.primaryFor).toEqual([place.id]);
+    expect(await json('cards', '--lost', '67772165')).toMatchObject({ blocked: true, reason: 'lost', card: { primaryFor: [] } });
+    expect((await json('assets', '--archive', asset.id)).archived).toBe(true);
+    // The verifier (src/verify) runs on the same database through the same entry point.
+    expect(await json('verify')).toMatchObject({ ok: true, firstDiscrepancy: null });
+  });
+
+  it('pairs, lists and revokes terminals', async () => {
+    const place = await json('places', '--create', '--name', 'Cantine', '--email', 'c@cantine.org');
+    const code = await json('terminals', '--pair', '--place', place.id, '--name', 'Caisse 1');
+    expect(code.code).toMatch(/^[0-9A-HJKMNP-TV-Z]{8}$/);
+    expect((await json('terminals', '--list')).terminals).toEqual([]);
+    const human = await fedow('terminals', '--pair', '--place', place.id, '--name', 'Caisse 2');
+    expect(human.stdout).toMatch(/pairing code for "Caisse 2": [0-9A-Z]{8}/);
+    const missing = await fedow('terminals', '--revoke', '0190a0b0-0000-7000-8000-00000000dead');
+    expect(missing).toMatchObject({ code: 1, stderr: 'fedow: unknown terminal 0190a0b0-0000-7000-8000-00000000dead (not_found)\n' });
+  });
+
+  it('exits non-zero with one clear line on mistakes, and nothing of a broken file is imported', async () => {
+    const place = await json('places', '--create', '--name', 'Kiosque', '--email', 'k@k.org');
+    const duplicate = await fedow('places', '--create', '--name', 'Kiosque', '--email', 'k@k.org');
+    expect(duplicate).toMatchObject({ code: 1, stdout: '', stderr: 'fedow: a place named "Kiosque" already exists (conflict)\n' });
+    const usage = await fedow('assets', '--create', '--list');
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toMatch(/^fedow: fedow assets: give exactly one of/);
+    expect((await fedow('assets', '--create', '--name', 'X', '--currency_code', 'TOOLONG', '--category', 'TLF', '--place_origin', place.id)).stderr).toContain('currencyCode');
+    expect((await fedow('places', '--nope')).code).toBe(2);
+    expect((await fedow('teleport')).code).toBe(2);
+    const file = join(dir, 'broken.csv');
+    writeFileSync(file, factoryCsv(10, 0x0c000000).replace('0C000004', 'XYZ'));
+    const broken = await fedow('cards', '--import', file, '--place', place.id);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toMatch(/line 6: the tag id "XYZ" is not 8, 14 or 20 hex characters/);
+    expect(broken.stderr).not.toMatch(/\n\s+at /);
+    // The file's good lines were not stored either.
+    expect((await fedow('cards', '--show', '0C000001')).stderr).toContain('unknown card 0C000001');
+    expect((await fedow('cards', '--import', join(dir, 'absent.csv'), '--place', place.id)).stderr).toContain('cannot read');
+  });
+
+  it('serves the hub until SIGTERM', async () => {
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--host', '127.0.0.1'], { cwd: dir, env });
+    let stdout = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    const address = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no address in ${stdout}`)), 20_000);
+      child.stdout.on('data', () => {
+        const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout);
+        if (match?.[1]) {
+          clearTimeout(timer);
+          resolve(match[1]);
+        }
+      });
+    });
+    expect((await fetch(`${address}/healthz`)).status).toBe(200);
+    const exit = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    expect(await exit).toBe(0);
+    expect(stdout).toContain('fedow hub stopped');
+  });
+});

@@ -1,0 +1,17 @@
+/**
+ * `npm run bench`: every benchmark prints its figure beside the limit it is
+ * measured against, measured on this machine in the same run.
+ * `npm run bench -- ledger hub` runs only the named groups.
+ */
+import { benchLedger } from './bench/ledger';
+import { benchVerify } from './bench/verify';
+
+const groups: Record<string, () => Promise<void>> = {
+  ledger: benchLedger,
+  verify: benchVerify,
+};
+
+const wanted = process.argv.slice(2);
+for (const [name, run] of Object.entries(groups)) {
+  if (wanted.length === 0 || wanted.includes(name)) await run();
+}

@@ -7,3 +7,8 @@ export * from './journal';
 export * from './keys';
 export * from './reason';
 export * from './tap';
+export * from './pairing';
+export * from './register';
+export * from './sync-client';
+export * from './agent';
+export * from './simulated-till';

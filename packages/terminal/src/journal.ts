@@ -104,11 +104,24 @@ export interface Journal {
   /** Unacknowledged entries in ascending seq, for `push`. */
   pending(limit?: number): WireEntry[];
   pendingCount(): number;
+  /**
+   * Entries from `seq` on in ascending order, acknowledged or not: the sync client
+   * pushes from the hub's `lastSeq + 1`, and after a `gap` from the hub's `expected`.
+   */
+  entriesFrom(seq: number, limit?: number): WireEntry[];
   /** Unacknowledged entries of one card (matched by firstTagId), for the authoriser. */
   pendingForCard(card: string): EntryBody[];
+  /** The card's most recent entries at this till (matched by firstTagId), newest first. */
+  recentForCard(card: string, limit: number): Array<{ body: EntryBody; ackStatus: AckResult['status'] | null; acked: boolean }>;
   offlineCounters(card: string, freshAt: number): OfflineCounters;
   markAcked(results: readonly AckResult[], now: number): { marked: number; unknown: AckResult[] };
   confirmThrough(lastSeq: number, lastHash: string, now: number): ConfirmResult;
+  /**
+   * An `update` says the hub's card states include this till's entries up to
+   * `seq`: they are acknowledged (result unknown) so the authoriser stops
+   * subtracting them from balances that already hold them.
+   */
+  confirmApplied(seq: number, now: number): number;
   /** The last entry, or the genesis; undefined before pairing. */
   head(): Head | undefined;
   verifyChain(): ChainCheck;
@@ -213,8 +226,21 @@ export function openJournal(path: string, options: JournalOptions): Journal {
 
     pendingCount: () => statements.pendingCount.get()!.count,
 
+    entriesFrom(seq, limit = PUSH_ENTRIES_MAX) {
+      if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError('limit must be a positive integer');
+      return statements.from.all(seq, limit).map(wireFromRow);
+    },
+
     pendingForCard(card) {
       return statements.pendingForCard.all(firstTagId(card)).map((row) => parseStoredBody(row.body));
+    },
+
+    recentForCard(card, limit) {
+      return statements.recentForCard.all(firstTagId(card), limit).map((row) => ({
+        body: parseStoredBody(row.body),
+        ackStatus: row.ack_status,
+        acked: row.acked_at !== null,
+      }));
     },
 
     offlineCounters(card, freshAt) {
@@ -250,6 +276,11 @@ export function openJournal(path: string, options: JournalOptions): Journal {
       return { ok: true, marked: statements.confirm.run(now, lastSeq).changes };
     },
 
+    confirmApplied(seq, now) {
+      if (!head) throw new Error('confirmApplied before pairing');
+      return statements.confirm.run(now, Math.min(seq, head.seq)).changes;
+    },
+
     head: () => head,
     verifyChain: () => (integrity = verify()),
 
@@ -280,6 +311,10 @@ function prepare(db: TillDatabase) {
     ),
     pending: db.prepare<[number], EntryRow>('SELECT * FROM entries WHERE acked_at IS NULL ORDER BY seq LIMIT ?'),
     pendingCount: db.prepare<[], { count: number }>('SELECT count(*) AS count FROM entries WHERE acked_at IS NULL'),
+    from: db.prepare<[number, number], EntryRow>('SELECT * FROM entries WHERE seq >= ? ORDER BY seq LIMIT ?'),
+    recentForCard: db.prepare<[string, number], { body: string; acked_at: number | null; ack_status: AckResult['status'] | null }>(
+      'SELECT body, acked_at, ack_status FROM entries WHERE card_prefix = ? ORDER BY created_at DESC, seq DESC LIMIT ?',
+    ),
     pendingForCard: db.prepare<[string], { body: string }>(
       'SELECT body FROM entries WHERE acked_at IS NULL AND card_prefix = ? ORDER BY seq',
     ),
@@ -294,8 +329,12 @@ function prepare(db: TillDatabase) {
       `SELECT coalesce(sum(amount), 0) AS total FROM entries
        WHERE acked_at IS NULL AND auth = 'offline' AND kind IN ${DEBIT_KINDS}`,
     ),
+    // An entry confirmed by a welcome or an update's appliedThrough (acked, status
+    // unknown) still takes the status of an ack that arrives later, keeping its
+    // first acknowledgement time; a known status is never overwritten.
     ack: db.prepare<[number, string, string | null, number, string]>(
-      'UPDATE entries SET acked_at = ?, ack_status = ?, ack_reason = ? WHERE seq = ? AND id = ? AND acked_at IS NULL',
+      `UPDATE entries SET acked_at = coalesce(acked_at, ?), ack_status = ?, ack_reason = ?
+       WHERE seq = ? AND id = ? AND ack_status IS NULL`,
     ),
     exists: db.prepare<[number, string], { seq: number }>('SELECT seq FROM entries WHERE seq = ? AND id = ?'),
     // The hub stored these (its `welcome` says so) but the ack was lost with the

@@ -8,6 +8,7 @@ import { CardFeed } from './card-feed';
 import { SyncSession, type SessionHost } from './session';
 
 export const SYNC_PATH = '/sync';
+const FEED_POLL_MS = 1_000;
 
 /**
  * The `/sync` endpoint: upgrades HTTP connections on its path to WebSockets
@@ -19,6 +20,7 @@ export class SyncServer implements SessionHost {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: FRAME_BYTES_MAX });
   private readonly sessions = new Map<string, SyncSession>();
   private readonly anonymous = new Set<SyncSession>();
+  private poll: NodeJS.Timeout | null = null;
 
   constructor(
     readonly context: HubContext,
@@ -35,6 +37,10 @@ export class SyncServer implements SessionHost {
 
   async start(server: Server): Promise<void> {
     await this.feed.start();
+    // The CLI, or another hub process on the same PostgreSQL, changes cards
+    // without this process's events: look at the change stream every second too.
+    this.poll = setInterval(() => this.feed.notify(), FEED_POLL_MS);
+    this.poll.unref();
     server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(request, socket, head));
   }
 
@@ -70,6 +76,7 @@ export class SyncServer implements SessionHost {
   }
 
   async close(): Promise<void> {
+    if (this.poll) clearInterval(this.poll);
     for (const session of [...this.sessions.values(), ...this.anonymous]) session.fail('bad_message', 'the hub is shutting down', 1001);
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
     await this.feed.idle();

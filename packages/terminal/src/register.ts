@@ -1,0 +1,176 @@
+import type { AssetCategory, AssetInfo, CardState, EntryBody, EntryKind } from '@fedow/protocol';
+import { availableBalance } from './authoriser';
+import type { CardCache } from './card-cache';
+import { firstTagId } from './card-uid';
+import type { TillDatabase } from './database';
+import type { Journal } from './journal';
+import { formatAmount, type Language } from './reason';
+
+/**
+ * What the till shows about money: a card's balances (card check screen, the new
+ * balance after a decision) and the totals of a cashier's session (close register).
+ * Read-only views over the journal and the card cache.
+ */
+
+export interface BalanceView {
+  asset: string;
+  name: string;
+  category: AssetCategory;
+  /** Cached balance − this till's pending debits + pending credits, minor units. */
+  available: number;
+  formatted: string;
+}
+
+export interface MembershipView {
+  asset: string;
+  name: string;
+  validUntil: string;
+  valid: boolean;
+}
+
+/** TILL.md screen 5: green member, orange anonymous card, red unknown or blocked. */
+export type CardStanding = 'member' | 'anonymous' | 'unknown' | 'blocked' | 'lost';
+
+export interface CardCheck {
+  card: string;
+  known: boolean;
+  standing: CardStanding;
+  blocked: boolean;
+  balances: BalanceView[];
+  memberships: MembershipView[];
+  /** Last entries of this card at this till, newest first. */
+  recent: Array<{ seq: number; at: string; kind: EntryKind; asset: string | null; amount: number; acknowledged: boolean }>;
+  /** When the hub last told this till the card's state (till clock ms), if ever. */
+  freshAt: number | null;
+}
+
+const RECENT_ENTRIES_MAX = 10;
+
+export function balancesOf(cache: CardCache, journal: Journal, card: string, language: Language, only?: ReadonlySet<string>): BalanceView[] {
+  const state = cache.lookup(card)?.state;
+  const pending = journal.pendingForCard(card);
+  const assets = cache.assets();
+  const ids = new Set<string>([...Object.keys(state?.balances ?? {}), ...pending.flatMap((entry) => (entry.asset ? [entry.asset] : []))]);
+  const views: BalanceView[] = [];
+  for (const id of ids) {
+    if (only && !only.has(id)) continue;
+    const asset = assets.get(id);
+    if (!asset || asset.category === 'SUB' || asset.category === 'BDG') continue;
+    const available = availableBalance(state, pending, card, id);
+    views.push({ asset: id, name: asset.name, category: asset.category, available, formatted: formatAmount(available, asset, language) });
+  }
+  return views.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export function checkCard(cache: CardCache, journal: Journal, card: string, now: number, language: Language): CardCheck {
+  const cached = cache.lookup(card);
+  const state = cached?.state;
+  const memberships = membershipsOf(state, cache.assets(), now);
+  return {
+    card,
+    known: state !== undefined,
+    standing: standing(state, memberships),
+    blocked: state?.blocked ?? false,
+    balances: balancesOf(cache, journal, card, language),
+    memberships,
+    recent: journal.recentForCard(card, RECENT_ENTRIES_MAX).map(({ body, acked }) => ({
+      seq: body.seq,
+      at: body.at,
+      kind: body.kind,
+      asset: body.asset,
+      amount: body.amount,
+      acknowledged: acked,
+    })),
+    freshAt: cached?.freshAt ?? null,
+  };
+}
+
+function membershipsOf(state: CardState | undefined, assets: ReadonlyMap<string, AssetInfo>, now: number): MembershipView[] {
+  return Object.entries(state?.membership ?? {}).map(([asset, validUntil]) => ({
+    asset,
+    name: assets.get(asset)?.name ?? asset,
+    validUntil,
+    valid: Date.parse(validUntil) > now,
+  }));
+}
+
+function standing(state: CardState | undefined, memberships: readonly MembershipView[]): CardStanding {
+  if (!state) return 'unknown';
+  if (state.reason === 'lost') return 'lost';
+  if (state.blocked) return 'blocked';
+  return memberships.some((membership) => membership.valid) ? 'member' : 'anonymous';
+}
+
+// ── close register ───────────────────────────────────────────────────────────
+
+export type Payment = 'cash' | 'card';
+
+export interface RegisterRow {
+  kind: EntryKind;
+  asset: string | null;
+  assetName: string;
+  /** Top-ups and memberships record how they were paid; sales and refunds do not. */
+  payment: Payment | null;
+  count: number;
+  amount: number;
+  formatted: string;
+}
+
+export interface RegisterTotals {
+  primary: string;
+  openedAt: number;
+  /** Till clock when the totals were taken. */
+  at: number;
+  entries: number;
+  rows: RegisterRow[];
+  /** Money the cashier took in, per payment method, per currency code. */
+  taken: Record<Payment, Record<string, number>>;
+}
+
+interface TotalsRow {
+  kind: EntryKind;
+  asset: string | null;
+  payment: string | null;
+  count: number;
+  amount: number;
+}
+
+/**
+ * The session's totals from the journal itself (not from counters kept in
+ * memory), so a restart in the middle of a shift loses nothing. A split sale
+ * counts once per asset it took money from.
+ */
+export function registerTotals(db: TillDatabase, cache: CardCache, primary: string, openedAt: number, now: number, language: Language): RegisterTotals {
+  const rows = db
+    .prepare<[string, number], TotalsRow>(
+      `SELECT kind, asset, json_extract(body, '$.meta.payment') AS payment, count(*) AS count, sum(amount) AS amount
+       FROM entries
+       WHERE substr(json_extract(body, '$.primary'), 1, 8) = ? AND created_at >= ?
+       GROUP BY kind, asset, payment ORDER BY kind, asset, payment`,
+    )
+    .all(firstTagId(primary), openedAt);
+  const assets = cache.assets();
+  const taken: RegisterTotals['taken'] = { cash: {}, card: {} };
+  const views = rows.map((row): RegisterRow => {
+    const asset = row.asset === null ? undefined : assets.get(row.asset);
+    const payment = row.payment === 'cash' || row.payment === 'card' ? row.payment : null;
+    if (payment && asset && (row.kind === 'REF' || row.kind === 'SUB')) {
+      taken[payment][asset.currencyCode] = (taken[payment][asset.currencyCode] ?? 0) + row.amount;
+    }
+    return {
+      kind: row.kind,
+      asset: row.asset,
+      assetName: asset?.name ?? (row.kind === 'VID' ? '—' : (row.asset ?? '—')),
+      payment,
+      count: row.count,
+      amount: row.amount,
+      formatted: asset ? formatAmount(row.amount, asset, language) : String(row.amount),
+    };
+  });
+  return { primary, openedAt, at: now, entries: views.reduce((total, row) => total + row.count, 0), rows: views, taken };
+}
+
+/** Entries of the journal a body list came from: used to name an approval's assets. */
+export function entryAssets(bodies: readonly EntryBody[]): Set<string> {
+  return new Set(bodies.flatMap((body) => (body.asset ? [body.asset] : [])));
+}

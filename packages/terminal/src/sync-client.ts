@@ -1,0 +1,601 @@
+import WebSocket, { type RawData } from 'ws';
+import { signBody, type CryptoProvider } from '@fedow/ledger';
+import { TypedEmitter } from '@fedow/nfc';
+import {
+  CLOSE_CODES,
+  FRAME_BYTES_MAX,
+  HEARTBEAT_MS,
+  HubMessage,
+  PROTOCOL_VERSION,
+  PUSH_ENTRIES_MAX,
+  PUSH_WINDOW_MAX,
+  RECONNECT_JITTER_RATIO,
+  RECONNECT_MS_MAX,
+  RECONNECT_MS_MIN,
+  SILENCE_MS_MAX,
+  helloProof,
+  parseFrame,
+  type Ack,
+  type AckResult,
+  type Challenge,
+  type SyncError,
+  type TillMessage,
+  type Update,
+  type Welcome,
+  type WireEntry,
+} from '@fedow/protocol';
+import type { CardCache } from './card-cache';
+import type { Journal } from './journal';
+import { syncUrl } from './pairing';
+
+/**
+ * The till's side of `/sync` (SYNC.md): one WebSocket, challenge → hello →
+ * welcome, then pushes of the journal in seq order, acks, card updates and
+ * heartbeats; reconnection with jittered exponential backoff.
+ *
+ * Decisions the spec leaves open, taken here:
+ * - Pushes are read from the journal by seq (`entriesFrom`), starting at the
+ *   hub's `lastSeq + 1` and, after a `gap`, at its `expected`: the hub's view
+ *   decides what is resent, the journal's ack columns only record results.
+ * - A push also stays under FRAME_BYTES_MAX (500 entries with full `meta` would
+ *   not), so the hub never has to close with 1009 and we never loop on it.
+ * - A `welcome` that is ahead of the journal or disagrees with it (`fork`), a
+ *   `fork`/`frozen`/`revoked`/`unauthorized` error or close code, and an entry
+ *   of ours the hub finds badly hashed or signed (`integrity`) stop the client:
+ *   no automatic reconnection, an operator must look. Everything else (network,
+ *   silence, a hub restarting, a challenge signed by another hub key) goes
+ *   offline and retries with backoff.
+ * - A challenge naming another hub key is refused (no hello, nothing pushed)
+ *   and alerted on each attempt, but retried: a wrong DNS answer or a proxy can
+ *   be transient, and a till that retries costs nothing.
+ * - `updated` is sent only when the card cache moved its durable cursor (the
+ *   last part of a snapshot, or a delta); `appliedThrough` acknowledges this
+ *   till's entries in the same SQLite transaction as the card states holding them.
+ * - `lagEntries` = journal head − the hub's last known `lastSeq` (from welcome
+ *   or ack); before any contact in this process it is the pending count.
+ */
+
+export type SyncStatus = 'online' | 'connecting' | 'offline' | 'stopped';
+
+export type SyncStopReason =
+  | 'stopped' // stop() was called
+  | 'not_paired'
+  | 'journal_corrupt'
+  | 'fork'
+  | 'hub_ahead'
+  | 'frozen'
+  | 'revoked'
+  | 'unauthorized'
+  | 'integrity'
+  | 'purged';
+
+export type SyncOfflineReason = 'connect_failed' | 'closed' | 'silence' | 'wrong_hub' | 'protocol';
+
+export interface SyncState {
+  status: SyncStatus;
+  reason?: SyncStopReason | SyncOfflineReason;
+  /** Words for an operator (not translated: the UI shows `reason`). */
+  message?: string;
+  pendingCount: number;
+  lagEntries: number;
+  /** Last message from the hub while welcomed, till clock ms. */
+  lastSyncAt: number | null;
+  lastWelcomeAt: number | null;
+  /** When the till stopped being in sync; null while online. */
+  offlineSince: number | null;
+  /** While offline: the delay of the next attempt. */
+  retryInMs?: number;
+}
+
+export type SyncAlertCode =
+  | SyncStopReason
+  | 'wrong_hub'
+  | 'bad_message'
+  | 'hub_error'
+  | 'unknown_ack'
+  | 'update_invalid'
+  | 'clock_skew';
+
+export interface SyncAlert {
+  code: SyncAlertCode;
+  message: string;
+  at: number;
+}
+
+export interface SyncEvents {
+  state: SyncState;
+  alert: SyncAlert;
+  /** Entries the hub refused by a ledger rule (they still advanced the chain). */
+  rejected: AckResult[];
+  /** The card cache moved to this cursor. */
+  updated: { cursor: string };
+}
+
+export interface Timers {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const systemTimers: Timers = {
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  // Safe: only handles returned by setTimeout above are passed back.
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+export interface SyncTuning {
+  heartbeatMs: number;
+  silenceMsMax: number;
+  reconnectMsMin: number;
+  reconnectMsMax: number;
+  jitterRatio: number;
+}
+
+export const DEFAULT_SYNC_TUNING: SyncTuning = {
+  heartbeatMs: HEARTBEAT_MS,
+  silenceMsMax: SILENCE_MS_MAX,
+  reconnectMsMin: RECONNECT_MS_MIN,
+  reconnectMsMax: RECONNECT_MS_MAX,
+  jitterRatio: RECONNECT_JITTER_RATIO,
+};
+
+export interface SyncClientOptions {
+  journal: Journal;
+  cache: CardCache;
+  crypto: CryptoProvider;
+  secretKey: Uint8Array;
+  /** `hello.agent`: software and version. */
+  agent: string;
+  /** Defaults to the paired hub's `/sync`. */
+  url?: string;
+  now?: () => number;
+  /** Uniform in [0, 1): the backoff jitter. */
+  random?: () => number;
+  timers?: Timers;
+  tuning?: Partial<SyncTuning>;
+}
+
+export interface SyncClient {
+  start(): void;
+  /** Closes the connection; the client stays stopped until start(). */
+  stop(): Promise<void>;
+  /** New entries were committed: push them now if connected. */
+  kick(): void;
+  state(): SyncState;
+  isOnline(): boolean;
+  on<E extends keyof SyncEvents>(event: E, listener: (payload: SyncEvents[E]) => void): () => void;
+}
+
+/** Delay before reconnection attempt `attempt` (0-based), jittered by `random` ∈ [0, 1). */
+export function backoffDelay(attempt: number, random: number, tuning: Pick<SyncTuning, 'reconnectMsMin' | 'reconnectMsMax' | 'jitterRatio'> = DEFAULT_SYNC_TUNING): number {
+  if (!Number.isInteger(attempt) || attempt < 0) throw new RangeError('attempt is a non-negative integer');
+  if (!(random >= 0 && random < 1)) throw new RangeError('random is in [0, 1)');
+  // 2^attempt overflows nothing before the cap: stop doubling once there.
+  const doublings = Math.min(attempt, 32);
+  const base = Math.min(tuning.reconnectMsMax, tuning.reconnectMsMin * 2 ** doublings);
+  return Math.round(base * (1 + tuning.jitterRatio * (2 * random - 1)));
+}
+
+interface InFlightPush {
+  firstSeq: number;
+  lastSeq: number;
+  /** Sent as the resend after a `gap` with this `expected`. */
+  gapExpected?: number;
+}
+
+interface Connection {
+  socket: WebSocket;
+  challenged: boolean;
+  welcomed: boolean;
+  inFlight: InFlightPush[];
+  nextSeq: number;
+  silenceTimer: unknown;
+  heartbeatTimer: unknown;
+  /** The highest `appliedThrough` of staged update parts, applied with the snapshot. */
+  appliedThrough: number | undefined;
+  offlineReason: SyncOfflineReason;
+  offlineMessage: string | undefined;
+}
+
+/** Contact is written to disk at most this often (every frame would be a commit). */
+const CONTACT_WRITE_MS_MIN = 1_000;
+/** Beyond this difference between the hub's clock and ours, an operator should know. */
+const CLOCK_SKEW_MS_MAX = 2 * 60_000;
+const STOP_GRACE_MS = 1_000;
+
+export function createSyncClient(options: SyncClientOptions): SyncClient {
+  const { journal, cache, crypto, secretKey } = options;
+  const now = options.now ?? Date.now;
+  const random = options.random ?? Math.random;
+  const timers = options.timers ?? systemTimers;
+  const tuning: SyncTuning = { ...DEFAULT_SYNC_TUNING, ...options.tuning };
+  const events = new TypedEmitter<SyncEvents>();
+
+  let current: Connection | null = null;
+  let running = false;
+  let status: SyncStatus = 'stopped';
+  let reason: SyncState['reason'] = 'stopped';
+  let message: string | undefined;
+  let attempt = 0;
+  let retryTimer: unknown = null;
+  let retryInMs: number | undefined;
+  let hubLastSeq: number | undefined;
+  let lastContactAt: number | null = readSince();
+  let contactWrittenAt = 0;
+  let offlineSince: number | null = lastContactAt ?? now();
+  let kickQueued = false;
+
+  function readSince(): number | null {
+    const connectivity = cache.connectivity(false);
+    return connectivity.online ? null : connectivity.since;
+  }
+
+  const state = (): SyncState => {
+    const head = journal.head();
+    const pendingCount = journal.identity() ? journal.pendingCount() : 0;
+    const lagEntries = head && hubLastSeq !== undefined ? Math.max(0, head.seq - hubLastSeq) : pendingCount;
+    return {
+      status,
+      ...(reason === undefined ? {} : { reason }),
+      ...(message === undefined ? {} : { message }),
+      pendingCount,
+      lagEntries,
+      lastSyncAt: lastContactAt,
+      lastWelcomeAt: cache.lastWelcomeAt() ?? null,
+      offlineSince: status === 'online' ? null : offlineSince,
+      ...(status === 'offline' && retryInMs !== undefined ? { retryInMs } : {}),
+    };
+  };
+
+  const publish = (): void => events.emit('state', state());
+
+  const setStatus = (next: SyncStatus, nextReason?: SyncState['reason'], nextMessage?: string): void => {
+    if (status === 'online' && next !== 'online') offlineSince = lastContactAt ?? now();
+    status = next;
+    reason = nextReason;
+    message = nextMessage;
+    publish();
+  };
+
+  const alert = (code: SyncAlertCode, text: string): void => events.emit('alert', { code, message: text, at: now() });
+
+  const send = (connection: Connection, payload: TillMessage): boolean => {
+    if (connection.socket.readyState !== WebSocket.OPEN) return false;
+    connection.socket.send(JSON.stringify(payload));
+    return true;
+  };
+
+  const clearConnectionTimers = (connection: Connection): void => {
+    timers.clearTimeout(connection.silenceTimer);
+    timers.clearTimeout(connection.heartbeatTimer);
+    connection.silenceTimer = null;
+    connection.heartbeatTimer = null;
+  };
+
+  /** Stops for good (until start()): an operator must look. */
+  const halt = (why: SyncStopReason, text: string): void => {
+    if (why !== 'stopped') alert(why, text);
+    running = false;
+    timers.clearTimeout(retryTimer);
+    retryTimer = null;
+    const connection = current;
+    current = null;
+    if (connection) {
+      clearConnectionTimers(connection);
+      connection.socket.terminate();
+    }
+    setStatus('stopped', why, text);
+  };
+
+  /** Drops this connection and lets `close` schedule the next attempt. */
+  const dropConnection = (connection: Connection, why: SyncOfflineReason, text: string): void => {
+    connection.offlineReason = why;
+    connection.offlineMessage = text;
+    connection.socket.terminate();
+  };
+
+  const resetSilence = (connection: Connection): void => {
+    timers.clearTimeout(connection.silenceTimer);
+    connection.silenceTimer = timers.setTimeout(() => {
+      if (current === connection) dropConnection(connection, 'silence', `no message from the hub for ${tuning.silenceMsMax} ms`);
+    }, tuning.silenceMsMax);
+  };
+
+  const heartbeat = (connection: Connection): void => {
+    connection.heartbeatTimer = timers.setTimeout(() => {
+      if (current !== connection) return;
+      send(connection, { type: 'ping', t: now() });
+      heartbeat(connection);
+    }, tuning.heartbeatMs);
+  };
+
+  const recordContact = (): void => {
+    const at = now();
+    lastContactAt = at;
+    if (at - contactWrittenAt >= CONTACT_WRITE_MS_MIN) {
+      contactWrittenAt = at;
+      cache.recordContact(at);
+    }
+  };
+
+  const scheduleReconnect = (): void => {
+    const delay = backoffDelay(attempt, random(), tuning);
+    attempt++;
+    retryInMs = delay;
+    retryTimer = timers.setTimeout(() => {
+      retryTimer = null;
+      connect();
+    }, delay);
+  };
+
+  const connect = (): void => {
+    if (!running) return;
+    const identity = journal.identity();
+    if (!identity) return halt('not_paired', 'the till is not paired');
+    if (!journal.integrity.ok) return halt('journal_corrupt', `journal damaged at seq ${journal.integrity.seq}: ${journal.integrity.message}`);
+    retryInMs = undefined;
+    setStatus('connecting', reason === 'stopped' ? undefined : reason, message);
+    const socket = new WebSocket(options.url ?? syncUrl(identity.hubUrl), {
+      handshakeTimeout: tuning.silenceMsMax,
+      maxPayload: FRAME_BYTES_MAX,
+    });
+    const connection: Connection = {
+      socket,
+      challenged: false,
+      welcomed: false,
+      inFlight: [],
+      nextSeq: 0,
+      silenceTimer: null,
+      heartbeatTimer: null,
+      appliedThrough: undefined,
+      offlineReason: 'connect_failed',
+      offlineMessage: undefined,
+    };
+    current = connection;
+    socket.on('open', () => {
+      if (current !== connection) return;
+      connection.offlineReason = 'closed';
+      resetSilence(connection);
+    });
+    socket.on('message', (data, isBinary) => {
+      if (current !== connection) return;
+      resetSilence(connection);
+      if (isBinary) return dropConnection(connection, 'protocol', 'the hub sent a binary frame');
+      onFrame(connection, rawText(data));
+    });
+    socket.on('error', (error) => {
+      connection.offlineMessage ??= error.message;
+    });
+    socket.on('close', (code, why) => onClose(connection, code, why.toString()));
+  };
+
+  const onClose = (connection: Connection, code: number, why: string): void => {
+    clearConnectionTimers(connection);
+    if (current !== connection) return;
+    current = null;
+    if (!running) return;
+    if (code === CLOSE_CODES.fork) return halt('fork', `the hub closed with ${code}: ${why || 'fork'}`);
+    if (code === CLOSE_CODES.revokedOrFrozen) return halt('frozen', `the hub closed with ${code}: ${why || 'revoked or frozen'}`);
+    if (code === CLOSE_CODES.authenticationFailed) return halt('unauthorized', `the hub closed with ${code}: ${why || 'authentication failed'}`);
+    scheduleReconnect();
+    const text = connection.offlineMessage ?? `closed with ${code}${why ? `: ${why}` : ''}`;
+    setStatus('offline', connection.offlineReason, text);
+  };
+
+  const onFrame = (connection: Connection, text: string): void => {
+    const parsed = parseFrame(HubMessage, text);
+    if (!parsed.ok) {
+      alert('bad_message', `unreadable message from the hub: ${parsed.message}`);
+      return;
+    }
+    const frame = parsed.value;
+    if (connection.welcomed) recordContact();
+    switch (frame.type) {
+      case 'challenge':
+        return onChallenge(connection, frame);
+      case 'welcome':
+        return onWelcome(connection, frame);
+      case 'ack':
+        if (requireWelcome(connection, frame.type)) onAck(connection, frame);
+        return;
+      case 'update':
+        if (requireWelcome(connection, frame.type)) onUpdate(connection, frame);
+        return;
+      case 'error':
+        return onError(connection, frame);
+      case 'ping':
+        send(connection, { type: 'pong', t: frame.t });
+        return;
+      case 'pong':
+        return;
+    }
+  };
+
+  const requireWelcome = (connection: Connection, type: string): boolean => {
+    if (connection.welcomed) return true;
+    dropConnection(connection, 'protocol', `the hub sent ${type} before welcome`);
+    return false;
+  };
+
+  const onChallenge = (connection: Connection, challenge: Challenge): void => {
+    const identity = journal.identity();
+    if (!identity) return halt('not_paired', 'the till is not paired');
+    if (connection.challenged) return dropConnection(connection, 'protocol', 'a second challenge');
+    if (challenge.hub !== identity.hubPublicKey) {
+      const text = `the hub at this address signs as ${challenge.hub}, not the hub this till was paired with (${identity.hubPublicKey})`;
+      alert('wrong_hub', text);
+      return dropConnection(connection, 'wrong_hub', text);
+    }
+    connection.challenged = true;
+    const { sig } = signBody(crypto, secretKey, helloProof(identity.terminal, challenge.nonce, challenge.hub));
+    const cursor = cache.cursor();
+    send(connection, {
+      type: 'hello',
+      terminal: identity.terminal,
+      protocol: PROTOCOL_VERSION,
+      agent: options.agent,
+      sig,
+      ...(cursor === undefined ? {} : { cursor }),
+    });
+  };
+
+  const onWelcome = (connection: Connection, welcome: Welcome): void => {
+    if (!connection.challenged || connection.welcomed) return dropConnection(connection, 'protocol', 'welcome out of order');
+    const at = now();
+    const confirmed = journal.confirmThrough(welcome.lastSeq, welcome.lastHash, at);
+    if (!confirmed.ok) return halt(confirmed.code, confirmed.message);
+    cache.recordWelcome(welcome.policy, at);
+    lastContactAt = at;
+    contactWrittenAt = at;
+    const skew = Date.parse(welcome.serverTime) - at;
+    if (Math.abs(skew) > CLOCK_SKEW_MS_MAX) alert('clock_skew', `the till's clock is ${Math.round(-skew / 1000)} s off the hub's`);
+    connection.welcomed = true;
+    connection.nextSeq = welcome.lastSeq + 1;
+    hubLastSeq = welcome.lastSeq;
+    attempt = 0;
+    setStatus('online');
+    heartbeat(connection);
+    pump(connection);
+  };
+
+  const onAck = (connection: Connection, ack: Ack): void => {
+    const { unknown } = journal.markAcked(ack.results, now());
+    if (unknown.length > 0) alert('unknown_ack', `the hub acknowledged entries this journal does not hold: seq ${unknown.map((result) => result.seq).join(', ')}`);
+    const broken = ack.results.filter((result) => result.reason === 'bad_hash' || result.reason === 'bad_signature');
+    if (broken.length > 0) {
+      return halt('integrity', `the hub refused entries of this till as ${broken.map((result) => `${result.seq}: ${result.reason}`).join(', ')}`);
+    }
+    const rejected = ack.results.filter((result) => result.status === 'rejected');
+    if (rejected.length > 0) events.emit('rejected', rejected);
+    const seqs = ack.results.map((result) => result.seq);
+    const highest = seqs.length > 0 ? Math.max(...seqs) : -1;
+    connection.inFlight = connection.inFlight.filter(
+      (push) => push.lastSeq > ack.lastSeq && !(push.firstSeq <= highest && highest <= push.lastSeq),
+    );
+    hubLastSeq = Math.max(hubLastSeq ?? 0, ack.lastSeq);
+    publish();
+    pump(connection);
+  };
+
+  const onUpdate = (connection: Connection, update: Update): void => {
+    const at = now();
+    if (update.appliedThrough !== undefined) connection.appliedThrough = Math.max(connection.appliedThrough ?? 0, update.appliedThrough);
+    const outcome = journal.db.transaction(() => {
+      const result = cache.applyUpdate(update, at);
+      if (result.status === 'applied' && connection.appliedThrough !== undefined) journal.confirmApplied(connection.appliedThrough, at);
+      return result;
+    })();
+    if (outcome.status === 'invalid') return alert('update_invalid', outcome.message);
+    if (outcome.status === 'staged') return;
+    connection.appliedThrough = undefined;
+    // Committed above: the hub may now forget everything before this cursor.
+    send(connection, { type: 'updated', cursor: outcome.cursor });
+    events.emit('updated', { cursor: outcome.cursor });
+    publish();
+  };
+
+  const onError = (connection: Connection, error: SyncError): void => {
+    switch (error.code) {
+      case 'gap':
+        return onGap(connection, error);
+      case 'fork':
+        return halt('fork', `the hub found a fork: ${error.message}`);
+      case 'frozen':
+      case 'revoked':
+      case 'unauthorized':
+        return halt(error.code, error.message);
+      default:
+        // bad_message, too_large, rate_limited: a bug here or a busy hub; the hub
+        // decides whether to close, and the backoff takes it from there.
+        alert('hub_error', `${error.code}: ${error.message}`);
+    }
+  };
+
+  const onGap = (connection: Connection, error: SyncError): void => {
+    if (!connection.welcomed || error.expected === undefined) return dropConnection(connection, 'protocol', 'gap without expected');
+    const expected = error.expected;
+    // The pushes behind the one that gapped gap too: one resend per `expected`.
+    if (connection.inFlight.some((push) => push.gapExpected === expected)) return;
+    connection.inFlight = [];
+    connection.nextSeq = expected;
+    pump(connection, expected);
+  };
+
+  const pump = (connection: Connection, gapExpected?: number): void => {
+    if (current !== connection || !connection.welcomed) return;
+    while (connection.inFlight.length < PUSH_WINDOW_MAX) {
+      const entries = fitFrame(journal.entriesFrom(connection.nextSeq, PUSH_ENTRIES_MAX));
+      if (entries.length === 0) return;
+      const first = entries[0]!.body.seq;
+      if (first !== connection.nextSeq) {
+        return halt('purged', `the hub needs entry ${connection.nextSeq}, which this journal no longer holds`);
+      }
+      const last = entries[entries.length - 1]!.body.seq;
+      if (!send(connection, { type: 'push', entries })) return;
+      connection.inFlight.push({ firstSeq: first, lastSeq: last, ...(gapExpected === undefined ? {} : { gapExpected }) });
+      connection.nextSeq = last + 1;
+      gapExpected = undefined;
+    }
+  };
+
+  return {
+    start() {
+      if (running) return;
+      running = true;
+      attempt = 0;
+      reason = undefined;
+      message = undefined;
+      connect();
+    },
+
+    async stop() {
+      // Idempotent, and safe after the journal was closed (an agent shutting down).
+      if (!running && current === null && retryTimer === null) return;
+      const connection = current;
+      halt('stopped', 'stopped');
+      if (!connection) return;
+      await closed(connection.socket);
+    },
+
+    kick() {
+      if (kickQueued) return;
+      kickQueued = true;
+      queueMicrotask(() => {
+        kickQueued = false;
+        if (current) pump(current);
+        publish();
+      });
+    },
+
+    state,
+    isOnline: () => status === 'online',
+    on: (event, listener) => events.on(event, listener),
+  };
+}
+
+/** Entries from the front of `entries` whose push frame stays under FRAME_BYTES_MAX. */
+function fitFrame(entries: WireEntry[]): WireEntry[] {
+  const envelopeBytes = '{"type":"push","entries":[]}'.length;
+  let bytes = envelopeBytes;
+  for (const [index, entry] of entries.entries()) {
+    bytes += Buffer.byteLength(JSON.stringify(entry)) + 1;
+    if (bytes > FRAME_BYTES_MAX) return entries.slice(0, index);
+  }
+  return entries;
+}
+
+function rawText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+  return data.toString('utf8');
+}
+
+function closed(socket: WebSocket): Promise<void> {
+  if (socket.readyState === WebSocket.CLOSED) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, STOP_GRACE_MS);
+    socket.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { startPostgres, type TestPostgres } from '../../../test/support/postgres';
 import { FRAME_BYTES_MAX, type HubMessage } from '@fedow/protocol';
 import * as repo from '../src/storage/repo';
+import { createProduct } from '../src/directory/products';
 import { CASHIER, CASHIER_B, seedHub, type Seeded } from './support/seed';
 import { SpecTill } from './support/spec-till';
 
@@ -236,6 +237,18 @@ describe.each(['sqlite', 'postgres'] as const)('on %s', (dialect) => {
       expect(refused.results[0]?.reason).toBe('card_blocked');
       await tillA.push([tillA.entry('REF', { card, primary: CASHIER, asset: world.local, amount: 600 })]);
       await tillA.next((message) => message.type === 'update' && message.cards.some((state) => state.card === card && !state.blocked));
+    });
+
+    it('sends the place catalogue in the snapshot, and again when it changes', async () => {
+      await createProduct(world.hub.context, { place: world.placeA.id, label: 'Bière', price: 450, asset: world.local, category: 'boissons', position: 1 });
+      const till = new SpecTill(await world.till(), url);
+      await till.connect();
+      const snapshot = (await till.next((message) => message.type === 'update')) as Extract<HubMessage, { type: 'update' }>;
+      expect(snapshot.catalogue?.map((item) => [item.label, item.price])).toEqual([['Bière', 450]]);
+      await createProduct(world.hub.context, { place: world.placeA.id, label: 'Eau', price: 200, asset: world.local, category: 'boissons', position: 2 });
+      const changed = (await till.next((message) => message.type === 'update' && (message.catalogue?.length ?? 0) === 2)) as Extract<HubMessage, { type: 'update' }>;
+      expect(changed.cards).toEqual([]);
+      expect(changed.cursor).toBe(snapshot.cursor);
     });
 
     it('resumes from a known cursor with deltas only', async () => {

@@ -57,6 +57,18 @@ export const AssetInfo = z.strictObject({
 });
 export type AssetInfo = z.infer<typeof AssetInfo>;
 
+/** A product of the place's catalogue: a button on the till's sale screen. */
+export const CatalogueItem = z.strictObject({
+  id: Uuid,
+  label: z.string().min(1).max(LABEL_CHARS_MAX),
+  /** Price in minor units of `asset`. */
+  price: Amount,
+  asset: Uuid,
+  category: z.string().max(LABEL_CHARS_MAX),
+  position: z.number().int(),
+});
+export type CatalogueItem = z.infer<typeof CatalogueItem>;
+
 // ── messages ─────────────────────────────────────────────────────────────────
 
 export const Challenge = z.strictObject({ type: z.literal('challenge'), nonce: Nonce, hub: PublicKey, protocol: z.literal(PROTOCOL_VERSION) });
@@ -97,6 +109,8 @@ export const Update = z.strictObject({
   policy: OfflinePolicy.optional(),
   /** The receiving till's entries up to this seq are included in these card states. */
   appliedThrough: Seq.optional(),
+  /** The place's whole catalogue, when it is sent (snapshot, or after it changed); replaces the till's. */
+  catalogue: z.array(CatalogueItem).max(1_000).optional(),
 });
 export const Updated = z.strictObject({ type: z.literal('updated'), cursor: Cursor });
 export const Ping = z.strictObject({ type: z.literal('ping'), t: z.number().int() });

@@ -1,5 +1,5 @@
 import { and, eq, inArray, isNotNull, lt, ne, sql } from 'drizzle-orm';
-import type { AssetInfo, CardState, OfflinePolicy } from '@fedow/protocol';
+import type { AssetInfo, CardState, CatalogueItem, OfflinePolicy } from '@fedow/protocol';
 import * as repo from '../storage/repo';
 import type { Tx } from '../storage/types';
 import { effectivePolicy } from '../ingest/working-set';
@@ -12,6 +12,7 @@ export interface PlaceView {
   assets: AssetInfo[];
   policy: OfflinePolicy;
   primaries: string[];
+  catalogue: CatalogueItem[];
 }
 
 export async function placeView(tx: Tx, placeId: string, policyOverrides: string | null): Promise<PlaceView> {
@@ -33,7 +34,14 @@ export async function placeView(tx: Tx, placeId: string, policyOverrides: string
     });
   }
   const primaries = (await repo.listPrimaryCardsOfPlace(tx, placeId)).filter((card) => card.lostAt === null).map((card) => card.uid ?? card.firstTagId);
+  const catalogue = (await repo.listProducts(tx, placeId)).flatMap((product) =>
+    // A product whose asset the place no longer accepts cannot be sold: leave it out.
+    assets.some((asset) => asset.id === product.assetId)
+      ? [{ id: product.id, label: product.label, price: product.price, asset: product.assetId, category: product.category, position: product.position }]
+      : [],
+  );
   return {
+    catalogue,
     place: placeId,
     placeWallet: place.walletId,
     accepted: new Set(assets.map((asset) => asset.id)),

@@ -28,6 +28,9 @@ export class SyncServer implements SessionHost {
   ) {
     this.feed = new CardFeed(context);
     context.events.on('cards-changed', () => this.feed.notify());
+    context.events.on('directory', ({ place }) => {
+      for (const session of this.sessions.values()) session.directoryChanged(place);
+    });
     context.events.on('terminal', ({ terminal, change }) => {
       const session = this.sessions.get(terminal);
       if (change === 'revoked') session?.fail('revoked', 'this till was revoked by an operator', CLOSE_CODES.revokedOrFrozen);

@@ -181,7 +181,7 @@ export class SyncSession implements FeedSubscriber {
       const facts = await cardFacts(read, ids.slice((part - 1) * UPDATE_CARDS_MAX, part * UPDATE_CARDS_MAX));
       const cards = facts.flatMap((fact) => forPlace(fact, view, false) ?? []);
       const update: Update = { type: 'update', cursor: String(cursor), full: true, part, parts, cards, appliedThrough };
-      if (part === 1) Object.assign(update, { primaries: view.primaries, assets: view.assets, policy: view.policy });
+      if (part === 1) Object.assign(update, { primaries: view.primaries, assets: view.assets, policy: view.policy, catalogue: view.catalogue });
       this.send(update);
     }
     this.sentCursor = cursor;
@@ -230,6 +230,21 @@ export class SyncSession implements FeedSubscriber {
 
   catchUp(): void {
     this.enqueue(() => this.sendDeltas());
+  }
+
+  /**
+   * The place's directory changed (catalogue, accepted assets, policy): send
+   * them again in an update with no cards, at the till's current cursor.
+   */
+  directoryChanged(place: string | null): void {
+    if (this.phase !== 'welcomed' || (place !== null && place !== this.terminal?.placeId)) return;
+    this.enqueue(async () => {
+      const terminal = this.terminal!;
+      const fresh = await repo.getTerminal(this.host.context.storage.read, terminal.id);
+      this.view = await placeView(this.host.context.storage.read, terminal.placeId, fresh?.policyOverrides ?? null);
+      const view = this.view;
+      this.send({ type: 'update', cursor: String(this.sentCursor), cards: [], primaries: view.primaries, assets: view.assets, policy: view.policy, catalogue: view.catalogue });
+    });
   }
 
   // ── push ───────────────────────────────────────────────────────────────────

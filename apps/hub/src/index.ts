@@ -1,0 +1,5 @@
+export { buildHub, openHubContext, type Hub, type HubOptions } from './app';
+export { configFromEnv, type HubConfig } from './config';
+export type { HubContext, Clock } from './context';
+export { HubError } from './errors';
+export { verifyChain } from './verify/verify-chain';

@@ -3,6 +3,10 @@ import { startPostgres, type TestPostgres } from '../../../test/support/postgres
 import { FRAME_BYTES_MAX, type HubMessage } from '@fedow/protocol';
 import * as repo from '../src/storage/repo';
 import { createProduct } from '../src/directory/products';
+import { createPairingCode } from '../src/directory/terminals';
+import { verifyChain } from '../src/verify/verify-chain';
+import { fromHex, publicKeyHex } from '@fedow/ledger';
+import { nodeCrypto } from '@fedow/ledger/crypto-node';
 import { CASHIER, CASHIER_B, seedHub, type Seeded } from './support/seed';
 import { SpecTill } from './support/spec-till';
 
@@ -28,7 +32,10 @@ describe.each(['sqlite', 'postgres'] as const)('on %s', (dialect) => {
   });
 
   afterEach(async () => {
+    // LEDGER.md's invariants hold after every scenario, forks and forgeries included.
+    const verdict = await verifyChain(world.hub.context);
     await world.close();
+    expect(verdict.firstDiscrepancy).toBeNull();
   });
 
   async function balanceOf(uid: string, asset: string): Promise<number> {
@@ -42,6 +49,32 @@ describe.each(['sqlite', 'postgres'] as const)('on %s', (dialect) => {
   const isError = (code: string) => (message: HubMessage) => message.type === 'error' && message.code === code;
 
   describe('/sync handshake', () => {
+    it('pairs over HTTP with a one-time code, then authenticates and pushes', async () => {
+      const { code } = await createPairingCode(world.hub.context, { place: world.placeA.id, name: 'Bar 1' });
+      const secretKey = fromHex('7e'.repeat(32));
+      const publicKey = publicKeyHex(nodeCrypto, secretKey);
+      const httpUrl = url.replace('ws://', 'http://').replace('/sync', '');
+      const paired = await fetch(`${httpUrl}/api/v1/terminals/pair`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code, publicKey, name: 'till', agent: 'spec-till/1' }),
+      });
+      expect(paired.status).toBe(201);
+      const response = (await paired.json()) as { terminal: string; place: string; hub: string; genesis: string };
+      expect(response.place).toBe(world.placeA.id);
+      expect(response.hub).toBe(world.hub.context.key.publicKey);
+      const till = new SpecTill({ id: response.terminal, secretKey, publicKey, genesis: response.genesis, place: response.place }, url);
+      expect(await till.connect()).toMatchObject({ type: 'welcome', lastSeq: 0, lastHash: response.genesis });
+      const ack = await till.push([till.entry('REF', { card: world.cards[9]!, primary: CASHIER, asset: world.local, amount: 700 })]);
+      expect(ack.results[0]?.status).toBe('applied');
+      const reused = await fetch(`${httpUrl}/api/v1/terminals/pair`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code, publicKey: publicKeyHex(nodeCrypto, fromHex('7f'.repeat(32))), name: 'till', agent: 'spec-till/1' }),
+      });
+      expect(reused.status).toBe(410);
+    });
+
     it('challenges, welcomes with the chain head, then sends a full snapshot', async () => {
       const till = new SpecTill(await world.till(), url);
       const welcome = await till.connect();

@@ -15,6 +15,7 @@ import { canonicalize, hashBody, MemoryLedger, publicKeyHex, signBody, type Tran
 import { nodeCrypto } from '@fedow/ledger/crypto-node';
 import { buildHub, type Hub, type HubOptions } from '../src/app';
 import { configFromEnv, type HubConfig } from '../src/config';
+import { transferRow } from '../src/ingest/persist';
 import * as repo from '../src/storage/repo';
 import type { NewEntry } from '../src/storage/rows';
 import type { Tx } from '../src/storage/types';
@@ -241,21 +242,5 @@ async function writeDirectory(tx: Tx, ledger: MemoryLedger, placeId: string): Pr
 }
 
 async function writeTransfers(tx: Tx, transfers: readonly TransferDraft[]): Promise<void> {
-  await repo.insertTransfers(
-    tx,
-    transfers.map((transfer) => ({
-      id: transfer.id,
-      action: transfer.action,
-      senderWalletId: transfer.sender,
-      receiverWalletId: transfer.receiver,
-      assetId: transfer.asset,
-      amount: transfer.amount,
-      cardId: transfer.card,
-      primaryCardId: transfer.primaryCard,
-      entryId: transfer.entry,
-      at: transfer.at,
-      tillAt: transfer.tillAt,
-      meta: transfer.meta === null ? null : JSON.stringify(transfer.meta),
-    })),
-  );
+  await repo.insertTransfers(tx, transfers.map(transferRow));
 }

@@ -1,4 +1,4 @@
-import { transferDeltas, type Effect, type LedgerState } from '@fedow/ledger';
+import { transferDeltas, type Effect, type LedgerState, type TransferDraft } from '@fedow/ledger';
 import * as repo from '../storage/repo';
 import type { Tx } from '../storage/types';
 import { bodyText, type PushPlan } from './push';
@@ -47,23 +47,7 @@ export async function persistPlan(tx: Tx, terminalId: string, plan: PushPlan, st
   const changedCards = new Set<string>();
   await persistEffects(tx, effects, changedCards);
   const transfers = decisions.flatMap((decision) => decision.transfers);
-  await repo.insertTransfers(
-    tx,
-    transfers.map((transfer) => ({
-      id: transfer.id,
-      action: transfer.action,
-      senderWalletId: transfer.sender,
-      receiverWalletId: transfer.receiver,
-      assetId: transfer.asset,
-      amount: transfer.amount,
-      cardId: transfer.card,
-      primaryCardId: transfer.primaryCard,
-      entryId: transfer.entry,
-      at: transfer.at,
-      tillAt: transfer.tillAt,
-      meta: transfer.meta === null ? null : JSON.stringify(transfer.meta),
-    })),
-  );
+  await repo.insertTransfers(tx, transfers.map(transferRow));
   await repo.applyBalanceDeltas(
     tx,
     transfers.flatMap((transfer) => {
@@ -115,4 +99,22 @@ async function persistEffects(tx: Tx, effects: readonly Effect[], changedCards: 
         break;
     }
   }
+}
+
+/** A ledger transfer as the transfers table stores it (seq, hash and block come later). */
+export function transferRow(transfer: TransferDraft): repo.NewTransfer {
+  return {
+    id: transfer.id,
+    action: transfer.action,
+    senderWalletId: transfer.sender,
+    receiverWalletId: transfer.receiver,
+    assetId: transfer.asset,
+    amount: transfer.amount,
+    cardId: transfer.card,
+    primaryCardId: transfer.primaryCard,
+    entryId: transfer.entry,
+    at: transfer.at,
+    tillAt: transfer.tillAt,
+    meta: transfer.meta === null ? null : JSON.stringify(transfer.meta),
+  };
 }

@@ -37,7 +37,7 @@ export const sealerPlugin: HubPlugin = async (app, context, config) => {
  */
 export async function sealNow(context: HubContext, options: { transfersMax?: number } = {}): Promise<SealRun> {
   const sealer = running.get(context);
-  if (sealer) return sealer.flush();
+  if (sealer) return sealer.flush(options.transfersMax);
   const transfersMax = options.transfersMax ?? BLOCK_TRANSFERS_MAX;
   const leader = leadership(context.storage);
   if (!(await leader.acquire())) return { ok: false, reason: 'another_sealer' };

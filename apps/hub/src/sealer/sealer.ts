@@ -57,9 +57,9 @@ export class Sealer {
     await this.leader.release();
   }
 
-  /** Seals everything pending now, short blocks included (tests, `sealNow`). */
-  flush(): Promise<SealRun> {
-    return this.serial(() => this.pass(true, Number.POSITIVE_INFINITY));
+  /** Seals everything pending now, short blocks included (tests, `sealNow`), in blocks of at most `transfersMax`. */
+  flush(transfersMax = this.limits.transfersMax): Promise<SealRun> {
+    return this.serial(() => this.pass(true, Number.POSITIVE_INFINITY, transfersMax));
   }
 
   private readonly onIngested = ({ applied }: { applied: number }): void => {
@@ -108,14 +108,14 @@ export class Sealer {
     return result;
   }
 
-  private async pass(partial: boolean, blocksMax: number): Promise<SealRun> {
+  private async pass(partial: boolean, blocksMax: number, transfersMax = this.limits.transfersMax): Promise<SealRun> {
     let blocks = 0;
     let transfers = 0;
     if (this.stopped) return { ok: true, blocks, transfers };
     try {
       if (!(await this.leader.acquire())) return { ok: false, reason: 'another_sealer' };
       while (blocks < blocksMax) {
-        const sealed = await sealNextBlock(this.context, this.limits.transfersMax, partial);
+        const sealed = await sealNextBlock(this.context, transfersMax, partial);
         if (!sealed) break;
         blocks++;
         transfers += sealed.transfers;

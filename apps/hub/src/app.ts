@@ -39,6 +39,7 @@ export async function buildHub(config: HubConfig, options: HubOptions = {}): Pro
       genReqId: () => context.newId(),
     });
     installErrorHandler(app);
+    context.events.on('internal-error', ({ where, error }) => app.log.error({ err: error }, `${where} failed`));
     app.addHook('onClose', close);
     for (const plugin of HUB_PLUGINS) await plugin(app, context, config);
     await app.ready();

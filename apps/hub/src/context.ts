@@ -31,8 +31,8 @@ export interface HubEvents {
   sealed: [{ height: number; transfers: number }];
   /** The catalogue or the directory changed: tills may need a new policy or catalogue. */
   directory: [{ place: string | null }];
-  /** The card feed failed a round; it retries on the next change. */
-  'feed-error': [{ error: unknown }];
+  /** Background work failed (a feed round, a till's message): logged by the app, never thrown at a till. */
+  'internal-error': [{ where: string; error: unknown }];
 }
 
 export class HubEmitter extends EventEmitter<HubEvents> {}

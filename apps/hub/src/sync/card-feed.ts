@@ -51,7 +51,7 @@ export class CardFeed {
     }
     this.running = this.round()
       .catch((error: unknown) => {
-        this.context.events.emit('feed-error', { error });
+        this.context.events.emit('internal-error', { where: 'card feed', error });
       })
       .finally(() => {
         this.running = null;

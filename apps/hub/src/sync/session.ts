@@ -120,8 +120,7 @@ export class SyncSession implements FeedSubscriber {
       try {
         await task();
       } catch (error) {
-        if (process.env.FEDOW_DEBUG) console.error(error);
-        this.host.context.events.emit('feed-error', { error });
+        this.host.context.events.emit('internal-error', { where: `sync session of ${this.terminal?.id ?? this.address}`, error });
         this.fail('bad_message', 'the hub could not process this message; reconnect and resend', 1011);
       }
     });

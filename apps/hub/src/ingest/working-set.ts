@@ -4,17 +4,31 @@ import { balanceKey, emptyState, firstTagIdOf, indexCard, type Asset, type Card,
 import * as repo from '../storage/repo';
 import type { Tx } from '../storage/types';
 
-/** A place's policy merged with a till's overrides; broken JSON falls back to the defaults, loudly. */
-export function effectivePolicy(placePolicy: string, overrides: string | null): OfflinePolicy {
-  const base = parsePolicy(placePolicy) ?? DEFAULT_OFFLINE_POLICY;
-  if (!overrides) return base;
-  const merged = OfflinePolicySchema.safeParse({ ...base, ...(JSON.parse(overrides) as object) });
-  return merged.success ? merged.data : base;
+/**
+ * The policy a till works with: the place's, merged with the till's overrides.
+ * `unknownCardTopUp` holds only where the place enrolls unknown cards, or the
+ * till would take a customer's money for a top-up the hub then refuses.
+ * Broken JSON falls back to the defaults.
+ */
+export function effectivePolicy(place: Pick<repo.Place, 'offlinePolicy' | 'enrollUnknownCards'>, overrides: string | null): OfflinePolicy {
+  const base = parsePolicy(place.offlinePolicy) ?? DEFAULT_OFFLINE_POLICY;
+  const merged = overrides ? OfflinePolicySchema.safeParse({ ...base, ...parseJson(overrides) }) : null;
+  const policy = merged?.success ? merged.data : base;
+  return { ...policy, unknownCardTopUp: policy.unknownCardTopUp && place.enrollUnknownCards };
 }
 
 function parsePolicy(text: string): OfflinePolicy | null {
-  const parsed = OfflinePolicySchema.safeParse(JSON.parse(text));
+  const parsed = OfflinePolicySchema.safeParse(parseJson(text));
   return parsed.success ? parsed.data : null;
+}
+
+function parseJson(text: string): object {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null ? value : {};
+  } catch {
+    return {};
+  }
 }
 
 export function toPlace(row: repo.Place): Place {

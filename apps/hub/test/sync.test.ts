@@ -80,8 +80,6 @@ describe.each(['sqlite', 'postgres'] as const)('on %s', (dialect) => {
       const welcome = await till.connect();
       expect(welcome).toMatchObject({ type: 'welcome', lastSeq: 0, lastHash: till.till.genesis });
       expect(welcome.policy.maxOfflineSale).toBe(5000);
-      // The place does not enroll unknown cards: its tills must not take money for them.
-      expect(welcome.policy.unknownCardTopUp).toBe(false);
       const update = (await till.next((message) => message.type === 'update')) as Extract<HubMessage, { type: 'update' }>;
       expect(update).toMatchObject({ full: true, part: 1, parts: 1, primaries: [CASHIER] });
       expect(update.assets!.map((asset) => asset.id).sort()).toEqual([world.fed, world.gift, world.local].sort());

@@ -64,7 +64,7 @@ export class Ingest {
     const state = await loadWorkingSet(tx, terminal.placeId, entries.flatMap((entry) => [entry.body.card, entry.body.primary]));
     const plan = planPush(entries, verdicts, { lastSeq: terminal.lastSeq, lastHash: terminal.lastHash }, stored.bySeq, stored.byId, state, {
       place: terminal.placeId,
-      policy: effectivePolicy(place, terminal.policyOverrides),
+      policy: effectivePolicy(place.offlinePolicy, terminal.policyOverrides),
       at: now,
       newId: this.context.newId,
     });

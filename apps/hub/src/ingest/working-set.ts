@@ -4,17 +4,12 @@ import { balanceKey, emptyState, firstTagIdOf, indexCard, type Asset, type Card,
 import * as repo from '../storage/repo';
 import type { Tx } from '../storage/types';
 
-/**
- * The policy a till works with: the place's, merged with the till's overrides.
- * `unknownCardTopUp` holds only where the place enrolls unknown cards, or the
- * till would take a customer's money for a top-up the hub then refuses.
- * Broken JSON falls back to the defaults.
- */
-export function effectivePolicy(place: Pick<repo.Place, 'offlinePolicy' | 'enrollUnknownCards'>, overrides: string | null): OfflinePolicy {
-  const base = parsePolicy(place.offlinePolicy) ?? DEFAULT_OFFLINE_POLICY;
-  const merged = overrides ? OfflinePolicySchema.safeParse({ ...base, ...parseJson(overrides) }) : null;
-  const policy = merged?.success ? merged.data : base;
-  return { ...policy, unknownCardTopUp: policy.unknownCardTopUp && place.enrollUnknownCards };
+/** A place's policy merged with a till's overrides; broken JSON or values fall back to the defaults. */
+export function effectivePolicy(placePolicy: string, overrides: string | null): OfflinePolicy {
+  const base = parsePolicy(placePolicy) ?? DEFAULT_OFFLINE_POLICY;
+  if (!overrides) return base;
+  const merged = OfflinePolicySchema.safeParse({ ...base, ...parseJson(overrides) });
+  return merged.success ? merged.data : base;
 }
 
 function parsePolicy(text: string): OfflinePolicy | null {

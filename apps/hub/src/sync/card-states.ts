@@ -46,7 +46,7 @@ export async function placeView(tx: Tx, placeId: string, policyOverrides: string
     placeWallet: place.walletId,
     accepted: new Set(assets.map((asset) => asset.id)),
     assets,
-    policy: effectivePolicy(place, policyOverrides),
+    policy: effectivePolicy(place.offlinePolicy, policyOverrides),
     primaries,
   };
 }

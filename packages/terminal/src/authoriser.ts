@@ -43,7 +43,8 @@ import type { EntryDraft, OfflineCounters } from './journal';
  * - Top-ups credit TLF, TNF, TIM or FID. FED money enters only against a payment
  *   reference, which a till entry cannot carry: `payment_reference_required`.
  * - Refunds pay back FED, TLF or TNF (the hub also requires that this place issued
- *   a TLF/TNF asset; AssetInfo does not say so, the hub refuses `not_asset_origin`).
+ *   a TLF/TNF asset: `AssetInfo.issuedHere` says so, else `not_asset_origin`; top-ups
+ *   follow the same rule).
  *   Time and points are not cash.
  * - An offline refund (when `offlineRefunds`) is a debit: it counts against the
  *   card and till caps, but `maxOfflineSale` is about sales and does not apply.
@@ -102,6 +103,7 @@ export const DECLINE_CODES = [
   'asset_not_accepted',
   'wrong_asset_category',
   'payment_reference_required',
+  'not_asset_origin',
   'insufficient_funds',
   'offline_policy_exceeded',
 ] as const satisfies readonly RuleCode[];
@@ -263,6 +265,11 @@ function resolveAsset(input: AuthoriseInput, id: string, categories: readonly As
   if (!input.accepted.has(id)) return decline('asset_not_accepted');
   if (!categories.includes(asset.category)) {
     return decline(input.request.kind === 'REF' && asset.category === 'FED' ? 'payment_reference_required' : 'wrong_asset_category');
+  }
+  // Only the issuing place tops up or refunds a local asset (LEDGER.md REF, RFD):
+  // decline here rather than take money the hub would then refuse.
+  if ((input.request.kind === 'REF' || input.request.kind === 'RFD') && asset.category !== 'FED' && asset.issuedHere === false) {
+    return decline('not_asset_origin');
   }
   return asset;
 }

@@ -39,6 +39,7 @@ const MESSAGES: Record<DeclineCode, Words> = {
     en: 'This currency is topped up only with a payment reference',
     fr: "Cette monnaie ne se recharge qu'avec une référence de paiement",
   },
+  not_asset_origin: { en: 'Only the place that issues this currency can do this', fr: 'Seul le lieu émetteur de cette monnaie peut faire cela' },
   insufficient_funds: { en: 'Not enough money on the card', fr: "Pas assez d'argent sur la carte" },
   offline_policy_exceeded: { en: 'Offline limit reached', fr: 'Plafond hors ligne atteint' },
 };

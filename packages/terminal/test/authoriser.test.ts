@@ -246,6 +246,17 @@ describe('authoriser: top-ups, memberships, badges', () => {
     expect(declined(authorise(input({ kind: 'REF', asset: 'sale', amount: 100 }))).code).toBe('wrong_asset_category');
   });
 
+  it('tops up and refunds a local currency only where it is issued (AssetInfo.issuedHere)', () => {
+    const federatedHere = { ...LOCAL, issuedHere: false };
+    const assets = new Map([...ASSETS, [LOCAL.id, federatedHere]]);
+    expect(declined(authorise(input({ kind: 'REF', asset: LOCAL.id, amount: 100 }, { assets }))).code).toBe('not_asset_origin');
+    expect(declined(authorise(input({ kind: 'RFD', asset: LOCAL.id, amount: 100 }, { assets }))).code).toBe('not_asset_origin');
+    // Sold here all the same, and issued here it tops up.
+    expect(authorise(input({ kind: 'SAL', asset: LOCAL.id, amount: 100 }, { assets })).approve).toBe(true);
+    const issuedHere = new Map([...ASSETS, [LOCAL.id, { ...LOCAL, issuedHere: true }]]);
+    expect(authorise(input({ kind: 'REF', asset: LOCAL.id, amount: 100 }, { assets: issuedHere })).approve).toBe(true);
+  });
+
   it('sells a membership (free ones too) only in a SUB asset', () => {
     expect(entriesOf(authorise(input({ kind: 'SUB', asset: MEMBERSHIP.id, amount: 0 }, { card: undefined })))).toEqual([
       { kind: 'SUB', asset: MEMBERSHIP.id, amount: 0, auth: 'online' },

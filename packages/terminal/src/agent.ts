@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import type { CryptoProvider } from '@fedow/ledger';
 import { nodeCrypto } from '@fedow/ledger/crypto-node';
 import { TypedEmitter, type CardReader } from '@fedow/nfc';
-import type { AssetCategory, AssetInfo, EntryKind, SaleLine } from '@fedow/protocol';
+import type { AssetCategory, AssetInfo, CatalogueItem, EntryKind, SaleLine } from '@fedow/protocol';
 import type { AuthoriseRequest, DeclineCode } from './authoriser';
 import { openCardCache, type CardCache } from './card-cache';
 import { sameCard } from './card-uid';
@@ -112,6 +112,8 @@ export interface AgentSnapshot {
   alerts: SyncAlert[];
   /** Assets the place accepts, for the UI's buttons and formatting. */
   assets: AssetInfo[];
+  /** Changes when the hub sends a new catalogue: read it with `catalogue()` only then. */
+  catalogueRevision: number;
   language: Language;
 }
 
@@ -143,6 +145,8 @@ export interface TillAgent {
   start(): void;
   close(): Promise<void>;
   snapshot(): AgentSnapshot;
+  /** The place's products for the sale screen (from the hub's updates, stored in the card cache). */
+  catalogue(): readonly CatalogueItem[];
   subscribe(listener: (event: AgentEvent) => void): () => void;
   pair(hubUrl: string, code: string, name: string): Promise<PairResult>;
   unlock(primary: string): UnlockResult;
@@ -214,6 +218,7 @@ export function openAgent(options: AgentOptions): TillAgent {
       lastDecision,
       alerts: [...alerts],
       assets: [...cache.assets().values()].filter((asset) => !asset.archived),
+      catalogueRevision: cache.catalogueRevision(),
       language,
     };
   };
@@ -437,6 +442,7 @@ export function openAgent(options: AgentOptions): TillAgent {
     },
 
     snapshot,
+    catalogue: () => cache.catalogue(),
     subscribe: (listener) => events.on('event', listener),
 
     async pair(hubUrl, code, name) {

@@ -1,4 +1,4 @@
-import { AssetInfo, CardState, DEFAULT_OFFLINE_POLICY, OfflinePolicy, Update } from '@fedow/protocol';
+import { AssetInfo, CardState, CatalogueItem, DEFAULT_OFFLINE_POLICY, OfflinePolicy, Update } from '@fedow/protocol';
 import type { Connectivity } from './authoriser';
 import { firstTagId } from './card-uid';
 import { SETTING, readSetting, writeSetting, type TillDatabase } from './database';
@@ -23,6 +23,11 @@ import { SETTING, readSetting, writeSetting, type TillDatabase } from './databas
  * - The hub names a card as it knows it: its full UID, or only its first 4 bytes
  *   (`firstTagId`) when a batch was imported that way. A card state replaces any
  *   cached state with the same firstTagId (the hub learned the full UID).
+ * - `catalogue` (the sale screen's products), when present, is the place's whole
+ *   catalogue and replaces the stored one, in the same transaction as the rest of
+ *   the update. A snapshot whose parts carry none keeps the stored catalogue (a hub
+ *   that predates catalogues must not wipe the buttons). It is kept as one JSON
+ *   setting: at most 1,000 items, always read and replaced whole.
  */
 
 export interface CachedCard {
@@ -46,6 +51,10 @@ export interface CardCache {
   accepted(): Set<string>;
   primaries(): Set<string>;
   policy(): OfflinePolicy;
+  /** The place's products, by position then label. */
+  catalogue(): readonly CatalogueItem[];
+  /** Changes whenever a new catalogue is stored (0: none yet), so a UI re-reads it only then. */
+  catalogueRevision(): number;
   cardCount(): number;
   /** A `welcome` arrived: the hub's policy for this till, and proof of contact. */
   recordWelcome(policy: OfflinePolicy, now: number): void;
@@ -64,6 +73,8 @@ interface StagedRow {
 }
 
 const LAST_CONTACT_AT = 'last_contact_at';
+const CATALOGUE = 'catalogue';
+const CATALOGUE_REVISION = 'catalogue_revision';
 
 export function openCardCache(db: TillDatabase): CardCache {
   const statements = prepare(db);
@@ -78,6 +89,12 @@ export function openCardCache(db: TillDatabase): CardCache {
     for (const asset of update.assets ?? []) statements.upsertAsset.run(asset.id, JSON.stringify(asset));
     if (update.primaries) replacePrimaries(update.primaries);
     if (update.policy) writeSetting(db, SETTING.policy, JSON.stringify(update.policy));
+    if (update.catalogue) replaceCatalogue(update.catalogue);
+  };
+
+  const replaceCatalogue = (items: readonly CatalogueItem[]): void => {
+    writeSetting(db, CATALOGUE, JSON.stringify(items));
+    writeSetting(db, CATALOGUE_REVISION, String((readNumber(CATALOGUE_REVISION) ?? 0) + 1));
   };
 
   const replacePrimaries = (uids: readonly string[]): void => {
@@ -98,6 +115,7 @@ export function openCardCache(db: TillDatabase): CardCache {
     }
     if (snapshot.some((update) => update.primaries)) replacePrimaries(snapshot.flatMap((update) => update.primaries ?? []));
     for (const update of snapshot) if (update.policy) writeSetting(db, SETTING.policy, JSON.stringify(update.policy));
+    if (snapshot.some((update) => update.catalogue)) replaceCatalogue(snapshot.flatMap((update) => update.catalogue ?? []));
     for (const row of deltas) applyDelta(parseUpdate(row.payload), now);
     statements.clearStaging.run();
     // The cursor follows the order of application: the snapshot's, then its deltas'.
@@ -127,6 +145,17 @@ export function openCardCache(db: TillDatabase): CardCache {
   const readNumber = (key: string): number | undefined => {
     const text = readSetting(db, key);
     return text === undefined ? undefined : Number(text);
+  };
+
+  // Parsed once per stored revision: the UI asks for it after every state change.
+  let catalogueRead: { revision: number; items: readonly CatalogueItem[] } | null = null;
+  const readCatalogue = (): readonly CatalogueItem[] => {
+    const revision = readNumber(CATALOGUE_REVISION) ?? 0;
+    if (catalogueRead?.revision === revision) return catalogueRead.items;
+    const text = readSetting(db, CATALOGUE);
+    const items = text === undefined ? [] : sortCatalogue(CatalogueItem.array().parse(JSON.parse(text)));
+    catalogueRead = { revision, items };
+    return items;
   };
 
   return {
@@ -167,6 +196,8 @@ export function openCardCache(db: TillDatabase): CardCache {
     },
     primaries: () => new Set(statements.primaries.all().map((row) => row.uid)),
     policy: readPolicy,
+    catalogue: readCatalogue,
+    catalogueRevision: () => readNumber(CATALOGUE_REVISION) ?? 0,
     cardCount: () => statements.cardCount.get()!.count,
 
     recordWelcome(policy, now) {
@@ -217,6 +248,11 @@ function prepare(db: TillDatabase) {
       'SELECT count(*) AS received, max(parts) AS parts FROM update_staging WHERE part IS NOT NULL HAVING count(*) > 0',
     ),
   };
+}
+
+/** The order of the till's buttons (admin API "position"): position, then label; the UI groups by category in that order. */
+function sortCatalogue(items: CatalogueItem[]): CatalogueItem[] {
+  return items.sort((a, b) => a.position - b.position || a.label.localeCompare(b.label));
 }
 
 function latest(rows: readonly StagedRow[]): StagedRow {

@@ -143,3 +143,40 @@ describe('card cache lookup by UID or firstTagId', () => {
     expect(cache.lookup('FFFFFFFF')).toBeUndefined();
   });
 });
+
+describe('card cache catalogue', () => {
+  const beer = { id: uuid(0x201), label: 'Bière', price: 350, asset: LOCAL.id, category: 'Boissons', position: 2 };
+  const water = { id: uuid(0x202), label: 'Eau', price: 150, asset: LOCAL.id, category: 'Boissons', position: 1 };
+  const crisps = { id: uuid(0x203), label: 'Chips', price: 200, asset: LOCAL.id, category: 'Snacks', position: 1 };
+
+  it('stores the catalogue of a snapshot (all parts) durably, in position order, and counts revisions', () => {
+    const path = join(temporaryDirectory(), 'till.db');
+    const cache = openCache(path);
+    expect(cache.catalogue()).toEqual([]);
+    expect(cache.catalogueRevision()).toBe(0);
+    cache.applyUpdate(update({ cursor: 'c1', full: true, part: 1, parts: 2, cards: [], catalogue: [beer, water] }), T0);
+    // Not applied before the last part: the live catalogue moves with the live cache.
+    expect(cache.catalogue()).toEqual([]);
+    cache.applyUpdate(update({ cursor: 'c1', full: true, part: 2, parts: 2, cards: [], catalogue: [crisps] }), T0);
+    expect(cache.catalogue().map((item) => item.label)).toEqual(['Chips', 'Eau', 'Bière']);
+    expect(cache.catalogueRevision()).toBe(1);
+    databases[0]!.close();
+
+    const reopened = openCache(path);
+    expect(reopened.catalogue()).toHaveLength(3);
+    expect(reopened.catalogueRevision()).toBe(1);
+  });
+
+  it('replaces it with a delta that carries one, and keeps it through updates and snapshots that carry none', () => {
+    const cache = openCache(join(temporaryDirectory(), 'till.db'));
+    cache.applyUpdate(update({ cursor: 'c1', full: true, cards: [], catalogue: [beer, water] }), T0);
+    cache.applyUpdate(update({ cursor: 'c2', cards: [card('AAAA0001', 1)] }), T0);
+    cache.applyUpdate(update({ cursor: 'c3', full: true, cards: [card('AAAA0001', 1)] }), T0);
+    expect(cache.catalogue().map((item) => item.label)).toEqual(['Eau', 'Bière']);
+    cache.applyUpdate(update({ cursor: 'c4', cards: [], catalogue: [crisps] }), T0);
+    expect(cache.catalogue()).toEqual([crisps]);
+    cache.applyUpdate(update({ cursor: 'c5', cards: [], catalogue: [] }), T0);
+    expect(cache.catalogue()).toEqual([]);
+    expect(cache.catalogueRevision()).toBe(3);
+  });
+});

@@ -5,6 +5,7 @@ import type { HubPlugin } from './plugin';
 import { HubEmitter, newUuid, Presence, systemClock, type Clock, type HubContext } from './context';
 import { installErrorHandler } from './errors';
 import { adminPlugin } from './admin/plugin';
+import { dashboardPlugin } from './dashboard/plugin';
 import { healthPlugin } from './health/health';
 import { sealerPlugin } from './sealer/plugin';
 import { syncPlugin } from './sync/plugin';
@@ -73,4 +74,4 @@ export async function openHubContext(
 }
 
 /** The plugins, in load order. */
-const HUB_PLUGINS: HubPlugin[] = [healthPlugin, adminPlugin, syncPlugin, sealerPlugin];
+const HUB_PLUGINS: HubPlugin[] = [healthPlugin, adminPlugin, syncPlugin, sealerPlugin, dashboardPlugin];

@@ -50,6 +50,7 @@
  * dialects (see lockCommitOrder); in PostgreSQL a rolled-back transaction leaves a gap.
  */
 export * from './repo-chain';
+export * from './repo-dashboard';
 export * from './repo-admin';
 export * from './repo-directory';
 export * from './repo-ledger';

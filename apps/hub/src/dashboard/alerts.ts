@@ -1,0 +1,142 @@
+import { OfflinePolicy } from '@fedow/protocol';
+import type { HubContext } from '../context';
+import * as repo from '../storage/repo';
+import type { Tx } from '../storage/types';
+import type { Alert } from './views';
+
+/** Bounds: the page shows what needs a look now, not the whole history. */
+export const ALERTS_MAX = 200;
+const REJECTED_MAX = 100;
+const QUARANTINE_MAX = 20;
+const DEBTS_MAX = 50;
+const OFFLINE_SALES_SCANNED_MAX = 1_000;
+const ENTRIES_PER_DEBT_MAX = 20;
+
+interface Names {
+  terminals: Map<string, repo.Terminal>;
+  places: Map<string, repo.Place>;
+}
+
+/**
+ * Alerts, the newest first: rejected and quarantined entries, forks (frozen tills),
+ * cards in debt, and tills that broke their offline policy — an offline sale refused
+ * with `offline_policy_exceeded`, or one applied above the place's `maxOfflineSale`
+ * (a till override or a policy lowered since). Each names the entries behind it.
+ */
+export async function alertList(context: HubContext): Promise<Alert[]> {
+  const tx = context.storage.read;
+  const names: Names = {
+    terminals: new Map((await repo.listTerminals(tx)).map((terminal) => [terminal.id, terminal])),
+    places: new Map((await repo.listPlaces(tx)).map((place) => [place.id, place])),
+  };
+  const alerts = [
+    ...(await rejectedAlerts(tx, names)),
+    ...(await quarantineAlerts(tx, names)),
+    ...forkAlerts(names),
+    ...(await debtAlerts(tx)),
+    ...(await offlineSaleAlerts(tx, names)),
+  ];
+  return alerts.sort((a, b) => (b.at ?? '').localeCompare(a.at ?? '')).slice(0, ALERTS_MAX);
+}
+
+function tillOf(names: Names, terminalId: string): Pick<Alert, 'terminal' | 'placeName'> {
+  const terminal = names.terminals.get(terminalId);
+  return {
+    terminal: { id: terminalId, name: terminal?.name ?? terminalId },
+    placeName: terminal ? (names.places.get(terminal.placeId)?.name ?? null) : null,
+  };
+}
+
+/** The fields of a signed body the alerts show; anything unexpected becomes null. */
+export function bodyFacts(text: string): { kind: string | null; card: string | null; asset: string | null; amount: number | null; auth: string | null } {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = null;
+  }
+  // A JSON object's keys are strings: reading them as unknown values is safe.
+  const record = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+  const text_ = (key: string) => {
+    const value = record[key];
+    return typeof value === 'string' ? value : null;
+  };
+  const amount = record.amount;
+  return { kind: text_('kind'), card: text_('card'), asset: text_('asset'), amount: typeof amount === 'number' && Number.isSafeInteger(amount) ? amount : null, auth: text_('auth') };
+}
+
+async function rejectedAlerts(tx: Tx, names: Names): Promise<Alert[]> {
+  return (await repo.listRejectedEntries(tx, REJECTED_MAX)).map((entry) => {
+    const facts = bodyFacts(entry.body);
+    return {
+      kind: entry.reason === 'offline_policy_exceeded' ? 'offline_policy' : 'rejected',
+      at: entry.receivedAt,
+      ...tillOf(names, entry.terminalId),
+      card: facts.card,
+      asset: facts.asset,
+      amount: facts.amount,
+      reason: entry.reason,
+      entries: { ids: [entry.id] },
+    };
+  });
+}
+
+async function quarantineAlerts(tx: Tx, names: Names): Promise<Alert[]> {
+  return (await repo.listRecentQuarantine(tx, QUARANTINE_MAX)).map((row) => {
+    const facts = bodyFacts(row.body);
+    return { kind: 'quarantined', at: row.receivedAt, ...tillOf(names, row.terminalId), card: facts.card, asset: facts.asset, amount: facts.amount, reason: row.reason, entries: { terminal: row.terminalId } };
+  });
+}
+
+function forkAlerts(names: Names): Alert[] {
+  return [...names.terminals.values()]
+    .filter((terminal) => terminal.status === 'frozen')
+    .map((terminal) => ({ kind: 'fork', at: terminal.lastSeenAt, ...tillOf(names, terminal.id), card: null, asset: null, amount: null, reason: 'fork', entries: { terminal: terminal.id } }));
+}
+
+async function debtAlerts(tx: Tx): Promise<Alert[]> {
+  const debts = await repo.listDebts(tx, DEBTS_MAX);
+  const cards = await repo.cardsOfWallets(tx, debts.map((debt) => debt.walletId));
+  const alerts: Alert[] = [];
+  for (const debt of debts) {
+    const entries = await repo.listSaleEntriesOfWallet(tx, debt.walletId, debt.assetId, ENTRIES_PER_DEBT_MAX);
+    const latest = entries[0];
+    alerts.push({
+      kind: 'debt',
+      at: latest?.receivedAt ?? null,
+      terminal: null,
+      placeName: null,
+      card: cards.get(debt.walletId)?.[0]?.firstTagId ?? null,
+      asset: debt.assetId,
+      amount: debt.value,
+      reason: 'card_blocked',
+      entries: { ids: entries.map((entry) => entry.id) },
+    });
+  }
+  return alerts;
+}
+
+/** Applied offline sales above the cap of the till's place (refused ones are already rejected alerts). */
+async function offlineSaleAlerts(tx: Tx, names: Names): Promise<Alert[]> {
+  const alerts: Alert[] = [];
+  for (const entry of await repo.listOfflineSales(tx, OFFLINE_SALES_SCANNED_MAX)) {
+    if (entry.status !== 'applied') continue;
+    const facts = bodyFacts(entry.body);
+    const place = names.places.get(names.terminals.get(entry.terminalId)?.placeId ?? '');
+    const cap = place ? maxOfflineSale(place) : null;
+    if (facts.kind !== 'SAL' || facts.auth !== 'offline' || facts.amount === null || cap === null || facts.amount <= cap) continue;
+    alerts.push({ kind: 'offline_policy', at: entry.receivedAt, ...tillOf(names, entry.terminalId), card: facts.card, asset: facts.asset, amount: facts.amount, reason: 'maxOfflineSale', entries: { ids: [entry.id] } });
+  }
+  return alerts;
+}
+
+export function maxOfflineSale(place: repo.Place): number | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(place.offlinePolicy);
+  } catch {
+    return null;
+  }
+  const policy = OfflinePolicy.safeParse(parsed);
+  return policy.success ? policy.data.maxOfflineSale : null;
+}

@@ -1,0 +1,168 @@
+/**
+ * The JSON the dashboard's API returns: shared by the hub's routes and the browser
+ * code (type-only imports, so nothing of the hub is bundled for the browser).
+ */
+
+export type AssetCategory = 'FED' | 'TLF' | 'TNF' | 'TIM' | 'FID' | 'BDG' | 'SUB';
+
+export interface AssetInfo {
+  id: string;
+  name: string;
+  code: string;
+  category: AssetCategory;
+  decimals: number;
+  archived: boolean;
+}
+
+export interface PlaceInfo {
+  id: string;
+  name: string;
+  /** The place's offline policy cap for one sale, in minor units. */
+  maxOfflineSale: number | null;
+}
+
+export interface Meta {
+  places: PlaceInfo[];
+  assets: AssetInfo[];
+  hub: string;
+  now: string;
+}
+
+/** At a glance: `online`, `offline` (not connected), `frozen` (fork), `revoked`. */
+export type TillState = 'online' | 'offline' | 'frozen' | 'revoked';
+
+export interface TillRow {
+  id: string;
+  name: string;
+  place: string;
+  placeName: string;
+  state: TillState;
+  /** Connected since (online) or offline since (when this hub saw it leave, else its last sync). */
+  since: string | null;
+  /** Entries the till holds that the hub has not acknowledged (online tills only). */
+  waiting: number | null;
+  lastSeenAt: string | null;
+  /** The last push the hub committed. */
+  lastSyncAt: string | null;
+  lastSeq: number;
+  rejected: number;
+}
+
+export type AlertKind = 'rejected' | 'quarantined' | 'fork' | 'debt' | 'offline_policy';
+
+/** Where the entries behind an alert are: by id, or a till's latest entries. */
+export type EntriesLink = { ids: string[] } | { terminal: string };
+
+export interface Alert {
+  kind: AlertKind;
+  at: string | null;
+  terminal: { id: string; name: string } | null;
+  placeName: string | null;
+  card: string | null;
+  asset: string | null;
+  amount: number | null;
+  /** A stable code (rule code, `fork`, …): the page translates it. */
+  reason: string | null;
+  entries: EntriesLink;
+}
+
+export interface Overview {
+  tills: TillRow[];
+  alerts: Alert[];
+  now: string;
+}
+
+export interface MoneyAsset {
+  asset: AssetInfo;
+  /** Σ CRE + Σ SUB: money issued. */
+  created: number;
+  /** Σ positive balances of user and ephemeral (card) wallets. */
+  userWallets: number;
+  /** Σ balances of place wallets and of the federation's primary wallet. */
+  places: number;
+  /** Σ RFD of local assets + Σ BNK: money that left the system. */
+  destroyed: number;
+  /** Σ negative balances of card wallets (≤ 0). */
+  debt: number;
+  /** Σ COR effects. */
+  corrections: number;
+  /** Σ of every balance. */
+  balances: number;
+  /** created − destroyed + corrections: what Σ balances must be (LEDGER.md invariant 1). */
+  expected: number;
+  ok: boolean;
+}
+
+export interface MoneyReport {
+  assets: MoneyAsset[];
+  places: { id: string; name: string; totals: Record<string, number> }[];
+  /** Transfers per minute over the last hour, oldest first, 60 buckets. */
+  perMinute: { minute: string; transfers: number }[];
+  now: string;
+}
+
+export interface BlockRow {
+  height: number;
+  transfers: number;
+  sealedAt: string;
+  hash: string;
+}
+
+export interface VerifyState {
+  phase: 'transfers' | 'balances' | 'entries' | 'debts';
+  done: number;
+  total: number;
+}
+
+export interface ChainReport {
+  blocks: BlockRow[];
+  unsealed: number;
+  lastVerify: { startedAt: string; finishedAt: string | null; ok: boolean | null; firstDiscrepancy: string | null; transfersChecked: number } | null;
+  running: VerifyState | null;
+}
+
+export interface EntryRow {
+  id: string;
+  terminal: string;
+  terminalName: string;
+  seq: number;
+  status: 'applied' | 'rejected' | 'quarantined';
+  reason: string | null;
+  receivedAt: string;
+  body: unknown;
+}
+
+export interface CardPage {
+  card: {
+    id: string;
+    firstTagId: string;
+    uid: string | null;
+    qrcode: string | null;
+    numberPrinted: string | null;
+    userEmail: string | null;
+    lostAt: string | null;
+    primaryFor: string[];
+  };
+  wallet: string | null;
+  balances: Record<string, number>;
+  blocked: boolean;
+  reason: 'lost' | 'debt' | null;
+  memberships: { asset: string; start: string; validUntil: string; valid: boolean }[];
+  transfers: { seq: number; action: string; asset: string; amount: number; at: string; direction: 'in' | 'out'; counterpart: string | null }[];
+}
+
+export interface PairingCode {
+  code: string;
+  place: string;
+  name: string;
+  expiresAt: string;
+}
+
+/** Server-sent events on /dashboard/api/events. */
+export type Topic = 'tills' | 'alerts' | 'money' | 'chain' | 'cards' | 'directory';
+export interface StreamEvents {
+  changed: { topics: Topic[] };
+  tick: { now: string };
+  verify: VerifyState;
+  'verify-done': { ok: boolean; firstDiscrepancy: string | null; transfersChecked: number; durationMs: number } | { ok: false; error: string };
+}

@@ -1,0 +1,69 @@
+import type { AssetInfo } from '../views';
+import { h } from './dom';
+import { language, t } from './i18n';
+
+/** Server time minus browser time: "time since" counts on the hub's clock, not the phone's. */
+let offsetMs = 0;
+
+export function setServerNow(iso: string): void {
+  offsetMs = Date.parse(iso) - Date.now();
+}
+
+export function serverNow(): number {
+  return Date.now() + offsetMs;
+}
+
+/** An amount in minor units, with the asset's decimals, at the edge (STYLE.md habit 7). */
+export function money(value: number, asset: AssetInfo | undefined): string {
+  const decimals = asset?.decimals ?? 0;
+  const number = new Intl.NumberFormat(language() === 'fr' ? 'fr-FR' : 'en-GB', { minimumFractionDigits: decimals, maximumFractionDigits: decimals }).format(
+    value / 10 ** decimals,
+  );
+  return asset ? `${number} ${asset.code}` : number;
+}
+
+/** "12 s", "4 min", "2 h 05", "3 d". */
+export function duration(ms: number): string {
+  const seconds = Math.max(0, Math.floor(ms / 1000));
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours} h ${String(minutes % 60).padStart(2, '0')}`;
+  return `${Math.floor(hours / 24)} ${language() === 'fr' ? 'j' : 'd'}`;
+}
+
+export function dateTime(iso: string | null): string {
+  if (iso === null) return t('never');
+  return new Date(iso).toLocaleString(language() === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'short', timeStyle: 'medium' });
+}
+
+/** A "time since" cell: the 1 s tick rewrites every element with data-since. */
+export function since(iso: string | null): HTMLElement {
+  const element = h('span', { class: 'since', 'data-since': iso ?? '', title: iso === null ? '' : dateTime(iso) });
+  renderSince(element);
+  return element;
+}
+
+/** A countdown: the tick rewrites every element with data-until. */
+export function until(iso: string): HTMLElement {
+  const element = h('span', { class: 'until', 'data-until': iso });
+  renderUntil(element);
+  return element;
+}
+
+export function renderSince(element: HTMLElement): void {
+  const at = element.dataset.since;
+  element.textContent = at ? (language() === 'fr' ? `${t('ago')} ${duration(serverNow() - Date.parse(at))}` : `${duration(serverNow() - Date.parse(at))} ${t('ago')}`) : t('never');
+}
+
+export function renderUntil(element: HTMLElement): void {
+  const left = Date.parse(element.dataset.until ?? '') - serverNow();
+  element.textContent = left > 0 ? `${Math.floor(left / 60_000)}:${String(Math.floor((left % 60_000) / 1000)).padStart(2, '0')}` : t('codeExpired');
+  element.classList.toggle('expired', left <= 0);
+}
+
+export function tickAll(): void {
+  document.querySelectorAll<HTMLElement>('[data-since]').forEach(renderSince);
+  document.querySelectorAll<HTMLElement>('[data-until]').forEach(renderUntil);
+}

@@ -4,11 +4,17 @@
  * `npm run bench -- ledger hub` runs only the named groups.
  */
 import { benchLedger } from './bench/ledger';
+import { benchKiosk } from './bench/kiosk';
+import { benchTerminal } from './bench/terminal';
 import { benchVerify } from './bench/verify';
+import { benchHub } from './bench/hub';
 
 const groups: Record<string, () => Promise<void>> = {
   ledger: benchLedger,
   verify: benchVerify,
+  terminal: benchTerminal,
+  kiosk: benchKiosk,
+  hub: benchHub,
 };
 
 const wanted = process.argv.slice(2);

@@ -1,0 +1,350 @@
+/**
+ * The hub under load, over real WebSockets on 127.0.0.1, the hub in its own
+ * process (`fedow serve` on a SQLite file, synchronous=FULL) and the tills in
+ * this one. Each figure is printed beside the limit it is measured against,
+ * measured in the same run on this machine:
+ * 1. entries/s from pushes to durable acks (1, 10, 100 tills; pushes of 500,
+ *    window 4) beside the signature-verification limit of all cores;
+ * 2. push→ack latency at a paced 1,000 entries/s beside a bare WebSocket round trip;
+ * 3. catch-up of 100,000 queued entries beside the time the verify limit implies;
+ * 4. a full snapshot of 100,000 cards beside a bare SELECT of the same rows;
+ * 5. RSS with 1,000 idle tills beside the same hub with none.
+ * Entries are signed before any timing, so the tills' signing never counts.
+ */
+import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import WebSocket from 'ws';
+import { PUSH_ENTRIES_MAX } from '@fedow/protocol';
+import { fromHex } from '@fedow/ledger';
+import { nodeCrypto } from '@fedow/ledger/crypto-node';
+import { opsPerSecond, percentile, report, type Figure } from './report';
+import { BenchTill } from './support/bench-till';
+import { pushFrames, signChains, type ChainJob } from './support/chains';
+import { startHubProcess, type HubProcess } from './support/hub-process';
+import { addFundedCards, copyWorld, createWorld, type BenchWorld } from './support/hub-world';
+
+const CATCH_UP_ENTRIES = 100_000;
+/**
+ * Tills per throughput run and the entries each pushes: at least two full
+ * pushes per till, and runs short enough that the group stays near 4 minutes
+ * at the ~2,000 entries/s the hub reached when this bench was written.
+ */
+const THROUGHPUT_RUNS = [
+  { tills: 1, perTill: 20_000 },
+  { tills: 10, perTill: 2_000 },
+  { tills: 100, perTill: 1_000 },
+] as const;
+const LATENCY = { tills: 10, entries: 10, intervalMs: 100, seconds: 8, warmUpSeconds: 1 };
+const SNAPSHOT_CARDS = 100_000;
+const SNAPSHOT_ROUNDS = 3;
+const IDLE_TILLS = 1_000;
+/** Concurrent connection attempts while 1,000 tills join. */
+const CONNECT_BATCH = 100;
+const MB = 1024 * 1024;
+
+interface SummaryRow {
+  name: string;
+  value: string;
+  limit: string;
+  goal: string;
+  met: boolean | null;
+}
+
+const summary: SummaryRow[] = [];
+
+function figure(f: Figure, goal: { text: string; met: boolean } | null, value: string, limit: string): void {
+  report({ ...f, ...(goal ? { goal: `${goal.text} ${goal.met ? '(met)' : '(NOT met)'}` } : {}) });
+  summary.push({ name: f.name, value, limit, goal: goal?.text ?? '—', met: goal?.met ?? null });
+}
+
+export async function benchHub(): Promise<void> {
+  const started = performance.now();
+  console.log(`\n== hub (apps/hub): fedow serve in a child process, SQLite WAL synchronous=FULL, tills over ws://127.0.0.1`);
+  console.log(`   machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, ${Math.round(totalmem() / 1024 ** 3)} GiB, Node ${process.version}, load average ${loadavg()[0]!.toFixed(2)} at start`);
+  const verifyLimit = rawVerifyPerCore() * availableParallelism();
+  const limitName = `raw Ed25519 verify × ${availableParallelism()} cores`;
+  console.log(`   verify limit: ${Math.round(verifyLimit).toLocaleString('en-US')} verifications/s (node:crypto, one core × ${availableParallelism()})`);
+
+  const world = await createWorld(IDLE_TILLS);
+  try {
+    const signStart = performance.now();
+    const perTill = (index: number) => (index === 0 ? CATCH_UP_ENTRIES : index < 10 ? 2_000 : 1_000);
+    const jobs: ChainJob[] = world.tills.slice(0, 100).map((till, index) => ({ terminal: till.id, secretKeyHex: till.secretKeyHex, genesis: till.genesis, count: perTill(index), cards: world.cards, cashier: world.cashier, asset: world.local }));
+    const chains = await signChains(jobs);
+    const signed = chains.reduce((sum, chain) => sum + chain.length, 0);
+    console.log(`   (pre-signed ${signed.toLocaleString('en-US')} entries of 100 tills in ${((performance.now() - signStart) / 1000).toFixed(1)} s, not timed)`);
+
+    for (const run of THROUGHPUT_RUNS) {
+      const result = await throughput(world, chains, run.tills, run.perTill);
+      figure(
+        { name: `push → durable ack, ${run.tills} till${run.tills > 1 ? 's' : ''} × ${run.perTill.toLocaleString('en-US')} entries`, value: result.rate, unit: 'entries/s', limit: verifyLimit, limitName, better: 'higher' },
+        { text: '≥ 80 % of the limit', met: result.rate >= 0.8 * verifyLimit },
+        `${Math.round(result.rate).toLocaleString('en-US')} entries/s (${pct(result.rate / verifyLimit)})`,
+        `${Math.round(verifyLimit).toLocaleString('en-US')} verify/s`,
+      );
+      console.log(`     ${result.detail}`);
+    }
+
+    const latency = await pacedLatency(world, chains);
+    const bare = await bareRoundTrip(latency.frameBytes);
+    figure({ name: `push→ack p50 at ${latency.rate.toLocaleString('en-US')} entries/s (${LATENCY.tills} tills)`, value: latency.p50, unit: 'ms', limit: bare.p50, limitName: 'bare WebSocket round trip p50, same frame size', better: 'lower' }, null, `${latency.p50.toFixed(2)} ms`, `${bare.p50.toFixed(2)} ms`);
+    figure({ name: `push→ack p99 at ${latency.rate.toLocaleString('en-US')} entries/s (${LATENCY.tills} tills)`, value: latency.p99, unit: 'ms', limit: bare.p99, limitName: 'bare WebSocket round trip p99, same frame size', better: 'lower' }, null, `${latency.p99.toFixed(2)} ms`, `${bare.p99.toFixed(2)} ms`);
+
+    const catchUp = await catchUpTime(world, chains[0]!);
+    const implied = CATCH_UP_ENTRIES / verifyLimit;
+    figure(
+      { name: `catch-up of ${CATCH_UP_ENTRIES.toLocaleString('en-US')} queued entries, 1 till`, value: catchUp.seconds, unit: 's', limit: implied, limitName: `${CATCH_UP_ENTRIES.toLocaleString('en-US')} / verify limit`, better: 'lower' },
+      { text: '≤ 10 s', met: catchUp.seconds <= 10 },
+      `${catchUp.seconds.toFixed(2)} s`,
+      `${implied.toFixed(2)} s`,
+    );
+    console.log(`     ${catchUp.detail}`);
+
+    const snapshot = await snapshotTime(world);
+    figure(
+      { name: `full snapshot of ${SNAPSHOT_CARDS.toLocaleString('en-US')} cards, hello → last part`, value: snapshot.seconds, unit: 's', limit: snapshot.selectSeconds, limitName: 'bare SELECT of the same rows', better: 'lower' },
+      { text: '≤ 2 s', met: snapshot.seconds <= 2 },
+      `${snapshot.seconds.toFixed(2)} s`,
+      `${snapshot.selectSeconds.toFixed(2)} s`,
+    );
+    console.log(`     ${snapshot.detail}`);
+
+    const memory = await idleTillsRss(world);
+    figure(
+      { name: `hub RSS with ${IDLE_TILLS.toLocaleString('en-US')} idle tills (welcome + snapshot)`, value: memory.withTills / MB, unit: 'MB', limit: memory.idle / MB, limitName: 'the same hub with 0 tills', better: 'lower' },
+      { text: '≤ 300 MB', met: memory.withTills / MB <= 300 },
+      `${(memory.withTills / MB).toFixed(0)} MB`,
+      `${(memory.idle / MB).toFixed(0)} MB`,
+    );
+    console.log(`     ${memory.detail}`);
+  } finally {
+    rmSync(world.dir, { recursive: true, force: true });
+  }
+  printSummary();
+  console.log(`   (hub group: ${((performance.now() - started) / 1000).toFixed(0)} s, load average ${loadavg()[0]!.toFixed(2)} at the end)`);
+}
+
+// ── limits ───────────────────────────────────────────────────────────────────
+
+function rawVerifyPerCore(): number {
+  const secretKey = fromHex('55'.repeat(32));
+  const message = randomBytes(32);
+  const publicKey = nodeCrypto.publicKey(secretKey);
+  const signature = nodeCrypto.sign(secretKey, message);
+  return opsPerSecond(() => nodeCrypto.verify(publicKey, message, signature), 1_000, 20);
+}
+
+// ── 1. throughput ────────────────────────────────────────────────────────────
+
+async function throughput(world: BenchWorld, chains: readonly string[][], tills: number, perTill: number): Promise<{ rate: number; detail: string }> {
+  const hub = await startHubProcess(copyWorld(world, `throughput-${tills}`));
+  const clients = world.tills.slice(0, tills).map((till) => new BenchTill(till, hub.syncUrl));
+  try {
+    await connectAll(clients);
+    const frames = clients.map((_, index) => pushFrames(chains[index]!, PUSH_ENTRIES_MAX, perTill));
+    const lastSeqs = frames[0]!.map((_, index) => Math.min(perTill, (index + 1) * PUSH_ENTRIES_MAX));
+    const start = performance.now();
+    const ends = await Promise.all(clients.map((client, index) => client.pushAll(frames[index]!, lastSeqs)));
+    const seconds = (Math.max(...ends) - start) / 1000;
+    const total = tills * perTill;
+    return { rate: total / seconds, detail: `${total.toLocaleString('en-US')} entries in ${seconds.toFixed(2)} s; ${statusLine(clients)}` };
+  } finally {
+    await closeAll(clients, hub);
+  }
+}
+
+// ── 2. latency ───────────────────────────────────────────────────────────────
+
+async function pacedLatency(world: BenchWorld, chains: readonly string[][]): Promise<{ p50: number; p99: number; rate: number; frameBytes: number }> {
+  const hub = await startHubProcess(copyWorld(world, 'latency'));
+  const clients = world.tills.slice(0, LATENCY.tills).map((till) => new BenchTill(till, hub.syncUrl));
+  try {
+    await connectAll(clients);
+    const pushes = (LATENCY.seconds * 1000) / LATENCY.intervalMs;
+    const frames = clients.map((_, index) => pushFrames(chains[index]!, LATENCY.entries, (pushes + 1) * LATENCY.entries));
+    // One push each first: the hub's verify workers are warm before timing starts.
+    await Promise.all(clients.map((client, index) => client.pushOne(frames[index]!.shift()!)));
+    const start = performance.now() + 50;
+    // Tills spread over the interval, as independent tills would be.
+    const results = await Promise.all(clients.map((client, index) => client.paced(frames[index]!, start + (index * LATENCY.intervalMs) / LATENCY.tills, LATENCY.intervalMs)));
+    const samples = results
+      .flat()
+      .filter((sample) => sample.sentAt >= start + LATENCY.warmUpSeconds * 1000)
+      .map((sample) => sample.ms)
+      .sort((a, b) => a - b);
+    const failed = clients.flatMap((client) => client.errors);
+    if (failed.length > 0) throw new Error(`bench: latency run: ${failed.join('; ')}`);
+    console.log(`     latency: ${samples.length} pushes of ${LATENCY.entries} entries measured after ${LATENCY.warmUpSeconds} s of warm-up; ${statusLine(clients)}`);
+    return { p50: percentile(samples, 50), p99: percentile(samples, 99), rate: (LATENCY.tills * LATENCY.entries * 1000) / LATENCY.intervalMs, frameBytes: frames[0]![0]!.length };
+  } finally {
+    await closeAll(clients, hub);
+  }
+}
+
+/** Round trips of a frame of `bytes` through a bare ws echo server in its own process, paced like the hub's tills. */
+async function bareRoundTrip(bytes: number): Promise<{ p50: number; p99: number }> {
+  const child = spawn(process.execPath, [fileURLToPath(new URL('./support/echo-server.mjs', import.meta.url))], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      child.stdout!.on('data', (chunk: Buffer) => {
+        const match = /listening on (\d+)/.exec(chunk.toString());
+        if (match) resolve(Number(match[1]));
+      });
+      child.once('exit', (code) => reject(new Error(`the echo server exited with ${code}`)));
+    });
+    const socket = new WebSocket(`ws://127.0.0.1:${port}`, { perMessageDeflate: false });
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    const frame = 'x'.repeat(bytes);
+    const samples: number[] = [];
+    for (let index = 0; index < 500; index++) {
+      const sentAt = performance.now();
+      await new Promise<void>((resolve) => {
+        socket.once('message', () => resolve());
+        socket.send(frame);
+      });
+      if (index >= 50) samples.push(performance.now() - sentAt);
+      await new Promise((resolve) => setTimeout(resolve, LATENCY.intervalMs / LATENCY.tills));
+    }
+    socket.close();
+    samples.sort((a, b) => a - b);
+    return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
+// ── 3. catch-up ──────────────────────────────────────────────────────────────
+
+async function catchUpTime(world: BenchWorld, chain: readonly string[]): Promise<{ seconds: number; detail: string }> {
+  const hub = await startHubProcess(copyWorld(world, 'catch-up'));
+  const client = new BenchTill(world.tills[0]!, hub.syncUrl);
+  try {
+    const frames = pushFrames(chain, PUSH_ENTRIES_MAX, CATCH_UP_ENTRIES);
+    const lastSeqs = frames.map((_, index) => Math.min(CATCH_UP_ENTRIES, (index + 1) * PUSH_ENTRIES_MAX));
+    const start = performance.now();
+    const { welcome } = await client.connect();
+    if (welcome.lastSeq !== 0) throw new Error(`bench: catch-up starts at lastSeq ${welcome.lastSeq}`);
+    const end = await client.pushAll(frames, lastSeqs);
+    const seconds = (end - start) / 1000;
+    return { seconds, detail: `connect → last ack, ${(CATCH_UP_ENTRIES / seconds).toFixed(0)} entries/s; ${statusLine([client])}` };
+  } finally {
+    await closeAll([client], hub);
+  }
+}
+
+// ── 4. snapshot ──────────────────────────────────────────────────────────────
+
+async function snapshotTime(world: BenchWorld): Promise<{ seconds: number; selectSeconds: number; detail: string }> {
+  const path = copyWorld(world, 'snapshot');
+  const seedSeconds = await addFundedCards(path, world, SNAPSHOT_CARDS);
+  const hub = await startHubProcess(path);
+  const times: number[] = [];
+  let cards = 0;
+  try {
+    for (let round = 0; round < SNAPSHOT_ROUNDS; round++) {
+      const client = new BenchTill(world.tills[round]!, hub.syncUrl);
+      const result = await client.connect();
+      times.push((result.snapshotAt - result.helloAt) / 1000);
+      cards = result.cards;
+      client.close();
+    }
+  } finally {
+    await hub.stop();
+  }
+  if (cards < SNAPSHOT_CARDS) throw new Error(`bench: the snapshot held ${cards} cards, expected at least ${SNAPSHOT_CARDS}`);
+  const selects: number[] = [];
+  const db = new Database(path, { readonly: true });
+  try {
+    const select = db.prepare(
+      'SELECT c.id, c.first_tag_id, c.uid, c.ephemeral_wallet_id, c.lost_at, b.asset_id, b.value FROM cards c JOIN balances b ON b.wallet_id = c.ephemeral_wallet_id WHERE b.asset_id = ? AND b.value <> 0',
+    );
+    for (let round = 0; round < SNAPSHOT_ROUNDS; round++) {
+      const start = performance.now();
+      const rows = select.all(world.local);
+      selects.push((performance.now() - start) / 1000);
+      if (rows.length < SNAPSHOT_CARDS) throw new Error(`bench: the bare SELECT read ${rows.length} rows`);
+    }
+  } finally {
+    db.close();
+  }
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  return {
+    seconds: median(times),
+    selectSeconds: median(selects),
+    detail: `${cards.toLocaleString('en-US')} cards per snapshot; median of ${SNAPSHOT_ROUNDS} tills (${times.map((time) => time.toFixed(2)).join(', ')} s); seeding the cards took ${seedSeconds.toFixed(1)} s`,
+  };
+}
+
+// ── 5. memory ────────────────────────────────────────────────────────────────
+
+async function idleTillsRss(world: BenchWorld): Promise<{ idle: number; withTills: number; detail: string }> {
+  const hub = await startHubProcess(copyWorld(world, 'idle'));
+  const clients = world.tills.slice(0, IDLE_TILLS).map((till) => new BenchTill(till, hub.syncUrl));
+  try {
+    await sleep(2_000);
+    const idle = hub.rss();
+    const start = performance.now();
+    await connectAll(clients);
+    const joined = (performance.now() - start) / 1000;
+    await sleep(3_000);
+    const withTills = hub.rss();
+    const failed = clients.flatMap((client) => client.errors);
+    if (failed.length > 0) throw new Error(`bench: idle tills: ${failed.slice(0, 3).join('; ')}`);
+    return { idle, withTills, detail: `${IDLE_TILLS} tills joined (hello → welcome → snapshot) in ${joined.toFixed(1)} s; ${(((withTills - idle) / IDLE_TILLS) / 1024).toFixed(0)} KiB per till` };
+  } finally {
+    await closeAll(clients, hub);
+  }
+}
+
+// ── helpers ──────────────────────────────────────────────────────────────────
+
+async function connectAll(clients: readonly BenchTill[]): Promise<void> {
+  for (let start = 0; start < clients.length; start += CONNECT_BATCH) {
+    await Promise.all(clients.slice(start, start + CONNECT_BATCH).map((client) => client.connect()));
+  }
+}
+
+async function closeAll(clients: readonly BenchTill[], hub: HubProcess): Promise<void> {
+  for (const client of clients) client.terminate();
+  await hub.stop();
+}
+
+function statusLine(clients: readonly BenchTill[]): string {
+  const totals = { applied: 0, rejected: 0, duplicate: 0 };
+  let throttled = 0;
+  for (const client of clients) {
+    totals.applied += client.statuses.applied;
+    totals.rejected += client.statuses.rejected;
+    totals.duplicate += client.statuses.duplicate;
+    throttled += client.throttledMs;
+  }
+  const errors = clients.flatMap((client) => client.errors);
+  if (errors.length > 0) throw new Error(`bench: the hub sent errors: ${errors.slice(0, 3).join('; ')}`);
+  const waited = throttled > 0 ? `; the tills waited ${(throttled / 1000).toFixed(2)} s in all for the hub's rate limit` : '';
+  return `${totals.applied.toLocaleString('en-US')} applied, ${totals.rejected} rejected, ${totals.duplicate} duplicates${waited}`;
+}
+
+function pct(ratio: number): string {
+  return `${(ratio * 100).toFixed(0)} %`;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function printSummary(): void {
+  console.log('\n   hub summary');
+  const header = ['benchmark', 'measured', 'limit (same run)', 'goal', ''];
+  const rows = summary.map((row) => [row.name, row.value, row.limit, row.goal, row.met === null ? '' : row.met ? 'met' : 'NOT met']);
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
+  const line = (cells: string[]) => `   ${cells.map((cell, column) => cell.padEnd(widths[column]!)).join(' | ')}`;
+  console.log(line(header));
+  console.log(`   ${widths.map((width) => '-'.repeat(width)).join('-+-')}`);
+  for (const row of rows) console.log(line(row));
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await benchHub();

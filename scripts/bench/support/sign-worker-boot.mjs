@@ -1,0 +1,6 @@
+// Worker threads do not inherit tsx's module hooks on Node 20: register them
+// here, then load the TypeScript worker (as apps/hub/src/ingest does).
+import { register } from 'tsx/esm/api';
+
+register();
+await import('./sign-worker.ts');

@@ -5,8 +5,9 @@ import { Mutex } from '../storage/mutex';
 import * as repo from '../storage/repo';
 import type { Tx } from '../storage/types';
 import { persistPlan } from './persist';
+import { ingestWriter } from './writer';
 import { planPush, type PushPlan, type Stop, type StoredEntry } from './push';
-import type { VerifyPool } from './verify-pool';
+import type { Verdict, VerifyPool } from './verify-pool';
 import { effectivePolicy, loadWorkingSet } from './working-set';
 
 /** A key only ingest takes: pushes of different tills may touch the same cards. */
@@ -31,9 +32,17 @@ export class Ingest {
     private readonly pool: VerifyPool,
   ) {}
 
-  async push(terminalId: string, publicKey: string, entries: readonly WireEntry[]): Promise<PushOutcome> {
+  /**
+   * Hash and signature checks of a push, on the worker pool. A session starts
+   * them as soon as a push arrives, so they overlap the apply of the push before.
+   */
+  verify(publicKey: string, entries: readonly WireEntry[]): Promise<Verdict[]> {
+    return this.pool.verify(publicKey, entries);
+  }
+
+  async push(terminalId: string, publicKey: string, entries: readonly WireEntry[], verification = this.verify(publicKey, entries)): Promise<PushOutcome> {
     const started = performance.now();
-    const verdicts = await this.pool.verify(publicKey, entries);
+    const verdicts = await verification;
     const outcome = await this.mutex.run(() => this.context.storage.transaction((tx) => this.apply(tx, terminalId, entries, verdicts)));
     if (outcome.kind === 'ack') {
       const plan = outcome.plan;
@@ -68,7 +77,7 @@ export class Ingest {
       at: now,
       newId: this.context.newId,
     });
-    const cardIds = await persistPlan(tx, terminalId, plan, state, now);
+    const cardIds = await persistPlan(tx, ingestWriter(this.context.storage, tx), terminalId, plan, state, now);
     const moved = await repo.updateTerminalHead(tx, {
       id: terminalId,
       fromSeq: terminal.lastSeq,

@@ -2,15 +2,24 @@ import { transferDeltas, type Effect, type LedgerState, type TransferDraft } fro
 import * as repo from '../storage/repo';
 import type { Tx } from '../storage/types';
 import { bodyText, type PushPlan } from './push';
+import type { IngestWriter } from './writer';
 
 /**
  * Writes a planned push inside its transaction, in foreign-key order: entries,
  * quarantine, new wallets and cards, card changes, transfers, balances. Returns
  * the ids of the cards whose state changed, for the tills' updates.
  */
-export async function persistPlan(tx: Tx, terminalId: string, plan: PushPlan, state: LedgerState, receivedAt: string): Promise<string[]> {
-  const inserted = await repo.insertEntries(
-    tx,
+export async function persistPlan(
+  tx: Tx,
+  writer: IngestWriter,
+  terminalId: string,
+  plan: PushPlan,
+  state: LedgerState,
+  receivedAt: string,
+): Promise<string[]> {
+  // The plan was made against the head read in this transaction: a row already
+  // stored means the database disagrees with it, and nothing of this push may commit.
+  await writer.entries(
     plan.chained.map(({ entry, status, reason }) => ({
       id: entry.body.id,
       terminalId,
@@ -24,9 +33,6 @@ export async function persistPlan(tx: Tx, terminalId: string, plan: PushPlan, st
       reason,
     })),
   );
-  // The plan was made against the head read in this transaction: a skipped row
-  // means the database disagrees with it, and nothing of this push may commit.
-  if (inserted.skipped.length > 0) throw new Error(`ingest: entry ${inserted.skipped[0]!.seq} was already stored`);
   if (plan.quarantined.length > 0) {
     await repo.insertQuarantine(
       tx,
@@ -47,9 +53,8 @@ export async function persistPlan(tx: Tx, terminalId: string, plan: PushPlan, st
   const changedCards = new Set<string>();
   await persistEffects(tx, effects, changedCards);
   const transfers = decisions.flatMap((decision) => decision.transfers);
-  await repo.insertTransfers(tx, transfers.map(transferRow));
-  await repo.applyBalanceDeltas(
-    tx,
+  await writer.transfers(transfers.map(transferRow));
+  await writer.balances(
     transfers.flatMap((transfer) => {
       const category = state.assets.get(transfer.asset)!.category;
       return transferDeltas(transfer, category, state.primaryWallet).map(({ wallet, delta }) => ({ walletId: wallet, assetId: transfer.asset, delta }));

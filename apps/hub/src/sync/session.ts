@@ -19,6 +19,7 @@ import { hashBody, verifyHash } from '@fedow/ledger';
 import { nodeCrypto } from '@fedow/ledger/crypto-node';
 import { iso, type HubContext } from '../context';
 import type { Ingest } from '../ingest/ingest';
+import type { Verdict } from '../ingest/verify-pool';
 import * as repo from '../storage/repo';
 import type { CardFeed, FeedSubscriber } from './card-feed';
 import { cardFacts, forPlace, placeView, snapshotCardIds, type CardFacts, type PlaceView } from './card-states';
@@ -90,9 +91,15 @@ export class SyncSession implements FeedSubscriber {
     if (this.phase === 'challenged' && message.type !== 'hello') {
       return this.fail('unauthorized', 'the first message must be hello', CLOSE_CODES.authenticationFailed);
     }
+    let verification: Promise<Verdict[]> | undefined;
     if (message.type === 'push') {
       if (this.pushesWaiting >= PUSH_WINDOW_MAX) return this.fail('rate_limited', `more than ${PUSH_WINDOW_MAX} pushes awaiting ack`, CLOSE_CODES.protocolViolation);
       this.pushesWaiting++;
+      // Signatures are checked on the worker pool while earlier messages are handled.
+      if (this.terminal) {
+        verification = this.host.ingest.verify(this.terminal.publicKey, message.entries);
+        verification.catch(() => undefined);
+      }
     }
     this.enqueue(async () => {
       switch (message.type) {
@@ -100,7 +107,7 @@ export class SyncSession implements FeedSubscriber {
           return this.hello(message);
         case 'push':
           try {
-            return await this.push(message.entries);
+            return await this.push(message.entries, verification);
           } finally {
             this.pushesWaiting--;
           }
@@ -248,9 +255,9 @@ export class SyncSession implements FeedSubscriber {
 
   // ── push ───────────────────────────────────────────────────────────────────
 
-  private async push(entries: Extract<TillMessage, { type: 'push' }>['entries']): Promise<void> {
+  private async push(entries: Extract<TillMessage, { type: 'push' }>['entries'], verification?: Promise<Verdict[]>): Promise<void> {
     const terminal = this.terminal!;
-    const outcome = await this.host.ingest.push(terminal.id, terminal.publicKey, entries);
+    const outcome = await this.host.ingest.push(terminal.id, terminal.publicKey, entries, verification);
     if (outcome.kind === 'refused') {
       if (outcome.status === 'revoked') return this.fail('revoked', 'this till was revoked', CLOSE_CODES.revokedOrFrozen);
       if (outcome.status === 'frozen') return this.fail('frozen', 'this till is frozen', CLOSE_CODES.revokedOrFrozen);

@@ -15,8 +15,20 @@ export function iso(date: Date): string {
   return date.toISOString();
 }
 
+// Ids are drawn by the hundred per push: one call to the random source per
+// 1,000 ids instead of one per id (it showed in the ingest profile).
+const RANDOM_POOL_BYTES = 10 * 1_000;
+let randomPool = randomBytes(RANDOM_POOL_BYTES);
+let randomOffset = 0;
+
 export function newUuid(clock: Clock = systemClock): string {
-  return uuidV7(clock.now().getTime(), randomBytes(10));
+  if (randomOffset + 10 > RANDOM_POOL_BYTES) {
+    randomPool = randomBytes(RANDOM_POOL_BYTES);
+    randomOffset = 0;
+  }
+  const random = randomPool.subarray(randomOffset, randomOffset + 10);
+  randomOffset += 10;
+  return uuidV7(clock.now().getTime(), random);
 }
 
 /** What happened in the hub, for the sync endpoint, the dashboard and metrics. */

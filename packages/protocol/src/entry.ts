@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LABEL_CHARS_MAX, META_BYTES_MAX, META_LINES_MAX, NOTE_CHARS_MAX } from './limits';
+import { utf8LengthAbove } from './parse';
 import { Amount, CardUid, EntryKind, Hash, Seq, Signature, Timestamp, Uuid } from './primitives';
 
 export const SaleLine = z.strictObject({
@@ -16,7 +17,7 @@ export const EntryMeta = z
     lines: z.array(SaleLine).max(META_LINES_MAX).optional(),
     note: z.string().max(NOTE_CHARS_MAX).optional(),
   })
-  .refine((meta) => new TextEncoder().encode(JSON.stringify(meta)).length <= META_BYTES_MAX, {
+  .refine((meta) => !utf8LengthAbove(JSON.stringify(meta), META_BYTES_MAX), {
     message: `meta is larger than ${META_BYTES_MAX} bytes`,
   });
 export type EntryMeta = z.infer<typeof EntryMeta>;

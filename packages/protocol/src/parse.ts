@@ -8,7 +8,7 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; code: 'bad_message
  * client's mistake is a result, not an exception.
  */
 export function parseFrame<S extends z.ZodType>(schema: S, text: string, bytesMax = FRAME_BYTES_MAX): Parsed<z.infer<S>> {
-  if (text.length > bytesMax || utf8Length(text) > bytesMax) {
+  if (text.length > bytesMax || utf8LengthAbove(text, bytesMax)) {
     return { ok: false, code: 'too_large', message: `frame larger than ${bytesMax} bytes` };
   }
   let json: unknown;
@@ -30,6 +30,8 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
 }
 
 const encoder = new TextEncoder();
-function utf8Length(text: string): number {
-  return encoder.encode(text).length;
+/** UTF-8 length; a string of n UTF-16 units takes at most 3n bytes, so short ones need no encoding. */
+export function utf8LengthAbove(text: string, bytesMax: number): boolean {
+  if (text.length * 3 <= bytesMax) return false;
+  return encoder.encode(text).length > bytesMax;
 }

@@ -1,5 +1,5 @@
 import type { AckResult, EntryBody, OfflinePolicy, WireEntry } from '@fedow/protocol';
-import { canonicalize, commit, decideEntry, type Acceptance, type LedgerState } from '@fedow/ledger';
+import { commit, decideEntry, type Acceptance, type LedgerState } from '@fedow/ledger';
 import type { Verdict } from './verify-pool';
 
 /** The hub's durable view of a till's chain when the push starts. */
@@ -97,7 +97,11 @@ export function planPush(
   return plan;
 }
 
-/** The body's text as stored: canonical, so it rehashes to the same value forever. */
+/**
+ * The body's text as stored. Any JSON text of the signed object will do:
+ * `fedow verify` parses it and rehashes its canonical form. The engine's own
+ * JSON.stringify is several times faster than canonicalising on the hot path.
+ */
 export function bodyText(body: EntryBody): string {
-  return canonicalize(body);
+  return JSON.stringify(body);
 }

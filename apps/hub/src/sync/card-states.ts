@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNotNull, lt, ne, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, isNull, lt, ne } from 'drizzle-orm';
 import type { AssetInfo, CardState, CatalogueItem, OfflinePolicy } from '@fedow/protocol';
 import * as repo from '../storage/repo';
 import type { Tx } from '../storage/types';
@@ -124,37 +124,34 @@ export function forPlace(facts: CardFacts, view: PlaceView, delta: boolean): Car
 
 /**
  * The ids of every card a till of this place receives in a full snapshot.
- * One query per kind of reason, each a set-based read (no per-card round trip).
+ * Every query starts from the balances or memberships that matter and joins
+ * to the cards through an index (ephemeral wallet, or user then card), never
+ * the other way round: a scan of every card per reason cost seconds at 100k.
  */
 export async function snapshotCardIds(tx: Tx, view: PlaceView): Promise<string[]> {
   const { cards, users, balances, memberships, cardPrimaryPlaces } = tx.t;
-  const wallet = sql`coalesce(${users.walletId}, ${cards.ephemeralWalletId})`;
   const ids = new Set<string>();
+  const add = (rows: { id: string }[]) => {
+    for (const row of rows) ids.add(row.id);
+  };
   const accepted = [...view.accepted];
   if (accepted.length > 0) {
-    const withBalance = await tx.db
-      .selectDistinct({ id: cards.id })
-      .from(cards)
-      .leftJoin(users, eq(users.id, cards.userId))
-      .innerJoin(balances, eq(balances.walletId, wallet))
-      .where(and(ne(balances.value, 0), inArray(balances.assetId, accepted)));
-    for (const row of withBalance) ids.add(row.id);
-    const withMembership = await tx.db
-      .selectDistinct({ id: cards.id })
-      .from(cards)
-      .leftJoin(users, eq(users.id, cards.userId))
-      .innerJoin(memberships, eq(memberships.walletId, wallet))
-      .where(inArray(memberships.assetId, accepted));
-    for (const row of withMembership) ids.add(row.id);
+    const heldHere = and(ne(balances.value, 0), inArray(balances.assetId, accepted));
+    add(await tx.db.select({ id: cards.id }).from(balances).innerJoin(cards, eq(cards.ephemeralWalletId, balances.walletId)).where(and(heldHere, isNull(cards.userId))));
+    add(await tx.db.select({ id: cards.id }).from(balances).innerJoin(users, eq(users.walletId, balances.walletId)).innerJoin(cards, eq(cards.userId, users.id)).where(heldHere));
+    const member = inArray(memberships.assetId, accepted);
+    add(await tx.db.select({ id: cards.id }).from(memberships).innerJoin(cards, eq(cards.ephemeralWalletId, memberships.walletId)).where(and(member, isNull(cards.userId))));
+    add(await tx.db.select({ id: cards.id }).from(memberships).innerJoin(users, eq(users.walletId, memberships.walletId)).innerJoin(cards, eq(cards.userId, users.id)).where(member));
   }
-  const inDebt = await tx.db
-    .selectDistinct({ id: cards.id })
-    .from(cards)
-    .leftJoin(users, eq(users.id, cards.userId))
-    .innerJoin(balances, eq(balances.walletId, wallet))
-    .where(lt(balances.value, 0));
-  for (const row of inDebt) ids.add(row.id);
-  for (const row of await tx.db.select({ id: cards.id }).from(cards).where(isNotNull(cards.lostAt))) ids.add(row.id);
-  for (const row of await tx.db.select({ id: cardPrimaryPlaces.cardId }).from(cardPrimaryPlaces).where(eq(cardPrimaryPlaces.placeId, view.place))) ids.add(row.id);
+  // Debt is rare: find the wallets first, then their cards (as a join, SQLite's
+  // planner without statistics picks the slow order).
+  const inDebt = [...new Set((await tx.db.select({ wallet: balances.walletId }).from(balances).where(lt(balances.value, 0))).map((row) => row.wallet))];
+  for (let start = 0; start < inDebt.length; start += 10_000) {
+    const wallets = inDebt.slice(start, start + 10_000);
+    add(await tx.db.select({ id: cards.id }).from(cards).where(and(inArray(cards.ephemeralWalletId, wallets), isNull(cards.userId))));
+    add(await tx.db.select({ id: cards.id }).from(users).innerJoin(cards, eq(cards.userId, users.id)).where(inArray(users.walletId, wallets)));
+  }
+  add(await tx.db.select({ id: cards.id }).from(cards).where(isNotNull(cards.lostAt)));
+  add(await tx.db.select({ id: cardPrimaryPlaces.cardId }).from(cardPrimaryPlaces).where(eq(cardPrimaryPlaces.placeId, view.place)));
   return [...ids];
 }

@@ -1,119 +1,18 @@
 /**
- * The till agent as a process (hardware/systemd/fedow-agent.service):
+ * The till agent alone as a process, without a UI:
  *   node --import tsx packages/terminal/src/agent-main.ts
- *
- * Environment:
- *   FEDOW_DATA_DIR      where the key and the journal live (default $STATE_DIRECTORY, else ./.fedow-till)
- *   FEDOW_HUB_URL       the hub's address, e.g. https://hub.example — needed to pair
- *   FEDOW_PAIRING_CODE  first start only: the operator's 8-character code
- *   FEDOW_TILL_NAME     the till's name at pairing (default: the host name)
- *   FEDOW_READER        pcsc | wedge | simulator (default pcsc; the simulator reads UIDs on stdin)
- *   FEDOW_LANGUAGE      fr | en (default fr)
- *
- * It logs one line per change of sync or reader status and per decision; the UI
- * bridge (apps/kiosk) attaches to the same agent API.
+ * (the headless till with its UI is apps/kiosk/src/headless/main.ts). The
+ * environment is described in agent-process.ts.
  */
-import { hostname } from 'node:os';
-import { resolve } from 'node:path';
-import { createReader, type ReaderConfig } from '@fedow/nfc';
-import { openAgent, type AgentEvent, type TillAgent } from './agent';
-import type { Language } from './reason';
+import { agentConfigFromEnv, logLine, runProcess, startAgentProcess } from './agent-process';
 
-type Config = { dataDir: string; hubUrl?: string; code?: string; name: string; reader: ReaderConfig; language: Language };
-
-function readConfig(env: NodeJS.ProcessEnv): { ok: true; config: Config } | { ok: false; message: string } {
-  const readerKind = (env.FEDOW_READER ?? 'pcsc').trim();
-  let reader: ReaderConfig;
-  if (readerKind === 'pcsc') reader = { kind: 'pcsc' };
-  else if (readerKind === 'wedge' || readerKind === 'keyboard-wedge') reader = { kind: 'keyboard-wedge', input: process.stdin };
-  else if (readerKind === 'simulator') reader = { kind: 'simulator', input: process.stdin };
-  else return { ok: false, message: `FEDOW_READER must be pcsc, wedge or simulator, not "${readerKind}"` };
-  const language = env.FEDOW_LANGUAGE === 'en' ? 'en' : 'fr';
-  return {
-    ok: true,
-    config: {
-      dataDir: resolve(env.FEDOW_DATA_DIR ?? env.STATE_DIRECTORY ?? '.fedow-till'),
-      ...(env.FEDOW_HUB_URL ? { hubUrl: env.FEDOW_HUB_URL } : {}),
-      ...(env.FEDOW_PAIRING_CODE ? { code: env.FEDOW_PAIRING_CODE } : {}),
-      name: env.FEDOW_TILL_NAME ?? hostname(),
-      reader,
-      language,
-    },
-  };
-}
-
-function log(line: string): void {
-  process.stdout.write(`${new Date().toISOString()} ${line}\n`);
-}
-
-function describe(event: AgentEvent, last: { sync: string; reader: string; session: string }): string | undefined {
-  switch (event.type) {
-    case 'state': {
-      const { sync, reader, session } = event.state;
-      const syncLine = `sync ${sync.status}${sync.reason ? ` (${sync.reason})` : ''} pending=${sync.pendingCount}`;
-      const readerLine = `reader ${reader.connected ? 'connected' : 'absent'}${reader.lastError ? ` (${reader.lastError})` : ''}`;
-      const sessionLine = session ? `session open (${session.primary})` : 'locked';
-      const changed = [syncLine !== last.sync ? syncLine : '', readerLine !== last.reader ? readerLine : '', sessionLine !== last.session ? sessionLine : '']
-        .filter(Boolean)
-        .join(' · ');
-      last.sync = syncLine;
-      last.reader = readerLine;
-      last.session = sessionLine;
-      return changed || undefined;
-    }
-    case 'decision':
-      return event.outcome.approve
-        ? `approved ${event.outcome.kind} ${event.outcome.total} card ${event.outcome.card} (${event.outcome.auth})`
-        : `declined ${event.outcome.code}: ${event.outcome.reason}`;
-    case 'alert':
-      return `ALERT ${event.alert.code}: ${event.alert.message}`;
-    case 'tap':
-      return event.locked ? `tap ${event.card} while locked` : `card check ${event.card}`;
-  }
-}
-
-async function main(): Promise<number> {
-  const parsed = readConfig(process.env);
+runProcess(async () => {
+  const parsed = agentConfigFromEnv(process.env);
   if (!parsed.ok) {
-    log(parsed.message);
+    logLine(parsed.message);
     return 2;
   }
-  const { config } = parsed;
-  const created = await createReader(config.reader);
-  if (!created.ok) {
-    log(`card reader: ${created.reason}`);
-    return 3;
-  }
-  const agent: TillAgent = openAgent({ dataDir: config.dataDir, reader: created.reader, language: config.language });
-  const last = { sync: '', reader: '', session: '' };
-  agent.subscribe((event) => {
-    const line = describe(event, last);
-    if (line) log(line);
-  });
-  agent.start();
-  const paired = agent.snapshot().paired;
-  if (paired) {
-    log(`till ${paired.terminal} of ${paired.placeName}, hub ${paired.hubUrl}, data ${config.dataDir}`);
-  } else if (config.hubUrl && config.code) {
-    const result = await agent.pair(config.hubUrl, config.code, config.name);
-    log(result.ok ? `paired as ${result.identity.terminal} (${result.identity.placeName})` : `pairing failed: ${result.code}: ${result.message}`);
-  } else {
-    log('not paired: set FEDOW_HUB_URL and FEDOW_PAIRING_CODE, or pair from the till screen');
-  }
-
-  await new Promise<void>((done) => {
-    process.once('SIGTERM', done);
-    process.once('SIGINT', done);
-  });
-  log('stopping');
-  await agent.close();
-  return 0;
-}
-
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    log(`fatal: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    process.exit(1);
-  },
-);
+  const agent = await startAgentProcess(parsed.config);
+  if (typeof agent === 'number') return agent;
+  return () => agent.close();
+});

@@ -12,3 +12,4 @@ export * from './register';
 export * from './sync-client';
 export * from './agent';
 export * from './simulated-till';
+export * from './agent-process';

@@ -1,5 +1,5 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startPostgres, type TestPostgres } from '../../../test/support/postgres';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DIALECTS, freshDatabase } from '../../../test/support/dialects';
 import { sql } from 'drizzle-orm';
 import { DEFAULT_OFFLINE_POLICY } from '@fedow/protocol';
 import type { Clock } from '../src/context';
@@ -18,19 +18,11 @@ import { CASHIER, CASHIER_B } from './support/seed';
 
 let hub: DashboardWorld;
 
-describe.each(['sqlite', 'postgres'] as const)('on %s', (dialect) => {
-  let postgres: TestPostgres | null = null;
-
-  beforeAll(async () => {
-    if (dialect === 'postgres') postgres = await startPostgres();
-  });
-
-  afterAll(async () => {
-    await postgres?.stop();
-  });
+describe.each(DIALECTS)('on %s', (dialect) => {
+  const databaseUrl = freshDatabase(dialect);
 
   beforeEach(async () => {
-    hub = await startDashboardHub({ databaseUrl: postgres ? await postgres.createDatabase() : undefined });
+    hub = await startDashboardHub({ databaseUrl: await databaseUrl() });
   });
 
   afterEach(async () => {

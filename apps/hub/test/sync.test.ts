@@ -1,5 +1,5 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startPostgres, type TestPostgres } from '../../../test/support/postgres';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DIALECTS, freshDatabase } from '../../../test/support/dialects';
 import { FRAME_BYTES_MAX, type HubMessage } from '@fedow/protocol';
 import * as repo from '../src/storage/repo';
 import { createProduct } from '../src/directory/products';
@@ -13,19 +13,11 @@ import { SpecTill } from './support/spec-till';
 let world: Seeded;
 let url: string;
 
-describe.each(['sqlite', 'postgres'] as const)('on %s', (dialect) => {
-  let postgres: TestPostgres | null = null;
-
-  beforeAll(async () => {
-    if (dialect === 'postgres') postgres = await startPostgres();
-  });
-
-  afterAll(async () => {
-    await postgres?.stop();
-  });
+describe.each(DIALECTS)('on %s', (dialect) => {
+  const databaseUrl = freshDatabase(dialect);
 
   beforeEach(async () => {
-    world = await seedHub({ databaseUrl: postgres ? await postgres.createDatabase() : undefined });
+    world = await seedHub({ databaseUrl: await databaseUrl() });
     await world.hub.app.listen({ host: '127.0.0.1', port: 0 });
     const address = world.hub.app.server.address();
     url = `ws://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/sync`;

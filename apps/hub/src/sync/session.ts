@@ -18,8 +18,7 @@ import {
 import { hashBody, verifyHash } from '@fedow/ledger';
 import { nodeCrypto } from '@fedow/ledger/crypto-node';
 import { iso, type HubContext } from '../context';
-import type { Ingest } from '../ingest/ingest';
-import type { Verdict } from '../ingest/verify-pool';
+import type { Ingest, PendingPush } from '../ingest/ingest';
 import * as repo from '../storage/repo';
 import type { CardFeed, FeedSubscriber } from './card-feed';
 import { cardFacts, forPlace, placeView, snapshotCardIds, type CardFacts, type PlaceView } from './card-states';
@@ -48,6 +47,7 @@ export class SyncSession implements FeedSubscriber {
   private view: PlaceView | null = null;
   private chain: Promise<void> = Promise.resolve();
   private pushesWaiting = 0;
+  private readonly pushQueue: PendingPush[] = [];
   private tokens = SYNC_MESSAGES_PER_SECOND_MAX;
   private tokensAt = Date.now();
   private lastHeard = Date.now();
@@ -91,26 +91,11 @@ export class SyncSession implements FeedSubscriber {
     if (this.phase === 'challenged' && message.type !== 'hello') {
       return this.fail('unauthorized', 'the first message must be hello', CLOSE_CODES.authenticationFailed);
     }
-    let verification: Promise<Verdict[]> | undefined;
-    if (message.type === 'push') {
-      if (this.pushesWaiting >= PUSH_WINDOW_MAX) return this.fail('rate_limited', `more than ${PUSH_WINDOW_MAX} pushes awaiting ack`, CLOSE_CODES.protocolViolation);
-      this.pushesWaiting++;
-      // Signatures are checked on the worker pool while earlier messages are handled.
-      if (this.terminal) {
-        verification = this.host.ingest.verify(this.terminal.publicKey, message.entries);
-        verification.catch(() => undefined);
-      }
-    }
+    if (message.type === 'push') return this.queuePush(message.entries);
     this.enqueue(async () => {
       switch (message.type) {
         case 'hello':
           return this.hello(message);
-        case 'push':
-          try {
-            return await this.push(message.entries, verification);
-          } finally {
-            this.pushesWaiting--;
-          }
         case 'updated':
           return;
         case 'ping':
@@ -255,22 +240,47 @@ export class SyncSession implements FeedSubscriber {
 
   // ── push ───────────────────────────────────────────────────────────────────
 
-  private async push(entries: Extract<TillMessage, { type: 'push' }>['entries'], verification?: Promise<Verdict[]>): Promise<void> {
+  /**
+   * A push starts its signature checks at once, then waits in the queue; the
+   * pushes queued when their turn comes are applied together, in one
+   * transaction (SYNC.md's push batch), and acked one by one in order.
+   */
+  private queuePush(entries: Extract<TillMessage, { type: 'push' }>['entries']): void {
+    if (this.pushesWaiting >= PUSH_WINDOW_MAX) return this.fail('rate_limited', `more than ${PUSH_WINDOW_MAX} pushes awaiting ack`, CLOSE_CODES.protocolViolation);
     const terminal = this.terminal!;
-    const outcome = await this.host.ingest.push(terminal.id, terminal.publicKey, entries, verification);
+    this.pushesWaiting++;
+    const verification = this.host.ingest.verify(terminal.publicKey, entries);
+    verification.catch(() => undefined);
+    this.pushQueue.push({ entries, verification });
+    if (this.pushQueue.length > 1) return;
+    this.enqueue(async () => {
+      const batch = this.pushQueue.splice(0);
+      try {
+        await this.pushBatch(terminal, batch);
+      } finally {
+        this.pushesWaiting -= batch.length;
+      }
+    });
+  }
+
+  private async pushBatch(terminal: repo.Terminal, batch: readonly PendingPush[]): Promise<void> {
+    const outcome = await this.host.ingest.pushBatch(terminal.id, batch);
     if (outcome.kind === 'refused') {
       if (outcome.status === 'revoked') return this.fail('revoked', 'this till was revoked', CLOSE_CODES.revokedOrFrozen);
       if (outcome.status === 'frozen') return this.fail('frozen', 'this till is frozen', CLOSE_CODES.revokedOrFrozen);
       return this.fail('unauthorized', 'unknown till', CLOSE_CODES.authenticationFailed);
     }
-    this.ackedSeq = outcome.lastSeq;
-    const last = entries[entries.length - 1]!.body.seq;
-    this.host.context.presence.update(terminal.id, { lagEntries: Math.max(0, last - outcome.lastSeq) });
-    this.send({ type: 'ack', lastSeq: outcome.lastSeq, results: outcome.results });
-    if (outcome.stop?.code === 'gap') this.error('gap', outcome.stop.message, { expected: outcome.stop.expected });
-    if (outcome.stop?.code === 'fork') {
-      this.fail('fork', `${outcome.stop.message}: this till is frozen until an operator unfreezes it`, CLOSE_CODES.fork);
-      this.host.context.events.emit('terminal', { terminal: terminal.id, change: 'frozen' });
+    for (const [index, ack] of outcome.acks.entries()) {
+      this.ackedSeq = ack.lastSeq;
+      const last = batch[index]!.entries[batch[index]!.entries.length - 1]!.body.seq;
+      this.host.context.presence.update(terminal.id, { lagEntries: Math.max(0, last - ack.lastSeq) });
+      this.send({ type: 'ack', lastSeq: ack.lastSeq, results: ack.results });
+      if (ack.stop?.code === 'gap') this.error('gap', ack.stop.message, { expected: ack.stop.expected });
+      if (ack.stop?.code === 'fork') {
+        this.fail('fork', `${ack.stop.message}: this till is frozen until an operator unfreezes it`, CLOSE_CODES.fork);
+        this.host.context.events.emit('terminal', { terminal: terminal.id, change: 'frozen' });
+        return;
+      }
     }
   }
 

@@ -68,13 +68,8 @@ export async function cardPage(context: HubContext, tag: string): Promise<CardPa
   const transfers = view.wallet === null ? [] : await repo.listTransfersOfWallet(tx, view.wallet, CARD_TRANSFERS_SHOWN);
   const wallet = view.wallet;
   const counterparts = await repo.getWallets(tx, transfers.map((transfer) => (transfer.senderWalletId === wallet ? transfer.receiverWalletId : transfer.senderWalletId)));
-  const { card } = view;
   return {
-    card: { id: card.id, firstTagId: card.firstTagId, uid: card.uid, qrcode: card.qrcode, numberPrinted: card.numberPrinted, userEmail: card.userEmail, lostAt: card.lostAt, primaryFor: card.primaryFor },
-    wallet,
-    balances: view.balances,
-    blocked: view.blocked,
-    reason: view.reason,
+    ...view,
     memberships: memberships.map((row) => ({ asset: row.assetId, start: row.start, validUntil: row.validUntil, valid: row.validUntil > now })),
     transfers: transfers.map((transfer) => {
       const out = transfer.senderWalletId === wallet && transfer.receiverWalletId !== wallet;

@@ -3,6 +3,8 @@
  * code (type-only imports, so nothing of the hub is bundled for the browser).
  */
 
+import type { CardView } from '../directory/cards';
+
 export type AssetCategory = 'FED' | 'TLF' | 'TNF' | 'TIM' | 'FID' | 'BDG' | 'SUB';
 
 export interface AssetInfo {
@@ -132,21 +134,8 @@ export interface EntryRow {
   body: unknown;
 }
 
-export interface CardPage {
-  card: {
-    id: string;
-    firstTagId: string;
-    uid: string | null;
-    qrcode: string | null;
-    numberPrinted: string | null;
-    userEmail: string | null;
-    lostAt: string | null;
-    primaryFor: string[];
-  };
-  wallet: string | null;
-  balances: Record<string, number>;
-  blocked: boolean;
-  reason: 'lost' | 'debt' | null;
+/** The card as `fedow cards --show` gives it, with its memberships and latest transfers. */
+export interface CardPage extends CardView {
   memberships: { asset: string; start: string; validUntil: string; valid: boolean }[];
   transfers: { seq: number; action: string; asset: string; amount: number; at: string; direction: 'in' | 'out'; counterpart: string | null }[];
 }

@@ -3,6 +3,7 @@ import { HTTP_BODY_BYTES_MAX } from '@fedow/protocol';
 import type { HubConfig } from './config';
 import type { HubPlugin } from './plugin';
 import { HubEmitter, newUuid, Presence, systemClock, type Clock, type HubContext } from './context';
+import { CryptoPool } from './crypto/pool';
 import { installErrorHandler } from './errors';
 import { adminPlugin } from './admin/plugin';
 import { dashboardPlugin } from './dashboard/plugin';
@@ -32,6 +33,9 @@ export interface HubOptions {
  */
 export async function buildHub(config: HubConfig, options: HubOptions = {}): Promise<Hub> {
   const { context, identity, close } = await openHubContext(config, options);
+  // Shared by ingest (signatures) and the sealer (transfer hashes); closed
+  // after preClose has stopped both.
+  const pool = new CryptoPool();
   try {
     const app = Fastify({
       logger: config.log === false ? false : { level: config.log },
@@ -42,10 +46,13 @@ export async function buildHub(config: HubConfig, options: HubOptions = {}): Pro
     installErrorHandler(app);
     context.events.on('internal-error', ({ where, error }) => app.log.error({ err: error }, `${where} failed`));
     app.addHook('onClose', close);
+    app.decorate('cryptoPool', pool);
+    app.addHook('onClose', () => pool.close());
     for (const plugin of HUB_PLUGINS) await plugin(app, context, config);
     await app.ready();
     return { app, context, identity, close: () => app.close() };
   } catch (error) {
+    await pool.close();
     await close();
     throw error;
   }
@@ -70,6 +77,12 @@ export async function openHubContext(
   } catch (error) {
     await storage.close();
     throw error;
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    cryptoPool: CryptoPool;
   }
 }
 

@@ -6,7 +6,7 @@ import type { Hub } from '../src/app';
 import { configFromEnv } from '../src/config';
 import type { HubContext } from '../src/context';
 import { sealerPlugin, sealNow } from '../src/sealer/plugin';
-import { sealNextBlock } from '../src/sealer/seal-block';
+import { hashInline, sealNextBlock } from '../src/sealer/seal-block';
 import { Sealer } from '../src/sealer/sealer';
 import * as repo from '../src/storage/repo';
 import { verifyChain } from '../src/verify/verify-chain';
@@ -137,6 +137,21 @@ describe('sealer', () => {
     expect(shape.heights).toEqual([0]);
     const hashed = await hub.context.storage.read.all<{ n: number }>(sql`select count(*) as n from transfers where hash is not null or block_height is not null`);
     expect(Number(hashed[0]?.n)).toBe(1);
+  });
+
+  it('hashes outside the transaction, and writes nothing when another sealer sealed that block meanwhile', async () => {
+    const hub = await sqliteHub();
+    await seedLedger(hub, { cards: 4, salesPerCard: 2 });
+    // While this sealer hashes its block, a second one seals the same transfers.
+    const racing = sealNextBlock(hub.context, 100, true, async (previous, transfers) => {
+      expect(await sealNextBlock(hub.context, 100, true)).toMatchObject({ height: 1 });
+      return hashInline(previous, transfers);
+    });
+    await expect(racing).rejects.toThrow(/block 1 was sealed by another sealer meanwhile/);
+    const shape = await chainShape(hub);
+    expect(shape.heights).toEqual([0, 1]);
+    expect(shape.unsealed).toBe(0);
+    expect((await verifyChain(hub.context)).firstDiscrepancy).toBeNull();
   });
 
   it('as a plugin: stops in preClose after the block in progress, and sealNow goes through it', async () => {

@@ -82,6 +82,16 @@ export function sealBlock(
   transfers: readonly (TransferDraft & { seq: number })[],
   sealedAt: string,
 ): { block: Block; hashes: string[] } {
+  const hashes = chainTransfers(crypto, previous, transfers);
+  return { block: signNextBlock(crypto, hubSecretKey, previous, transfers, hashes, sealedAt), hashes };
+}
+
+/**
+ * The hash of each transfer, chained from `previous.head`: the part of sealing
+ * that grows with the block. It needs no key, so a hub can run it on another
+ * thread and sign the header where the key is.
+ */
+export function chainTransfers(crypto: CryptoProvider, previous: Pick<Block, 'head' | 'lastSeq'>, transfers: readonly (TransferDraft & { seq: number })[]): string[] {
   if (transfers.length === 0) throw new Error('sealBlock: a block holds at least one transfer');
   let prev = previous.head;
   let lastSeq = previous.lastSeq;
@@ -92,16 +102,28 @@ export function sealBlock(
     hashes.push(prev);
     lastSeq = transfer.seq;
   }
-  const block = signBlock(crypto, hubSecretKey, {
+  return hashes;
+}
+
+/** The signed block over `transfers` whose chained hashes are `hashes` (from chainTransfers). */
+export function signNextBlock(
+  crypto: CryptoProvider,
+  hubSecretKey: Uint8Array,
+  previous: Block,
+  transfers: readonly { seq: number }[],
+  hashes: readonly string[],
+  sealedAt: string,
+): Block {
+  if (transfers.length === 0 || hashes.length !== transfers.length) throw new Error(`sealBlock: ${transfers.length} transfers but ${hashes.length} hashes`);
+  return signBlock(crypto, hubSecretKey, {
     height: previous.height + 1,
     prev: previous.hash,
     firstSeq: transfers[0]!.seq,
     lastSeq: transfers[transfers.length - 1]!.seq,
-    head: prev,
+    head: hashes[hashes.length - 1]!,
     sealedAt,
     hub: previous.hub,
   });
-  return { block, hashes };
 }
 
 // ── verification ─────────────────────────────────────────────────────────────

@@ -15,70 +15,89 @@ export class CanonicalError extends Error {
 }
 
 export function canonicalize(value: unknown): string {
-  const parts: string[] = [];
-  write(value, '', parts, 0);
-  return parts.join('');
+  // The path is kept as a stack of segments and only spelled out for an error:
+  // building it as a string for every key cost more than the serialising.
+  const path: (string | number)[] = [];
+  return write(value, path, 0);
 }
 
 const DEPTH_MAX = 64;
 
-function write(value: unknown, path: string, out: string[], depth: number): void {
-  if (depth > DEPTH_MAX) throw new CanonicalError('nesting deeper than 64', path);
-  if (value === null) {
-    out.push('null');
-    return;
-  }
+function write(value: unknown, path: (string | number)[], depth: number): string {
+  if (depth > DEPTH_MAX) throw new CanonicalError('nesting deeper than 64', spell(path));
+  if (value === null) return 'null';
   switch (typeof value) {
     case 'boolean':
-      out.push(value ? 'true' : 'false');
-      return;
+      return value ? 'true' : 'false';
     case 'number':
-      if (!Number.isSafeInteger(value)) throw new CanonicalError('only safe integers are allowed', path);
+      if (!Number.isSafeInteger(value)) throw new CanonicalError('only safe integers are allowed', spell(path));
       // ECMAScript number formatting of an integer; -0 serialises as 0.
-      out.push(String(value === 0 ? 0 : value));
-      return;
+      return value === 0 ? '0' : String(value);
     case 'string':
-      out.push(quote(value, path));
-      return;
+      return quote(value, path);
     case 'object':
-      if (Array.isArray(value)) {
-        out.push('[');
-        value.forEach((item, index) => {
-          if (index > 0) out.push(',');
-          write(item, `${path}[${index}]`, out, depth + 1);
-        });
-        out.push(']');
-        return;
-      }
+      if (Array.isArray(value)) return writeArray(value, path, depth);
       if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) {
-        throw new CanonicalError('only plain objects are allowed', path);
+        throw new CanonicalError('only plain objects are allowed', spell(path));
       }
-      writeObject(value as Record<string, unknown>, path, out, depth);
-      return;
+      return writeObject(value as Record<string, unknown>, path, depth);
     default:
-      throw new CanonicalError(`${typeof value} is not allowed`, path);
+      throw new CanonicalError(`${typeof value} is not allowed`, spell(path));
   }
 }
 
-function writeObject(object: Record<string, unknown>, path: string, out: string[], depth: number): void {
+function writeArray(array: readonly unknown[], path: (string | number)[], depth: number): string {
+  let out = '[';
+  for (let index = 0; index < array.length; index++) {
+    if (index > 0) out += ',';
+    path.push(index);
+    out += write(array[index], path, depth + 1);
+    path.pop();
+  }
+  return out + ']';
+}
+
+function writeObject(object: Record<string, unknown>, path: (string | number)[], depth: number): string {
   // RFC 8785 §3.2.3: keys sorted by their UTF-16 code units, which is what the
   // default string comparison of Array.prototype.sort does.
-  const keys = Object.keys(object)
-    .filter((key) => object[key] !== undefined)
-    .sort();
-  out.push('{');
-  keys.forEach((key, index) => {
-    if (index > 0) out.push(',');
-    out.push(quote(key, path), ':');
-    write(object[key], path ? `${path}.${key}` : key, out, depth + 1);
-  });
-  out.push('}');
+  const keys = Object.keys(object).sort();
+  let out = '{';
+  for (const key of keys) {
+    const item = object[key];
+    if (item === undefined) continue;
+    if (out.length > 1) out += ',';
+    out += quotedKey(key, path);
+    path.push(key);
+    out += write(item, path, depth + 1);
+    path.pop();
+  }
+  return out + '}';
+}
+
+function spell(path: readonly (string | number)[]): string {
+  let out = '';
+  for (const segment of path) out += typeof segment === 'number' ? `[${segment}]` : out ? `.${segment}` : segment;
+  return out;
+}
+
+/** Bodies repeat the same dozen keys: each is checked and quoted once. */
+const quotedKeys = new Map<string, string>();
+const QUOTED_KEYS_MAX = 1_000;
+
+function quotedKey(key: string, path: (string | number)[]): string {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) {
+    quoted = `${quote(key, path)}:`;
+    if (quotedKeys.size >= QUOTED_KEYS_MAX) quotedKeys.clear();
+    quotedKeys.set(key, quoted);
+  }
+  return quoted;
 }
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-function quote(text: string, path: string): string {
-  if (LONE_SURROGATE.test(text)) throw new CanonicalError('lone surrogate in string', path);
+function quote(text: string, path: readonly (string | number)[]): string {
+  if (LONE_SURROGATE.test(text)) throw new CanonicalError('lone surrogate in string', spell(path));
   // JSON.stringify escapes exactly as RFC 8785 §3.2.2.2 asks for well-formed
   // strings: \b \t \n \f \r \" \\, other controls as \u00xx, nothing else.
   return JSON.stringify(text);

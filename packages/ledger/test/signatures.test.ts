@@ -89,6 +89,17 @@ describe('canonical encoding', () => {
     expect(() => canonicalize({ a: 1n })).toThrow(CanonicalError);
   });
 
+  it('names where the refused value is', () => {
+    expect(() => canonicalize({ a: { b: [0, 1.5] } })).toThrow('only safe integers are allowed at a.b[1]');
+    expect(() => canonicalize([{ x: 1n }])).toThrow('bigint is not allowed at [0].x');
+    expect(() => canonicalize({ meta: { ['\udc00']: 1 } })).toThrow('lone surrogate in string at meta');
+    expect(() => canonicalize({ a: 1, b: { c: '\ud800' } })).toThrow('lone surrogate in string at b.c');
+  });
+
+  it('drops undefined members wherever they are, keeping the commas right', () => {
+    expect(canonicalize({ a: undefined, b: 1, c: undefined, d: { e: undefined } })).toBe('{"b":1,"d":{}}');
+  });
+
   it('drops undefined members like JSON does, and writes -0 as 0', () => {
     expect(canonicalize({ b: undefined, a: -0 })).toBe('{"a":0}');
   });

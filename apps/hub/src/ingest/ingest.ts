@@ -7,7 +7,7 @@ import type { Tx } from '../storage/types';
 import { persistPlan } from './persist';
 import { ingestWriter } from './writer';
 import { planPush, type PushPlan, type Stop, type StoredEntry } from './push';
-import type { Verdict, VerifyPool } from './verify-pool';
+import type { CryptoPool, Verdict } from '../crypto/pool';
 import { effectivePolicy, loadWorkingSet } from './working-set';
 
 /** A key only ingest takes: pushes of different tills may touch the same cards. */
@@ -44,7 +44,7 @@ export class Ingest {
 
   constructor(
     private readonly context: HubContext,
-    private readonly pool: VerifyPool,
+    private readonly pool: CryptoPool,
   ) {}
 
   /**

@@ -1,6 +1,6 @@
 import type { AckResult, EntryBody, OfflinePolicy, WireEntry } from '@fedow/protocol';
 import { commit, decideEntry, type Acceptance, type LedgerState } from '@fedow/ledger';
-import type { Verdict } from './verify-pool';
+import type { Verdict } from '../crypto/pool';
 
 /** The hub's durable view of a till's chain when the push starts. */
 export interface ChainHead {

@@ -2,7 +2,7 @@ import { BLOCK_TRANSFERS_MAX } from '@fedow/protocol';
 import type { HubContext } from '../context';
 import type { HubPlugin } from '../plugin';
 import { leadership } from './leader';
-import { sealNextBlock } from './seal-block';
+import { hashInline, sealNextBlock, type TransferHasher } from './seal-block';
 import { Sealer, type SealRun } from './sealer';
 
 /** The running sealer of each hub, so `sealNow` goes through it instead of racing it. */
@@ -14,9 +14,14 @@ const running = new WeakMap<HubContext, Sealer>();
  * storage closes (app.ts registers `storage.close()` as an `onClose` hook).
  */
 export const sealerPlugin: HubPlugin = async (app, context, config) => {
-  const sealer = new Sealer(context, { transfersMax: config.blockTransfersMax, msMax: config.blockMsMax }, (error) => {
-    app.log.error({ err: error }, 'sealer: sealing failed, retrying at the next period');
-  });
+  // The hub's crypto pool (app.ts) hashes off the main thread; a bare app hashes inline.
+  const hash: TransferHasher = app.hasDecorator('cryptoPool') ? (previous, transfers) => app.cryptoPool.chainTransfers(previous, transfers) : hashInline;
+  const sealer = new Sealer(
+    context,
+    { transfersMax: config.blockTransfersMax, msMax: config.blockMsMax },
+    (error) => app.log.error({ err: error }, 'sealer: sealing failed, retrying at the next period'),
+    hash,
+  );
   running.set(context, sealer);
   sealer.start();
   app.addHook('preClose', async () => {

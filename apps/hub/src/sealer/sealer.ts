@@ -1,7 +1,7 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { HubContext } from '../context';
 import { leadership, type Leadership } from './leader';
-import { sealNextBlock } from './seal-block';
+import { hashInline, sealNextBlock, type TransferHasher } from './seal-block';
 
 export interface SealerLimits {
   /** A block every this many transfers… */
@@ -36,6 +36,7 @@ export class Sealer {
     private readonly context: HubContext,
     private readonly limits: SealerLimits,
     private readonly onError: (error: unknown) => void,
+    private readonly hash: TransferHasher = hashInline,
   ) {
     if (!Number.isSafeInteger(limits.transfersMax) || limits.transfersMax < 1) throw new Error('sealer: blockTransfersMax must be a positive integer');
     if (!Number.isFinite(limits.msMax) || limits.msMax < 1) throw new Error('sealer: blockMsMax must be a positive number of milliseconds');
@@ -115,7 +116,7 @@ export class Sealer {
     try {
       if (!(await this.leader.acquire())) return { ok: false, reason: 'another_sealer' };
       while (blocks < blocksMax) {
-        const sealed = await sealNextBlock(this.context, transfersMax, partial);
+        const sealed = await sealNextBlock(this.context, transfersMax, partial, this.hash);
         if (!sealed) break;
         blocks++;
         transfers += sealed.transfers;

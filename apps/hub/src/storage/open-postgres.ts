@@ -34,6 +34,7 @@ export async function openPostgres(url: string, label: string): Promise<Postgres
     db,
     pool,
     read: pgTx(db, false),
+    readSeesUncommitted: false,
     transaction: (fn) => guard.run(() => db.transaction((tx) => fn(pgTx(tx, true)))),
     close: async () => {
       if (closed) return;
@@ -64,6 +65,7 @@ function pgTx(db: Db, inTransaction: boolean): Tx {
     db,
     t: pgSchema,
     inTransaction,
+    sqlite: null,
     run: async (query: SQL) => {
       await db.execute(query);
     },

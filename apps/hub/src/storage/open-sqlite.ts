@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import type { SQL } from 'drizzle-orm';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { Checkpointer } from './checkpointer';
 import { TransactionGuard } from './guard';
 import { migrationsFolder } from './migrations';
 import { Mutex } from './mutex';
@@ -27,6 +28,8 @@ export async function openSqlite(path: string, label: string): Promise<SqliteSto
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     sqlite.pragma('foreign_keys = ON');
+    // The WAL file is cut back to this size when it restarts, after a burst grew it.
+    sqlite.pragma('journal_size_limit = 67108864');
     const db = drizzle({ client: sqlite });
     migrate(db, { migrationsFolder: migrationsFolder('sqlite') });
     // A second, read-only connection: reads from other tasks must not see (or be
@@ -35,7 +38,8 @@ export async function openSqlite(path: string, label: string): Promise<SqliteSto
     // in-memory database cannot be opened twice, so it shares the one connection.
     const reader = memory ? sqlite : new Database(path, { readonly: true, fileMustExist: true });
     if (!memory) reader.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    return sqliteStorage(sqlite, reader, db, label);
+    const checkpointer = memory ? null : new Checkpointer(resolve(path), sqlite);
+    return sqliteStorage(sqlite, reader, db, label, checkpointer);
   } catch (error) {
     sqlite.close();
     throw error;
@@ -47,9 +51,10 @@ function sqliteStorage(
   reader: Database.Database,
   db: BetterSQLite3Database,
   label: string,
+  checkpointer: Checkpointer | null,
 ): SqliteStorage {
-  const writeTx = sqliteTx(db, true);
-  const read = reader === sqlite ? sqliteTx(db, false) : sqliteTx(drizzle({ client: reader }), false);
+  const writeTx = sqliteTx(db, sqlite, true);
+  const read = reader === sqlite ? sqliteTx(db, sqlite, false) : sqliteTx(drizzle({ client: reader }), reader, false);
   const mutex = new Mutex();
   const guard = new TransactionGuard();
   let closed = false;
@@ -59,6 +64,7 @@ function sqliteStorage(
     db,
     sqlite,
     read,
+    readSeesUncommitted: reader === sqlite,
     transaction: (fn) =>
       guard.run(() =>
         mutex.run(async () => {
@@ -80,15 +86,17 @@ function sqliteStorage(
       mutex.run(async () => {
         if (closed) return;
         closed = true;
+        await checkpointer?.stop();
         if (reader !== sqlite) reader.close();
         sqlite.close();
       }),
   };
 }
 
-function sqliteTx(db: BetterSQLite3Database, inTransaction: boolean): Tx {
+function sqliteTx(db: BetterSQLite3Database, connection: Database.Database, inTransaction: boolean): Tx {
   return {
     dialect: 'sqlite',
+    sqlite: connection,
     // Typed as the PostgreSQL instance on purpose: see `Db` in types.ts for why this
     // is sound for the dialect-neutral subset the repository uses.
     db: db as unknown as Db,

@@ -1,4 +1,5 @@
 /** Balances, memberships, transfers, payment references, blocks, the card change stream. */
+import type BetterSqlite3 from 'better-sqlite3';
 import { and, asc, desc, eq, gt, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { assert, chunks, lockCommitOrder } from './batch';
 import type { Balance, Block, Membership, NewTransfer, Transfer } from './rows';
@@ -154,8 +155,7 @@ export async function latestTransferSeq(tx: Tx): Promise<number> {
 }
 
 /**
- * The sealer's write: sets hash and block of unsealed transfers, a few statements per
- * block. A transfer already sealed is never rewritten: that is a bug, and it throws.
+ * The sealer's write: sets hash and block of unsealed transfers. A transfer already sealed is never rewritten: that is a bug, and it throws.
  */
 export async function sealTransfers(
   tx: Tx,
@@ -163,20 +163,43 @@ export async function sealTransfers(
   hashes: readonly { seq: number; hash: string }[],
 ): Promise<void> {
   assert(tx.inTransaction, 'sealing runs inside storage.transaction()');
-  // One UPDATE … FROM (VALUES …) per chunk: a join on seq, where a CASE with a
-  // branch per transfer cost time in the square of the block's size.
+  if (tx.sqlite) {
+    // One cached statement run per transfer: on SQLite that is several times
+    // cheaper than building and preparing a 2,000-parameter statement per block.
+    const statement = sealStatement(tx.sqlite);
+    for (const { seq, hash } of hashes) {
+      assert(statement.run(hash, blockHeight, seq).changes === 1, `transfer ${seq} was sealed already or is missing`);
+    }
+    return;
+  }
+  // PostgreSQL: one UPDATE … FROM (VALUES …) per chunk, a join on seq (a CASE
+  // with a branch per transfer cost time in the square of the block's size).
+  // The seq range keeps the join on the block's slice of the primary key, so
+  // the cost of a block does not grow with the ledger.
   for (const chunk of chunks(hashes, 2)) {
     const values = sql.join(
       chunk.map(({ seq, hash }) => sql`(CAST(${seq} AS BIGINT), CAST(${hash} AS TEXT))`),
       sql`, `,
     );
+    const seqs = chunk.map(({ seq }) => seq);
     const updated = await tx.all<{ seq: number | string }>(sql`
       UPDATE transfers SET hash = v.column2, block_height = ${blockHeight}
       FROM (VALUES ${values}) AS v
-      WHERE transfers.seq = v.column1 AND transfers.hash IS NULL
+      WHERE transfers.seq = v.column1 AND transfers.seq BETWEEN ${Math.min(...seqs)} AND ${Math.max(...seqs)} AND transfers.hash IS NULL
       RETURNING transfers.seq`);
     assert(updated.length === chunk.length, `sealed ${updated.length} of ${chunk.length} transfers: some were sealed already or missing`);
   }
+}
+
+const sealStatements = new WeakMap<BetterSqlite3.Database, BetterSqlite3.Statement<[string, number, number]>>();
+
+function sealStatement(sqlite: BetterSqlite3.Database): BetterSqlite3.Statement<[string, number, number]> {
+  let statement = sealStatements.get(sqlite);
+  if (!statement) {
+    statement = sqlite.prepare('UPDATE transfers SET hash = ?, block_height = ? WHERE seq = ? AND hash IS NULL');
+    sealStatements.set(sqlite, statement);
+  }
+  return statement;
 }
 
 /**

@@ -30,6 +30,11 @@ export interface Tx {
   readonly t: Tables;
   /** True inside `Storage.transaction`; writes that need ordering assert it. */
   readonly inTransaction: boolean;
+  /**
+   * The better-sqlite3 connection behind this handle on SQLite, null on
+   * PostgreSQL: for the few hot writes that keep cached prepared statements.
+   */
+  readonly sqlite: BetterSqlite3.Database | null;
   /** Run a raw statement (write it in SQL both dialects accept, or branch on `dialect`). */
   run(query: SQL): Promise<void>;
   /** Rows of a raw query, as the driver returns them (PostgreSQL bigint comes back as text). */
@@ -45,6 +50,11 @@ interface StorageCommon {
    * read never sees another task's uncommitted writes.
    */
   readonly read: Tx;
+  /**
+   * True when `read` is the writer's own connection (an in-memory SQLite
+   * database cannot be opened twice): it may then see writes not yet committed.
+   */
+  readonly readSeesUncommitted: boolean;
   /**
    * One database transaction: commits when `fn` resolves, rolls back when it throws.
    * Transactions of one Storage run one at a time on SQLite (one connection, BEGIN

@@ -39,6 +39,7 @@ export async function openSnapshot(storage: Storage): Promise<Snapshot> {
       db,
       t: pgSchema,
       inTransaction: false,
+      sqlite: null,
       run: async (query: SQL) => {
         await db.execute(query);
       },
@@ -70,6 +71,7 @@ export async function openSnapshot(storage: Storage): Promise<Snapshot> {
     db: db as unknown as Db,
     t: sqliteSchema as unknown as Tables,
     inTransaction: false,
+    sqlite: connection,
     run: async (query: SQL) => {
       db.run(query);
     },

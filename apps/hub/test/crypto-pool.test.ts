@@ -1,0 +1,57 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { chainTransfers, fromHex, genesisBlock, publicKeyHex, signBody, type TransferRecord } from '@fedow/ledger';
+import { nodeCrypto } from '@fedow/ledger/crypto-node';
+import { CryptoPool } from '../src/crypto/pool';
+
+const pool = new CryptoPool(2);
+afterAll(() => pool.close());
+
+const hubKey = fromHex('33'.repeat(32));
+const genesis = genesisBlock(nodeCrypto, hubKey, publicKeyHex(nodeCrypto, hubKey), '2026-07-14T21:03:07.412Z');
+
+function transfers(count: number, firstSeq = 1): TransferRecord[] {
+  return Array.from({ length: count }, (_, index) => ({
+    seq: firstSeq + index * 2,
+    id: `0192f0c0-0000-7000-8000-${String(index).padStart(12, '0')}`,
+    action: 'SAL',
+    sender: 'wallet-a',
+    receiver: 'wallet-b',
+    asset: 'asset',
+    amount: 100 + index,
+    card: null,
+    primaryCard: null,
+    entry: null,
+    at: '2026-07-14T21:03:07.412Z',
+    tillAt: null,
+    meta: index % 2 ? { note: `n° ${index}` } : null,
+    hash: null,
+    block: null,
+  }));
+}
+
+describe('the crypto pool', () => {
+  it('chains transfer hashes exactly as the ledger does inline', async () => {
+    const rows = transfers(250);
+    expect(await pool.chainTransfers(genesis, rows)).toEqual(chainTransfers(nodeCrypto, genesis, rows));
+  });
+
+  it('passes the ledger’s refusal back as a rejection, and keeps working after it', async () => {
+    const rows = transfers(3).reverse();
+    await expect(pool.chainTransfers(genesis, rows)).rejects.toThrow(/crypto worker: sealBlock: expected a seq after/);
+    expect(await pool.chainTransfers(genesis, transfers(2))).toHaveLength(2);
+  });
+
+  it('verifies the entries of a push in order, across its workers', async () => {
+    const secretKey = fromHex('11'.repeat(32));
+    const publicKey = publicKeyHex(nodeCrypto, secretKey);
+    const entries = Array.from({ length: 9 }, (_, index) => {
+      const body = { v: 1, seq: index + 1, note: `entry ${index}` };
+      return { body, ...signBody(nodeCrypto, secretKey, body) };
+    });
+    entries[4] = { ...entries[4]!, hash: 'f'.repeat(64) };
+    entries[7] = { ...entries[7]!, sig: 'e'.repeat(128) };
+    // The pool checks hash and signature only; the body's shape is the schema's job.
+    const verdicts = await pool.verify(publicKey, entries as never);
+    expect(verdicts).toEqual(['ok', 'ok', 'ok', 'ok', 'bad_hash', 'ok', 'ok', 'bad_signature', 'ok']);
+  });
+});

@@ -7,8 +7,13 @@ import { cardFacts, type CardFacts } from './card-states';
 const CHANGES_PAGE_MAX = 20_000;
 
 export interface FeedSubscriber {
-  /** The last card-change cursor this till was sent. */
-  readonly sentCursor: number;
+  /**
+   * The card-change cursor this till will be at once the updates already
+   * queued for it are sent. Compared with what was sent, not what was queued,
+   * a till busy with its own pushes looked behind at every round and read its
+   * own catch-up from the database: with 100 tills, 100 reads of the same rows.
+   */
+  readonly feedCursor: number;
   /** Deliver the facts of cards that changed up to `cursor`. */
   deliver(facts: readonly CardFacts[], cursor: number): void;
   /** The till is behind the feed: it reads its own catch-up. */
@@ -74,8 +79,8 @@ export class CardFeed {
     const facts = await cardFacts(this.context.storage.read, changes.cardIds);
     this.cursor = changes.cursor;
     for (const subscriber of this.subscribers) {
-      if (subscriber.sentCursor === from) subscriber.deliver(facts, changes.cursor);
-      else if (subscriber.sentCursor < changes.cursor) subscriber.catchUp();
+      if (subscriber.feedCursor === from) subscriber.deliver(facts, changes.cursor);
+      else if (subscriber.feedCursor < changes.cursor) subscriber.catchUp();
     }
     if (changes.cardIds.length >= CHANGES_PAGE_MAX) this.again = true;
   }

@@ -21,7 +21,7 @@ import { iso, type HubContext } from '../context';
 import type { Ingest, PendingPush } from '../ingest/ingest';
 import * as repo from '../storage/repo';
 import type { CardFeed, FeedSubscriber } from './card-feed';
-import { cardFacts, forPlace, placeView, snapshotCardIds, type CardFacts, type PlaceView } from './card-states';
+import { cardFacts, deltaCards, forPlace, placeView, snapshotCardIds, type CardFacts, type PlaceView } from './card-states';
 
 type Phase = 'challenged' | 'welcomed' | 'closed';
 
@@ -52,7 +52,9 @@ export class SyncSession implements FeedSubscriber {
   private tokensAt = Date.now();
   private lastHeard = Date.now();
   private readonly heartbeat: NodeJS.Timeout;
-  sentCursor = -1;
+  private sentCursor = -1;
+  /** The cursor of the last feed delivery queued (not yet sent, perhaps). */
+  private deliveredCursor = -1;
   private ackedSeq = 0;
   private unsubscribe: (() => void) | null = null;
 
@@ -191,12 +193,12 @@ export class SyncSession implements FeedSubscriber {
 
   private sendFacts(facts: readonly CardFacts[], cursor: number, appliedThrough: number): void {
     const view = this.view!;
-    const cards = facts.flatMap((fact) => forPlace(fact, view, true) ?? []);
+    const cards = deltaCards(facts, view);
     this.sentCursor = cursor;
-    if (cards.length === 0) return;
+    if (cards.count === 0) return;
     // A delta may name a new primary card of this place: send the whole list again.
     const primaries = facts.some((fact) => fact.primaryFor.includes(view.place) || view.primaries.includes(fact.uid));
-    const update: Update = { type: 'update', cursor: String(cursor), cards, appliedThrough };
+    const update: Omit<Update, 'cards'> = { type: 'update', cursor: String(cursor), appliedThrough };
     if (primaries) {
       const next = new Set(view.primaries);
       for (const fact of facts) {
@@ -206,12 +208,19 @@ export class SyncSession implements FeedSubscriber {
       view.primaries = [...next];
       update.primaries = view.primaries;
     }
-    this.send(update);
+    // The cards are JSON already, shared by the place's tills: spliced in last.
+    const text = JSON.stringify(update);
+    this.sendText(`${text.slice(0, -1)},"cards":${cards.json}}`);
   }
 
   // ── feed ───────────────────────────────────────────────────────────────────
 
+  get feedCursor(): number {
+    return Math.max(this.sentCursor, this.deliveredCursor);
+  }
+
   deliver(facts: readonly CardFacts[], cursor: number): void {
+    this.deliveredCursor = cursor;
     const appliedThrough = this.ackedSeq;
     this.enqueue(async () => {
       if (this.sentCursor >= cursor) return;
@@ -287,7 +296,11 @@ export class SyncSession implements FeedSubscriber {
   // ── sending and closing ────────────────────────────────────────────────────
 
   private send(message: HubMessage): void {
-    if (this.socket.readyState === this.socket.OPEN) this.socket.send(JSON.stringify(message));
+    this.sendText(JSON.stringify(message));
+  }
+
+  private sendText(text: string): void {
+    if (this.socket.readyState === this.socket.OPEN) this.socket.send(text);
   }
 
   private error(code: SyncErrorCode, message: string, extra: { expected?: number } = {}): void {

@@ -139,6 +139,20 @@ describe('sealer', () => {
     expect(Number(hashed[0]?.n)).toBe(1);
   });
 
+  it('counts a block’s transfers over its seq range, and the unsealed ones after the latest block', async () => {
+    const hub = await sqliteHub();
+    await seedLedger(hub, { cards: 6, salesPerCard: 3 });
+    for (let block = 0; block < 3; block++) await sealNextBlock(hub.context, 5, false);
+    const shape = await chainShape(hub);
+    expect(shape.unsealed).toBeGreaterThan(0);
+    const read = hub.context.storage.read;
+    const blocks = await repo.listBlocksAfter(read, -1, 100);
+    const counts = await repo.countTransfersOfBlocks(read, blocks);
+    expect([...counts].filter(([height]) => height > 0)).toEqual([...shape.perBlock].filter(([height]) => height !== null));
+    expect(counts.get(0)).toBe(0);
+    expect(await repo.countUnsealedTransfers(read)).toBe(shape.unsealed);
+  });
+
   it('hashes outside the transaction, and writes nothing when another sealer sealed that block meanwhile', async () => {
     const hub = await sqliteHub();
     await seedLedger(hub, { cards: 4, salesPerCard: 2 });

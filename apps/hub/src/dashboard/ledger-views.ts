@@ -11,7 +11,7 @@ export const CARD_TRANSFERS_SHOWN = 50;
 export async function chainReport(context: HubContext, running: VerifyState | null): Promise<ChainReport> {
   const tx = context.storage.read;
   const blocks = await repo.listLatestBlocks(tx, BLOCKS_SHOWN);
-  const counts = await repo.countTransfersOfBlocks(tx, blocks.map((block) => block.height));
+  const counts = await repo.countTransfersOfBlocks(tx, blocks);
   const run = await repo.latestVerifyRun(tx);
   return {
     blocks: blocks.map((block): BlockRow => ({ height: block.height, transfers: counts.get(block.height) ?? 0, sealedAt: block.sealedAt, hash: block.hash })),

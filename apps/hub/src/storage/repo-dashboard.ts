@@ -1,5 +1,5 @@
 /** Aggregates and lists of the operator dashboard: money per asset, alerts, blocks, a card's history. */
-import { and, asc, count, desc, eq, gte, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, between, count, desc, eq, gt, gte, inArray, lt, or, sql } from 'drizzle-orm';
 import { chunks } from './batch';
 import type { Block, Card, Entry, QuarantinedEntry, Transfer } from './rows';
 import type { WalletKind } from './schema-values';
@@ -178,24 +178,29 @@ export async function listLatestBlocks(tx: Tx, limit: number): Promise<Block[]> 
   return tx.db.select().from(blocks).orderBy(desc(blocks.height)).limit(limit);
 }
 
-/** How many transfers each block holds (seqs may skip values on PostgreSQL: count, do not subtract). */
-export async function countTransfersOfBlocks(tx: Tx, heights: readonly number[]): Promise<Map<number, number>> {
+/**
+ * How many transfers each block holds. A block seals every transfer of its seq
+ * range, so this counts the range on the primary key (seqs may skip values on
+ * PostgreSQL: count, do not subtract).
+ */
+export async function countTransfersOfBlocks(tx: Tx, blocks: readonly Pick<Block, 'height' | 'firstSeq' | 'lastSeq'>[]): Promise<Map<number, number>> {
   const { transfers } = tx.t;
   const result = new Map<number, number>();
-  for (const chunk of chunks([...new Set(heights)], 1)) {
-    const rows = await tx.db
-      .select({ height: transfers.blockHeight, n: count() })
-      .from(transfers)
-      .where(inArray(transfers.blockHeight, chunk))
-      .groupBy(transfers.blockHeight);
-    for (const row of rows) if (row.height !== null) result.set(row.height, row.n);
+  for (const block of blocks) {
+    if (block.height === 0) {
+      result.set(0, 0);
+      continue;
+    }
+    const [row] = await tx.db.select({ n: count() }).from(transfers).where(between(transfers.seq, block.firstSeq, block.lastSeq));
+    result.set(block.height, row?.n ?? 0);
   }
   return result;
 }
 
-/** Transfers the sealer has not put in a block yet. */
+/** Transfers the sealer has not put in a block yet: those after the latest block's range. */
 export async function countUnsealedTransfers(tx: Tx): Promise<number> {
-  const { transfers } = tx.t;
-  const [row] = await tx.db.select({ n: count() }).from(transfers).where(isNull(transfers.blockHeight));
+  const { transfers, blocks } = tx.t;
+  const [latest] = await tx.db.select({ lastSeq: blocks.lastSeq }).from(blocks).orderBy(desc(blocks.height)).limit(1);
+  const [row] = await tx.db.select({ n: count() }).from(transfers).where(gt(transfers.seq, latest?.lastSeq ?? 0));
   return row?.n ?? 0;
 }

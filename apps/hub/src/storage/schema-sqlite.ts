@@ -329,9 +329,7 @@ export const transfers = sqliteTable(
     checkIn('transfers_action_check', 'action', TRANSFER_ACTIONS),
     index('transfers_sender').on(t.senderWalletId),
     index('transfers_receiver').on(t.receiverWalletId),
-    index('transfers_card').on(t.cardId),
     index('transfers_entry').on(t.entryId),
-    index('transfers_block').on(t.blockHeight),
   ],
 );
 

@@ -167,6 +167,14 @@ describe.each(['sqlite', 'postgres'] as const)('storage on %s', (dialect) => {
       [2, first[1]!.id],
       [3, fresh.id],
     ]);
+    // What ingest asks to tell a duplicate or a reused id from a fork.
+    expect((await repo.getEntriesBySeq(storage.read, ids.terminal, [3, 1, 9, 1])).map((row) => row.seq)).toEqual([1, 3]);
+    expect(await repo.getEntrySeqsByIds(storage.read, [fresh.id, randomUUID(), first[1]!.id])).toEqual(
+      new Map([
+        [fresh.id, 3],
+        [first[1]!.id, 2],
+      ]),
+    );
   });
 
   it('enforces the other uniqueness rules of the schema', async () => {
@@ -200,6 +208,22 @@ describe.each(['sqlite', 'postgres'] as const)('storage on %s', (dialect) => {
     ]);
     expect((await repo.getWallets(storage.read, [wallet])).size).toBe(0);
     expect(await repo.getPrimaryWallet(storage.read)).toMatchObject({ id: ids.primary });
+  });
+
+  it('looks up lists longer than any parameter limit in one go', async () => {
+    const storage = await db.open(await db.freshUrl());
+    await seed(storage);
+    const cards = Array.from({ length: 3 }, (_, index) => ({ id: randomUUID(), firstTagId: `BBBB000${index}` }));
+    await storage.transaction((tx) => repo.insertCards(tx, cards));
+    // 70,000 values: over SQLite's 32,766 and PostgreSQL's 65,535 bound parameters.
+    const unknown = Array.from({ length: 70_000 }, (_, index) => `C${index.toString(16).toUpperCase().padStart(7, '0')}`);
+    const tags = [...unknown.slice(0, 35_000), 'BBBB0002', ...unknown.slice(35_000), 'BBBB0000', 'BBBB0000'];
+    expect([...(await repo.loadCardsByTag(storage.read, tags)).keys()].sort()).toEqual(['BBBB0000', 'BBBB0002']);
+    expect([...(await repo.getCards(storage.read, [cards[1]!.id, randomUUID()])).keys()]).toEqual([cards[1]!.id]);
+    expect((await repo.getCards(storage.read, [])).size).toBe(0);
+    // A quote in a value is data, not SQL.
+    expect((await repo.loadCardsByTag(storage.read, ["BBBB0001'); DROP TABLE cards; --"])).size).toBe(0);
+    expect((await repo.loadCardsByTag(storage.read, ['BBBB0001'])).size).toBe(1);
   });
 
   it('applies batches of balance deltas exactly, merging pairs and keeping safe integers', async () => {

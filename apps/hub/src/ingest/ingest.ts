@@ -130,8 +130,7 @@ export class Ingest {
     const seqs = entries.map((entry) => entry.body.seq).filter((seq) => seq <= lastSeq);
     const bySeq = new Map<number, StoredEntry>();
     for (const row of seqs.length ? await repo.getEntriesBySeq(tx, terminalId, seqs) : []) bySeq.set(row.seq, { seq: row.seq, id: row.id, hash: row.hash });
-    const byId = new Map<string, number>();
-    for (const row of await repo.getEntriesByIds(tx, entries.map((entry) => entry.body.id))) byId.set(row.id, row.seq);
+    const byId = await repo.getEntrySeqsByIds(tx, entries.map((entry) => entry.body.id));
     return { bySeq, byId };
   }
 }

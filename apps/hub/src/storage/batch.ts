@@ -1,6 +1,6 @@
 import type { Tx } from './types';
 import { PG_LOCK_COMMIT_ORDER } from './open-postgres';
-import { sql } from 'drizzle-orm';
+import { sql, type Column, type SQL } from 'drizzle-orm';
 
 /**
  * Bound parameters per statement we allow ourselves: under SQLite's 32,766 and
@@ -15,6 +15,20 @@ export function chunks<T>(rows: readonly T[], parametersPerRow: number): T[][] {
   const result: T[][] = [];
   for (let start = 0; start < rows.length; start += size) result.push(rows.slice(start, start + size));
   return result;
+}
+
+/**
+ * `column IN (values)` with the values as ONE bound parameter, however many:
+ * a JSON array read by json_each on SQLite, an array for `= ANY` on
+ * PostgreSQL. With a parameter per value, building and preparing the statement
+ * cost more than running it (ingest reads a few hundred cards per push), and
+ * one parameter never meets the parameter limits, so no chunking is needed.
+ * `values` must be non-empty and of the column's type.
+ */
+export function inList(tx: Tx, column: Column, values: readonly (string | number)[]): SQL {
+  assert(values.length > 0, 'inList needs at least one value');
+  if (tx.dialect === 'sqlite') return sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(values)}))`;
+  return sql`${column} = ANY(${sql.param(values)})`;
 }
 
 export function assert(condition: boolean, message: string): asserts condition {

@@ -3,7 +3,7 @@
  * card batches, cards, products, operator tokens, verify runs.
  */
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
-import { chunks } from './batch';
+import { chunks, inList } from './batch';
 import type {
   Asset,
   Card,
@@ -47,9 +47,8 @@ export async function insertWallets(tx: Tx, rows: readonly NewWallet[]): Promise
 export async function getWallets(tx: Tx, ids: readonly string[]): Promise<Map<string, Wallet>> {
   const { wallets } = tx.t;
   const result = new Map<string, Wallet>();
-  for (const chunk of chunks([...new Set(ids)], 1)) {
-    for (const row of await tx.db.select().from(wallets).where(inArray(wallets.id, chunk))) result.set(row.id, row);
-  }
+  if (ids.length === 0) return result;
+  for (const row of await tx.db.select().from(wallets).where(inList(tx, wallets.id, [...new Set(ids)]))) result.set(row.id, row);
   return result;
 }
 
@@ -104,9 +103,8 @@ export async function getUserByEmail(tx: Tx, email: string): Promise<User | unde
 export async function getUsers(tx: Tx, ids: readonly string[]): Promise<Map<string, User>> {
   const { users } = tx.t;
   const result = new Map<string, User>();
-  for (const chunk of chunks([...new Set(ids)], 1)) {
-    for (const row of await tx.db.select().from(users).where(inArray(users.id, chunk))) result.set(row.id, row);
-  }
+  if (ids.length === 0) return result;
+  for (const row of await tx.db.select().from(users).where(inList(tx, users.id, [...new Set(ids)]))) result.set(row.id, row);
   return result;
 }
 
@@ -188,20 +186,16 @@ export async function insertCards(tx: Tx, rows: readonly NewCard[]): Promise<{ i
 export async function loadCardsByTag(tx: Tx, firstTagIds: readonly string[]): Promise<Map<string, Card>> {
   const { cards } = tx.t;
   const result = new Map<string, Card>();
-  for (const chunk of chunks([...new Set(firstTagIds)], 1)) {
-    for (const row of await tx.db.select().from(cards).where(inArray(cards.firstTagId, chunk))) {
-      result.set(row.firstTagId, row);
-    }
-  }
+  if (firstTagIds.length === 0) return result;
+  for (const row of await tx.db.select().from(cards).where(inList(tx, cards.firstTagId, [...new Set(firstTagIds)]))) result.set(row.firstTagId, row);
   return result;
 }
 
 export async function getCards(tx: Tx, ids: readonly string[]): Promise<Map<string, Card>> {
   const { cards } = tx.t;
   const result = new Map<string, Card>();
-  for (const chunk of chunks([...new Set(ids)], 1)) {
-    for (const row of await tx.db.select().from(cards).where(inArray(cards.id, chunk))) result.set(row.id, row);
-  }
+  if (ids.length === 0) return result;
+  for (const row of await tx.db.select().from(cards).where(inList(tx, cards.id, [...new Set(ids)]))) result.set(row.id, row);
   return result;
 }
 
@@ -232,10 +226,9 @@ export async function removeCardPrimaryPlace(tx: Tx, placeId: string, cardId: st
 export async function loadPrimaryPlaces(tx: Tx, cardIds: readonly string[]): Promise<Map<string, string[]>> {
   const { cardPrimaryPlaces } = tx.t;
   const result = new Map<string, string[]>();
-  for (const chunk of chunks([...new Set(cardIds)], 1)) {
-    for (const row of await tx.db.select().from(cardPrimaryPlaces).where(inArray(cardPrimaryPlaces.cardId, chunk))) {
-      result.set(row.cardId, [...(result.get(row.cardId) ?? []), row.placeId]);
-    }
+  if (cardIds.length === 0) return result;
+  for (const row of await tx.db.select().from(cardPrimaryPlaces).where(inList(tx, cardPrimaryPlaces.cardId, [...new Set(cardIds)]))) {
+    result.set(row.cardId, [...(result.get(row.cardId) ?? []), row.placeId]);
   }
   return result;
 }

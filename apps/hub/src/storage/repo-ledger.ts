@@ -1,7 +1,7 @@
 /** Balances, memberships, transfers, payment references, blocks, the card change stream. */
 import type BetterSqlite3 from 'better-sqlite3';
 import { and, asc, desc, eq, gt, inArray, isNull, sql, type SQL } from 'drizzle-orm';
-import { assert, chunks, lockCommitOrder } from './batch';
+import { assert, chunks, inList, lockCommitOrder } from './batch';
 import type { Balance, Block, Membership, NewTransfer, Transfer } from './rows';
 import type { Tx } from './types';
 
@@ -72,11 +72,8 @@ export async function loadBalances(
 /** Every balance row of the given wallets. */
 export async function loadWalletBalances(tx: Tx, walletIds: readonly string[]): Promise<Balance[]> {
   const { balances } = tx.t;
-  const result: Balance[] = [];
-  for (const chunk of chunks([...new Set(walletIds)], 1)) {
-    result.push(...(await tx.db.select().from(balances).where(inArray(balances.walletId, chunk))));
-  }
-  return result;
+  if (walletIds.length === 0) return [];
+  return tx.db.select().from(balances).where(inList(tx, balances.walletId, [...new Set(walletIds)]));
 }
 
 /** Σ balances per asset (conservation checks). */
@@ -105,11 +102,8 @@ export async function upsertMemberships(tx: Tx, rows: readonly Membership[]): Pr
 
 export async function loadMemberships(tx: Tx, walletIds: readonly string[]): Promise<Membership[]> {
   const { memberships } = tx.t;
-  const result: Membership[] = [];
-  for (const chunk of chunks([...new Set(walletIds)], 1)) {
-    result.push(...(await tx.db.select().from(memberships).where(inArray(memberships.walletId, chunk))));
-  }
-  return result;
+  if (walletIds.length === 0) return [];
+  return tx.db.select().from(memberships).where(inList(tx, memberships.walletId, [...new Set(walletIds)]));
 }
 
 const TRANSFER_COLUMNS = 12;

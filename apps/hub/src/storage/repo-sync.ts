@@ -1,6 +1,6 @@
 /** Terminals, pairing codes, entries and the quarantine: the sync side of the hub. */
 import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
-import { assert, chunks } from './batch';
+import { assert, chunks, inList } from './batch';
 import type { Entry, NewEntry, NewPairingCode, NewQuarantinedEntry, NewTerminal, PairingCode, QuarantinedEntry, Terminal } from './rows';
 import type { TerminalStatus } from './schema-values';
 import type { Tx } from './types';
@@ -135,26 +135,26 @@ export async function insertEntries(
 
 export async function getEntriesByIds(tx: Tx, ids: readonly string[]): Promise<Entry[]> {
   const { entries } = tx.t;
-  const result: Entry[] = [];
-  for (const chunk of chunks([...new Set(ids)], 1)) {
-    result.push(...(await tx.db.select().from(entries).where(inArray(entries.id, chunk))));
-  }
-  return result;
+  if (ids.length === 0) return [];
+  return tx.db.select().from(entries).where(inList(tx, entries.id, [...new Set(ids)]));
+}
+
+/** The seq of each of these entry ids that is stored (ingest's check for a reused id). */
+export async function getEntrySeqsByIds(tx: Tx, ids: readonly string[]): Promise<Map<string, number>> {
+  const { entries } = tx.t;
+  if (ids.length === 0) return new Map();
+  const rows = await tx.db.select({ id: entries.id, seq: entries.seq }).from(entries).where(inList(tx, entries.id, [...new Set(ids)]));
+  return new Map(rows.map((row) => [row.id, row.seq]));
 }
 
 export async function getEntriesBySeq(tx: Tx, terminalId: string, seqs: readonly number[]): Promise<Entry[]> {
   const { entries } = tx.t;
-  const result: Entry[] = [];
-  for (const chunk of chunks([...new Set(seqs)], 1)) {
-    result.push(
-      ...(await tx.db
-        .select()
-        .from(entries)
-        .where(and(eq(entries.terminalId, terminalId), inArray(entries.seq, chunk)))
-        .orderBy(asc(entries.seq))),
-    );
-  }
-  return result;
+  if (seqs.length === 0) return [];
+  return tx.db
+    .select()
+    .from(entries)
+    .where(and(eq(entries.terminalId, terminalId), inList(tx, entries.seq, [...new Set(seqs)])))
+    .orderBy(asc(entries.seq));
 }
 
 /** A terminal's entries with seq > afterSeq, in seq order. */

@@ -121,12 +121,17 @@ export function shareFederation(state: LedgerState, placeId: string, assetId: st
   return false;
 }
 
-/** Negative balances of a wallet: debt from offline-authorised sales. */
+/**
+ * Negative balances of a wallet: debt from offline-authorised sales. A balance
+ * only ever exists in an asset the state knows (every rule requires the asset),
+ * so one lookup per asset finds them all, at a cost that does not grow with the
+ * number of wallets the state holds (scanning every balance did).
+ */
 export function debtsOf(state: LedgerState, wallet: string): { asset: string; value: number }[] {
-  const prefix = `${wallet}:`;
   const debts: { asset: string; value: number }[] = [];
-  for (const [key, value] of state.balances) {
-    if (value < 0 && key.startsWith(prefix)) debts.push({ asset: key.slice(prefix.length), value });
+  for (const asset of state.assets.keys()) {
+    const value = state.balances.get(balanceKey(wallet, asset));
+    if (value !== undefined && value < 0) debts.push({ asset, value });
   }
   return debts;
 }

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { OfflinePolicy } from '@fedow/protocol';
 import { DEFAULT_OFFLINE_POLICY } from '@fedow/protocol';
-import { decideBankDeposit, decideCorrection, decideFusion, decideLost, decideQrSale, decideTopUp, decideTransfer, transferDeltas } from '../src';
+import { decideBankDeposit, decideCorrection, decideFusion, decideLost, decideQrSale, decideTopUp, decideTransfer, debtsOf, transferDeltas } from '../src';
 import { ALICE, BOB, CASHIER_A, CASHIER_B, STRANGER, T0, world } from './world';
 
 const CARDS = [ALICE, BOB, STRANGER, '04C0C0C0'];
@@ -108,6 +108,17 @@ function debtOnlyFromOfflineSales(ledger: ReturnType<typeof world>['ledger']): s
   return null;
 }
 
+/** Every negative balance, as `wallet:asset`, straight from the balance map. */
+function negativeBalances(ledger: ReturnType<typeof world>['ledger']): string[] {
+  return [...ledger.state.balances].filter(([, value]) => value < 0).map(([key]) => key).sort();
+}
+
+/** The same, as debtsOf finds them wallet by wallet (what blocks a card). */
+function debtsFoundPerWallet(ledger: ReturnType<typeof world>['ledger']): string[] {
+  const wallets = new Set([...ledger.state.balances.keys()].map((key) => key.slice(0, key.indexOf(':'))));
+  return [...wallets].flatMap((wallet) => debtsOf(ledger.state, wallet).map(({ asset }) => `${wallet}:${asset}`)).sort();
+}
+
 describe('ledger properties', () => {
   it(`${SEQUENCES} random sequences keep conservation, replay and debt rules`, () => {
     let refusals = 0;
@@ -117,6 +128,7 @@ describe('ledger properties', () => {
         const { ledger } = run(operations, DEFAULT_OFFLINE_POLICY);
         expect(ledger.checkInvariants()).toBeNull();
         expect(debtOnlyFromOfflineSales(ledger)).toBeNull();
+        expect(debtsFoundPerWallet(ledger)).toEqual(negativeBalances(ledger));
         refusals += [...ledger.entries.values()].filter((entry) => entry.status === 'rejected').length;
         if ([...ledger.state.balances.values()].some((value) => value < 0)) debts++;
       }),

@@ -1,3 +1,4 @@
+import type { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
 import { chainTransfers, fromHex, genesisBlock, publicKeyHex, signBody, type TransferRecord } from '@fedow/ledger';
 import { nodeCrypto } from '@fedow/ledger/crypto-node';
@@ -39,6 +40,28 @@ describe('the crypto pool', () => {
     const rows = transfers(3).reverse();
     await expect(pool.chainTransfers(genesis, rows)).rejects.toThrow(/crypto worker: sealBlock: expected a seq after/);
     expect(await pool.chainTransfers(genesis, transfers(2))).toHaveLength(2);
+  });
+
+  it('replaces a worker that dies: its jobs fail instead of hanging, and the next ones run', async () => {
+    const single = new CryptoPool(1);
+    try {
+      const busy = single.chainTransfers(genesis, transfers(20_000));
+      // Fault injection: the pool's only worker dies while it holds a job.
+      const [worker] = (single as unknown as { workers: Worker[] }).workers;
+      await worker!.terminate();
+      await expect(busy).rejects.toThrow(/crypto worker exited/);
+      expect(await single.chainTransfers(genesis, transfers(3))).toEqual(chainTransfers(nodeCrypto, genesis, transfers(3)));
+    } finally {
+      await single.close();
+    }
+  });
+
+  it('fails what is pending when it closes, and refuses new work', async () => {
+    const closing = new CryptoPool(1);
+    const busy = closing.chainTransfers(genesis, transfers(20_000));
+    await closing.close();
+    await expect(busy).rejects.toThrow(/crypto worker exited/);
+    await expect(closing.chainTransfers(genesis, transfers(1))).rejects.toThrow(/closed/);
   });
 
   it('verifies the entries of a push in order, across its workers', async () => {

@@ -13,6 +13,7 @@ export type CryptoJob =
 export type CryptoReply = { id: number; verdicts: Verdict[] } | { id: number; hashes: string[] } | { id: number; error: string };
 
 interface Pending {
+  worker: Worker;
   resolve: (reply: CryptoReply) => void;
   reject: (error: Error) => void;
 }
@@ -22,7 +23,10 @@ interface Pending {
  * entry verification is the hub's ceiling, and the sealer's transfer hashing
  * is the next largest piece of CPU. Off the main thread, sockets and applies
  * stay responsive. The entries of one push are split across workers.
- * The workers keep the process alive until `close()`.
+ * The workers keep the process alive until `close()`. A worker that dies is
+ * replaced, and the jobs it held fail (the till resends what was not acked):
+ * jobs sent to a dead worker would otherwise never settle, and a till's pushes
+ * would wait for them forever.
  */
 export class CryptoPool {
   private readonly workers: Worker[];
@@ -43,11 +47,22 @@ export class CryptoPool {
       this.pending.delete(reply.id);
       job.resolve(reply);
     });
+    let failure: Error | null = null;
     worker.on('error', (error) => {
-      for (const job of this.pending.values()) job.reject(error);
-      this.pending.clear();
+      failure = error;
     });
+    worker.on('exit', (code) => this.replace(worker, failure ?? new Error(`crypto worker exited with code ${code}`)));
     return worker;
+  }
+
+  private replace(dead: Worker, why: Error): void {
+    for (const [id, job] of this.pending) {
+      if (job.worker !== dead) continue;
+      this.pending.delete(id);
+      job.reject(why);
+    }
+    const index = this.workers.indexOf(dead);
+    if (index >= 0 && !this.closed) this.workers[index] = this.spawn();
   }
 
   /** One verdict per entry, in order. `publicKey` is the till's key, hex. */
@@ -73,7 +88,7 @@ export class CryptoPool {
     const id = this.nextJob++;
     const worker = this.workers[this.nextWorker++ % this.workers.length]!;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { worker, resolve, reject });
       worker.postMessage(job(id));
     });
   }

@@ -153,15 +153,33 @@ describe('sealer', () => {
     expect(await repo.countUnsealedTransfers(read)).toBe(shape.unsealed);
   });
 
+  it('seals an in-memory database inside one transaction, its reads sharing the writer connection', async () => {
+    const hub = await hubs.open('sqlite::memory:', { keyPath: null });
+    expect(hub.context.storage.readSeesUncommitted).toBe(true);
+    const seeded = await seedLedger(hub, { cards: 3, salesPerCard: 2 });
+    let hashedInside = false;
+    const sealed = await sealNextBlock(hub.context, 100, true, async (previous, transfers) => {
+      // The hash runs while the sealer's write transaction is open: nothing else can commit.
+      hashedInside = hub.context.storage.dialect === 'sqlite' && hub.context.storage.sqlite.inTransaction;
+      return hashInline(previous, transfers);
+    });
+    expect(hashedInside).toBe(true);
+    expect(sealed).toEqual({ height: 1, transfers: 1 + seeded.transfers });
+    expect((await verifyChain(hub.context)).firstDiscrepancy).toBeNull();
+  });
+
   it('hashes outside the transaction, and writes nothing when another sealer sealed that block meanwhile', async () => {
     const hub = await sqliteHub();
     await seedLedger(hub, { cards: 4, salesPerCard: 2 });
     // While this sealer hashes its block, a second one seals the same transfers.
+    let writingWhileHashing: boolean | null = null;
     const racing = sealNextBlock(hub.context, 100, true, async (previous, transfers) => {
+      writingWhileHashing = hub.context.storage.dialect === 'sqlite' && hub.context.storage.sqlite.inTransaction;
       expect(await sealNextBlock(hub.context, 100, true)).toMatchObject({ height: 1 });
       return hashInline(previous, transfers);
     });
     await expect(racing).rejects.toThrow(/block 1 was sealed by another sealer meanwhile/);
+    expect(writingWhileHashing).toBe(false);
     const shape = await chainShape(hub);
     expect(shape.heights).toEqual([0, 1]);
     expect(shape.unsealed).toBe(0);

@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DIALECTS, freshDatabase } from '../../../test/support/dialects';
 import { CardFeed, type FeedSubscriber } from '../src/sync/card-feed';
-import { deltaCards, forPlace, type CardFacts, type PlaceView } from '../src/sync/card-states';
+import { deltaCards, forPlace, placeView, snapshotCardIds, type CardFacts, type PlaceView } from '../src/sync/card-states';
 import * as repo from '../src/storage/repo';
 import { seedHub, type Seeded } from './support/seed';
 
@@ -69,6 +71,35 @@ describe('the card feed', () => {
     feed.notify();
     await feed.idle();
     expect({ deliveries: behind.deliveries, catchUps: behind.catchUps }).toEqual({ deliveries: 0, catchUps: 1 });
+  });
+});
+
+describe.each(DIALECTS)('a full snapshot on %s', (dialect) => {
+  const database = freshDatabase(dialect);
+
+  it('names every card in debt, even in an asset the place does not accept, whether it spends from its own wallet or its user’s', async () => {
+    const databaseUrl = await database();
+    seeded = await seedHub(databaseUrl ? { cards: 2, databaseUrl } : { cards: 2 });
+    const { storage } = seeded.hub.context;
+    const own = { card: randomUUID(), wallet: randomUUID() };
+    const user = { id: randomUUID(), card: randomUUID(), wallet: randomUUID() };
+    await storage.transaction(async (tx) => {
+      await repo.insertWallets(tx, [{ id: own.wallet, kind: 'ephemeral' }, { id: user.wallet, kind: 'user' }]);
+      await repo.insertUser(tx, { id: user.id, email: 'debtor@example.org', walletId: user.wallet, createdAt: new Date().toISOString() });
+      await repo.insertCards(tx, [
+        { id: own.card, firstTagId: 'DEB70001', ephemeralWalletId: own.wallet },
+        { id: user.card, firstTagId: 'DEB70002', userId: user.id },
+      ]);
+      // The gift asset is place A's own: place B does not accept it.
+      await repo.applyBalanceDeltas(tx, [
+        { walletId: own.wallet, assetId: seeded!.gift, delta: -150 },
+        { walletId: user.wallet, assetId: seeded!.gift, delta: -80 },
+      ]);
+    });
+    const view = await placeView(storage.read, seeded.placeB.id, null);
+    expect(view.accepted.has(seeded.gift)).toBe(false);
+    const ids = await snapshotCardIds(storage.read, view);
+    expect(ids).toEqual(expect.arrayContaining([own.card, user.card]));
   });
 });
 

@@ -1,3 +1,4 @@
+import type { Card } from '@fedow/ledger';
 import type { HubContext } from '../context';
 import { HubError } from '../errors';
 import * as repo from '../storage/repo';
@@ -101,19 +102,8 @@ function announce(context: HubContext, change: CardsChange | null): void {
 // ── one card ─────────────────────────────────────────────────────────────────
 
 export interface CardView {
-  card: {
-    id: string;
-    firstTagId: string;
-    uid: string | null;
-    qrcode: string | null;
-    numberPrinted: string | null;
-    batch: string | null;
-    user: string | null;
-    userEmail: string | null;
-    lostAt: string | null;
-    /** Places this card is a cashier (primary) card for. */
-    primaryFor: string[];
-  };
+  /** The ledger's card, with its user's e-mail; its wallet is `wallet` below. */
+  card: Omit<Card, 'ephemeralWallet'> & { userEmail: string | null };
   /** The user's wallet, else the card's ephemeral wallet; null until one is needed. */
   wallet: string | null;
   balances: Record<string, number>;

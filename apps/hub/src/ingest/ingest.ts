@@ -94,7 +94,7 @@ export class Ingest {
     const stored = await this.storedEntries(tx, terminalId, terminal.lastSeq, all);
     const state = await loadWorkingSet(tx, terminal.placeId, all.flatMap((entry) => [entry.body.card, entry.body.primary]));
     const context = { place: terminal.placeId, policy: effectivePolicy(place.offlinePolicy, terminal.policyOverrides), at: now, newId: this.context.newId };
-    const writer = ingestWriter(this.context.storage, tx);
+    const writer = ingestWriter(tx);
     const plans: PushPlan[] = [];
     const cardIds = new Set<string>();
     let head = { lastSeq: terminal.lastSeq, lastHash: terminal.lastHash };

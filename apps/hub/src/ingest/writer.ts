@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import { prepared } from '../storage/prepared';
 import * as repo from '../storage/repo';
-import type { Storage, Tx } from '../storage/types';
+import type { Tx } from '../storage/types';
 
 /**
  * The three writes every push makes, row by row in the hundreds: entries,
@@ -16,8 +17,8 @@ export interface IngestWriter {
   balances(deltas: readonly repo.BalanceDelta[]): Promise<void>;
 }
 
-export function ingestWriter(storage: Storage, tx: Tx): IngestWriter {
-  return storage.dialect === 'sqlite' ? sqliteWriter(storage.sqlite) : drizzleWriter(tx);
+export function ingestWriter(tx: Tx): IngestWriter {
+  return tx.sqlite ? sqliteWriter(tx.sqlite) : drizzleWriter(tx);
 }
 
 function drizzleWriter(tx: Tx): IngestWriter {
@@ -35,40 +36,21 @@ function drizzleWriter(tx: Tx): IngestWriter {
   };
 }
 
-interface Statements {
-  entry: BetterSqlite3.Statement;
-  transfer: BetterSqlite3.Statement;
-  balance: BetterSqlite3.Statement;
-}
-
-const prepared = new WeakMap<BetterSqlite3.Database, Statements>();
-
-function statements(sqlite: BetterSqlite3.Database): Statements {
-  let cached = prepared.get(sqlite);
-  if (!cached) {
-    cached = {
-      entry: sqlite.prepare(
-        `INSERT INTO entries (id, terminal_id, seq, prev, hash, sig, body, received_at, status, reason)
-         VALUES (@id, @terminalId, @seq, @prev, @hash, @sig, @body, @receivedAt, @status, @reason)
-         ON CONFLICT DO NOTHING`,
-      ),
-      transfer: sqlite.prepare(
-        `INSERT INTO transfers (id, action, sender_wallet_id, receiver_wallet_id, asset_id, amount, card_id, primary_card_id, entry_id, at, till_at, meta)
-         VALUES (@id, @action, @senderWalletId, @receiverWalletId, @assetId, @amount, @cardId, @primaryCardId, @entryId, @at, @tillAt, @meta)`,
-      ),
-      balance: sqlite.prepare(
-        `INSERT INTO balances (wallet_id, asset_id, value) VALUES (?, ?, ?)
-         ON CONFLICT (wallet_id, asset_id) DO UPDATE SET value = value + excluded.value
-         RETURNING value`,
-      ),
-    };
-    prepared.set(sqlite, cached);
-  }
-  return cached;
-}
+const INSERT_ENTRY = `INSERT INTO entries (id, terminal_id, seq, prev, hash, sig, body, received_at, status, reason)
+  VALUES (@id, @terminalId, @seq, @prev, @hash, @sig, @body, @receivedAt, @status, @reason)
+  ON CONFLICT DO NOTHING`;
+const INSERT_TRANSFER = `INSERT INTO transfers (id, action, sender_wallet_id, receiver_wallet_id, asset_id, amount, card_id, primary_card_id, entry_id, at, till_at, meta)
+  VALUES (@id, @action, @senderWalletId, @receiverWalletId, @assetId, @amount, @cardId, @primaryCardId, @entryId, @at, @tillAt, @meta)`;
+const ADD_BALANCE = `INSERT INTO balances (wallet_id, asset_id, value) VALUES (?, ?, ?)
+  ON CONFLICT (wallet_id, asset_id) DO UPDATE SET value = value + excluded.value
+  RETURNING value`;
 
 function sqliteWriter(sqlite: BetterSqlite3.Database): IngestWriter {
-  const statement = statements(sqlite);
+  const statement = {
+    entry: prepared(sqlite, INSERT_ENTRY),
+    transfer: prepared(sqlite, INSERT_TRANSFER),
+    balance: prepared<[string, string, number], { value: number }>(sqlite, ADD_BALANCE),
+  };
   return {
     async entries(rows) {
       for (const row of rows) {
@@ -89,7 +71,7 @@ function sqliteWriter(sqlite: BetterSqlite3.Database): IngestWriter {
       }
       for (const { walletId, assetId, delta } of merged.values()) {
         if (delta === 0) continue;
-        const { value } = statement.balance.get(walletId, assetId, delta) as { value: number };
+        const { value } = statement.balance.get(walletId, assetId, delta)!;
         if (!Number.isSafeInteger(value)) throw new Error(`balance ${walletId} ${assetId} left the safe integer range`);
       }
     },

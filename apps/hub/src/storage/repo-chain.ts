@@ -1,6 +1,6 @@
 /** Reads of the sealer and of `fedow verify`: ranges of transfers, all balances in pages, chain counts. */
-import { and, asc, count, eq, gt, inArray, isNotNull, lt, lte, ne, or, sql } from 'drizzle-orm';
-import { chunks } from './batch';
+import { and, asc, count, eq, gt, isNotNull, lt, lte, ne, or, sql } from 'drizzle-orm';
+import { inList } from './batch';
 import type { Balance, Transfer } from './rows';
 import type { Tx } from './types';
 
@@ -77,10 +77,9 @@ export async function offlineSaleBodies(tx: Tx, walletId: string, assetId: strin
 export async function entriesWithTransfers(tx: Tx, entryIds: readonly string[]): Promise<Set<string>> {
   const { transfers } = tx.t;
   const found = new Set<string>();
-  for (const chunk of chunks([...new Set(entryIds)], 1)) {
-    const rows = await tx.db.selectDistinct({ entryId: transfers.entryId }).from(transfers).where(inArray(transfers.entryId, chunk));
-    for (const row of rows) if (row.entryId !== null) found.add(row.entryId);
-  }
+  if (entryIds.length === 0) return found;
+  const rows = await tx.db.selectDistinct({ entryId: transfers.entryId }).from(transfers).where(inList(tx, transfers.entryId, [...new Set(entryIds)]));
+  for (const row of rows) if (row.entryId !== null) found.add(row.entryId);
   return found;
 }
 

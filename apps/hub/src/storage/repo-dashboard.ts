@@ -1,6 +1,6 @@
 /** Aggregates and lists of the operator dashboard: money per asset, alerts, blocks, a card's history. */
-import { and, asc, between, count, desc, eq, gt, gte, inArray, lt, or, sql } from 'drizzle-orm';
-import { chunks } from './batch';
+import { and, asc, between, count, desc, eq, gt, gte, lt, or, sql } from 'drizzle-orm';
+import { inList } from './batch';
 import type { Block, Card, Entry, QuarantinedEntry, Transfer } from './rows';
 import type { WalletKind } from './schema-values';
 import type { Tx } from './types';
@@ -127,17 +127,17 @@ export async function cardsOfWallets(tx: Tx, walletIds: readonly string[]): Prom
   const { cards, users } = tx.t;
   const result = new Map<string, Card[]>();
   const add = (wallet: string, card: Card) => result.set(wallet, [...(result.get(wallet) ?? []), card]);
-  for (const chunk of chunks([...new Set(walletIds)], 2)) {
-    const rows = await tx.db
-      .select({ card: cards, userWallet: users.walletId })
-      .from(cards)
-      .leftJoin(users, eq(users.id, cards.userId))
-      .where(or(inArray(cards.ephemeralWalletId, chunk), inArray(users.walletId, chunk)));
-    for (const row of rows) {
-      // A card with a user spends from the user's wallet; its ephemeral one is left behind.
-      const wallet = row.userWallet ?? row.card.ephemeralWalletId;
-      if (wallet !== null && chunk.includes(wallet)) add(wallet, row.card);
-    }
+  const wanted = new Set(walletIds);
+  if (wanted.size === 0) return result;
+  const rows = await tx.db
+    .select({ card: cards, userWallet: users.walletId })
+    .from(cards)
+    .leftJoin(users, eq(users.id, cards.userId))
+    .where(or(inList(tx, cards.ephemeralWalletId, [...wanted]), inList(tx, users.walletId, [...wanted])));
+  for (const row of rows) {
+    // A card with a user spends from the user's wallet; its ephemeral one is left behind.
+    const wallet = row.userWallet ?? row.card.ephemeralWalletId;
+    if (wallet !== null && wanted.has(wallet)) add(wallet, row.card);
   }
   return result;
 }

@@ -2,7 +2,7 @@
  * The hub's identity and directory: wallets, places, users, assets, federations,
  * card batches, cards, products, operator tokens, verify runs.
  */
-import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq } from 'drizzle-orm';
 import { chunks, inList } from './batch';
 import type {
   Asset,
@@ -115,9 +115,8 @@ export async function insertAsset(tx: Tx, row: NewAsset): Promise<void> {
 export async function getAssets(tx: Tx, ids: readonly string[]): Promise<Map<string, Asset>> {
   const { assets } = tx.t;
   const result = new Map<string, Asset>();
-  for (const chunk of chunks([...new Set(ids)], 1)) {
-    for (const row of await tx.db.select().from(assets).where(inArray(assets.id, chunk))) result.set(row.id, row);
-  }
+  if (ids.length === 0) return result;
+  for (const row of await tx.db.select().from(assets).where(inList(tx, assets.id, [...new Set(ids)]))) result.set(row.id, row);
   return result;
 }
 

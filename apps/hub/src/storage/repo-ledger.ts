@@ -1,7 +1,7 @@
 /** Balances, memberships, transfers, payment references, blocks, the card change stream. */
-import type BetterSqlite3 from 'better-sqlite3';
-import { and, asc, desc, eq, gt, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, sql, type SQL } from 'drizzle-orm';
 import { assert, chunks, inList, lockCommitOrder } from './batch';
+import { prepared } from './prepared';
 import type { Balance, Block, Membership, NewTransfer, Transfer } from './rows';
 import type { Tx } from './types';
 
@@ -134,11 +134,8 @@ export async function listTransfersAfter(tx: Tx, afterSeq: number, limit: number
 
 export async function getTransfersByEntry(tx: Tx, entryIds: readonly string[]): Promise<Transfer[]> {
   const { transfers } = tx.t;
-  const result: Transfer[] = [];
-  for (const chunk of chunks([...new Set(entryIds)], 1)) {
-    result.push(...(await tx.db.select().from(transfers).where(inArray(transfers.entryId, chunk)).orderBy(asc(transfers.seq))));
-  }
-  return result;
+  if (entryIds.length === 0) return [];
+  return tx.db.select().from(transfers).where(inList(tx, transfers.entryId, [...new Set(entryIds)])).orderBy(asc(transfers.seq));
 }
 
 /** The highest transfer seq, 0 when there is none. */
@@ -160,7 +157,7 @@ export async function sealTransfers(
   if (tx.sqlite) {
     // One cached statement run per transfer: on SQLite that is several times
     // cheaper than building and preparing a 2,000-parameter statement per block.
-    const statement = sealStatement(tx.sqlite);
+    const statement = prepared<[string, number, number]>(tx.sqlite, 'UPDATE transfers SET hash = ?, block_height = ? WHERE seq = ? AND hash IS NULL');
     for (const { seq, hash } of hashes) {
       assert(statement.run(hash, blockHeight, seq).changes === 1, `transfer ${seq} was sealed already or is missing`);
     }
@@ -183,17 +180,6 @@ export async function sealTransfers(
       RETURNING transfers.seq`);
     assert(updated.length === chunk.length, `sealed ${updated.length} of ${chunk.length} transfers: some were sealed already or missing`);
   }
-}
-
-const sealStatements = new WeakMap<BetterSqlite3.Database, BetterSqlite3.Statement<[string, number, number]>>();
-
-function sealStatement(sqlite: BetterSqlite3.Database): BetterSqlite3.Statement<[string, number, number]> {
-  let statement = sealStatements.get(sqlite);
-  if (!statement) {
-    statement = sqlite.prepare('UPDATE transfers SET hash = ?, block_height = ? WHERE seq = ? AND hash IS NULL');
-    sealStatements.set(sqlite, statement);
-  }
-  return statement;
 }
 
 /**

@@ -1,5 +1,5 @@
 /** Terminals, pairing codes, entries and the quarantine: the sync side of the hub. */
-import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
 import { assert, chunks, inList } from './batch';
 import type { Entry, NewEntry, NewPairingCode, NewQuarantinedEntry, NewTerminal, PairingCode, QuarantinedEntry, Terminal } from './rows';
 import type { TerminalStatus } from './schema-values';

@@ -1,6 +1,7 @@
 import { and, eq, inArray, isNotNull, isNull, lt, ne } from 'drizzle-orm';
 import type { AssetInfo, CardState, CatalogueItem, OfflinePolicy } from '@fedow/protocol';
 import * as repo from '../storage/repo';
+import { inList } from '../storage/batch';
 import type { Tx } from '../storage/types';
 import { effectivePolicy } from '../ingest/working-set';
 
@@ -175,10 +176,9 @@ export async function snapshotCardIds(tx: Tx, view: PlaceView): Promise<string[]
   // Debt is rare: find the wallets first, then their cards (as a join, SQLite's
   // planner without statistics picks the slow order).
   const inDebt = [...new Set((await tx.db.select({ wallet: balances.walletId }).from(balances).where(lt(balances.value, 0))).map((row) => row.wallet))];
-  for (let start = 0; start < inDebt.length; start += 10_000) {
-    const wallets = inDebt.slice(start, start + 10_000);
-    add(await tx.db.select({ id: cards.id }).from(cards).where(and(inArray(cards.ephemeralWalletId, wallets), isNull(cards.userId))));
-    add(await tx.db.select({ id: cards.id }).from(users).innerJoin(cards, eq(cards.userId, users.id)).where(inArray(users.walletId, wallets)));
+  if (inDebt.length > 0) {
+    add(await tx.db.select({ id: cards.id }).from(cards).where(and(inList(tx, cards.ephemeralWalletId, inDebt), isNull(cards.userId))));
+    add(await tx.db.select({ id: cards.id }).from(users).innerJoin(cards, eq(cards.userId, users.id)).where(inList(tx, users.walletId, inDebt)));
   }
   add(await tx.db.select({ id: cards.id }).from(cards).where(isNotNull(cards.lostAt)));
   add(await tx.db.select({ id: cardPrimaryPlaces.cardId }).from(cardPrimaryPlaces).where(eq(cardPrimaryPlaces.placeId, view.place)));

@@ -5,7 +5,9 @@ import { RULE_CODES } from '@fedow/protocol';
 const STATUS: Record<string, number> = {
   bad_request: 400,
   unauthorized: 401,
+  forbidden: 403,
   not_found: 404,
+  idempotency_conflict: 409,
   conflict: 409,
   gone: 410,
   too_large: 413,

@@ -242,5 +242,5 @@ async function writeDirectory(tx: Tx, ledger: MemoryLedger, placeId: string): Pr
 }
 
 async function writeTransfers(tx: Tx, transfers: readonly TransferDraft[]): Promise<void> {
-  await repo.insertTransfers(tx, transfers.map(transferRow));
+  await repo.insertTransfers(tx, transfers.map((transfer) => transferRow(transfer)));
 }

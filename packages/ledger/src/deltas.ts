@@ -34,8 +34,9 @@ export function transferDeltas(
       ];
     case 'RFD':
       // Refunded FED goes to the place (it is paid back in euros); a refunded
-      // local asset is destroyed at its origin.
-      return category === 'FED'
+      // local asset is destroyed at its origin, and so is FED paid back to its
+      // holder by the federation (receiver: the primary wallet).
+      return category === 'FED' && receiver !== primaryWallet
         ? [
             { wallet: sender, delta: -amount },
             { wallet: receiver, delta: amount },
@@ -65,7 +66,7 @@ export function supplyChange(
     case 'BNK':
       return -transfer.amount;
     case 'RFD':
-      return category === 'FED' ? 0 : -transfer.amount;
+      return category === 'FED' && transfer.receiver !== primaryWallet ? 0 : -transfer.amount;
     case 'COR':
       return transfer.receiver === primaryWallet ? -transfer.amount : transfer.amount;
     default:

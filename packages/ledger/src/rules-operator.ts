@@ -1,7 +1,7 @@
-import type { Asset } from './entities';
+import type { Asset, Card, TransferDraft } from './entities';
 import { draft, isRefusal, knownCard, requireAmount, requireAsset, requireWallet, walletForCard } from './rules-common';
-import type { Decision, DecisionContext, LedgerState } from './state';
-import { accept, balanceOf, cardBlock, placeAccepts, refuse } from './state';
+import type { Decision, DecisionContext, Effect, LedgerState } from './state';
+import { accept, balanceOf, cardBlock, findCard, placeAccepts, refuse } from './state';
 
 /**
  * Ledger actions that do not come from a till's journal: the admin API, the CLI
@@ -10,9 +10,9 @@ import { accept, balanceOf, cardBlock, placeAccepts, refuse } from './state';
  */
 
 /** FST: exactly one per asset, written when it is created. */
-export function decideFirst(state: LedgerState, asset: Asset, context: DecisionContext): Decision {
+export function decideFirst(state: LedgerState, asset: Asset, context: DecisionContext, request: string | null = null): Decision {
   if (state.firsts.has(asset.id)) return refuse('duplicate_first', asset.name);
-  return accept([draft(context, { action: 'FST', sender: asset.origin, receiver: asset.origin, asset: asset.id, amount: 0 })]);
+  return accept([draft(context, { action: 'FST', sender: asset.origin, receiver: asset.origin, asset: asset.id, amount: 0, entry: request })]);
 }
 
 export interface TopUpRequest {
@@ -87,16 +87,7 @@ export function decideFusion(state: LedgerState, request: { card: string; user: 
   const user = state.users.get(request.user);
   if (!user) return refuse('unknown_wallet', request.user);
   if (cardBlock(state, card) === 'debt') return refuse('card_blocked', 'a card in debt cannot be merged');
-  const transfers = [];
-  if (card.ephemeralWallet !== null) {
-    for (const asset of [...state.assets.values()].sort((a, b) => (a.id < b.id ? -1 : 1))) {
-      const balance = balanceOf(state, card.ephemeralWallet, asset.id);
-      if (balance > 0) {
-        transfers.push(draft(context, { action: 'FUS', sender: card.ephemeralWallet, receiver: user.wallet, asset: asset.id, amount: balance, card: card.id, entry: request.request }));
-      }
-    }
-  }
-  return accept(transfers, [{ type: 'card-user', card: card.id, user: user.id }]);
+  return accept(fusionOf(state, card, user.wallet, request.request, context), [{ type: 'card-user', card: card.id, user: user.id }]);
 }
 
 /** BNK: a place deposits money at the bank; it leaves the system. */
@@ -158,4 +149,72 @@ export function decideLost(state: LedgerState, request: { card: string }, contex
   const card = knownCard(state, request.card);
   if (isRefusal(card)) return card;
   return accept([], [{ type: 'card-lost', card: card.id, at: context.at }]);
+}
+
+/**
+ * A lost card's money to its replacement. A card with a user needs nothing moved:
+ * the new card joins the same user and the user wallet holds the money. An
+ * anonymous card's balances move (`FUS`, one transfer per asset) to the new
+ * card's wallet. A lost card in debt is refused: the debt must be settled first.
+ */
+export function decideReplacement(state: LedgerState, request: { lost: string; replacement: string; request: string }, context: DecisionContext): Decision {
+  const lost = findCard(state, request.lost);
+  if (!lost) return refuse('unknown_card', request.lost);
+  const replacement = knownCard(state, request.replacement);
+  if (isRefusal(replacement)) return replacement;
+  if (replacement.id === lost.id) return refuse('wrong_wallet_kind', 'a card cannot replace itself');
+  if (cardBlock(state, { ...lost, lostAt: null }) === 'debt') return refuse('card_blocked', 'a card in debt cannot be replaced before its debt is settled');
+  const effects: Effect[] = lost.lostAt === null ? [{ type: 'card-lost', card: lost.id, at: context.at }] : [];
+  if (lost.user !== null) {
+    if (replacement.user !== null && replacement.user !== lost.user) return refuse('card_has_user', request.replacement);
+    if (cardBlock(state, replacement) === 'debt') return refuse('card_blocked', 'a card in debt cannot be merged');
+    const moved = replacement.user === null ? fusionOf(state, replacement, state.users.get(lost.user)?.wallet ?? '', request.request, context) : [];
+    return accept(moved, [...effects, { type: 'card-user', card: replacement.id, user: lost.user }]);
+  }
+  const from = lost.ephemeralWallet;
+  const target = walletForCard(state, replacement, context);
+  const transfers: TransferDraft[] = [];
+  if (from !== null) {
+    for (const asset of sortedAssets(state)) {
+      const balance = balanceOf(state, from, asset.id);
+      if (balance > 0) {
+        transfers.push(draft(context, { action: 'FUS', sender: from, receiver: target.wallet, asset: asset.id, amount: balance, card: replacement.id, entry: request.request, meta: { replaces: lost.id } }));
+      }
+    }
+  }
+  return accept(transfers, [...effects, ...target.effects]);
+}
+
+/**
+ * FED paid back out of the system to a card holder (a Stripe refund or a SEPA
+ * payout): `RFD` from the card's or user's wallet to the primary wallet, which
+ * destroys it (DECISIONS.md). Never beyond the balance.
+ */
+export function decideFedPayout(state: LedgerState, request: { wallet: string; amount: number; card?: string | null; request: string; meta?: Record<string, unknown> }, context: DecisionContext): Decision {
+  const amountRefusal = requireAmount(request.amount, 1);
+  if (amountRefusal) return amountRefusal;
+  const fed = [...state.assets.values()].find((asset) => asset.category === 'FED');
+  if (!fed) return refuse('unknown_asset', 'FED');
+  const wallet = requireWallet(state, request.wallet, ['user', 'ephemeral']);
+  if (isRefusal(wallet)) return wallet;
+  const balance = balanceOf(state, wallet.id, fed.id);
+  if (balance < request.amount) return refuse('insufficient_funds', `${request.amount - Math.max(balance, 0)} missing`);
+  return accept([
+    draft(context, { action: 'RFD', sender: wallet.id, receiver: state.primaryWallet, asset: fed.id, amount: request.amount, card: request.card ?? null, entry: request.request, meta: request.meta ?? null }),
+  ]);
+}
+
+/** The FUS transfers that move every positive balance of a card's ephemeral wallet to `wallet`. */
+function fusionOf(state: LedgerState, card: Card, wallet: string, request: string, context: DecisionContext): TransferDraft[] {
+  const transfers: TransferDraft[] = [];
+  if (card.ephemeralWallet === null) return transfers;
+  for (const asset of sortedAssets(state)) {
+    const balance = balanceOf(state, card.ephemeralWallet, asset.id);
+    if (balance > 0) transfers.push(draft(context, { action: 'FUS', sender: card.ephemeralWallet, receiver: wallet, asset: asset.id, amount: balance, card: card.id, entry: request }));
+  }
+  return transfers;
+}
+
+function sortedAssets(state: LedgerState): Asset[] {
+  return [...state.assets.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
 }

@@ -64,7 +64,11 @@ export const CLOSE_CODES = {
 export const HTTP_ERROR_CODES = [
   'bad_request',
   'unauthorized',
+  /** The operator token's role may not do this (a `viewer` moving money, a `cashdesk` correcting). */
+  'forbidden',
   'not_found',
+  /** The same Idempotency-Key was used for another request. */
+  'idempotency_conflict',
   'conflict',
   'gone',
   'rate_limited',

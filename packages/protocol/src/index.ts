@@ -6,3 +6,4 @@ export * from './entry';
 export * from './sync';
 export * from './parse';
 export * from './admin';
+export * from './money';

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CARD_CSV_BYTES_MAX, CardImportQuery, CardParams, CardPrimaryParams, CardPrimarySet } from '@fedow/protocol';
 import type { HubContext } from '../context';
+import { CASHDESK_ROLES, operatorSource } from './auth';
 import { declareLost, importCards, setPrimary, showCard } from '../directory/cards';
 
 /** Cards: CSV import (its own scope: only there is text/csv parsed, up to CARD_CSV_BYTES_MAX), show, primary, lost. */
@@ -35,5 +36,13 @@ export async function cardRoutes(app: FastifyInstance, context: HubContext): Pro
   api.delete('/api/v1/cards/:tag/primary/:place', { schema: { tags: ['cards'], params: CardPrimaryParams } }, async (request) =>
     setPrimary(context, { tag: request.params.tag, place: request.params.place, primary: false }),
   );
-  api.post('/api/v1/cards/:tag/lost', { schema: { tags: ['cards'], params: CardParams } }, async (request) => declareLost(context, request.params.tag));
+  api.post('/api/v1/cards/:tag/lost', { schema: { tags: ['cards'], params: CardParams }, config: { roles: CASHDESK_ROLES } }, async (request) =>
+    declareLost(context, request.params.tag, operatorSource(request), optionalKey(request)),
+  );
+}
+
+/** A lost card is declared once whatever the key: the key is optional there. */
+function optionalKey(request: { headers: Record<string, string | string[] | undefined> }): string | undefined {
+  const key = request.headers['idempotency-key'];
+  return typeof key === 'string' && key !== '' ? key : undefined;
 }

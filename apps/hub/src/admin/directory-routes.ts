@@ -13,6 +13,7 @@ import {
   ProductListQuery,
 } from '@fedow/protocol';
 import type { HubContext } from '../context';
+import { operatorSource } from './auth';
 import { archiveAsset, createAsset, listAssets } from '../directory/assets';
 import { changeFederation, createFederation, listFederations } from '../directory/federations';
 import { createPlace, listPlaces } from '../directory/places';
@@ -29,7 +30,7 @@ export async function directoryRoutes(app: FastifyInstance, context: HubContext)
 
   api.get('/api/v1/assets', { schema: { tags: ['assets'] } }, async () => ({ assets: await listAssets(context) }));
   api.post('/api/v1/assets', { schema: { tags: ['assets'], body: AssetCreate } }, async (request, reply) =>
-    reply.status(201).send(await createAsset(context, request.body)),
+    reply.status(201).send(await createAsset(context, request.body, operatorSource(request))),
   );
   api.post('/api/v1/assets/:id/archive', { schema: { tags: ['assets'], params: IdParams } }, async (request) =>
     archiveAsset(context, request.params.id),

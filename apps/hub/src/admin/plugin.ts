@@ -5,6 +5,7 @@ import type { HubPlugin } from '../plugin';
 import { requireOperator } from './auth';
 import { cardRoutes } from './card-routes';
 import { directoryRoutes } from './directory-routes';
+import { moneyRoutes } from './money-routes';
 import { pairRoutes } from './pair-routes';
 import { terminalRoutes } from './terminal-routes';
 
@@ -33,6 +34,7 @@ export const adminPlugin: HubPlugin = async (app, context) => {
       await directoryRoutes(operator, context);
       await cardRoutes(operator, context);
       await terminalRoutes(operator, context);
+      await moneyRoutes(operator, context);
     });
   });
 };

@@ -1,7 +1,8 @@
 import type { AssetCategory, AssetCreate } from '@fedow/protocol';
 import type { HubContext } from '../context';
 import { HubError } from '../errors';
-import { firstTransfer } from '../identity/bootstrap';
+import { recordFirst } from '../money/first';
+import { CLI_OPERATOR, type Source } from '../money/source';
 import * as repo from '../storage/repo';
 import { notFound, now, requireAsset, requirePlace, write } from './common';
 
@@ -22,7 +23,7 @@ export interface AssetView {
 const DEFAULT_MEMBERSHIP_DAYS = 365;
 
 /** An asset issued by a place, with its FST transfer in the same transaction (LEDGER.md). */
-export async function createAsset(context: HubContext, input: AssetCreate): Promise<AssetView> {
+export async function createAsset(context: HubContext, input: AssetCreate, source: Source = { kind: 'operator', name: CLI_OPERATOR }): Promise<AssetView> {
   if (input.category === 'FED') {
     throw new HubError('conflict', 'the hub has exactly one FED asset, created at first start: use it, or create a TLF asset');
   }
@@ -50,7 +51,7 @@ export async function createAsset(context: HubContext, input: AssetCreate): Prom
       membershipDays: input.category === 'SUB' ? (input.membershipDays ?? DEFAULT_MEMBERSHIP_DAYS) : null,
     };
     await repo.insertAsset(tx, row);
-    await repo.insertTransfers(tx, [firstTransfer(context.newId(), row.id, place.walletId, createdAt)]);
+    await recordFirst(tx, { at: createdAt, newId: context.newId }, source, row);
     return assetView(row, place.id);
   });
   context.events.emit('directory', { place: view.placeOrigin });

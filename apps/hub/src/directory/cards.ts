@@ -1,6 +1,8 @@
-import type { Card } from '@fedow/ledger';
+import { decideLost, type Card } from '@fedow/ledger';
 import type { HubContext } from '../context';
 import { HubError } from '../errors';
+import { CLI_OPERATOR, type Source } from '../money/source';
+import { appliedOrThrow, submitRequest } from '../money/submit';
 import * as repo from '../storage/repo';
 import type { Tx } from '../storage/types';
 import { parseCardCsv } from './card-csv';
@@ -183,19 +185,22 @@ export async function setPrimary(context: HubContext, input: { tag: string; plac
 }
 
 /**
- * A lost card (ledger decideLost): refused everywhere from now on and a cashier card
- * nowhere; its money stays in its wallet. Declaring it lost again keeps the first time.
+ * A lost card (ledger decideLost), as a recorded request: refused everywhere from
+ * now on and a cashier card nowhere; its money stays in its wallet until it is
+ * linked to a user or carried to a replacement. Declaring it lost again changes nothing.
  */
-export async function declareLost(context: HubContext, tag: string): Promise<CardView> {
-  const at = now(context);
-  const { view, change } = await write(context, 'lost card', async (tx) => {
-    const found = await findCard(tx, tag);
-    const card = { ...found, lostAt: found.lostAt ?? at };
-    if (found.lostAt === null && !(await repo.updateCard(tx, card.id, { lostAt: at }))) throw notFound('card', tag);
-    await repo.removeCardPrimaryPlaces(tx, card.id);
-    const change = await recordChange(tx, [card.id], at);
-    return { view: await cardView(tx, card), change };
-  });
-  announce(context, change);
-  return view;
+export async function declareLost(context: HubContext, tag: string, source: Source = { kind: 'operator', name: CLI_OPERATOR }, idempotencyKey?: string): Promise<CardView> {
+  const found = await findCard(context.storage.read, tag);
+  if (found.lostAt === null) {
+    const outcome = await submitRequest(context, {
+      source,
+      idempotencyKey: idempotencyKey ?? `lost:${found.id}`,
+      kind: 'lost',
+      body: { card: found.id },
+      needs: { cards: [found.firstTagId] },
+      decide: (state, decision) => decideLost(state, { card: found.firstTagId }, decision),
+    });
+    if (outcome.status === 'rejected' && outcome.reason !== 'card_lost') appliedOrThrow(outcome);
+  }
+  return showCard(context, found.firstTagId);
 }

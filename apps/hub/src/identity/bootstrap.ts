@@ -2,11 +2,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import { genesisBlock, genesisHash } from '@fedow/ledger';
 import { nodeCrypto } from '@fedow/ledger/crypto-node';
 import { iso, type Clock } from '../context';
+import { recordFirst } from '../money/first';
 import * as repo from '../storage/repo';
 import type { Storage } from '../storage/types';
 import type { HubKey } from './key-file';
 
 export const FED_ASSET_NAME = 'Euro fédéré';
+/** The name of the admin token made at first start. */
+export const FIRST_TOKEN_NAME = 'first start';
 
 export interface Identity {
   genesis: string;
@@ -48,15 +51,11 @@ export async function bootstrapIdentity(storage: Storage, key: HubKey, clock: Cl
     await repo.insertWallets(tx, [{ id: primaryWallet, kind: 'primary', name: 'primary', publicKey: null }]);
     const block = genesisBlock(nodeCrypto, key.secretKey, key.publicKey, createdAt);
     await repo.insertBlock(tx, { height: block.height, prev: block.prev, firstSeq: block.firstSeq, lastSeq: block.lastSeq, head: block.head, sealedAt: block.sealedAt, hash: block.hash, sig: block.sig });
-    const fed = newId();
-    await repo.insertAsset(tx, { id: fed, name: FED_ASSET_NAME, currencyCode: 'EUR', category: 'FED', decimals: 2, originWalletId: primaryWallet, archived: false, createdAt, membershipDays: null });
-    await repo.insertTransfers(tx, [firstTransfer(newId(), fed, primaryWallet, createdAt)]);
-    await repo.insertOperatorToken(tx, { hash: hashToken(operatorToken), label: 'first start', createdAt });
+    const fed = { id: newId(), name: FED_ASSET_NAME, currencyCode: 'EUR', category: 'FED' as const, decimals: 2, originWalletId: primaryWallet, archived: false, createdAt, membershipDays: null };
+    await repo.insertAsset(tx, fed);
+    await recordFirst(tx, { at: createdAt, newId }, { kind: 'hub' }, fed);
+    await repo.insertOperatorToken(tx, { hash: hashToken(operatorToken), label: FIRST_TOKEN_NAME, role: 'admin', createdAt });
   });
   return { genesis, primaryWallet, operatorToken };
 }
 
-/** The FST transfer every asset gets at creation (LEDGER.md). */
-export function firstTransfer(id: string, asset: string, origin: string, at: string) {
-  return { id, action: 'FST' as const, senderWalletId: origin, receiverWalletId: origin, assetId: asset, amount: 0, cardId: null, primaryCardId: null, entryId: null, at, tillAt: null, meta: null };
-}

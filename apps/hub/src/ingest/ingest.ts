@@ -1,6 +1,6 @@
-import { sql } from 'drizzle-orm';
 import type { AckResult, WireEntry } from '@fedow/protocol';
 import { iso, type HubContext } from '../context';
+import { lockLedger } from '../storage/ledger-lock';
 import { Mutex } from '../storage/mutex';
 import * as repo from '../storage/repo';
 import type { Tx } from '../storage/types';
@@ -9,9 +9,6 @@ import { ingestWriter } from './writer';
 import { planPush, type PushPlan, type Stop, type StoredEntry } from './push';
 import type { CryptoPool, Verdict } from '../crypto/pool';
 import { effectivePolicy, loadWorkingSet } from './working-set';
-
-/** A key only ingest takes: pushes of different tills may touch the same cards. */
-const PG_LOCK_INGEST = 0x4645_0001;
 
 export interface PushAck {
   lastSeq: number;
@@ -83,7 +80,7 @@ export class Ingest {
   }
 
   private async apply(tx: Tx, terminalId: string, batch: readonly { entries: readonly WireEntry[]; verdicts: readonly Verdict[] }[]) {
-    if (tx.dialect === 'postgres') await tx.run(sql`SELECT pg_advisory_xact_lock(${PG_LOCK_INGEST})`);
+    await lockLedger(tx);
     const terminal = await repo.getTerminal(tx, terminalId);
     if (!terminal) return { kind: 'refused' as const, status: 'unknown' as const };
     if (terminal.status !== 'active') return { kind: 'refused' as const, status: terminal.status };

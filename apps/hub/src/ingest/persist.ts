@@ -1,4 +1,4 @@
-import { transferDeltas, type Effect, type LedgerState, type TransferDraft } from '@fedow/ledger';
+import { transferDeltas, type Acceptance, type Effect, type LedgerState, type TransferDraft } from '@fedow/ledger';
 import * as repo from '../storage/repo';
 import type { Tx } from '../storage/types';
 import { bodyText, type PushPlan } from './push';
@@ -49,11 +49,33 @@ export async function persistPlan(
     );
   }
   const decisions = plan.chained.flatMap(({ decision }) => (decision ? [decision] : []));
+  return persistDecisions(tx, writer, decisions, state, 'entry');
+}
+
+/**
+ * What accepted decisions change, in foreign-key order: new wallets and cards,
+ * card changes, transfers, balances. The one writer of balances and transfers,
+ * for till entries and for requests alike. Returns the ids of the cards whose
+ * state changed, for the tills' updates.
+ */
+export async function persistDecisions(
+  tx: Tx,
+  writer: IngestWriter,
+  decisions: readonly Acceptance[],
+  state: LedgerState,
+  origin: TransferOrigin,
+): Promise<string[]> {
   const effects = decisions.flatMap((decision) => decision.effects);
   const changedCards = new Set<string>();
   await persistEffects(tx, effects, changedCards);
   const transfers = decisions.flatMap((decision) => decision.transfers);
-  await writer.transfers(transfers.map(transferRow));
+  await writer.transfers(transfers.map((transfer) => transferRow(transfer, origin)));
+  // A payment reference names its CRE transfer: written once the transfer is.
+  for (const effect of effects) {
+    if (effect.type === 'payment-ref' && !(await repo.insertPaymentRef(tx, effect.ref, effect.transfer))) {
+      throw new Error(`payment reference ${effect.ref} was used meanwhile`);
+    }
+  }
   await writer.balances(
     transfers.flatMap((transfer) => {
       const category = state.assets.get(transfer.asset)!.category;
@@ -89,7 +111,9 @@ async function persistEffects(tx: Tx, effects: readonly Effect[], changedCards: 
         changedCards.add(effect.card);
         break;
       case 'card-lost':
-        await repo.updateCard(tx, effect.card, { lostAt: effect.at });
+        // A lost card is a cashier card nowhere (LEDGER.md); declaring it lost again keeps the first time.
+        await repo.updateCardLost(tx, effect.card, effect.at);
+        await repo.removeCardPrimaryPlaces(tx, effect.card);
         changedCards.add(effect.card);
         break;
       case 'card-user':
@@ -100,14 +124,16 @@ async function persistEffects(tx: Tx, effects: readonly Effect[], changedCards: 
         await repo.upsertMemberships(tx, [{ walletId: effect.membership.wallet, assetId: effect.membership.asset, start: effect.membership.start, validUntil: effect.membership.validUntil }]);
         break;
       case 'payment-ref':
-        if (!(await repo.insertPaymentRef(tx, effect.ref, effect.transfer))) throw new Error(`payment reference ${effect.ref} was used meanwhile`);
         break;
     }
   }
 }
 
+/** Where a transfer's `entry` points: a till's journal entry, or a request of another source. */
+export type TransferOrigin = 'entry' | 'request';
+
 /** A ledger transfer as the transfers table stores it (seq, hash and block come later). */
-export function transferRow(transfer: TransferDraft): repo.NewTransfer {
+export function transferRow(transfer: TransferDraft, origin: TransferOrigin = 'entry'): repo.NewTransfer {
   return {
     id: transfer.id,
     action: transfer.action,
@@ -117,7 +143,8 @@ export function transferRow(transfer: TransferDraft): repo.NewTransfer {
     amount: transfer.amount,
     cardId: transfer.card,
     primaryCardId: transfer.primaryCard,
-    entryId: transfer.entry,
+    entryId: origin === 'entry' ? transfer.entry : null,
+    requestId: origin === 'request' ? transfer.entry : null,
     at: transfer.at,
     tillAt: transfer.tillAt,
     meta: transfer.meta === null ? null : JSON.stringify(transfer.meta),

@@ -39,8 +39,8 @@ function drizzleWriter(tx: Tx): IngestWriter {
 const INSERT_ENTRY = `INSERT INTO entries (id, terminal_id, seq, prev, hash, sig, body, received_at, status, reason)
   VALUES (@id, @terminalId, @seq, @prev, @hash, @sig, @body, @receivedAt, @status, @reason)
   ON CONFLICT DO NOTHING`;
-const INSERT_TRANSFER = `INSERT INTO transfers (id, action, sender_wallet_id, receiver_wallet_id, asset_id, amount, card_id, primary_card_id, entry_id, at, till_at, meta)
-  VALUES (@id, @action, @senderWalletId, @receiverWalletId, @assetId, @amount, @cardId, @primaryCardId, @entryId, @at, @tillAt, @meta)`;
+const INSERT_TRANSFER = `INSERT INTO transfers (id, action, sender_wallet_id, receiver_wallet_id, asset_id, amount, card_id, primary_card_id, entry_id, request_id, at, till_at, meta)
+  VALUES (@id, @action, @senderWalletId, @receiverWalletId, @assetId, @amount, @cardId, @primaryCardId, @entryId, @requestId, @at, @tillAt, @meta)`;
 const ADD_BALANCE = `INSERT INTO balances (wallet_id, asset_id, value) VALUES (?, ?, ?)
   ON CONFLICT (wallet_id, asset_id) DO UPDATE SET value = value + excluded.value
   RETURNING value`;
@@ -59,7 +59,7 @@ function sqliteWriter(sqlite: BetterSqlite3.Database): IngestWriter {
     },
     async transfers(rows) {
       for (const row of rows) {
-        statement.transfer.run({ cardId: null, primaryCardId: null, entryId: null, tillAt: null, meta: null, ...row });
+        statement.transfer.run({ cardId: null, primaryCardId: null, entryId: null, requestId: null, tillAt: null, meta: null, ...row });
       }
     },
     async balances(deltas) {

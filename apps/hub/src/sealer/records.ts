@@ -17,7 +17,8 @@ export function transferRecord(row: Transfer): TransferRecord {
     amount: row.amount,
     card: row.cardId,
     primaryCard: row.primaryCardId,
-    entry: row.entryId,
+    // Ids are UUIDs: a transfer's origin is a till's entry or a request, never both.
+    entry: row.entryId ?? row.requestId,
     at: row.at,
     tillAt: row.tillAt,
     meta: parseMeta(row.meta),

@@ -96,6 +96,19 @@ export async function transferOfUnappliedEntry(tx: Tx): Promise<{ seq: number; e
   return row;
 }
 
+/** The first transfer that names a request that was not applied, or names both an entry and a request. */
+export async function transferOfUnappliedRequest(tx: Tx): Promise<{ seq: number; requestId: string } | undefined> {
+  const { transfers, requests } = tx.t;
+  const [row] = await tx.db
+    .select({ seq: transfers.seq, requestId: requests.id })
+    .from(transfers)
+    .innerJoin(requests, eq(requests.id, transfers.requestId))
+    .where(and(isNotNull(transfers.requestId), or(ne(requests.status, 'applied'), isNotNull(transfers.entryId))))
+    .orderBy(asc(transfers.seq))
+    .limit(1);
+  return row;
+}
+
 /** Row counts, for progress totals. */
 export async function countChain(tx: Tx): Promise<{ blocks: number; transfers: number; entries: number; balances: number }> {
   const { blocks, transfers, entries, balances } = tx.t;

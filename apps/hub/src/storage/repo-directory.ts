@@ -2,7 +2,7 @@
  * The hub's identity and directory: wallets, places, users, assets, federations,
  * card batches, cards, products, operator tokens, verify runs.
  */
-import { and, asc, desc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull } from 'drizzle-orm';
 import { chunks, inList } from './batch';
 import type {
   Asset,
@@ -17,6 +17,7 @@ import type {
   NewUser,
   NewVerifyRun,
   NewWallet,
+  NewOperatorToken,
   OperatorToken,
   Place,
   Product,
@@ -208,6 +209,12 @@ export async function updateCard(
   return updated.length === 1;
 }
 
+/** Marks a card lost at `at`, unless it already was (the first time stays). */
+export async function updateCardLost(tx: Tx, id: string, at: string): Promise<void> {
+  const { cards } = tx.t;
+  await tx.db.update(cards).set({ lostAt: at }).where(and(eq(cards.id, id), isNull(cards.lostAt)));
+}
+
 /** Makes cards primary (cashier) cards of a place. */
 export async function addCardPrimaryPlaces(tx: Tx, placeId: string, cardIds: readonly string[]): Promise<void> {
   const rows = [...new Set(cardIds)].map((cardId) => ({ cardId, placeId }));
@@ -267,7 +274,7 @@ export async function updateProduct(
   return updated.length === 1;
 }
 
-export async function insertOperatorToken(tx: Tx, row: OperatorToken): Promise<void> {
+export async function insertOperatorToken(tx: Tx, row: NewOperatorToken): Promise<void> {
   await tx.db.insert(tx.t.operatorTokens).values(row);
 }
 

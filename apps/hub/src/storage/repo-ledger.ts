@@ -106,7 +106,7 @@ export async function loadMemberships(tx: Tx, walletIds: readonly string[]): Pro
   return tx.db.select().from(memberships).where(inList(tx, memberships.walletId, [...new Set(walletIds)]));
 }
 
-const TRANSFER_COLUMNS = 12;
+const TRANSFER_COLUMNS = 13;
 
 /**
  * Inserts transfers in the given order and returns their seqs, in the same order
@@ -136,6 +136,13 @@ export async function getTransfersByEntry(tx: Tx, entryIds: readonly string[]): 
   const { transfers } = tx.t;
   if (entryIds.length === 0) return [];
   return tx.db.select().from(transfers).where(inList(tx, transfers.entryId, [...new Set(entryIds)])).orderBy(asc(transfers.seq));
+}
+
+/** True when the asset's FST transfer is stored. */
+export async function hasFirstTransfer(tx: Tx, assetId: string): Promise<boolean> {
+  const { transfers } = tx.t;
+  const rows = await tx.db.select({ seq: transfers.seq }).from(transfers).where(and(eq(transfers.assetId, assetId), eq(transfers.action, 'FST'))).limit(1);
+  return rows.length > 0;
 }
 
 /** The highest transfer seq, 0 when there is none. */

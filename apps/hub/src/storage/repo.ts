@@ -46,6 +46,10 @@
  * - getCardBatch(tx, place, generation), findCard(tx, {uid?, firstTagId?, numberPrinted?, qrcode?})
  * - removeCardPrimaryPlaces(tx, card) → the places it was primary for; getProduct
  *
+ * Requests (repo-requests.ts)
+ * - insertRequest, getRequestByKey(tx, source, actor, key), getRequests, listRequests (newest first), listRequestsAfter(tx, id, limit)
+ * - getTransfersByRequest(tx, requestIds)
+ *
  * Ordering: transfers.seq and card_changes.seq increase in commit order in both
  * dialects (see lockCommitOrder); in PostgreSQL a rolled-back transaction leaves a gap.
  */
@@ -55,4 +59,5 @@ export * from './repo-admin';
 export * from './repo-directory';
 export * from './repo-ledger';
 export * from './repo-sync';
+export * from './repo-requests';
 export type * from './rows';

@@ -15,6 +15,9 @@ import { check, index, integer, primaryKey, sqliteTable, text, unique, uniqueInd
 import {
   ASSET_CATEGORIES,
   ENTRY_STATUSES,
+  OPERATOR_ROLES,
+  PAYOUT_STATUSES,
+  REQUEST_SOURCES,
   inList,
   TERMINAL_STATUSES,
   TRANSFER_ACTIONS,
@@ -317,6 +320,8 @@ export const transfers = sqliteTable(
     cardId: text('card_id').references(() => cards.id),
     primaryCardId: text('primary_card_id').references(() => cards.id),
     entryId: text('entry_id').references(() => entries.id),
+    /** Set instead of entryId when the transfer comes from a request (operator, wallet, provider, api, hub). */
+    requestId: text('request_id').references(() => requests.id),
     at: text('at').notNull(),
     tillAt: text('till_at'),
     /** JSON text; null = none. */
@@ -330,6 +335,7 @@ export const transfers = sqliteTable(
     index('transfers_sender').on(t.senderWalletId),
     index('transfers_receiver').on(t.receiverWalletId),
     index('transfers_entry').on(t.entryId),
+    index('transfers_request').on(t.requestId),
   ],
 );
 
@@ -342,12 +348,19 @@ export const paymentRefs = sqliteTable('payment_refs', {
     .references(() => transfers.id),
 });
 
-export const operatorTokens = sqliteTable('operator_tokens', {
-  /** SHA-256 hex of the token; the token itself is shown once. */
-  hash: text('hash').primaryKey(),
-  label: text('label').notNull(),
-  createdAt: text('created_at').notNull(),
-});
+export const operatorTokens = sqliteTable(
+  'operator_tokens',
+  {
+    /** SHA-256 hex of the token; the token itself is shown once. */
+    hash: text('hash').primaryKey(),
+    /** The token's name, recorded on every operator request it makes. */
+    label: text('label').notNull(),
+    createdAt: text('created_at').notNull(),
+    role: text('role', { enum: OPERATOR_ROLES }).notNull().default('admin'),
+    revokedAt: text('revoked_at'),
+  },
+  (t) => [checkIn('operator_tokens_role_check', 'role', OPERATOR_ROLES), index('operator_tokens_label').on(t.label)],
+);
 
 /** The stream tills follow for `update` deltas: the cursor is `seq`. */
 export const cardChanges = sqliteTable(
@@ -390,4 +403,97 @@ export const verifyRuns = sqliteTable('verify_runs', {
   /** Human-readable first discrepancy, with its seq; null when ok. */
   firstDiscrepancy: text('first_discrepancy'),
   transfersChecked: integer('transfers_checked').notNull().default(0),
+});
+
+/**
+ * What every source other than a till asks the ledger to do (an operator, a card
+ * holder, a payment provider, a Fedow-compatible client, the hub itself), kept
+ * verbatim with its outcome. `(source, actor, idempotency_key)` is unique: a retried
+ * request is answered from `result` and applied once.
+ */
+export const requests = sqliteTable(
+  'requests',
+  {
+    id: text('id').primaryKey(),
+    source: text('source', { enum: REQUEST_SOURCES }).notNull(),
+    /** Who within the source: the token's name, the wallet id, the provider, the place. */
+    actor: text('actor').notNull(),
+    idempotencyKey: text('idempotency_key').notNull(),
+    /** What was asked: topup, refund, deposit, correction, link, replace, lost, first, … */
+    kind: text('kind').notNull(),
+    /** The request's JSON text as received. */
+    body: text('body').notNull(),
+    /** hash(body): a retry with the same key must carry the same body. */
+    hash: text('hash').notNull(),
+    receivedAt: text('received_at').notNull(),
+    status: text('status', { enum: ENTRY_STATUSES }).notNull(),
+    reason: text('reason'),
+    /** The JSON answer given, returned again to a retry. */
+    result: text('result').notNull(),
+  },
+  (t) => [
+    unique('requests_idempotency').on(t.source, t.actor, t.idempotencyKey),
+    checkIn('requests_source_check', 'source', REQUEST_SOURCES),
+    checkIn('requests_status_check', 'status', ENTRY_STATUSES),
+    index('requests_received').on(t.receivedAt),
+  ],
+);
+
+/** Payments taken by a provider (Stripe Checkout, a bank transfer recorded by hand) for FED top-ups. */
+export const payments = sqliteTable(
+  'payments',
+  {
+    id: text('id').primaryKey(),
+    provider: text('provider').notNull(),
+    /** The provider's id of the session or order the card holder pays (Stripe: cs_…). */
+    session: text('session').unique(),
+    /** The provider's id of the money received (Stripe: pi_…); the FED payment reference. */
+    reference: text('reference').unique(),
+    walletId: text('wallet_id').references(() => wallets.id),
+    cardId: text('card_id').references(() => cards.id),
+    assetId: text('asset_id')
+      .notNull()
+      .references(() => assets.id),
+    amount: integer('amount').notNull(),
+    /** pending → credited → (partly) refunded. */
+    status: text('status').notNull(),
+    refunded: integer('refunded').notNull().default(0),
+    createdAt: text('created_at').notNull(),
+    creditedAt: text('credited_at'),
+    requestId: text('request_id').references(() => requests.id),
+  },
+  (t) => [index('payments_wallet').on(t.walletId)],
+);
+
+/** FED paid back to a card holder's bank account by SEPA transfer, in batches an operator approves. */
+export const payouts = sqliteTable(
+  'payouts',
+  {
+    id: text('id').primaryKey(),
+    walletId: text('wallet_id')
+      .notNull()
+      .references(() => wallets.id),
+    cardId: text('card_id').references(() => cards.id),
+    assetId: text('asset_id')
+      .notNull()
+      .references(() => assets.id),
+    amount: integer('amount').notNull(),
+    iban: text('iban').notNull(),
+    holder: text('holder').notNull(),
+    status: text('status', { enum: PAYOUT_STATUSES }).notNull(),
+    batchId: text('batch_id').references(() => payoutBatches.id),
+    requestedAt: text('requested_at').notNull(),
+    /** The request that booked it (RFD) once its file was sent. */
+    requestId: text('request_id').references(() => requests.id),
+  },
+  (t) => [checkIn('payouts_status_check', 'status', PAYOUT_STATUSES), index('payouts_batch').on(t.batchId), index('payouts_status').on(t.status)],
+);
+
+export const payoutBatches = sqliteTable('payout_batches', {
+  id: text('id').primaryKey(),
+  createdAt: text('created_at').notNull(),
+  approvedBy: text('approved_by').notNull(),
+  /** The pain.001.001.03 XML, as exported. */
+  file: text('file'),
+  sentAt: text('sent_at'),
 });

@@ -18,6 +18,18 @@ export type TerminalStatus = (typeof TERMINAL_STATUSES)[number];
 export const ENTRY_STATUSES = ['applied', 'rejected'] as const;
 export type EntryStatus = (typeof ENTRY_STATUSES)[number];
 
+/** Where a request comes from: every source other than a till's journal (DESIGN.md, one path for money). */
+export const REQUEST_SOURCES = ['operator', 'wallet', 'provider', 'api', 'hub'] as const;
+export type RequestSource = (typeof REQUEST_SOURCES)[number];
+
+/** What an operator token may do: everything, the cash desk's work, or only look. */
+export const OPERATOR_ROLES = ['admin', 'cashdesk', 'viewer'] as const;
+export type OperatorRole = (typeof OPERATOR_ROLES)[number];
+
+/** requested → approved (in a batch) → paid (its file sent), or refused. */
+export const PAYOUT_STATUSES = ['requested', 'approved', 'paid', 'refused'] as const;
+export type PayoutStatus = (typeof PAYOUT_STATUSES)[number];
+
 /** `col IN ('a', 'b')` for a CHECK constraint; the values are our own constants, never input. */
 export function inList(values: readonly string[]): string {
   for (const value of values) {

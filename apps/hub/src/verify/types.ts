@@ -24,6 +24,10 @@ export type DiscrepancyKind =
   | 'terminal_head'
   /** An applied entry without its transfers, or a transfer of an entry that was not applied. */
   | 'entry_transfers'
+  /** A request's stored body no longer hashes to its hash. */
+  | 'request_body'
+  /** A transfer of a request that was not applied, or of both an entry and a request. */
+  | 'request_transfers'
   /** Invariant 5: a negative balance without an offline-authorised sale behind it. */
   | 'debt';
 

@@ -5,6 +5,7 @@ import * as repo from '../storage/repo';
 import type { Tx } from '../storage/types';
 import { checkBalances, checkDebts } from './check-balances';
 import { checkEntries } from './check-entries';
+import { checkRequests } from './check-requests';
 import { checkTransfers } from './check-transfers';
 import { openSnapshot } from './snapshot';
 import type { Progress, VerifyDiscrepancy, VerifyResult } from './types';
@@ -81,6 +82,8 @@ async function verifyIn(tx: Tx, progress: Progress): Promise<Outcome> {
   const entries = await checkEntries(tx, counts.entries, progress);
   outcome.entriesChecked = entries.entries;
   if (entries.discrepancy) return stop(entries.discrepancy);
+  const requests = await checkRequests(tx);
+  if (requests.discrepancy) return stop(requests.discrepancy);
   return stop(await checkDebts(tx, progress));
 }
 

@@ -6,7 +6,7 @@ import { fromHex, hashBody, publicKeyHex } from '@fedow/ledger';
 import { nodeCrypto } from '@fedow/ledger/crypto-node';
 import { buildHub, type Hub } from '../../src/app';
 import { configFromEnv, type HubConfig } from '../../src/config';
-import { firstTransfer } from '../../src/identity/bootstrap';
+import { recordFirst } from '../../src/money/first';
 import * as repo from '../../src/storage/repo';
 
 export const CASHIER = 'CA5A0001';
@@ -57,9 +57,13 @@ export async function seedHub(options: { databaseUrl?: string; policy?: OfflineP
     ]);
     await repo.insertPlace(tx, { id: placeA.id, name: 'Bar A', walletId: placeA.wallet, offlinePolicy: policy, createdAt: now, enrollUnknownCards: false });
     await repo.insertPlace(tx, { id: placeB.id, name: 'Bar B', walletId: placeB.wallet, offlinePolicy: policy, createdAt: now, enrollUnknownCards: false });
-    await repo.insertAsset(tx, { id: local, name: 'Monnaie A', currencyCode: 'MLA', category: 'TLF', decimals: 2, originWalletId: placeA.wallet, archived: false, createdAt: now, membershipDays: null });
-    await repo.insertAsset(tx, { id: gift, name: 'Cadeau A', currencyCode: 'CAD', category: 'TNF', decimals: 2, originWalletId: placeA.wallet, archived: false, createdAt: now, membershipDays: null });
-    await repo.insertTransfers(tx, [firstTransfer(newId(), local, placeA.wallet, now), firstTransfer(newId(), gift, placeA.wallet, now)]);
+    for (const asset of [
+      { id: local, name: 'Monnaie A', currencyCode: 'MLA', category: 'TLF' as const, decimals: 2, originWalletId: placeA.wallet, archived: false, createdAt: now, membershipDays: null },
+      { id: gift, name: 'Cadeau A', currencyCode: 'CAD', category: 'TNF' as const, decimals: 2, originWalletId: placeA.wallet, archived: false, createdAt: now, membershipDays: null },
+    ]) {
+      await repo.insertAsset(tx, asset);
+      await recordFirst(tx, { at: now, newId }, { kind: 'operator', name: 'seed' }, asset);
+    }
     const federation = newId();
     await repo.insertFederation(tx, { id: federation, name: 'Fédération', createdAt: now });
     await repo.addFederationPlaces(tx, federation, [placeA.id, placeB.id]);

@@ -1,0 +1,55 @@
+import { and, asc, desc, eq, gt, lt } from 'drizzle-orm';
+import { inList } from './batch';
+import type { NewRequest, Request, Transfer } from './rows';
+import type { RequestSource } from './schema-values';
+import type { Tx } from './types';
+
+/** Requests: what every source other than a till asked the ledger, with its outcome. */
+
+export async function insertRequest(tx: Tx, row: NewRequest): Promise<void> {
+  await tx.db.insert(tx.t.requests).values(row);
+}
+
+/** The request a source already made under this idempotency key, if any. */
+export async function getRequestByKey(tx: Tx, source: RequestSource, actor: string, idempotencyKey: string): Promise<Request | undefined> {
+  const { requests } = tx.t;
+  const [row] = await tx.db
+    .select()
+    .from(requests)
+    .where(and(eq(requests.source, source), eq(requests.actor, actor), eq(requests.idempotencyKey, idempotencyKey)));
+  return row;
+}
+
+export async function getRequests(tx: Tx, ids: readonly string[]): Promise<Request[]> {
+  const { requests } = tx.t;
+  if (ids.length === 0) return [];
+  return tx.db.select().from(requests).where(inList(tx, requests.id, [...new Set(ids)]));
+}
+
+/** Newest first; `before` (a received-at time) pages back. */
+export async function listRequests(tx: Tx, options: { source?: RequestSource; kind?: string; before?: string; limit: number }): Promise<Request[]> {
+  const { requests } = tx.t;
+  const conditions = [
+    options.source === undefined ? undefined : eq(requests.source, options.source),
+    options.kind === undefined ? undefined : eq(requests.kind, options.kind),
+    options.before === undefined ? undefined : lt(requests.receivedAt, options.before),
+  ].filter((condition) => condition !== undefined);
+  return tx.db
+    .select()
+    .from(requests)
+    .where(conditions.length ? and(...conditions) : undefined)
+    .orderBy(desc(requests.receivedAt), desc(requests.id))
+    .limit(options.limit);
+}
+
+/** Every request in id order (verify walks them all). */
+export async function listRequestsAfter(tx: Tx, afterId: string, limit: number): Promise<Request[]> {
+  const { requests } = tx.t;
+  return tx.db.select().from(requests).where(gt(requests.id, afterId)).orderBy(asc(requests.id)).limit(limit);
+}
+
+export async function getTransfersByRequest(tx: Tx, requestIds: readonly string[]): Promise<Transfer[]> {
+  const { transfers } = tx.t;
+  if (requestIds.length === 0) return [];
+  return tx.db.select().from(transfers).where(inList(tx, transfers.requestId, [...new Set(requestIds)])).orderBy(asc(transfers.seq));
+}

@@ -1,7 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { HubContext } from '../context';
 import { HubError } from '../errors';
+import type { Source } from '../money/source';
 import * as repo from '../storage/repo';
+import type { OperatorRole } from '../storage/schema-values';
 import { readCookie, SESSION_COOKIE, type DashboardSessions } from './sessions';
 import type { DashboardStream } from './stream';
 import type { TillMemory } from './tills';
@@ -16,10 +18,27 @@ export interface Dashboard {
   memory: TillMemory;
 }
 
-/** A live session whose operator token still exists (deleting a token logs its sessions out). */
+/** A live session whose operator token still exists and is not revoked (revoking a token logs its sessions out). */
 export async function signedIn(dashboard: Dashboard, request: FastifyRequest): Promise<boolean> {
+  return (await sessionToken(dashboard, request)) !== undefined;
+}
+
+async function sessionToken(dashboard: Dashboard, request: FastifyRequest): Promise<repo.OperatorToken | undefined> {
   const tokenHash = dashboard.sessions.tokenHash(readCookie(request.headers.cookie, SESSION_COOKIE));
-  return tokenHash !== undefined && (await repo.getOperatorToken(dashboard.context.storage.read, tokenHash)) !== undefined;
+  if (tokenHash === undefined) return undefined;
+  const token = await repo.getOperatorToken(dashboard.context.storage.read, tokenHash);
+  return token && token.revokedAt === null ? token : undefined;
+}
+
+/**
+ * The signed-in operator as the source of a ledger request, when its role is one
+ * of `roles`: every dashboard action is recorded under the token's name.
+ */
+export async function dashboardOperator(dashboard: Dashboard, request: FastifyRequest, roles: readonly OperatorRole[] = ['admin']): Promise<Source> {
+  const token = await sessionToken(dashboard, request);
+  if (!token) throw new HubError('unauthorized', 'sign in again');
+  if (!roles.includes(token.role)) throw new HubError('forbidden', `the ${token.role} token "${token.label}" may not do this`);
+  return { kind: 'operator', name: token.label };
 }
 
 /**

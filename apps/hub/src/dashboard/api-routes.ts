@@ -6,7 +6,8 @@ import { declareLost, setPrimary } from '../directory/cards';
 import { createPairingCode } from '../directory/terminals';
 import { HubError } from '../errors';
 import * as repo from '../storage/repo';
-import type { Dashboard } from './access';
+import { CASHDESK_ROLES } from '../admin/auth';
+import { dashboardOperator, type Dashboard } from './access';
 import { alertList, maxOfflineSale } from './alerts';
 import { cardPage, chainReport, ENTRIES_SHOWN_MAX, entryRows } from './ledger-views';
 import { assetInfo, moneyReport } from './money';
@@ -70,7 +71,7 @@ export async function apiRoutes(app: FastifyInstance, dashboard: Dashboard): Pro
     cardPage(context, request.query.q),
   );
   api.post('/dashboard/api/cards/:tag/lost', { schema: { params: CardParams } }, async (request) => {
-    await declareLost(context, request.params.tag);
+    await declareLost(context, request.params.tag, await dashboardOperator(dashboard, request, CASHDESK_ROLES));
     return cardPage(context, request.params.tag);
   });
   api.post('/dashboard/api/cards/:tag/primary', { schema: { params: CardParams, body: z.strictObject({ place: Uuid, primary: z.boolean() }) } }, async (request) => {

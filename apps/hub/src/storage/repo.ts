@@ -50,6 +50,9 @@
  * - insertRequest, getRequestByKey(tx, source, actor, key), getRequests, listRequests (newest first), listRequestsAfter(tx, id, limit)
  * - getTransfersByRequest(tx, requestIds)
  *
+ * Payouts (repo-payouts.ts)
+ * - insertPayout, listPayouts(tx, {wallet?, statuses?, batch?})
+ *
  * Ordering: transfers.seq and card_changes.seq increase in commit order in both
  * dialects (see lockCommitOrder); in PostgreSQL a rolled-back transaction leaves a gap.
  */
@@ -60,4 +63,5 @@ export * from './repo-directory';
 export * from './repo-ledger';
 export * from './repo-sync';
 export * from './repo-requests';
+export * from './repo-payouts';
 export type * from './rows';

@@ -162,6 +162,8 @@ function decideRefund(state: LedgerState, body: EntryBody, place: Place, context
   if (!refundable(asset, place)) return refuse('not_asset_origin', `${place.name} cannot refund ${asset.name}`);
   const card = knownCard(state, body.card);
   if (isRefusal(card)) return card;
+  // Refunding one asset while another is in debt would pay out money the card owes.
+  if (cardBlock(state, card) === 'debt') return refuse('card_blocked', 'a card in debt cannot be refunded');
   const wallet = walletOfCard(state, card);
   const balance = wallet === null ? 0 : balanceOf(state, wallet, asset.id);
   if (wallet === null || balance < body.amount) return refuse('insufficient_funds', `refund of ${body.amount}, balance ${balance}`);

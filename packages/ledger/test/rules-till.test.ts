@@ -187,6 +187,15 @@ describe('RFD (refund)', () => {
     expect(code(w.at(w.b, w.entry('RFD', { amount: 10, primary: CASHIER_B })))).toBe('not_asset_origin');
     expect(code(w.at(w.a, w.entry('RFD', { amount: 10, auth: 'offline' })))).toBe('offline_not_allowed');
   });
+
+  it('refuses to refund a card in debt, even an asset it holds', () => {
+    const w = world();
+    w.at(w.a, w.entry('REF', { amount: 500, asset: w.gift.id }));
+    w.at(w.a, w.entry('SAL', { amount: 100, auth: 'offline' }));
+    expect(w.balance(ALICE, w.local)).toBe(-100);
+    expect(code(w.at(w.a, w.entry('RFD', { amount: 200, asset: w.gift.id })))).toBe('card_blocked');
+    expect(w.balance(ALICE, w.gift)).toBe(500);
+  });
 });
 
 describe('VID (void)', () => {

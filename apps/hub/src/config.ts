@@ -12,6 +12,8 @@ export interface HubConfig {
   /** Sealer: a block every this many transfers or this long. */
   blockTransfersMax: number;
   blockMsMax: number;
+  /** When set, `/metrics` answers only `Authorization: Bearer <this>` (METRICS_TOKEN). */
+  metricsToken: string | null;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: Partial<HubConfig> = {}): HubConfig {
@@ -24,6 +26,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: P
     log: overrides.log ?? ((env.LOG_LEVEL as HubConfig['log']) || 'info'),
     blockTransfersMax: overrides.blockTransfersMax ?? 1_000,
     blockMsMax: overrides.blockMsMax ?? 1_000,
+    metricsToken: overrides.metricsToken !== undefined ? overrides.metricsToken : env.METRICS_TOKEN || null,
   };
 }
 

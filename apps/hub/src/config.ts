@@ -1,5 +1,5 @@
 import { dirname, join } from 'node:path';
-import { databaseUrlFromEnv, parseDatabaseUrl } from './storage';
+import { dataDirFromEnv, databaseUrlFromEnv, parseDatabaseUrl } from './storage';
 
 export interface HubConfig {
   databaseUrl: string;
@@ -30,10 +30,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: P
   };
 }
 
-/** `hub.key` beside a SQLite file; `./data/hub.key` for PostgreSQL; none in memory. */
+/** `hub.key` beside a SQLite file; in FEDOW_DATA_DIR (default `./data`) for PostgreSQL; none in memory. */
 function defaultKeyPath(databaseUrl: string, env: NodeJS.ProcessEnv): string | null {
   if (env.HUB_KEY_FILE) return env.HUB_KEY_FILE;
   const target = parseDatabaseUrl(databaseUrl);
   if (target.dialect === 'sqlite') return target.path === ':memory:' ? null : join(dirname(target.path), 'hub.key');
-  return join('data', 'hub.key');
+  return join(dataDirFromEnv(env) ?? 'data', 'hub.key');
 }

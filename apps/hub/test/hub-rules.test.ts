@@ -1,6 +1,7 @@
 /** Rules the hub enforces itself, whatever a till decided (DECISIONS.md), on both dialects. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS, freshDatabase } from '../../../test/support/dialects';
+import { alertList } from '../src/dashboard/alerts';
 import * as repo from '../src/storage/repo';
 import { verifyChain } from '../src/verify/verify-chain';
 import { CASHIER, seedHub, type Seeded } from './support/seed';
@@ -46,6 +47,30 @@ describe.each(DIALECTS)('hub rules on %s', (dialect) => {
       ['rejected', 'card_blocked'],
     ]);
     expect(await balances(card)).toEqual({ [world.gift]: 500, [world.local]: -100 });
+    till.close();
+  });
+
+  it('stores the full UID a till read for a card imported by its first 4 bytes, and refuses a contradicting one as a possible clone', async () => {
+    const till = new SpecTill(await world.till(), url);
+    await till.connect();
+    const tag = world.cards[4]!;
+    const full = `${tag}11223344AA`.slice(0, 14);
+    const clone = `${tag}99887766`.slice(0, 14);
+    const ack = await till.push([
+      till.entry('REF', { card: full, primary: CASHIER, asset: world.local, amount: 800 }),
+      till.entry('SAL', { card: clone, primary: CASHIER, asset: world.local, amount: 100 }),
+      till.entry('SAL', { card: tag, primary: CASHIER, asset: world.local, amount: 100 }),
+    ]);
+    expect(ack.results.map((result) => [result.status, result.reason ?? null])).toEqual([
+      ['applied', null],
+      ['rejected', 'uid_mismatch'],
+      ['applied', null],
+    ]);
+    const stored = (await repo.loadCardsByTag(world.hub.context.storage.read, [tag])).get(tag);
+    expect(stored?.uid).toBe(full);
+    expect(await balances(tag)).toEqual({ [world.local]: 700 });
+    const alerts = await alertList(world.hub.context);
+    expect(alerts.find((alert) => alert.reason === 'uid_mismatch')).toMatchObject({ kind: 'rejected', card: clone });
     till.close();
   });
 });

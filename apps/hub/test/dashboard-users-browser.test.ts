@@ -1,6 +1,7 @@
 /** The users section and the card page's link and replace actions, driven in Chromium. */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { hashToken } from '../src/identity/bootstrap';
 import * as repo from '../src/storage/repo';
 import { verifyChain } from '../src/verify/verify-chain';
 import { CASHIER } from './support/seed';
@@ -79,6 +80,19 @@ it('links a card to an e-mail, shows the user with both balances and the history
   await page.waitForSelector('#replace-form');
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   await screenshot(page, 'card-actions-phone');
+
+  // A viewer's session may look, not move money: the hub refuses, whatever the page shows.
+  const viewer = 'fedow_test_viewer';
+  await hub.world.hub.context.storage.transaction((tx) => repo.insertOperatorToken(tx, { hash: hashToken(viewer), label: 'door', createdAt: new Date().toISOString(), role: 'viewer' }));
+  await browser.context.clearCookies();
+  await login(page, hub.base, viewer);
+  const other = hub.world.cards[3]!;
+  const status = await page.evaluate(
+    async ([tag]) => (await fetch(`/dashboard/api/cards/${tag}/link`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': 'v-1' }, body: JSON.stringify({ email: 'door@example.org' }) })).status,
+    [other],
+  );
+  expect(status).toBe(403);
+  expect((await repo.loadCardsByTag(hub.world.hub.context.storage.read, [other])).get(other)?.userId).toBeNull();
 
   expect((await verifyChain(hub.world.hub.context)).firstDiscrepancy).toBeNull();
 });

@@ -48,6 +48,24 @@ describe.each(DIALECTS)('users and cards on %s', (dialect) => {
     return token;
   }
 
+  it('documents every route in the OpenAPI document, with a summary, its tag and its error statuses', async () => {
+    await start();
+    const paths = (await hub.call('GET', '/api/docs/json')).json.paths;
+    const routes: [string, string][] = [
+      ['/api/v1/users', 'post'],
+      ['/api/v1/users', 'get'],
+      ['/api/v1/users/{email}', 'get'],
+      ['/api/v1/cards/{tag}/link', 'post'],
+      ['/api/v1/cards/{tag}/replace', 'post'],
+    ];
+    for (const [path, method] of routes) {
+      const operation = paths[path]?.[method];
+      expect(operation?.summary, `${method} ${path}`).toEqual(expect.any(String));
+      expect(operation.tags).toContain('users');
+    }
+    expect(Object.keys(paths['/api/v1/cards/{tag}/link'].post.responses).sort()).toEqual(['200', '201', '400', '403', '404', '409', '422']);
+  });
+
   it('finds or creates a user by e-mail, lower-cased, once even when asked at the same time', async () => {
     await start();
     const created = await post('/api/v1/users', { email: '  Alice@Example.ORG ' });

@@ -12,6 +12,9 @@ export class CardsView implements View {
   readonly element = h('section', { class: 'view' });
   private readonly input = h('input', { id: 'card-search', type: 'search', placeholder: t('search'), autocomplete: 'off', autocapitalize: 'characters', required: true });
   private readonly page = h('div', { id: 'card-page' });
+  /** Made once: a live refresh of the card page keeps what the operator is typing. */
+  private readonly linkEmail = h('input', { id: 'link-email', type: 'email', placeholder: t('email'), autocomplete: 'off', autocapitalize: 'none', required: true });
+  private readonly replaceBy = h('input', { id: 'replace-by', type: 'text', placeholder: t('replacePlaceholder'), autocomplete: 'off', autocapitalize: 'characters', required: true });
   /** The last action's refusal: outside the page, so a live refresh of the card does not wipe it before it is read. */
   private readonly notice = h('div', { id: 'card-notice', 'aria-live': 'polite' });
   private query: string;
@@ -104,8 +107,7 @@ export class CardsView implements View {
    */
   private moneyActions(card: CardPage): HTMLElement | null {
     const tag = card.card.firstTagId;
-    const email = h('input', { id: 'link-email', type: 'email', placeholder: t('email'), autocomplete: 'off', autocapitalize: 'none', required: true });
-    const by = h('input', { id: 'replace-by', type: 'text', placeholder: t('replacePlaceholder'), autocomplete: 'off', autocapitalize: 'characters', required: true });
+    const { linkEmail: email, replaceBy: by } = this;
     const link =
       card.card.user === null && card.card.lostAt === null
         ? h(
@@ -140,6 +142,7 @@ export class CardsView implements View {
         history.replaceState(null, '', `#/cards?q=${encodeURIComponent(page.card.firstTagId)}`);
       }
       replace(this.notice);
+      if (moves) this.linkEmail.value = this.replaceBy.value = '';
       this.show(page);
     } catch (error) {
       replace(this.notice, h('p', { class: 'bad' }, `${t('error')}: ${error instanceof Error ? error.message : String(error)}`));

@@ -135,6 +135,19 @@ describe.each(DIALECTS)('users and cards on %s', (dialect) => {
     await verified();
   });
 
+  it('links two cards to the same new e-mail at the same time: one user holds both', async () => {
+    const { asset } = await start();
+    await topUp(CARD, asset.id, 100, 't-1');
+    await topUp(OTHER, asset.id, 200, 't-2');
+    const [first, second] = await Promise.all([post(`/api/v1/cards/${CARD}/link`, { email: 'hal@example.org' }, 'h-1'), post(`/api/v1/cards/${OTHER}/link`, { email: 'HAL@example.org' }, 'h-2')]);
+    expect([first.status, second.status]).toEqual([201, 201]);
+    expect(first.json.user.id).toBe(second.json.user.id);
+    const user = (await hub.call('GET', '/api/v1/users/hal@example.org')).json;
+    expect(user.balances).toEqual({ [asset.id]: 300 });
+    expect(user.cards).toHaveLength(2);
+    await verified();
+  });
+
   it('refuses bad input, a wrong role and a missing key, and changes nothing', async () => {
     const { asset } = await start();
     await topUp(CARD, asset.id, 500, 't-1');

@@ -63,7 +63,7 @@ describe.each(DIALECTS)('users and cards on %s', (dialect) => {
       expect(operation?.summary, `${method} ${path}`).toEqual(expect.any(String));
       expect(operation.tags).toContain('users');
     }
-    expect(Object.keys(paths['/api/v1/cards/{tag}/link'].post.responses).sort()).toEqual(['200', '201', '400', '403', '404', '409', '422']);
+    expect(Object.keys(paths['/api/v1/cards/{tag}/link'].post.responses)).toEqual(expect.arrayContaining(['200', '201', '400', '401', '403', '404', '409', '422']));
   });
 
   it('finds or creates a user by e-mail, lower-cased, once even when asked at the same time', async () => {

@@ -9,6 +9,7 @@ import { moneyRoutes } from './money-routes';
 import { documentRoute } from './openapi';
 import { pairRoutes } from './pair-routes';
 import { terminalRoutes } from './terminal-routes';
+import { userRoutes } from './user-routes';
 
 /**
  * The pairing endpoint (public) and the admin API under /api/v1 (operator token),
@@ -37,6 +38,7 @@ export const adminPlugin: HubPlugin = async (app, context) => {
       await cardRoutes(operator, context);
       await terminalRoutes(operator, context);
       await moneyRoutes(operator, context);
+      await userRoutes(operator, context);
     });
   });
 };

@@ -9,6 +9,7 @@ import { loginRoutes } from './login-routes';
 import { DashboardSessions } from './sessions';
 import { DashboardStream } from './stream';
 import { TillMemory } from './tills';
+import { userApiRoutes } from './user-routes';
 import { VerifyRunner } from './verify-runner';
 
 /**
@@ -50,6 +51,7 @@ export const dashboardPlugin: HubPlugin = async (app, context) => {
         sameOrigin(request);
       });
       await apiRoutes(api, dashboard);
+      await userApiRoutes(api, dashboard);
     });
   });
 };

@@ -13,6 +13,7 @@ import { CardsView } from './views-cards';
 import { ChainView } from './views-chain';
 import { MoneyView } from './views-money';
 import { EntriesView, PairingView } from './views-pairing';
+import { UsersView } from './views-users';
 import { fetchOverview, StatusView } from './views-status';
 
 const SECTIONS: [string, Word][] = [
@@ -21,6 +22,7 @@ const SECTIONS: [string, Word][] = [
   ['money', 'money'],
   ['chain', 'chain'],
   ['cards', 'cards'],
+  ['users', 'users'],
   ['pairing', 'pairing'],
 ];
 
@@ -69,6 +71,8 @@ function viewFor(name: string, query: string): View {
       return new ChainView();
     case 'cards':
       return new CardsView(() => directory, params.get('q') ?? '');
+    case 'users':
+      return new UsersView(() => directory, params);
     case 'pairing':
       return new PairingView(directory);
     case 'entries':

@@ -26,6 +26,7 @@ export const RULE_CODES = [
   'reason_required',
   'invalid_amount',
   'nothing_to_refund',
+  'balance_moved',
 ] as const;
 export type RuleCode = (typeof RULE_CODES)[number];
 
@@ -101,4 +102,5 @@ export const RULE_MESSAGES: Record<RuleCode, string> = {
   reason_required: 'a reason is required',
   invalid_amount: 'invalid amount',
   nothing_to_refund: 'nothing to refund on this card',
+  balance_moved: 'the balance changed since it was read: verify again',
 };

@@ -125,6 +125,12 @@ async function persistEffects(tx: Tx, effects: readonly Effect[], changedCards: 
         break;
       case 'payment-ref':
         break;
+      case 'balance-restored': {
+        // The one write of a balance that is not a transfer's delta (a repair, DECISIONS.md).
+        await repo.setBalance(tx, effect.wallet, effect.asset, effect.to);
+        for (const card of (await repo.cardsOfWallets(tx, [effect.wallet])).get(effect.wallet) ?? []) changedCards.add(card.id);
+        break;
+      }
     }
   }
 }

@@ -100,6 +100,22 @@ describe.each(DIALECTS)('operators and corrections on %s', (dialect) => {
     expect(JSON.stringify(list)).not.toContain('fedow_');
   });
 
+  it('documents every operator route in the OpenAPI document', async () => {
+    hub = await startTestHub(await database());
+    const paths = (await hub.call('GET', '/api/docs/json')).json.paths;
+    for (const [path, method] of [
+      ['/api/v1/tokens', 'get'],
+      ['/api/v1/tokens', 'post'],
+      ['/api/v1/tokens/{name}/revoke', 'post'],
+      ['/api/v1/tokens/{name}/rotate', 'post'],
+      ['/api/v1/corrections', 'post'],
+      ['/api/v1/requests', 'get'],
+    ] as const) {
+      expect(paths[path]?.[method]?.summary, `${method} ${path}`).toEqual(expect.any(String));
+    }
+    expect(Object.keys(paths['/api/v1/corrections'].post.responses).sort()).toEqual(['200', '201', '400', '401', '403', '404', '409', '422', '429']);
+  });
+
   it('answers 429 after ten wrong bearer tokens a minute from one address, even to a right one', async () => {
     await start();
     for (let attempt = 0; attempt < 10; attempt += 1) expect((await hub.call('GET', '/api/v1/places', undefined, as(`fedow_wrong${attempt}`))).status).toBe(401);
@@ -116,6 +132,11 @@ describe.each(DIALECTS)('operators and corrections on %s', (dialect) => {
     const credit = await correctBy({ wallet, asset: asset.id, amount: 250, direction: 'credit', reason: 'till 3 miscounted' }, 'cor-1');
     expect(credit.status).toBe(201);
     expect(credit.json.transfers).toEqual([expect.objectContaining({ action: 'COR', receiver: wallet, amount: 250 })]);
+    // The COR names no card, yet the tills hear of the card's new balance.
+    const changed = await hub.context.storage.read.all<{ first_tag_id: string }>(
+      sql`select c.first_tag_id from card_changes x join cards c on c.id = x.card_id where x.seq = (select max(seq) from card_changes)`,
+    );
+    expect(changed).toEqual([{ first_tag_id: '0A000001' }]);
     await verified();
     const debit = await correctBy({ wallet, asset: asset.id, amount: 1_200, direction: 'debit', reason: 'double top-up' }, 'cor-2');
     expect(debit.json.transfers).toEqual([expect.objectContaining({ action: 'COR', sender: wallet, amount: 1_200 })]);

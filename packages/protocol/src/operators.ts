@@ -3,9 +3,12 @@
  * request, as the admin API, the CLI and the dashboard take and give them.
  */
 import { z } from 'zod';
-import { LABEL_CHARS_MAX, NOTE_CHARS_MAX } from './limits';
+import { LABEL_CHARS_MAX, NOTE_CHARS_MAX, TOKEN_NAME_CHARS_MAX } from './limits';
 import { Amount, Uuid } from './primitives';
 import { QueryInt } from './admin';
+
+/** Requests in one page of the audit. */
+export const AUDIT_ROWS_MAX = 200;
 
 export const OperatorRole = z.enum(['admin', 'cashdesk', 'viewer']);
 export type OperatorRole = z.infer<typeof OperatorRole>;
@@ -15,7 +18,7 @@ export const TokenName = z
   .string()
   .trim()
   .min(1)
-  .max(100)
+  .max(TOKEN_NAME_CHARS_MAX)
   .regex(/^[^\u0000-\u001f\u007f]+$/, 'no control characters');
 
 export const TokenCreate = z.strictObject({ name: TokenName, role: OperatorRole });
@@ -43,7 +46,6 @@ export const CorrectionCreate = z.strictObject({
 export type CorrectionCreate = z.infer<typeof CorrectionCreate>;
 
 export const REQUEST_SOURCE_NAMES = ['operator', 'wallet', 'provider', 'api', 'hub'] as const;
-export const AUDIT_ROWS_MAX = 200;
 
 /** `GET /api/v1/requests`: newest first; `before` is the `next` of the previous page (or a time). */
 export const AuditQuery = z.strictObject({

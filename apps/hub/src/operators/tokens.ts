@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { TOKEN_NAME_CHARS_MAX } from '@fedow/protocol';
 import { iso, type HubContext } from '../context';
 import { HubError } from '../errors';
 import { hashToken, newOperatorToken } from '../identity/bootstrap';
@@ -69,9 +70,7 @@ export async function rotateToken(context: HubContext, name: string): Promise<Ne
   });
 }
 
-/** A token name: 1 to 100 printable characters, trimmed (it is recorded on every request the token makes). */
-export const TOKEN_NAME_CHARS_MAX = 100;
-
+/** A token name: 1 to TOKEN_NAME_CHARS_MAX printable characters, trimmed (checked again here for callers without the schema). */
 function checkName(name: string): string {
   const trimmed = name.trim();
   // No control characters: a name is shown in tables, logs and the audit page.

@@ -20,6 +20,7 @@ export class TokensView implements View {
   private readonly shown = h('div', { id: 'token-result' });
 
   constructor() {
+    // TOKEN_NAME_CHARS_MAX (@fedow/protocol is not bundled into the page; the hub checks it).
     const name = h('input', { id: 'token-name', required: true, maxlength: 100, placeholder: 'caisse 1' });
     const role = h('select', { id: 'token-role' }, ...ROLES.map((value) => h('option', { value }, t(ROLE_WORD[value]))));
     const form = h(

@@ -112,11 +112,11 @@ describe('dashboard operators in Chromium', () => {
     const text = (await alert.first().textContent())!;
     expect(text).toContain('caisse 2 a compté deux fois');
     expect(text).toContain('first start');
+    await screenshot(page, 'correction-alert');
     await alert.first().locator('a.alert-link').click();
     await page.waitForSelector('#audit tr[data-kind="correction"]');
     expect(await page.inputValue('#audit-kind')).toBe('correction');
     expect(await page.locator('#audit tbody tr').count()).toBe(1);
-    await screenshot(page, 'correction-alert');
     const balances = (await (await page.request.get(`${hub.base}/api/v1/cards/${card}`, { headers: admin })).json()).balances;
     expect(balances[hub.world.local]).toBe(1_000 - 250);
   });

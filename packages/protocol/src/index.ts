@@ -8,3 +8,4 @@ export * from './parse';
 export * from './admin';
 export * from './money';
 export * from './users';
+export * from './operators';

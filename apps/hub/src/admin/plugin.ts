@@ -7,6 +7,7 @@ import { cardRoutes } from './card-routes';
 import { directoryRoutes } from './directory-routes';
 import { moneyRoutes } from './money-routes';
 import { documentRoute } from './openapi';
+import { operatorRoutes } from './operator-routes';
 import { pairRoutes } from './pair-routes';
 import { terminalRoutes } from './terminal-routes';
 import { userRoutes } from './user-routes';
@@ -39,6 +40,7 @@ export const adminPlugin: HubPlugin = async (app, context) => {
       await terminalRoutes(operator, context);
       await moneyRoutes(operator, context);
       await userRoutes(operator, context);
+      await operatorRoutes(operator, context);
     });
   });
 };

@@ -6,6 +6,7 @@
 import { HubError } from '../errors';
 import { assetsCommand, ASSETS_USAGE } from './assets';
 import { cardsCommand, CARDS_USAGE } from './cards';
+import { correctCommand, CORRECT_USAGE } from './correct';
 import { federationsCommand, FEDERATIONS_USAGE } from './federations';
 import { type Io, UsageError } from './io';
 import { placesCommand, PLACES_USAGE } from './places';
@@ -13,6 +14,7 @@ import { productsCommand, PRODUCTS_USAGE } from './products';
 import { serveCommand, SERVE_USAGE } from './serve';
 import { terminalsCommand, TERMINALS_USAGE } from './terminals';
 import { usersCommand, USERS_USAGE } from './users';
+import { tokensCommand, TOKENS_USAGE } from './tokens';
 import { verifyCommand, VERIFY_USAGE } from './verify';
 
 const COMMANDS: Record<string, { run: (args: string[], io: Io) => Promise<number>; usage: string }> = {
@@ -25,6 +27,8 @@ const COMMANDS: Record<string, { run: (args: string[], io: Io) => Promise<number
   products: { run: productsCommand, usage: PRODUCTS_USAGE },
   serve: { run: serveCommand, usage: SERVE_USAGE },
   verify: { run: verifyCommand, usage: VERIFY_USAGE },
+  tokens: { run: tokensCommand, usage: TOKENS_USAGE },
+  correct: { run: correctCommand, usage: CORRECT_USAGE },
 };
 
 const USAGE = ['usage:', ...Object.values(COMMANDS).map((command) => `  ${command.usage}`), 'environment: FEDOW_DATA_DIR (default ./data: the database and the key), DATABASE_URL (default sqlite:$FEDOW_DATA_DIR/fedow.sqlite), HUB_KEY_FILE, HUB_KEY'].join('\n');

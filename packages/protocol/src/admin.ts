@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { LABEL_CHARS_MAX, NOTE_CHARS_MAX } from './limits';
 import { OfflinePolicy } from './policy';
-import { Amount, AssetCategory, Uuid } from './primitives';
+import { Amount, AssetCategory, UuidInput as Uuid } from './primitives';
 
 /** Names of places, assets, federations, tills and products. */
 export const Name = z.string().trim().min(1).max(LABEL_CHARS_MAX);

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { LABEL_CHARS_MAX } from './limits';
-import { Amount, Uuid } from './primitives';
+import { Amount, Uuid, UuidInput } from './primitives';
 import { CardTag } from './admin';
 
 /** A payment reference: a bank transfer's, a cash-desk receipt's, a provider's id. */
@@ -22,8 +22,8 @@ export type PaymentMethod = z.infer<typeof PaymentMethod>;
 export const TopUpCreate = z
   .strictObject({
     card: CardTag.optional(),
-    wallet: Uuid.optional(),
-    asset: Uuid,
+    wallet: UuidInput.optional(),
+    asset: UuidInput,
     amount: Amount.refine((amount) => amount > 0, 'a top-up is more than 0'),
     reference: PaymentReference.optional(),
     method: PaymentMethod.default('cash'),

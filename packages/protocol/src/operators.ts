@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { LABEL_CHARS_MAX, NOTE_CHARS_MAX, TOKEN_NAME_CHARS_MAX } from './limits';
-import { Amount, Uuid } from './primitives';
+import { Amount, Uuid, UuidInput } from './primitives';
 import { QueryInt } from './admin';
 
 /** Requests in one page of the audit. */
@@ -37,8 +37,8 @@ export const TokenList = z.strictObject({ tokens: z.array(TokenView) });
 
 /** A `COR`: credit a wallet from the primary wallet, or debit it to the primary wallet, with a reason. */
 export const CorrectionCreate = z.strictObject({
-  wallet: Uuid,
-  asset: Uuid,
+  wallet: UuidInput,
+  asset: UuidInput,
   amount: Amount.refine((amount) => amount > 0, 'a correction is more than 0'),
   direction: z.enum(['credit', 'debit']),
   reason: z.string().trim().min(1, 'a reason is required').max(NOTE_CHARS_MAX),

@@ -10,6 +10,14 @@ export const PublicKey = z.string().regex(/^[0-9a-f]{64}$/, 'a lowercase hex Ed2
 /** 32 random bytes, lowercase hex. */
 export const Nonce = z.string().regex(/^[0-9a-f]{64}$/, '32 bytes of lowercase hex');
 export const Uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'a lowercase UUID');
+/**
+ * A UUID typed by a person (the admin API, the CLI): any case, lower-cased. Never in
+ * what tills sign: a signed body is hashed exactly as written.
+ */
+export const UuidInput = z
+  .string()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'a UUID')
+  .transform((id) => id.toLowerCase());
 /** A card's UID: ISO 14443 4, 7 or 10 bytes, uppercase hex. */
 export const CardUid = z.string().regex(/^(?:[0-9A-F]{8}|[0-9A-F]{14}|[0-9A-F]{20})$/, 'a card UID: 8, 14 or 20 uppercase hex characters');
 /** RFC 3339 UTC with milliseconds, as LEDGER.md writes every time on the wire. */

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
-import { AssetCreate, Uuid } from '@fedow/protocol';
+import { AssetCreate, UuidInput } from '@fedow/protocol';
 import { archiveAsset, createAsset, listAssets } from '../directory/assets';
 import { integer, type Io, oneAction, print, required, table, validate } from './io';
-import { withContext } from './open';
+import { withContext, withExistingContext } from './open';
 
 export const ASSETS_USAGE =
   'fedow assets --create --name N --currency_code C --category TLF|TNF|FED|TIM|FID|BDG|SUB --place_origin ID [--decimals D] [--membership_days N] | --list | --archive ID  [--json]';
@@ -33,18 +33,18 @@ export async function assetsCommand(args: string[], io: Io): Promise<number> {
       placeOrigin: required(values, 'place_origin', 'create'),
       decimals: values.decimals === undefined ? undefined : integer(values.decimals, 'decimals'),
       membershipDays: values.membership_days === undefined ? undefined : integer(values.membership_days, 'membership_days'),
-    });
+    }, { currencyCode: 'currency_code', placeOrigin: 'place_origin', membershipDays: 'membership_days' });
     const asset = await withContext(io, (context) => createAsset(context, input));
     print(io, values.json, { ...asset }, () => [`asset ${asset.id} "${asset.name}" (${asset.currencyCode}, ${asset.category}) created`]);
     return 0;
   }
   if (action === 'archive') {
-    const id = validate(Uuid, values.archive, 'archive');
+    const id = validate(UuidInput, values.archive, 'archive');
     const asset = await withContext(io, (context) => archiveAsset(context, id));
     print(io, values.json, { ...asset }, () => [`asset ${asset.id} "${asset.name}" archived`]);
     return 0;
   }
-  const assets = await withContext(io, listAssets);
+  const assets = await withExistingContext(io, listAssets);
   print(io, values.json, { assets }, () =>
     table([
       ['id', 'name', 'code', 'category', 'origin place', 'archived'],

@@ -1,13 +1,13 @@
 import { readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { CARD_CSV_BYTES_MAX, CardTag, UserEmail, Uuid } from '@fedow/protocol';
+import { CARD_CSV_BYTES_MAX, CardTag, UserEmail, UuidInput } from '@fedow/protocol';
 import { declareLost, importCards, setPrimary, showCard, type CardView } from '../directory/cards';
 import { linkCard, replaceCard } from '../money/cards';
 import { CLI_OPERATOR } from '../money/source';
 import { appliedOrThrow } from '../money/submit';
 import { assetUnits, inUnit } from './users';
 import { integer, type Io, oneAction, print, required, UsageError, validate } from './io';
-import { withContext } from './open';
+import { withContext, withExistingContext } from './open';
 
 export const CARDS_USAGE =
   'fedow cards --import FILE.csv --place ID [--generation N] [--primary] | --show TAG | --set-primary TAG --place ID | --lost TAG | --link TAG --email E | --replace LOST_TAG --by NEW_TAG  [--json]';
@@ -35,13 +35,18 @@ export async function cardsCommand(args: string[], io: Io): Promise<number> {
   if (action === 'link' || action === 'replace') return moveCard(action, values, io);
   if (action === 'import') {
     const csv = readCsv(values.import ?? '');
+    const progress = values.json ? undefined : progressBar(io);
     const options = {
-      place: validate(Uuid, required(values, 'place', action), 'place'),
+      place: validate(UuidInput, required(values, 'place', action), 'place'),
       generation: values.generation === undefined ? 1 : integer(values.generation, 'generation'),
       primary: values.primary,
-      progress: values.json ? undefined : progressBar(io),
+      progress,
     };
-    const result = await withContext(io, (context) => importCards(context, csv, options));
+    const result = await withContext(io, (context) => importCards(context, csv, options)).catch((error: unknown) => {
+      // The error goes on its own line, not after a half-drawn bar.
+      if (progress) io.stderr.write('\n');
+      throw error;
+    });
     print(io, values.json, { ...result }, () => [
       `${result.imported} card(s) imported into batch ${result.id} (generation ${result.generation})${result.primary ? ', all primary for the place' : ''}`,
     ]);
@@ -49,10 +54,10 @@ export async function cardsCommand(args: string[], io: Io): Promise<number> {
   }
   const tag = validate(CardTag, values[action], action);
   let view: CardView;
-  if (action === 'show') view = await withContext(io, (context) => showCard(context, tag));
+  if (action === 'show') view = await withExistingContext(io, (context) => showCard(context, tag));
   else if (action === 'lost') view = await withContext(io, (context) => declareLost(context, tag));
   else {
-    const place = validate(Uuid, required(values, 'place', action), 'place');
+    const place = validate(UuidInput, required(values, 'place', action), 'place');
     view = await withContext(io, (context) => setPrimary(context, { tag, place, primary: true }));
   }
   print(io, values.json, { id: view.card.id, ...view }, () => describeCard(view));
@@ -111,8 +116,9 @@ function describeCard(view: CardView): string[] {
   ];
 }
 
-/** A bar on stderr, redrawn when the percentage moves. */
-function progressBar(io: Io): (done: number, total: number) => void {
+/** A bar on stderr, redrawn when the percentage moves; nothing when stderr is not a terminal (a log, a pipe). */
+function progressBar(io: Io): ((done: number, total: number) => void) | undefined {
+  if (!(io.stderr as { isTTY?: boolean }).isTTY) return undefined;
   const width = 30;
   let shown = -1;
   return (done, total) => {

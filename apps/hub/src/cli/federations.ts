@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
-import { FederationCreate, Uuid } from '@fedow/protocol';
+import { FederationCreate, UuidInput } from '@fedow/protocol';
 import { changeFederation, createFederation, listFederations, type FederationView } from '../directory/federations';
 import { type Io, oneAction, print, required, table, validate } from './io';
-import { withContext } from './open';
+import { withContext, withExistingContext } from './open';
 
 export const FEDERATIONS_USAGE =
   'fedow federations --create --name N [--description D] | --add_asset|--remove_asset --fed_uuid F --asset_uuid A | --add_place|--remove_place --fed_uuid F --place_uuid P | --list  [--json]';
@@ -26,7 +26,7 @@ export async function federationsCommand(args: string[], io: Io): Promise<number
   const json = values.json === true;
   const action = oneAction(values, ACTIONS, 'federations');
   if (action === 'list') {
-    const federations = await withContext(io, listFederations);
+    const federations = await withExistingContext(io, listFederations);
     print(io, json, { federations }, () =>
       table([['id', 'name', 'places', 'assets'], ...federations.map((f) => [f.id, f.name, String(f.places.length), String(f.assets.length)])]),
     );
@@ -37,11 +37,11 @@ export async function federationsCommand(args: string[], io: Io): Promise<number
     const input = validate(FederationCreate, { name: required(values, 'name', action), description: values.description });
     federation = await withContext(io, (context) => createFederation(context, input));
   } else {
-    const id = validate(Uuid, required(values, 'fed_uuid', action), 'fed_uuid');
+    const id = validate(UuidInput, required(values, 'fed_uuid', action), 'fed_uuid');
     const add = action.startsWith('add_');
     const change = action.endsWith('_asset')
-      ? { federation: id, asset: validate(Uuid, required(values, 'asset_uuid', action), 'asset_uuid'), add }
-      : { federation: id, place: validate(Uuid, required(values, 'place_uuid', action), 'place_uuid'), add };
+      ? { federation: id, asset: validate(UuidInput, required(values, 'asset_uuid', action), 'asset_uuid'), add }
+      : { federation: id, place: validate(UuidInput, required(values, 'place_uuid', action), 'place_uuid'), add };
     federation = await withContext(io, (context) => changeFederation(context, change));
   }
   print(io, json, { ...federation }, () => [

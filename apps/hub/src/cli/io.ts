@@ -1,4 +1,3 @@
-import { describeIssues } from '@fedow/protocol';
 import type { z } from 'zod';
 import { HubError } from '../errors';
 
@@ -13,12 +12,23 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-/** Validates CLI input with the same schema as the HTTP route. */
-export function validate<S extends z.ZodType>(schema: S, value: unknown, flag?: string): z.infer<S> {
+/**
+ * Validates CLI input with the same schema as the HTTP route. A refusal names the
+ * flag the operator typed: `flag` for a single value, or, for an object, its field
+ * names (`--name`) unless `flags` maps a field to another flag (`currencyCode` →
+ * `currency_code`).
+ */
+export function validate<S extends z.ZodType>(schema: S, value: unknown, flag?: string | Readonly<Record<string, string>>): z.infer<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issues = result.error.issues;
-  throw new HubError('bad_request', flag === undefined ? describeIssues(issues) : `--${flag}: ${issues.map((issue) => issue.message).join('; ')}`);
+  if (typeof flag === 'string') throw new HubError('bad_request', `--${flag}: ${issues.map((issue) => issue.message).join('; ')}`);
+  const named = issues.slice(0, 5).map((issue) => {
+    const field = issue.path[0];
+    if (field === undefined) return issue.message;
+    return `--${flag?.[String(field)] ?? String(field)}: ${issue.message}`;
+  });
+  throw new HubError('bad_request', named.join('; '));
 }
 
 /** `--json`: exactly one JSON object on stdout; otherwise the human lines. */

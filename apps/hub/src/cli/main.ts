@@ -47,24 +47,28 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
   try {
     return await command.run(args, io);
   } catch (error) {
-    return report(error, command.usage, io);
+    return report(error, command.usage, io, args.includes('--json'));
   }
 }
 
-/** One line for the operator; the stack only for bugs, and only with FEDOW_DEBUG=1. */
-function report(error: unknown, usage: string, io: Io): number {
-  if (error instanceof UsageError || isParseArgsError(error)) {
-    io.stderr.write(`fedow: ${(error as Error).message}\nusage: ${usage}\n`);
-    return 2;
-  }
-  if (error instanceof HubError) {
-    io.stderr.write(`fedow: ${error.message} (${error.code})\n`);
-    return 1;
-  }
+/**
+ * One line for the operator on stderr (the stack only for bugs, and only with
+ * FEDOW_DEBUG=1); with --json, one object `{"error": {code, message}}` on stdout
+ * instead, as every result is. Exit codes: 2 a usage mistake, 1 anything else.
+ */
+function report(error: unknown, usage: string, io: Io, json: boolean): number {
+  const usageMistake = error instanceof UsageError || isParseArgsError(error);
+  const code = usageMistake ? 'usage' : error instanceof HubError ? error.code : 'internal';
   const message = error instanceof Error ? error.message : String(error);
-  io.stderr.write(`fedow: ${message}\n`);
-  if (process.env.FEDOW_DEBUG === '1' && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
-  return 1;
+  if (json) {
+    io.stdout.write(`${JSON.stringify({ error: { code, message, ...(usageMistake ? { usage } : {}) } })}\n`);
+  } else if (usageMistake) {
+    io.stderr.write(`fedow: ${message}\nusage: ${usage}\n`);
+  } else {
+    io.stderr.write(`fedow: ${message}${error instanceof HubError ? ` (${code})` : ''}\n`);
+  }
+  if (!usageMistake && !(error instanceof HubError) && process.env.FEDOW_DEBUG === '1' && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+  return usageMistake ? 2 : 1;
 }
 
 function isParseArgsError(error: unknown): boolean {

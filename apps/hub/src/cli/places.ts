@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
-import { PlaceCreate, Uuid, type OfflinePolicy } from '@fedow/protocol';
+import { PlaceCreate, UuidInput, type OfflinePolicy } from '@fedow/protocol';
 import { updatePlaceSettings } from '../directory/policy';
 import { createPlace, listPlaces } from '../directory/places';
 import { type Io, oneAction, print, required, table, UsageError, validate } from './io';
 import { POLICY_OPTIONS, POLICY_USAGE, policyPatch, yesNo } from './policy-flags';
-import { withContext } from './open';
+import { withContext, withExistingContext } from './open';
 
 export const PLACES_USAGE = `fedow places --create --name N --email E [--description D] [--enroll-unknown-cards] | --list | --policy ID ${POLICY_USAGE} [--enroll-unknown yes|no]  [--json]`;
 
@@ -27,7 +27,7 @@ export async function placesCommand(args: string[], io: Io): Promise<number> {
   });
   const action = oneAction(values, ['create', 'list', 'policy'] as const, 'places');
   if (action === 'policy') {
-    const id = validate(Uuid, values.policy, 'policy');
+    const id = validate(UuidInput, values.policy, 'policy');
     const change = {
       offlinePolicy: policyPatch(values),
       enrollUnknownCards: values['enroll-unknown'] === undefined ? undefined : yesNo(values['enroll-unknown'], 'enroll-unknown'),
@@ -43,12 +43,12 @@ export async function placesCommand(args: string[], io: Io): Promise<number> {
       email: required(values, 'email', 'create'),
       description: values.description,
       enrollUnknownCards: values['enroll-unknown-cards'] ?? false,
-    });
+    }, { enrollUnknownCards: 'enroll-unknown-cards' });
     const place = await withContext(io, (context) => createPlace(context, input));
     print(io, values.json, { ...place }, () => [`place ${place.id} "${place.name}" created (wallet ${place.wallet}, admin ${place.adminEmail})`]);
     return 0;
   }
-  const places = await withContext(io, listPlaces);
+  const places = await withExistingContext(io, listPlaces);
   print(io, values.json, { places }, () => table([['id', 'name', 'admin', 'wallet'], ...places.map((p) => [p.id, p.name, p.adminEmail ?? '-', p.wallet])]));
   return 0;
 }

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
-import { ProductCreate, Uuid } from '@fedow/protocol';
+import { ProductCreate, UuidInput } from '@fedow/protocol';
 import { archiveProduct, createProduct, listProducts } from '../directory/products';
 import { integer, type Io, oneAction, print, required, table, validate } from './io';
-import { withContext } from './open';
+import { withContext, withExistingContext } from './open';
 
 export const PRODUCTS_USAGE =
   'fedow products --create --place ID --label L --price CENTS --asset ID [--category C] [--position N] | --list --place ID [--archived] | --archive ID  [--json]';
@@ -40,13 +40,13 @@ export async function productsCommand(args: string[], io: Io): Promise<number> {
     return 0;
   }
   if (action === 'archive') {
-    const id = validate(Uuid, values.archive, 'archive');
+    const id = validate(UuidInput, values.archive, 'archive');
     const product = await withContext(io, (context) => archiveProduct(context, id));
     print(io, values.json, { ...product }, () => [`product ${product.id} "${product.label}" archived`]);
     return 0;
   }
-  const place = validate(Uuid, required(values, 'place', action), 'place');
-  const products = await withContext(io, (context) => listProducts(context, place, { archived: values.archived }));
+  const place = validate(UuidInput, required(values, 'place', action), 'place');
+  const products = await withExistingContext(io, (context) => listProducts(context, place, { archived: values.archived }));
   print(io, values.json, { products }, () =>
     table([['id', 'label', 'price', 'asset', 'category'], ...products.map((p) => [p.id, p.label, String(p.price), p.assetId, p.category || '-'])]),
   );

@@ -20,7 +20,7 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
     await hub.close();
     throw error;
   }
-  io.stdout.write(`fedow hub listening on ${address} (database ${hub.context.storage.label})\n`);
+  io.stdout.write(`fedow hub listening on ${address} (database ${hub.context.storage.label})\n  dashboard  ${address}/dashboard\n  admin API  ${address}/api/docs\n`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);

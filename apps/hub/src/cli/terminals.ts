@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util';
-import { PairingCodeCreate, Uuid } from '@fedow/protocol';
+import { PairingCodeCreate, UuidInput } from '@fedow/protocol';
 import { createPairingCode, listTerminals, revokeTerminal, unfreezeTerminal, type TerminalView } from '../directory/terminals';
 import { setTerminalPolicy } from '../directory/policy';
 import { type Io, oneAction, print, required, table, UsageError, validate } from './io';
 import { describePolicy } from './places';
 import { POLICY_OPTIONS, POLICY_USAGE, policyPatch } from './policy-flags';
-import { withContext } from './open';
+import { withContext, withExistingContext } from './open';
 
 export const TERMINALS_USAGE = `fedow terminals --pair --place ID --name N | --list [--place ID] | --revoke ID | --unfreeze ID | --policy ID ${POLICY_USAGE} | --clear-policy ID  [--json]`;
 
@@ -28,7 +28,7 @@ export async function terminalsCommand(args: string[], io: Io): Promise<number> 
   });
   const action = oneAction(values, ['pair', 'list', 'revoke', 'unfreeze', 'policy', 'clear-policy'] as const, 'terminals');
   if (action === 'policy' || action === 'clear-policy') {
-    const id = validate(Uuid, values[action], action);
+    const id = validate(UuidInput, values[action], action);
     const overrides = action === 'policy' ? policyPatch(values) : null;
     if (overrides !== null && Object.keys(overrides).length === 0) throw new UsageError('--policy needs at least one policy flag (or use --clear-policy)');
     const view = await withContext(io, (context) => setTerminalPolicy(context, id, overrides));
@@ -45,8 +45,8 @@ export async function terminalsCommand(args: string[], io: Io): Promise<number> 
     return 0;
   }
   if (action === 'list') {
-    const place = values.place === undefined ? undefined : validate(Uuid, values.place, 'place');
-    const terminals = await withContext(io, (context) => listTerminals(context, place));
+    const place = values.place === undefined ? undefined : validate(UuidInput, values.place, 'place');
+    const terminals = await withExistingContext(io, (context) => listTerminals(context, place));
     print(io, values.json, { terminals }, () =>
       table([
         ['id', 'name', 'status', 'online', 'lastSeq', 'lag', 'last seen'],
@@ -55,7 +55,7 @@ export async function terminalsCommand(args: string[], io: Io): Promise<number> 
     );
     return 0;
   }
-  const id = validate(Uuid, values[action], action);
+  const id = validate(UuidInput, values[action], action);
   const terminal: TerminalView = await withContext(io, (context) => (action === 'revoke' ? revokeTerminal(context, id) : unfreezeTerminal(context, id)));
   print(io, values.json, { ...terminal }, () => [`terminal ${terminal.id} "${terminal.name}" is now ${terminal.status}`]);
   return 0;

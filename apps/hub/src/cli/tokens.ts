@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { OperatorRole, TokenName } from '@fedow/protocol';
 import { createToken, listTokens, revokeToken, rotateToken, type NewToken } from '../operators/tokens';
 import { type Io, oneAction, print, required, table, UsageError, validate } from './io';
-import { withContext } from './open';
+import { withContext, withExistingContext } from './open';
 
 export const TOKENS_USAGE = 'fedow tokens --create --name N --role admin|cashdesk|viewer | --list | --revoke N | --rotate N  [--json]';
 
@@ -27,7 +27,7 @@ export async function tokensCommand(args: string[], io: Io): Promise<number> {
   });
   const action = oneAction(values, ['create', 'list', 'revoke', 'rotate'] as const, 'tokens');
   if (action === 'list') {
-    const tokens = await withContext(io, listTokens);
+    const tokens = await withExistingContext(io, listTokens);
     print(io, values.json, { tokens }, () =>
       table([['name', 'role', 'created', 'revoked'], ...tokens.map((token) => [token.name, token.role, token.createdAt, token.revokedAt ?? '-'])]),
     );

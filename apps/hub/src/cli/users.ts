@@ -4,7 +4,7 @@ import type { HubContext } from '../context';
 import { findOrCreateUser, listUsers, showUser, type UserView } from '../money/users';
 import * as repo from '../storage/repo';
 import { integer, type Io, oneAction, print, required, table, validate } from './io';
-import { withContext } from './open';
+import { withContext, withExistingContext } from './open';
 
 export const USERS_USAGE = 'fedow users --create --email E | --show E [--before SEQ] [--limit N] | --list [--search S] [--after E] [--limit N]  [--json]';
 
@@ -35,11 +35,11 @@ export async function usersCommand(args: string[], io: Io): Promise<number> {
   if (action === 'show') {
     const email = validate(UserEmail, values.show, 'show');
     const before = values.before === undefined ? undefined : integer(values.before, 'before');
-    const { view, units } = await withContext(io, async (context) => ({ view: await showUser(context, email, { before, limit }), units: await assetUnits(context) }));
+    const { view, units } = await withExistingContext(io, async (context) => ({ view: await showUser(context, email, { before, limit }), units: await assetUnits(context) }));
     print(io, values.json, { ...view }, () => describeUser(view, units));
     return 0;
   }
-  const page = await withContext(io, (context) => listUsers(context, { search: values.search, after: values.after, limit }));
+  const page = await withExistingContext(io, (context) => listUsers(context, { search: values.search, after: values.after, limit }));
   print(io, values.json, { ...page }, () => [
     ...table([['email', 'id', 'wallet', 'created'], ...page.users.map((user) => [user.email, user.id, user.wallet, user.createdAt])]),
     ...(page.next === null ? [] : [`more: --after ${page.next}`]),

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Io } from './io';
-import { withContext } from './open';
+import { withContext, withExistingContext } from './open';
 
 export const VERIFY_USAGE = 'fedow verify [--repair [--apply]] [--json]';
 
@@ -20,5 +20,5 @@ export async function verifyCommand(args: string[], io: Io): Promise<number> {
     return withContext(io, (context) => runRepairCommand(context, { json: values.json, apply: values.apply }, io));
   }
   const { runVerifyCommand } = await import('../verify/verify-command');
-  return withContext(io, (context) => runVerifyCommand(context, { json: values.json, progress: !values.json }));
+  return withExistingContext(io, (context) => runVerifyCommand(context, { json: values.json, progress: !values.json }));
 }

@@ -39,6 +39,9 @@ export async function createAsset(context: HubContext, input: AssetCreate, sourc
     if (await repo.getAssetByOriginAndName(tx, place.walletId, input.name)) {
       throw new HubError('conflict', `${place.name} already has an asset named "${input.name}"`);
     }
+    // A cashier reads amounts by their code: two assets of one place under one code would be confused.
+    const sameCode = (await repo.listAssets(tx)).find((asset) => asset.originWalletId === place.walletId && asset.currencyCode === input.currencyCode);
+    if (sameCode) throw new HubError('conflict', `${place.name} already has an asset with the currency code ${input.currencyCode} ("${sameCode.name}")`);
     const row = {
       id: context.newId(),
       name: input.name,

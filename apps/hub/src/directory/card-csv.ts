@@ -22,6 +22,8 @@ export type CsvResult = { ok: true; cards: CsvCard[]; header: boolean } | { ok: 
 const QR_UUID = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/?$/i;
 const TAG = /^(?:[0-9a-f]{8}|[0-9a-f]{14}|[0-9a-f]{20})$/i;
 const NUMBER = /^[0-9A-Za-z_-]{1,32}$/;
+/** A column name: letters, spaces and underscores (`qr_url`, `number`, `tag_id`, `Numéro`). */
+const HEADER_FIELD = /^[\p{L}_ ]{1,40}$/u;
 /** Cards one file may hold: far above a printed batch, and it bounds the work. */
 export const CSV_CARDS_MAX = 1_000_000;
 
@@ -36,8 +38,9 @@ export function parseCardCsv(text: string): CsvResult {
     const line = index + 1;
     if (raw.trim() === '') continue;
     const fields = splitFields(raw);
-    // A header is the first non-empty line when its first column holds no UUID.
-    if (cards.length === 0 && !header && !QR_UUID.test(fields[0] ?? '')) {
+    // A header is a first line of three column names: a broken first card (a QR code
+    // URL missing a character) is an error on line 1, never taken for a header.
+    if (cards.length === 0 && !header && fields.length === 3 && fields.every((field) => HEADER_FIELD.test(field))) {
       header = true;
       continue;
     }

@@ -31,7 +31,7 @@ export type MembershipChange =
   | { federation: string; asset: string; add: boolean }
   | { federation: string; place: string; add: boolean };
 
-/** Adds or removes a place or an asset; adding twice is harmless, removing a non-member is a 404. */
+/** Adds or removes a place or an asset; adding a member twice is a 409 that says so, removing a non-member a 404. */
 export async function changeFederation(context: HubContext, change: MembershipChange): Promise<FederationView> {
   const view = await write(context, 'federation member', async (tx) => {
     const federation = await repo.getFederation(tx, change.federation);
@@ -46,7 +46,12 @@ export async function changeFederation(context: HubContext, change: MembershipCh
 
 async function changeAsset(tx: Tx, federation: string, assetId: string, add: boolean): Promise<void> {
   if (add) {
-    await requireAsset(tx, assetId);
+    const asset = await requireAsset(tx, assetId);
+    // LEDGER.md: every place accepts FED; a federation adds nothing to it.
+    if (asset.category === 'FED') throw new HubError('conflict', `${asset.name} (FED) is federated by nature: every place accepts it`);
+    if ((await repo.listFederations(tx)).some((one) => one.id === federation && one.assets.includes(assetId))) {
+      throw new HubError('conflict', `${asset.name} is already in this federation`);
+    }
     await repo.addFederationAssets(tx, federation, [assetId]);
   } else if (!(await repo.removeFederationAsset(tx, federation, assetId))) {
     throw new HubError('not_found', `asset ${assetId} is not in federation ${federation}`);
@@ -55,7 +60,10 @@ async function changeAsset(tx: Tx, federation: string, assetId: string, add: boo
 
 async function changePlace(tx: Tx, federation: string, placeId: string, add: boolean): Promise<void> {
   if (add) {
-    await requirePlace(tx, placeId);
+    const place = await requirePlace(tx, placeId);
+    if ((await repo.listFederations(tx)).some((one) => one.id === federation && one.places.includes(placeId))) {
+      throw new HubError('conflict', `${place.name} is already in this federation`);
+    }
     await repo.addFederationPlaces(tx, federation, [placeId]);
   } else if (!(await repo.removeFederationPlace(tx, federation, placeId))) {
     throw new HubError('not_found', `place ${placeId} is not in federation ${federation}`);

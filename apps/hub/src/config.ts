@@ -12,6 +12,15 @@ export interface HubConfig {
   /** Sealer: a block every this many transfers or this long. */
   blockTransfersMax: number;
   blockMsMax: number;
+  /** The federation's bank account, debtor of the SEPA payout files (FEDOW_SEPA_NAME, FEDOW_SEPA_IBAN, FEDOW_SEPA_BIC); checked when a file is made. */
+  sepa: SepaAccountSetting;
+}
+
+/** As set in the environment: any may be missing until a SEPA file is asked for. */
+export interface SepaAccountSetting {
+  name?: string;
+  iban?: string;
+  bic?: string;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: Partial<HubConfig> = {}): HubConfig {
@@ -24,6 +33,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: P
     log: overrides.log ?? ((env.LOG_LEVEL as HubConfig['log']) || 'info'),
     blockTransfersMax: overrides.blockTransfersMax ?? 1_000,
     blockMsMax: overrides.blockMsMax ?? 1_000,
+    sepa: overrides.sepa ?? { name: env.FEDOW_SEPA_NAME, iban: env.FEDOW_SEPA_IBAN, bic: env.FEDOW_SEPA_BIC },
   };
 }
 

@@ -7,6 +7,7 @@ import { cardRoutes } from './card-routes';
 import { directoryRoutes } from './directory-routes';
 import { moneyRoutes } from './money-routes';
 import { pairRoutes } from './pair-routes';
+import { payoutRoutes } from './payout-routes';
 import { terminalRoutes } from './terminal-routes';
 
 /**
@@ -14,7 +15,7 @@ import { terminalRoutes } from './terminal-routes';
  * validated by the zod schemas of @fedow/protocol, documented at /api/docs. One
  * encapsulated scope: the zod compilers and the docs cover these routes only.
  */
-export const adminPlugin: HubPlugin = async (app, context) => {
+export const adminPlugin: HubPlugin = async (app, context, config) => {
   await app.register(async (scope) => {
     scope.setValidatorCompiler(validatorCompiler);
     scope.setSerializerCompiler(serializerCompiler);
@@ -35,6 +36,7 @@ export const adminPlugin: HubPlugin = async (app, context) => {
       await cardRoutes(operator, context);
       await terminalRoutes(operator, context);
       await moneyRoutes(operator, context);
+      await payoutRoutes(operator, context, config.sepa);
     });
   });
 };

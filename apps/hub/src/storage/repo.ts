@@ -51,7 +51,8 @@
  * - getTransfersByRequest(tx, requestIds)
  *
  * Payouts (repo-payouts.ts)
- * - insertPayout, listPayouts(tx, {wallet?, statuses?, batch?})
+ * - insertPayout, listPayouts(tx, {wallet?, statuses?, batch?, ids?, limit?}), getPayout, setPayoutStatus
+ * - insertPayoutBatch, getPayoutBatch, listPayoutBatches, setPayoutBatchFile, clearPayoutBatchFile, setPayoutBatchSent
  *
  * Ordering: transfers.seq and card_changes.seq increase in commit order in both
  * dialects (see lockCommitOrder); in PostgreSQL a rolled-back transaction leaves a gap.

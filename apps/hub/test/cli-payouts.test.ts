@@ -83,7 +83,7 @@ describe('fedow payouts and deposit', () => {
     const place = await json('places', '--create', '--name', 'Bar du Port', '--email', 'admin@port.org');
     writeFileSync(join(dir, 'cards.csv'), factoryCsv(2));
     expect((await fedow('cards', '--import', join(dir, 'cards.csv'), '--place', place.id)).code).toBe(0);
-    await seed(place);
+    await seed({ id: place.id, wallet: place.wallet });
 
     const bad = await fedow('payouts', '--request', '--card', '0A000001', '--amount', '500', '--iban', 'FR1520041010050500013M02606', '--holder', 'Alice');
     expect(bad.code).toBe(1);

@@ -13,12 +13,14 @@ import { CardsView } from './views-cards';
 import { ChainView } from './views-chain';
 import { MoneyView } from './views-money';
 import { EntriesView, PairingView } from './views-pairing';
+import { PayoutsView } from './views-payouts';
 import { fetchOverview, StatusView } from './views-status';
 
 const SECTIONS: [string, Word][] = [
   ['tills', 'tills'],
   ['alerts', 'alerts'],
   ['money', 'money'],
+  ['payouts', 'payouts'],
   ['chain', 'chain'],
   ['cards', 'cards'],
   ['pairing', 'pairing'],
@@ -65,6 +67,8 @@ function viewFor(name: string, query: string): View {
       return new StatusView('alerts', () => directory, currentOverview);
     case 'money':
       return new MoneyView(() => directory);
+    case 'payouts':
+      return new PayoutsView(() => directory);
     case 'chain':
       return new ChainView();
     case 'cards':

@@ -160,6 +160,28 @@ describe.each(DIALECTS)('payouts and deposits on %s', (dialect) => {
     await verified();
   });
 
+  it('documents its routes in OpenAPI, lists batches, and approves with no body at all', async () => {
+    const { fed } = await start();
+    const docs = (await hub.app.inject({ url: '/api/docs/json' })).json();
+    for (const [path, method] of [
+      ['/api/v1/payouts', 'post'],
+      ['/api/v1/payouts', 'get'],
+      ['/api/v1/payouts/{id}/refuse', 'post'],
+      ['/api/v1/payout-batches', 'post'],
+      ['/api/v1/payout-batches/{id}/sepa', 'get'],
+      ['/api/v1/payout-batches/{id}/sent', 'post'],
+      ['/api/v1/deposits', 'post'],
+    ] as const) {
+      expect(docs.paths[path]?.[method]?.summary, `${method} ${path}`).toEqual(expect.any(String));
+    }
+    await fund('0A000000', fed, 300);
+    await asCashdesk('/api/v1/payouts', { card: '0A000000', amount: 300, iban: ALICE_IBAN, holder: 'Alice' });
+    const bare = await hub.app.inject({ method: 'POST', url: '/api/v1/payout-batches', headers: { authorization: `Bearer ${hub.token}` } });
+    expect(bare.statusCode).toBe(201);
+    expect((await hub.call('GET', '/api/v1/payout-batches')).json.batches).toMatchObject([{ id: bare.json().id, count: 1, total: 300, exported: false }]);
+    await verified();
+  });
+
   it('refuses the export without the federation’s account, and an unknown or used payout', async () => {
     const { fed } = await start({ name: 'Fédération', iban: FEDERATION.iban });
     await fund('0A000001', fed, 900);

@@ -73,7 +73,8 @@ export async function payoutRoutes(app: FastifyInstance, context: HubContext, se
       schema: {
         tags: ['payouts'],
         summary: 'Approve requested payouts (the listed ones, or all) into a new batch',
-        body: PayoutBatchCreate.optional(),
+        // No body at all (null to Fastify) approves every requested payout.
+        body: PayoutBatchCreate.nullish(),
         response: { 201: PayoutBatch, 400: ApiError, 403: ApiError, 404: ApiError, 409: ApiError },
       },
     },

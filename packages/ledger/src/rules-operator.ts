@@ -202,6 +202,7 @@ export function decideFedPayout(state: LedgerState, request: { wallet: string; a
   if (!fed) return refuse('unknown_asset', 'FED');
   const wallet = requireWallet(state, request.wallet, ['user', 'ephemeral']);
   if (isRefusal(wallet)) return wallet;
+  if (inDebt(state, wallet.id)) return refuse('card_blocked', 'a wallet in debt is paid nothing back before its debt is settled');
   const balance = balanceOf(state, wallet.id, fed.id);
   if (balance < request.amount) return refuse('insufficient_funds', `${request.amount - Math.max(balance, 0)} missing`);
   return accept([
@@ -218,6 +219,12 @@ function fusionOf(state: LedgerState, card: Card, wallet: string, request: strin
     if (balance > 0) transfers.push(draft(context, { action: 'FUS', sender: card.ephemeralWallet, receiver: wallet, asset: asset.id, amount: balance, card: card.id, entry: request }));
   }
   return transfers;
+}
+
+/** Any negative balance of the wallet among those loaded: the wallet owes money. */
+function inDebt(state: LedgerState, wallet: string): boolean {
+  for (const asset of state.assets.keys()) if (balanceOf(state, wallet, asset) < 0) return true;
+  return false;
 }
 
 function sortedAssets(state: LedgerState): Asset[] {

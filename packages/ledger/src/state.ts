@@ -57,6 +57,8 @@ export type Effect =
   | { type: 'card-detached'; card: string; place: string }
   | { type: 'card-lost'; card: string; at: string }
   | { type: 'card-user'; card: string; user: string }
+  /** A reader gave the full UID of a card known only by its first 4 bytes. */
+  | { type: 'card-uid'; card: string; uid: string }
   | { type: 'membership'; membership: Membership }
   | { type: 'payment-ref'; ref: string; transfer: string }
   /** An offline-authorised sale overdrew the card: it is blocked until topped up. */
@@ -193,6 +195,10 @@ function commitEffect(state: LedgerState, effect: Effect): void {
       return;
     case 'card-user':
       updateCard(state, effect.card, (card) => ({ ...card, user: effect.user }));
+      return;
+    case 'card-uid':
+      updateCard(state, effect.card, (card) => ({ ...card, uid: effect.uid }));
+      state.cardByTag.set(effect.uid, effect.card);
       return;
     case 'membership':
       state.memberships.set(balanceKey(effect.membership.wallet, effect.membership.asset), effect.membership);

@@ -6,6 +6,7 @@ import { requireOperator } from './auth';
 import { cardRoutes } from './card-routes';
 import { directoryRoutes } from './directory-routes';
 import { moneyRoutes } from './money-routes';
+import { documentRoute } from './openapi';
 import { pairRoutes } from './pair-routes';
 import { payoutRoutes } from './payout-routes';
 import { terminalRoutes } from './terminal-routes';
@@ -29,6 +30,7 @@ export const adminPlugin: HubPlugin = async (app, context, config) => {
     });
     // The UI's own static files, from the package: no CDN, works on an offline hub.
     await scope.register(swaggerUi, { routePrefix: '/api/docs' });
+    scope.addHook('onRoute', documentRoute);
     await scope.register(async (open) => pairRoutes(open, context));
     await scope.register(async (operator) => {
       requireOperator(operator, context);

@@ -30,7 +30,13 @@ const COMMANDS: Record<string, { run: (args: string[], io: Io) => Promise<number
   verify: { run: verifyCommand, usage: VERIFY_USAGE },
 };
 
-const USAGE = ['usage:', ...Object.values(COMMANDS).map((command) => `  ${command.usage}`), 'environment: DATABASE_URL (default sqlite:./data/fedow.sqlite), HUB_KEY_FILE, HUB_KEY; FEDOW_SEPA_NAME, FEDOW_SEPA_IBAN, FEDOW_SEPA_BIC (payout files)', 'amounts: integers in cents (minor units)'].join('\n');
+const USAGE = [
+  'usage:',
+  ...Object.values(COMMANDS).map((command) => `  ${command.usage}`),
+  'environment: FEDOW_DATA_DIR (default ./data: the database and the key), DATABASE_URL (default sqlite:$FEDOW_DATA_DIR/fedow.sqlite), HUB_KEY_FILE, HUB_KEY; FEDOW_SEPA_NAME, FEDOW_SEPA_IBAN, FEDOW_SEPA_BIC (payout files)',
+  'amounts: integers in cents (minor units)',
+].join('
+');
 
 export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   const [name, ...args] = argv;

@@ -116,6 +116,10 @@ async function persistEffects(tx: Tx, effects: readonly Effect[], changedCards: 
         await repo.removeCardPrimaryPlaces(tx, effect.card);
         changedCards.add(effect.card);
         break;
+      case 'card-uid':
+        await repo.updateCard(tx, effect.card, { uid: effect.uid });
+        changedCards.add(effect.card);
+        break;
       case 'card-user':
         await repo.updateCard(tx, effect.card, { userId: effect.user });
         changedCards.add(effect.card);

@@ -252,6 +252,7 @@ const REASONS: Record<Language, Record<string, string>> = {
     bad_hash: 'bad hash',
     bad_signature: 'bad signature',
     fork: 'two different entries with the same number',
+    uid_mismatch: 'possible cloned card: its full UID differs from the known one',
   },
   fr: {
     insufficient_funds: 'solde insuffisant',
@@ -265,6 +266,7 @@ const REASONS: Record<Language, Record<string, string>> = {
     bad_hash: 'hachage invalide',
     bad_signature: 'signature invalide',
     fork: 'deux écritures différentes au même numéro',
+    uid_mismatch: 'carte peut-être clonée : son UID complet diffère de celui connu',
   },
 };
 

@@ -35,8 +35,7 @@ const USAGE = [
   ...Object.values(COMMANDS).map((command) => `  ${command.usage}`),
   'environment: FEDOW_DATA_DIR (default ./data: the database and the key), DATABASE_URL (default sqlite:$FEDOW_DATA_DIR/fedow.sqlite), HUB_KEY_FILE, HUB_KEY; FEDOW_SEPA_NAME, FEDOW_SEPA_IBAN, FEDOW_SEPA_BIC (payout files)',
   'amounts: integers in cents (minor units)',
-].join('
-');
+].join('\n');
 
 export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   const [name, ...args] = argv;

@@ -69,7 +69,7 @@ it('approves the requested payouts, gives the SEPA file, books them when marked 
   await page.fill('#deposit-amount', '12,50');
   await page.fill('#deposit-comment', 'remise');
   await page.click('#deposit button[type=submit]');
-  await page.waitForSelector('#payouts-message:not(:empty)');
+  await page.waitForSelector('#payouts-message.good');
   expect(await page.textContent('#payouts-message')).toMatch(/Deposit recorded|Dépôt enregistré/);
   expect((await repo.loadWalletBalances(context.storage.read, [placeA.wallet])).find((row) => row.assetId === fed)?.value).toBe(3_750);
   // Phone width: nothing wider than the screen.

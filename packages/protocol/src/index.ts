@@ -7,4 +7,5 @@ export * from './sync';
 export * from './parse';
 export * from './admin';
 export * from './money';
+export * from './users';
 export * from './payouts';

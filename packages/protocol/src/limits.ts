@@ -46,6 +46,9 @@ export const BLOCK_MS_MAX = 1_000;
 export const JOURNAL_RETENTION_MS = 30 * 24 * 3_600_000;
 /** Largest amount of one entry, in minor units: keeps sums far inside safe integers. */
 export const AMOUNT_MAX = 1_000_000_000_00;
+/** Users in one page of a listing, and transfers in one page of a wallet's history. */
+export const USERS_PAGE_MAX = 200;
+export const HISTORY_PAGE_MAX = 200;
 /**
  * Payouts in one SEPA batch: a bank file stays a size banks take, the booking one
  * transaction, and the file's ids inside 35 characters (pain.001 Max35Text).

@@ -9,6 +9,7 @@ import {
   FederationPlaceParams,
   IdParams,
   PlaceCreate,
+  PlaceSettingsUpdate,
   ProductCreate,
   ProductListQuery,
 } from '@fedow/protocol';
@@ -17,6 +18,7 @@ import { operatorSource } from './auth';
 import { answer, errors } from './openapi';
 import { archiveAsset, createAsset, listAssets } from '../directory/assets';
 import { changeFederation, createFederation, listFederations } from '../directory/federations';
+import { updatePlaceSettings } from '../directory/policy';
 import { createPlace, listPlaces } from '../directory/places';
 import { archiveProduct, createProduct, listProducts } from '../directory/products';
 
@@ -27,6 +29,20 @@ export async function directoryRoutes(app: FastifyInstance, context: HubContext)
   api.get('/api/v1/places', { schema: { tags: ['places'], summary: 'Every place', response: { 200: answer('{places: [...]}') } } }, async () => ({ places: await listPlaces(context) }));
   api.post('/api/v1/places', { schema: { tags: ['places'], summary: 'Create a place, with its wallet and its administrator', body: PlaceCreate, response: { 201: answer('the place'), ...errors(409) } } }, async (request, reply) =>
     reply.status(201).send(await createPlace(context, request.body)),
+  );
+
+  api.patch(
+    '/api/v1/places/:id',
+    {
+      schema: {
+        tags: ['places'],
+        summary: 'Change a place’s offline policy (the fields given) or whether it enrolls unknown cards; its tills hear it at once',
+        params: IdParams,
+        body: PlaceSettingsUpdate,
+        response: { 200: answer('the place'), ...errors(404) },
+      },
+    },
+    async (request) => updatePlaceSettings(context, request.params.id, request.body),
   );
 
   api.get('/api/v1/assets', { schema: { tags: ['assets'], summary: 'Every asset', response: { 200: answer('{assets: [...]}') } } }, async () => ({ assets: await listAssets(context) }));

@@ -99,10 +99,10 @@ export async function payoutRoutes(app: FastifyInstance, context: HubContext, se
       schema: {
         tags: ['payouts'],
         summary: 'The batch’s ISO 20022 pain.001.001.03 credit-transfer file (made once, then the same bytes every time)',
-        description: 'application/xml. Needs FEDOW_SEPA_NAME, FEDOW_SEPA_IBAN and FEDOW_SEPA_BIC (the federation’s account): without them, 409 not_configured.',
+        description:
+          'Answered as application/xml (errors stay JSON). Needs FEDOW_SEPA_NAME, FEDOW_SEPA_IBAN and FEDOW_SEPA_BIC (the federation’s account): without them, 409 not_configured.',
         params: PayoutParams,
-        produces: ['application/xml'],
-        response: { 200: z.string().describe('the pain.001.001.03 XML document'), 403: ApiError, 404: ApiError, 409: ApiError },
+        response: { 200: z.string().describe('the pain.001.001.03 XML document, as application/xml'), 403: ApiError, 404: ApiError, 409: ApiError },
       },
       config: { roles: ['admin'] },
     },

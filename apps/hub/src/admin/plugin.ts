@@ -10,6 +10,7 @@ import { documentRoute } from './openapi';
 import { pairRoutes } from './pair-routes';
 import { payoutRoutes } from './payout-routes';
 import { terminalRoutes } from './terminal-routes';
+import { userRoutes } from './user-routes';
 
 /**
  * The pairing endpoint (public) and the admin API under /api/v1 (operator token),
@@ -38,6 +39,7 @@ export const adminPlugin: HubPlugin = async (app, context, config) => {
       await cardRoutes(operator, context);
       await terminalRoutes(operator, context);
       await moneyRoutes(operator, context);
+      await userRoutes(operator, context);
       await payoutRoutes(operator, context, config.sepa);
     });
   });

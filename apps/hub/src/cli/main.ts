@@ -14,6 +14,7 @@ import { placesCommand, PLACES_USAGE } from './places';
 import { productsCommand, PRODUCTS_USAGE } from './products';
 import { serveCommand, SERVE_USAGE } from './serve';
 import { terminalsCommand, TERMINALS_USAGE } from './terminals';
+import { usersCommand, USERS_USAGE } from './users';
 import { verifyCommand, VERIFY_USAGE } from './verify';
 
 const COMMANDS: Record<string, { run: (args: string[], io: Io) => Promise<number>; usage: string }> = {
@@ -21,6 +22,7 @@ const COMMANDS: Record<string, { run: (args: string[], io: Io) => Promise<number
   assets: { run: assetsCommand, usage: ASSETS_USAGE },
   federations: { run: federationsCommand, usage: FEDERATIONS_USAGE },
   cards: { run: cardsCommand, usage: CARDS_USAGE },
+  users: { run: usersCommand, usage: USERS_USAGE },
   terminals: { run: terminalsCommand, usage: TERMINALS_USAGE },
   products: { run: productsCommand, usage: PRODUCTS_USAGE },
   payouts: { run: payoutsCommand, usage: PAYOUTS_USAGE },

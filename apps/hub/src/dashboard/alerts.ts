@@ -2,6 +2,7 @@ import { OfflinePolicy } from '@fedow/protocol';
 import type { HubContext } from '../context';
 import * as repo from '../storage/repo';
 import type { Tx } from '../storage/types';
+import { offlineCapAlerts } from './offline-caps';
 import type { Alert } from './views';
 
 /** Bounds: the page shows what needs a look now, not the whole history. */
@@ -35,6 +36,7 @@ export async function alertList(context: HubContext): Promise<Alert[]> {
     ...forkAlerts(names),
     ...(await debtAlerts(tx)),
     ...(await offlineSaleAlerts(tx, names)),
+    ...(await offlineCapAlerts(tx, [...names.terminals.values()], names.places)),
   ];
   return alerts.sort((a, b) => (b.at ?? '').localeCompare(a.at ?? '')).slice(0, ALERTS_MAX);
 }

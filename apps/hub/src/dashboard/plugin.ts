@@ -10,6 +10,7 @@ import { payoutApiRoutes } from './payout-routes';
 import { DashboardSessions } from './sessions';
 import { DashboardStream } from './stream';
 import { TillMemory } from './tills';
+import { userApiRoutes } from './user-routes';
 import { VerifyRunner } from './verify-runner';
 
 /**
@@ -51,6 +52,7 @@ export const dashboardPlugin: HubPlugin = async (app, context, config) => {
         sameOrigin(request);
       });
       await apiRoutes(api, dashboard);
+      await userApiRoutes(api, dashboard);
       await payoutApiRoutes(api, dashboard, config.sepa);
     });
   });

@@ -54,6 +54,10 @@
  * - insertPayout, listPayouts(tx, {wallet?, statuses?, batch?, ids?, limit?}), getPayout, setPayoutStatus
  * - insertPayoutBatch, getPayoutBatch, listPayoutBatches, setPayoutBatchFile, clearPayoutBatchFile, setPayoutBatchSent
  *
+ * Wallets (repo-wallets.ts)
+ * - listWalletTransfers(tx, wallet, {beforeSeq?, limit}) newest first; listUsers(tx, {search?, afterEmail?, limit})
+ * - listCardsOfUser(tx, userId), removeNewUser(tx, user) (same transaction only), walletLabels(tx, walletIds) → Map (name, e-mail or card tag), cardTags(tx, cardIds) → Map
+ *
  * Ordering: transfers.seq and card_changes.seq increase in commit order in both
  * dialects (see lockCommitOrder); in PostgreSQL a rolled-back transaction leaves a gap.
  */
@@ -65,4 +69,5 @@ export * from './repo-ledger';
 export * from './repo-sync';
 export * from './repo-requests';
 export * from './repo-payouts';
+export * from './repo-wallets';
 export type * from './rows';

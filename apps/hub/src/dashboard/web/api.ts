@@ -10,10 +10,10 @@ export class ApiError extends Error {
   }
 }
 
-export async function api<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+export async function api<T>(path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<T> {
   const response = await fetch(`/dashboard/api/${path}`, {
     method: init.method ?? 'GET',
-    headers: init.body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: { ...(init.body === undefined ? {} : { 'content-type': 'application/json' }), ...init.headers },
     body: init.body === undefined ? null : JSON.stringify(init.body),
     credentials: 'same-origin',
   });
@@ -31,4 +31,13 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   }
   // The hub's routes return the shapes of views.ts: the page trusts its own server.
   return data as T;
+}
+
+/**
+ * A fresh Idempotency-Key for one action that moves money. getRandomValues, not
+ * randomUUID: a hub on a festival LAN is served over plain HTTP, where browsers
+ * give randomUUID only to secure contexts.
+ */
+export function newIdempotencyKey(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, '0')).join('');
 }

@@ -93,6 +93,24 @@ const EN = {
   amount: 'Amount',
   card: 'Card',
   noEntries: 'No entries.',
+  users: 'Users',
+  userSearch: 'Part of an e-mail',
+  noUsers: 'No users.',
+  userNotFound: 'No such user.',
+  email: 'E-mail',
+  wallets: 'Wallets',
+  userWallet: 'user wallet',
+  cardWallet: 'wallet of card',
+  history: 'History',
+  older: 'Older',
+  more: 'More',
+  linkToEmail: 'Link to an e-mail',
+  link: 'Link',
+  replaceByCard: 'Replace by card',
+  replace: 'Replace',
+  replacePlaceholder: 'Tag, printed number or QR code of the new card',
+  confirmReplace: 'Move this card’s money to the new card and declare this one lost?',
+  viaCard: 'with card',
   payouts: 'Payouts',
   requestedPayouts: 'Waiting for approval',
   noRequested: 'No payout is waiting for approval.',
@@ -212,6 +230,24 @@ const FR: Record<Word, string> = {
   amount: 'Montant',
   card: 'Carte',
   noEntries: 'Aucune écriture.',
+  users: 'Usagers',
+  userSearch: 'Partie d’un e-mail',
+  noUsers: 'Aucun usager.',
+  userNotFound: 'Usager inconnu.',
+  email: 'E-mail',
+  wallets: 'Portefeuilles',
+  userWallet: 'portefeuille usager',
+  cardWallet: 'portefeuille de la carte',
+  history: 'Historique',
+  older: 'Plus ancien',
+  more: 'Suite',
+  linkToEmail: 'Rattacher à un e-mail',
+  link: 'Rattacher',
+  replaceByCard: 'Remplacer par la carte',
+  replace: 'Remplacer',
+  replacePlaceholder: 'Tag, numéro imprimé ou QR code de la nouvelle carte',
+  confirmReplace: 'Transférer l’argent de cette carte sur la nouvelle et déclarer celle-ci perdue ?',
+  viaCard: 'avec la carte',
   payouts: 'Virements',
   requestedPayouts: 'En attente d’approbation',
   noRequested: 'Aucun virement n’attend d’approbation.',
@@ -238,6 +274,17 @@ const FR: Record<Word, string> = {
   badAmount: 'Saisissez un montant en euros, par ex. 120,50.',
 };
 
+/** Transfer actions (LEDGER.md) in words, for a wallet's history. */
+const ACTIONS: Record<Language, Record<string, string>> = {
+  en: { FST: 'first transfer', CRE: 'creation', REF: 'top-up', SAL: 'sale', QRS: 'QR payment', SUB: 'membership', BDG: 'badge', FUS: 'card merged', RFD: 'refund', BNK: 'bank deposit', COR: 'correction', TRF: 'transfer' },
+  fr: { FST: 'premier transfert', CRE: 'création', REF: 'recharge', SAL: 'vente', QRS: 'paiement QR', SUB: 'adhésion', BDG: 'badge', FUS: 'carte fusionnée', RFD: 'remboursement', BNK: 'dépôt en banque', COR: 'correction', TRF: 'virement' },
+};
+
+/** A transfer action in words; an unknown code as is. */
+export function actionText(code: string): string {
+  return ACTIONS[current][code] ?? code;
+}
+
 /** Reasons of rejected entries and alerts, by their stable code. */
 const REASONS: Record<Language, Record<string, string>> = {
   en: {
@@ -246,6 +293,8 @@ const REASONS: Record<Language, Record<string, string>> = {
     card_lost: 'card declared lost',
     offline_policy_exceeded: 'sale above the offline cap',
     maxOfflineSale: 'offline sale above the place’s cap',
+    maxOfflineExposure: 'offline sales of one stretch above the till’s cap',
+    maxOfflineCardSpend: 'offline spending of one card above its cap',
     invalid_primary_card: 'not a cashier card of this place',
     unknown_card: 'unknown card',
     asset_not_accepted: 'asset not accepted here',
@@ -260,6 +309,8 @@ const REASONS: Record<Language, Record<string, string>> = {
     card_lost: 'carte déclarée perdue',
     offline_policy_exceeded: 'vente au-delà du plafond hors ligne',
     maxOfflineSale: 'vente hors ligne au-delà du plafond du lieu',
+    maxOfflineExposure: 'ventes hors ligne d’une même coupure au-delà du plafond de la caisse',
+    maxOfflineCardSpend: 'dépenses hors ligne d’une carte au-delà de son plafond',
     invalid_primary_card: 'pas une carte caissier de ce lieu',
     unknown_card: 'carte inconnue',
     asset_not_accepted: 'actif non accepté ici',

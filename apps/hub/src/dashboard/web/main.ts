@@ -14,6 +14,7 @@ import { ChainView } from './views-chain';
 import { MoneyView } from './views-money';
 import { EntriesView, PairingView } from './views-pairing';
 import { PayoutsView } from './views-payouts';
+import { UsersView } from './views-users';
 import { fetchOverview, StatusView } from './views-status';
 
 const SECTIONS: [string, Word][] = [
@@ -23,6 +24,7 @@ const SECTIONS: [string, Word][] = [
   ['payouts', 'payouts'],
   ['chain', 'chain'],
   ['cards', 'cards'],
+  ['users', 'users'],
   ['pairing', 'pairing'],
 ];
 
@@ -73,6 +75,8 @@ function viewFor(name: string, query: string): View {
       return new ChainView();
     case 'cards':
       return new CardsView(() => directory, params.get('q') ?? '');
+    case 'users':
+      return new UsersView(() => directory, params);
     case 'pairing':
       return new PairingView(directory);
     case 'entries':

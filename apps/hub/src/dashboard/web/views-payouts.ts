@@ -29,8 +29,12 @@ export class PayoutsView implements View {
   readonly topics = ['money'] as const;
   readonly element = h('section', { class: 'view', id: 'payouts' });
   private readonly message = h('p', { id: 'payouts-message', role: 'status' });
+  /** Built once: a live refresh (the hub says money changed) must not wipe what the operator is typing. */
+  private readonly deposit: HTMLElement;
 
-  constructor(private readonly directory: () => Directory) {}
+  constructor(private readonly directory: () => Directory) {
+    this.deposit = this.depositForm();
+  }
 
   private fed(): AssetInfo | undefined {
     return [...this.directory().assets.values()].find((asset) => asset.category === 'FED');
@@ -48,7 +52,7 @@ export class PayoutsView implements View {
       h('h3', {}, t('batches')),
       this.batchesTable(page.batches),
       h('h3', {}, t('depositTitle')),
-      this.depositForm(),
+      this.deposit,
     );
   }
 
@@ -148,6 +152,8 @@ export class PayoutsView implements View {
       void this.act(submit, async () => {
         await api('deposits', { method: 'POST', body });
         this.say(`${t('deposited')}: ${money(cents, this.fed())}`, false);
+        amount.value = '';
+        comment.value = '';
       });
     });
     return form;

@@ -16,6 +16,8 @@ const WRITES: { pattern: RegExp; allowed: readonly string[] }[] = [
   { pattern: /\binsertTransfers\(|INSERT INTO transfers/i, allowed: ['ingest/writer.ts'] },
   { pattern: /\bapplyBalanceDeltas\(|INSERT INTO balances|UPDATE balances/i, allowed: ['ingest/writer.ts'] },
   { pattern: /\binsertPaymentRef\(/, allowed: ['ingest/persist.ts'] },
+  /** A repair's `balance-restored` effect: the one balance write that is not a delta. */
+  { pattern: /\bsetBalance\(/, allowed: ['ingest/persist.ts'] },
   { pattern: /\bupsertMemberships\(/, allowed: ['ingest/persist.ts'] },
   { pattern: /\binsertRequest\(/, allowed: ['money/submit.ts'] },
   { pattern: /\.(?:insert|update|delete)\(\s*(?:tx\.t\.)?(?:transfers|balances|requests|paymentRefs|memberships)\b/, allowed: [] },

@@ -62,7 +62,13 @@ export type Effect =
   | { type: 'membership'; membership: Membership }
   | { type: 'payment-ref'; ref: string; transfer: string }
   /** An offline-authorised sale overdrew the card: it is blocked until topped up. */
-  | { type: 'debt'; card: string; wallet: string; asset: string; balance: number };
+  | { type: 'debt'; card: string; wallet: string; asset: string; balance: number }
+  /**
+   * A stored balance that drifted from the replay of the transfers is set back to
+   * the replay (`fedow verify --apply`): no transfer, because a transfer moves the
+   * replay as much as the stored value and could never close the gap.
+   */
+  | { type: 'balance-restored'; wallet: string; asset: string; from: number; to: number };
 
 export interface Refusal {
   ok: false;
@@ -207,6 +213,9 @@ function commitEffect(state: LedgerState, effect: Effect): void {
       state.paymentRefs.add(effect.ref);
       return;
     case 'debt':
+      return;
+    case 'balance-restored':
+      state.balances.set(balanceKey(effect.wallet, effect.asset), effect.to);
       return;
   }
 }

@@ -22,7 +22,7 @@ export const MembershipDays = z.number().int().min(1).max(3_660);
 /** A query-string flag: `true`/`false`, `1`/`0`. */
 const QueryFlag = z.enum(['true', 'false', '1', '0']).transform((flag) => flag === 'true' || flag === '1');
 /** A query-string integer. */
-const QueryInt = (min: number, max: number) =>
+export const QueryInt = (min: number, max: number) =>
   z
     .string()
     .regex(/^\d{1,15}$/, 'a non-negative integer')

@@ -8,4 +8,5 @@ export * from './parse';
 export * from './admin';
 export * from './money';
 export * from './users';
+export * from './operators';
 export * from './payouts';

@@ -18,6 +18,8 @@ export const META_LINES_MAX = 100;
 /** Free-text note in `meta.note` and labels. */
 export const NOTE_CHARS_MAX = 500;
 export const LABEL_CHARS_MAX = 80;
+/** An operator token's name, recorded on every request the token makes. */
+export const TOKEN_NAME_CHARS_MAX = 100;
 /** Cards in one `update` part of a full snapshot. */
 export const UPDATE_CARDS_MAX = 2_000;
 /** Heartbeat period and the silence after which a connection is closed. */

@@ -7,6 +7,7 @@ import { cardRoutes } from './card-routes';
 import { directoryRoutes } from './directory-routes';
 import { moneyRoutes } from './money-routes';
 import { documentRoute } from './openapi';
+import { operatorRoutes } from './operator-routes';
 import { pairRoutes } from './pair-routes';
 import { payoutRoutes } from './payout-routes';
 import { terminalRoutes } from './terminal-routes';
@@ -40,6 +41,7 @@ export const adminPlugin: HubPlugin = async (app, context, config) => {
       await terminalRoutes(operator, context);
       await moneyRoutes(operator, context);
       await userRoutes(operator, context);
+      await operatorRoutes(operator, context);
       await payoutRoutes(operator, context, config.sepa);
     });
   });

@@ -6,6 +6,7 @@
 import { HubError } from '../errors';
 import { assetsCommand, ASSETS_USAGE } from './assets';
 import { cardsCommand, CARDS_USAGE } from './cards';
+import { correctCommand, CORRECT_USAGE } from './correct';
 import { BANK_DEPOSIT_ALIAS_USAGE, depositCommand, DEPOSIT_USAGE } from './deposit';
 import { federationsCommand, FEDERATIONS_USAGE } from './federations';
 import { type Io, UsageError } from './io';
@@ -15,6 +16,7 @@ import { productsCommand, PRODUCTS_USAGE } from './products';
 import { serveCommand, SERVE_USAGE } from './serve';
 import { terminalsCommand, TERMINALS_USAGE } from './terminals';
 import { usersCommand, USERS_USAGE } from './users';
+import { tokensCommand, TOKENS_USAGE } from './tokens';
 import { verifyCommand, VERIFY_USAGE } from './verify';
 
 const COMMANDS: Record<string, { run: (args: string[], io: Io) => Promise<number>; usage: string }> = {
@@ -30,6 +32,8 @@ const COMMANDS: Record<string, { run: (args: string[], io: Io) => Promise<number
   global_asset_bank_stripe_deposit: { run: depositCommand, usage: BANK_DEPOSIT_ALIAS_USAGE },
   serve: { run: serveCommand, usage: SERVE_USAGE },
   verify: { run: verifyCommand, usage: VERIFY_USAGE },
+  tokens: { run: tokensCommand, usage: TOKENS_USAGE },
+  correct: { run: correctCommand, usage: CORRECT_USAGE },
 };
 
 const USAGE = [

@@ -50,6 +50,10 @@
  * - insertRequest, getRequestByKey(tx, source, actor, key), getRequests, listRequests (newest first), listRequestsAfter(tx, id, limit)
  * - getTransfersByRequest(tx, requestIds)
  *
+ * Operators (repo-operators.ts)
+ * - listOperatorTokens, getActiveOperatorToken(tx, name), revokeOperatorToken(tx, hash, at) → false if already revoked
+ * - setBalance(tx, wallet, asset, value): a repair's write (persistEffects, `balance-restored`), never a movement
+ *
  * Payouts (repo-payouts.ts)
  * - insertPayout, listPayouts(tx, {wallet?, statuses?, batch?, ids?, limit?}), getPayout, setPayoutStatus
  * - insertPayoutBatch, getPayoutBatch, listPayoutBatches, setPayoutBatchFile, clearPayoutBatchFile, setPayoutBatchSent
@@ -70,4 +74,5 @@ export * from './repo-sync';
 export * from './repo-requests';
 export * from './repo-payouts';
 export * from './repo-wallets';
+export * from './repo-operators';
 export type * from './rows';

@@ -46,10 +46,13 @@ export class CardsView implements View {
   }
 
   private show(card: CardPage): void {
-    const { assets, places } = this.directory();
+    const { assets, places, meta } = this.directory();
+    // The hub refuses what the role may not do; the page does not offer it.
+    const admin = meta.operator.role === 'admin';
+    const cashdesk = admin || meta.operator.role === 'cashdesk';
     const state = card.card.lostAt !== null ? h('span', { class: 'badge state-revoked', id: 'card-state' }, t('lost')) : card.blocked ? h('span', { class: 'badge state-offline', id: 'card-state' }, t('blockedDebt')) : h('span', { class: 'badge state-online', id: 'card-state' }, t('active'));
     const primary = card.card.primaryFor.map((place) =>
-      h('li', {}, places.get(place)?.name ?? place, ' ', h('button', { type: 'button', class: 'small', onclick: () => void this.act(`cards/${card.card.firstTagId}/primary`, { place, primary: false }) }, t('unsetPrimary'))),
+      h('li', {}, places.get(place)?.name ?? place, ' ', admin && h('button', { type: 'button', class: 'small', onclick: () => void this.act(`cards/${card.card.firstTagId}/primary`, { place, primary: false }) }, t('unsetPrimary'))),
     );
     const others = [...places.values()].filter((place) => !card.card.primaryFor.includes(place.id));
     const select = h('select', { id: 'primary-place' }, ...others.map((place) => h('option', { value: place.id }, place.name)));
@@ -73,7 +76,7 @@ export class CardsView implements View {
           card.card.lostAt === null ? null : h('dt', {}, t('lost')),
           card.card.lostAt === null ? null : h('dd', {}, dateTime(card.card.lostAt)),
         ),
-        card.card.lostAt === null
+        card.card.lostAt === null && cashdesk
           ? h('button', { type: 'button', class: 'danger', id: 'declare-lost', onclick: () => (confirm(t('confirmLost')) ? void this.act(`cards/${card.card.firstTagId}/lost`, {}) : undefined) }, t('declareLost'))
           : null,
       ),
@@ -89,7 +92,7 @@ export class CardsView implements View {
       ),
       h('h3', {}, t('primaryFor')),
       h('ul', { class: 'plain', id: 'card-primary' }, ...primary, primary.length === 0 ? h('li', { class: 'muted' }, t('none')) : null),
-      card.card.lostAt === null && others.length > 0
+      card.card.lostAt === null && others.length > 0 && admin
         ? h('div', { class: 'inline-form' }, select, h('button', { type: 'button', id: 'make-primary', onclick: () => void this.act(`cards/${card.card.firstTagId}/primary`, { place: select.value, primary: true }) }, t('makePrimary')))
         : null,
       h('h3', {}, t('transfers')),

@@ -14,6 +14,15 @@ export interface HubConfig {
   blockMsMax: number;
   /** When set, `/metrics` answers only `Authorization: Bearer <this>` (METRICS_TOKEN). */
   metricsToken: string | null;
+  /** The federation's bank account, debtor of the SEPA payout files (FEDOW_SEPA_NAME, FEDOW_SEPA_IBAN, FEDOW_SEPA_BIC); checked when a file is made. */
+  sepa: SepaAccountSetting;
+}
+
+/** As set in the environment: any may be missing until a SEPA file is asked for. */
+export interface SepaAccountSetting {
+  name?: string;
+  iban?: string;
+  bic?: string;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: Partial<HubConfig> = {}): HubConfig {
@@ -27,6 +36,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: P
     blockTransfersMax: overrides.blockTransfersMax ?? 1_000,
     blockMsMax: overrides.blockMsMax ?? 1_000,
     metricsToken: overrides.metricsToken !== undefined ? overrides.metricsToken : env.METRICS_TOKEN || null,
+    sepa: overrides.sepa ?? { name: env.FEDOW_SEPA_NAME, iban: env.FEDOW_SEPA_IBAN, bic: env.FEDOW_SEPA_BIC },
   };
 }
 

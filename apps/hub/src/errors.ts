@@ -9,6 +9,7 @@ const STATUS: Record<string, number> = {
   not_found: 404,
   idempotency_conflict: 409,
   conflict: 409,
+  not_configured: 409,
   gone: 410,
   too_large: 413,
   rate_limited: 429,

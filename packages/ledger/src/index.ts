@@ -11,6 +11,7 @@ export * from './rules-common';
 export * from './rules-till';
 export * from './rules-operator';
 export * from './rules-corrections';
+export * from './rules-payouts';
 export * from './blocks';
 export * from './chain';
 export * from './memory-ledger';

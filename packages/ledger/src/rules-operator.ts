@@ -97,8 +97,12 @@ export function decideFusion(state: LedgerState, request: { card: string; user: 
   ]);
 }
 
-/** BNK: a place deposits money at the bank; it leaves the system. */
-export function decideBankDeposit(state: LedgerState, request: { place: string; asset: string; amount: number; request: string }, context: DecisionContext): Decision {
+/** BNK: a place deposits money at the bank; it leaves the system. The operator's comment goes in the transfer's meta. */
+export function decideBankDeposit(
+  state: LedgerState,
+  request: { place: string; asset: string; amount: number; request: string; comment?: string | null },
+  context: DecisionContext,
+): Decision {
   const amountRefusal = requireAmount(request.amount, 1);
   if (amountRefusal) return amountRefusal;
   const place = state.places.get(request.place);
@@ -107,7 +111,8 @@ export function decideBankDeposit(state: LedgerState, request: { place: string; 
   if (!asset) return refuse('unknown_asset', request.asset);
   const balance = balanceOf(state, place.wallet, asset.id);
   if (balance < request.amount) return refuse('insufficient_funds', `${request.amount - balance} missing`);
-  return accept([draft(context, { action: 'BNK', sender: place.wallet, receiver: state.primaryWallet, asset: asset.id, amount: request.amount, entry: request.request })]);
+  const comment = request.comment?.trim() ? { comment: request.comment.trim() } : null;
+  return accept([draft(context, { action: 'BNK', sender: place.wallet, receiver: state.primaryWallet, asset: asset.id, amount: request.amount, entry: request.request, meta: comment })]);
 }
 
 /** COR: an operator's correction, with its reason: r += a, or s −= a when r is the primary wallet. */

@@ -73,6 +73,8 @@ export const HTTP_ERROR_CODES = [
   /** The same Idempotency-Key was used for another request. */
   'idempotency_conflict',
   'conflict',
+  /** The hub lacks a setting this needs (the federation's bank account for a SEPA file). */
+  'not_configured',
   'gone',
   'rate_limited',
   'too_large',

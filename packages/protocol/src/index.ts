@@ -9,3 +9,4 @@ export * from './admin';
 export * from './money';
 export * from './users';
 export * from './operators';
+export * from './payouts';

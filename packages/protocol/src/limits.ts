@@ -51,3 +51,8 @@ export const AMOUNT_MAX = 1_000_000_000_00;
 /** Users in one page of a listing, and transfers in one page of a wallet's history. */
 export const USERS_PAGE_MAX = 200;
 export const HISTORY_PAGE_MAX = 200;
+/**
+ * Payouts in one SEPA batch: a bank file stays a size banks take, the booking one
+ * transaction, and the file's ids inside 35 characters (pain.001 Max35Text).
+ */
+export const PAYOUT_BATCH_PAYOUTS_MAX = 5_000;

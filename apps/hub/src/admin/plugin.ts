@@ -9,6 +9,7 @@ import { moneyRoutes } from './money-routes';
 import { documentRoute } from './openapi';
 import { operatorRoutes } from './operator-routes';
 import { pairRoutes } from './pair-routes';
+import { payoutRoutes } from './payout-routes';
 import { terminalRoutes } from './terminal-routes';
 import { userRoutes } from './user-routes';
 
@@ -17,7 +18,7 @@ import { userRoutes } from './user-routes';
  * validated by the zod schemas of @fedow/protocol, documented at /api/docs. One
  * encapsulated scope: the zod compilers and the docs cover these routes only.
  */
-export const adminPlugin: HubPlugin = async (app, context) => {
+export const adminPlugin: HubPlugin = async (app, context, config) => {
   await app.register(async (scope) => {
     scope.setValidatorCompiler(validatorCompiler);
     scope.setSerializerCompiler(serializerCompiler);
@@ -41,6 +42,7 @@ export const adminPlugin: HubPlugin = async (app, context) => {
       await moneyRoutes(operator, context);
       await userRoutes(operator, context);
       await operatorRoutes(operator, context);
+      await payoutRoutes(operator, context, config.sepa);
     });
   });
 };

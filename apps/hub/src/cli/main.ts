@@ -7,8 +7,10 @@ import { HubError } from '../errors';
 import { assetsCommand, ASSETS_USAGE } from './assets';
 import { cardsCommand, CARDS_USAGE } from './cards';
 import { correctCommand, CORRECT_USAGE } from './correct';
+import { BANK_DEPOSIT_ALIAS_USAGE, depositCommand, DEPOSIT_USAGE } from './deposit';
 import { federationsCommand, FEDERATIONS_USAGE } from './federations';
 import { type Io, UsageError } from './io';
+import { payoutsCommand, PAYOUTS_USAGE } from './payouts';
 import { placesCommand, PLACES_USAGE } from './places';
 import { productsCommand, PRODUCTS_USAGE } from './products';
 import { serveCommand, SERVE_USAGE } from './serve';
@@ -25,13 +27,21 @@ const COMMANDS: Record<string, { run: (args: string[], io: Io) => Promise<number
   users: { run: usersCommand, usage: USERS_USAGE },
   terminals: { run: terminalsCommand, usage: TERMINALS_USAGE },
   products: { run: productsCommand, usage: PRODUCTS_USAGE },
+  payouts: { run: payoutsCommand, usage: PAYOUTS_USAGE },
+  deposit: { run: depositCommand, usage: DEPOSIT_USAGE },
+  global_asset_bank_stripe_deposit: { run: depositCommand, usage: BANK_DEPOSIT_ALIAS_USAGE },
   serve: { run: serveCommand, usage: SERVE_USAGE },
   verify: { run: verifyCommand, usage: VERIFY_USAGE },
   tokens: { run: tokensCommand, usage: TOKENS_USAGE },
   correct: { run: correctCommand, usage: CORRECT_USAGE },
 };
 
-const USAGE = ['usage:', ...Object.values(COMMANDS).map((command) => `  ${command.usage}`), 'environment: FEDOW_DATA_DIR (default ./data: the database and the key), DATABASE_URL (default sqlite:$FEDOW_DATA_DIR/fedow.sqlite), HUB_KEY_FILE, HUB_KEY'].join('\n');
+const USAGE = [
+  'usage:',
+  ...Object.values(COMMANDS).map((command) => `  ${command.usage}`),
+  'environment: FEDOW_DATA_DIR (default ./data: the database and the key), DATABASE_URL (default sqlite:$FEDOW_DATA_DIR/fedow.sqlite), HUB_KEY_FILE, HUB_KEY; FEDOW_SEPA_NAME, FEDOW_SEPA_IBAN, FEDOW_SEPA_BIC (payout files)',
+  'amounts: integers in cents (minor units)',
+].join('\n');
 
 export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   const [name, ...args] = argv;

@@ -7,6 +7,7 @@ import { DashboardAssets } from './assets';
 import { CONTENT_SECURITY_POLICY, languageOf, shellPage } from './html';
 import { loginRoutes } from './login-routes';
 import { operatorRoutes } from './operator-routes';
+import { payoutApiRoutes } from './payout-routes';
 import { DashboardSessions } from './sessions';
 import { DashboardStream } from './stream';
 import { TillMemory } from './tills';
@@ -19,7 +20,7 @@ import { VerifyRunner } from './verify-runner';
  * and a server-sent event stream. Everything it changes goes through the directory
  * services, so card_changes, events and pushes to tills happen as for the admin API.
  */
-export const dashboardPlugin: HubPlugin = async (app, context) => {
+export const dashboardPlugin: HubPlugin = async (app, context, config) => {
   const memory = new TillMemory();
   const stream = new DashboardStream(context, memory);
   const dashboard: Dashboard = { context, sessions: new DashboardSessions(context.clock), stream, verify: new VerifyRunner(context, stream), memory };
@@ -54,6 +55,7 @@ export const dashboardPlugin: HubPlugin = async (app, context) => {
       await apiRoutes(api, dashboard);
       await userApiRoutes(api, dashboard);
       await operatorRoutes(api, dashboard);
+      await payoutApiRoutes(api, dashboard, config.sepa);
     });
   });
 };

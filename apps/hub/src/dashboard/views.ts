@@ -186,3 +186,11 @@ export interface StreamEvents {
   verify: VerifyState;
   'verify-done': { ok: boolean; firstDiscrepancy: string | null; transfersChecked: number; durationMs: number } | { ok: false; error: string };
 }
+
+/** The payouts screen: payouts waiting for approval and the latest batches, with their payouts (amounts in cents). */
+export interface PayoutsPage {
+  requested: import('@fedow/protocol').Payout[];
+  batches: import('@fedow/protocol').PayoutBatch[];
+  /** The SEPA file can be made: the federation's account is set (FEDOW_SEPA_*). */
+  sepaReady: boolean;
+}

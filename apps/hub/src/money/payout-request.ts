@@ -24,6 +24,10 @@ export async function requestPayout(context: HubContext, input: PayoutRequest): 
   if (holder === '') throw new HubError('bad_request', 'the account holder’s name is required');
   if (!Number.isSafeInteger(input.amount) || input.amount <= 0) throw new HubError('bad_request', 'a payout is more than 0');
   return context.storage.transaction(async (tx) => {
+    // Only a card holder's money is paid out: a place banks its own (a deposit).
+    const wallet = (await repo.getWallets(tx, [input.wallet])).get(input.wallet);
+    if (!wallet) throw new HubError('unknown_wallet', `no wallet ${input.wallet}`, 404);
+    if (wallet.kind !== 'user' && wallet.kind !== 'ephemeral') throw new HubError('wrong_wallet_kind', `a payout is paid from a card holder's wallet, not a ${wallet.kind} wallet`);
     const fed = (await repo.listAssets(tx)).find((asset) => asset.category === 'FED');
     if (!fed) throw new Error('the hub has no FED asset');
     const [balance] = await repo.loadWalletBalances(tx, [input.wallet]).then((rows) => rows.filter((row) => row.assetId === fed.id));

@@ -55,7 +55,8 @@
  * - setBalance(tx, wallet, asset, value): a repair's write (persistEffects, `balance-restored`), never a movement
  *
  * Payouts (repo-payouts.ts)
- * - insertPayout, listPayouts(tx, {wallet?, statuses?, batch?})
+ * - insertPayout, listPayouts(tx, {wallet?, statuses?, batch?, ids?, limit?}), getPayout, setPayoutStatus
+ * - insertPayoutBatch, getPayoutBatch, listPayoutBatches, setPayoutBatchFile, clearPayoutBatchFile, setPayoutBatchSent
  *
  * Wallets (repo-wallets.ts)
  * - listWalletTransfers(tx, wallet, {beforeSeq?, limit}) newest first; listUsers(tx, {search?, afterEmail?, limit})

@@ -14,6 +14,7 @@ import { ChainView } from './views-chain';
 import { MoneyView } from './views-money';
 import { AuditView, TokensView } from './views-operators';
 import { EntriesView, PairingView } from './views-pairing';
+import { PayoutsView } from './views-payouts';
 import { UsersView } from './views-users';
 import { fetchOverview, StatusView } from './views-status';
 
@@ -22,6 +23,7 @@ const SECTIONS: [string, Word, readonly OperatorRole[]][] = [
   ['tills', 'tills', ['admin', 'cashdesk', 'viewer']],
   ['alerts', 'alerts', ['admin', 'cashdesk', 'viewer']],
   ['money', 'money', ['admin', 'cashdesk', 'viewer']],
+  ['payouts', 'payouts', ['admin']],
   ['chain', 'chain', ['admin', 'cashdesk', 'viewer']],
   ['cards', 'cards', ['admin', 'cashdesk', 'viewer']],
   ['users', 'users', ['admin', 'cashdesk', 'viewer']],
@@ -73,6 +75,8 @@ function viewFor(name: string, query: string): View {
       return new StatusView('alerts', () => directory, currentOverview);
     case 'money':
       return new MoneyView(() => directory);
+    case 'payouts':
+      return new PayoutsView(() => directory);
     case 'chain':
       return new ChainView(directory.meta.operator.role === 'admin');
     case 'cards':

@@ -5,6 +5,7 @@
  */
 import { HubError } from '../errors';
 import { assetsCommand, ASSETS_USAGE } from './assets';
+import { backupCommand, BACKUP_USAGE, restoreCommand } from './backup';
 import { cardsCommand, CARDS_USAGE } from './cards';
 import { correctCommand, CORRECT_USAGE } from './correct';
 import { BANK_DEPOSIT_ALIAS_USAGE, depositCommand, DEPOSIT_USAGE } from './deposit';
@@ -32,6 +33,8 @@ const COMMANDS: Record<string, { run: (args: string[], io: Io) => Promise<number
   global_asset_bank_stripe_deposit: { run: depositCommand, usage: BANK_DEPOSIT_ALIAS_USAGE },
   serve: { run: serveCommand, usage: SERVE_USAGE },
   verify: { run: verifyCommand, usage: VERIFY_USAGE },
+  backup: { run: backupCommand, usage: BACKUP_USAGE },
+  restore: { run: restoreCommand, usage: BACKUP_USAGE },
   tokens: { run: tokensCommand, usage: TOKENS_USAGE },
   correct: { run: correctCommand, usage: CORRECT_USAGE },
 };

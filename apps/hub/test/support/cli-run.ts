@@ -21,9 +21,9 @@ export interface CliHome {
 
 const VARIABLES = ['FEDOW_DATA_DIR', 'DATABASE_URL', 'HUB_KEY_FILE', 'HUB_KEY'] as const;
 
-/** Sets FEDOW_DATA_DIR to a fresh folder while the commands run (the CLI reads the environment). */
-export function cliHome(): CliHome {
-  const dir = mkdtempSync(join(tmpdir(), 'fedow-cli-home-'));
+/** Sets FEDOW_DATA_DIR to a fresh folder (or `existing`) while the commands run (the CLI reads the environment). */
+export function cliHome(existing?: string): CliHome {
+  const dir = existing ?? mkdtempSync(join(tmpdir(), 'fedow-cli-home-'));
   const saved = new Map(VARIABLES.map((name) => [name, process.env[name]]));
   const run = async (...args: string[]): Promise<CliRun> => {
     for (const name of VARIABLES) delete process.env[name];
@@ -49,6 +49,8 @@ export function cliHome(): CliHome {
       if (result.code !== 0) throw new Error(`fedow ${args.join(' ')} exited ${result.code}: ${result.stdout}${result.stderr}`);
       return JSON.parse(result.stdout);
     },
-    close: () => rmSync(dir, { recursive: true, force: true }),
+    close: () => {
+      if (existing === undefined) rmSync(dir, { recursive: true, force: true });
+    },
   };
 }

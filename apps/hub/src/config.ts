@@ -12,6 +12,17 @@ export interface HubConfig {
   /** Sealer: a block every this many transfers or this long. */
   blockTransfersMax: number;
   blockMsMax: number;
+  /** Stripe, when STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET are set; null otherwise (its routes answer provider_not_configured). */
+  stripe: StripeConfig | null;
+}
+
+export interface StripeConfig {
+  secretKey: string;
+  webhookSecret: string;
+  /** Where Checkout sends the payer back when a request names no return URL. */
+  returnUrl: string | null;
+  /** Stripe's API, https://api.stripe.com by default; a stand-in's URL in tests. */
+  apiBase: URL | null;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: Partial<HubConfig> = {}): HubConfig {
@@ -24,6 +35,21 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: P
     log: overrides.log ?? ((env.LOG_LEVEL as HubConfig['log']) || 'info'),
     blockTransfersMax: overrides.blockTransfersMax ?? 1_000,
     blockMsMax: overrides.blockMsMax ?? 1_000,
+    stripe: overrides.stripe !== undefined ? overrides.stripe : stripeFromEnv(env),
+  };
+}
+
+/** STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET together, or no Stripe at all: half a configuration is a mistake. */
+function stripeFromEnv(env: NodeJS.ProcessEnv): StripeConfig | null {
+  const secretKey = env.STRIPE_SECRET_KEY ?? '';
+  const webhookSecret = env.STRIPE_WEBHOOK_SECRET ?? '';
+  if (secretKey === '' && webhookSecret === '') return null;
+  if (secretKey === '' || webhookSecret === '') throw new Error('set both STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET, or neither');
+  return {
+    secretKey,
+    webhookSecret,
+    returnUrl: env.STRIPE_RETURN_URL || null,
+    apiBase: env.STRIPE_API_BASE ? new URL(env.STRIPE_API_BASE) : null,
   };
 }
 

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildHub, type Hub } from '../src/app';
-import { configFromEnv } from '../src/config';
+import { configFromEnv, type HubConfig } from '../src/config';
 import type { Clock } from '../src/context';
 
 export class TestClock implements Clock {
@@ -26,7 +26,7 @@ export interface TestHub extends Hub {
 const dirs: string[] = [];
 
 /** A hub on a temp SQLite file (or the given URL), with a controllable clock. */
-export async function startTestHub(databaseUrl?: string): Promise<TestHub> {
+export async function startTestHub(databaseUrl?: string, overrides: Partial<HubConfig> = {}): Promise<TestHub> {
   let url = databaseUrl;
   let keyPath: string | null = null;
   if (url === undefined) {
@@ -36,7 +36,7 @@ export async function startTestHub(databaseUrl?: string): Promise<TestHub> {
     keyPath = join(dir, 'hub.key');
   }
   const clock = new TestClock();
-  const hub = await buildHub(configFromEnv({}, { databaseUrl: url, keyPath, log: false }), { clock });
+  const hub = await buildHub(configFromEnv({}, { ...overrides, databaseUrl: url, keyPath, log: false }), { clock });
   const token = hub.identity.operatorToken;
   if (!token) throw new Error('a fresh hub must hand out its operator token');
   return {

@@ -7,3 +7,4 @@ export * from './sync';
 export * from './parse';
 export * from './admin';
 export * from './money';
+export * from './payments';

@@ -7,6 +7,7 @@ import { cardRoutes } from './card-routes';
 import { directoryRoutes } from './directory-routes';
 import { moneyRoutes } from './money-routes';
 import { pairRoutes } from './pair-routes';
+import { paymentRoutes } from './payment-routes';
 import { terminalRoutes } from './terminal-routes';
 
 /**
@@ -35,6 +36,7 @@ export const adminPlugin: HubPlugin = async (app, context) => {
       await cardRoutes(operator, context);
       await terminalRoutes(operator, context);
       await moneyRoutes(operator, context);
+      await paymentRoutes(operator, context);
     });
   });
 };

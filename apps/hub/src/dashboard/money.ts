@@ -38,8 +38,9 @@ export function assetMoney(asset: repo.Asset, actions: readonly repo.ActionTotal
     if (row.assetId !== asset.id) continue;
     if (row.action === 'CRE' || row.action === 'SUB') created += row.total;
     else if (row.action === 'BNK') destroyed += row.total;
-    // Refunded FED is paid back to the place in euros: it stays in the system.
-    else if (row.action === 'RFD' && asset.category !== 'FED') destroyed += row.total;
+    // FED refunded at a till is paid back to the place in euros: it stays in the
+    // system; FED paid back to its holder (RFD to the primary wallet) leaves it.
+    else if (row.action === 'RFD') destroyed += asset.category === 'FED' ? row.toPrimary : row.total;
     else if (row.action === 'COR') corrections += row.total - 2 * row.toPrimary;
   }
   let userWallets = 0;

@@ -53,6 +53,11 @@
  * Payouts (repo-payouts.ts)
  * - insertPayout, listPayouts(tx, {wallet?, statuses?, batch?})
  *
+ * Payments (repo-payments.ts)
+ * - insertPayment, getPayment, getPaymentBySession(tx, provider, session), getPaymentByReference(tx, provider, ref)
+ * - setPaymentSession, markPaymentCredited → false unless it was pending
+ * - listRefundablePayments(tx, provider, wallet) (newest first), addPaymentRefunded → false beyond the amount
+ *
  * Ordering: transfers.seq and card_changes.seq increase in commit order in both
  * dialects (see lockCommitOrder); in PostgreSQL a rolled-back transaction leaves a gap.
  */
@@ -64,4 +69,5 @@ export * from './repo-ledger';
 export * from './repo-sync';
 export * from './repo-requests';
 export * from './repo-payouts';
+export * from './repo-payments';
 export type * from './rows';

@@ -1,0 +1,195 @@
+/**
+ * Federated euro in through Stripe (Checkout and card terminals) and by hand, and
+ * back out through Stripe's refunds or a SEPA payout request. Stripe's API is
+ * played by a local stand-in (support/stripe-stand-in.ts): these machines have no
+ * network. Its events are signed with a test secret exactly as Stripe signs them.
+ */
+import { sql } from 'drizzle-orm';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DIALECTS, freshDatabase } from '../../../test/support/dialects';
+import { verifyChain } from '../src/verify/verify-chain';
+import { factoryCsv, removeTestDirs, seedPlace, startTestHub, type TestHub } from './admin-support';
+import { signedEvent, signedPayload, STAND_IN_SECRET_KEY, STAND_IN_WEBHOOK_SECRET, StripeStandIn } from './support/stripe-stand-in';
+
+afterAll(removeTestDirs);
+
+const IBAN = 'FR7630006000011234567890189';
+
+describe.each(DIALECTS)('payments on %s', (dialect) => {
+  const database = freshDatabase(dialect);
+  let stripe: StripeStandIn;
+  let apiBase: string;
+  let hub: TestHub;
+  beforeAll(async () => {
+    stripe = new StripeStandIn();
+    apiBase = await stripe.start();
+  });
+  afterAll(async () => {
+    await stripe.stop();
+  });
+  afterEach(async () => {
+    await hub?.close();
+  });
+
+  async function start(options: { stripe?: boolean } = {}) {
+    const config = options.stripe === false ? null : { secretKey: STAND_IN_SECRET_KEY, webhookSecret: STAND_IN_WEBHOOK_SECRET, returnUrl: 'https://festival.example/merci', apiBase: new URL(apiBase) };
+    hub = await startTestHub(await database(), { stripe: config });
+    const { place } = await seedPlace(hub);
+    expect((await hub.call('POST', `/api/v1/cards/import?place=${place.id}`, factoryCsv(3), { 'content-type': 'text/csv' })).status).toBe(201);
+    const fed = (await hub.call('GET', '/api/v1/assets')).json.assets.find((a: { category: string }) => a.category === 'FED');
+    return { fed };
+  }
+
+  const now = () => Math.floor(hub.clock.ms / 1000);
+  const deliver = async (event: { payload: string; signature: string }) => {
+    const response = await hub.app.inject({ method: 'POST', url: '/webhooks/stripe', payload: event.payload, headers: { 'content-type': 'application/json; charset=utf-8', 'stripe-signature': event.signature } });
+    return { status: response.statusCode, json: response.json() };
+  };
+  const balance = async (tag: string, asset: string) => (await hub.call('GET', `/api/v1/cards/${tag}`)).json.balances[asset] ?? 0;
+  const count = async (table: 'requests' | 'transfers' | 'payments') => Number((await hub.context.storage.read.all<{ n: number | string }>(sql`select count(*) as n from ${sql.raw(table)}`))[0]?.n);
+  async function verified() {
+    expect((await verifyChain(hub.context)).firstDiscrepancy).toBeNull();
+  }
+
+  /** A Checkout for a card, paid at the stand-in: the completed event, unsent. */
+  async function paidCheckout(card: string, amount: number) {
+    const checkout = await hub.call('POST', '/api/v1/checkouts', { card, amount });
+    expect(checkout.status, JSON.stringify(checkout.json)).toBe(201);
+    const session = stripe.pay(checkout.json.session);
+    return { checkout: checkout.json, session, event: () => signedEvent('checkout.session.completed', session, now()) };
+  }
+
+  it('credits a paid Checkout once: the replayed event and two deliveries at the same moment answer 200 and credit nothing more', async () => {
+    const { fed } = await start();
+    const { checkout, session, event } = await paidCheckout('0A000001', 2500);
+    expect(checkout).toMatchObject({ status: 'pending', amount: 2500, url: expect.stringMatching(/^https:\/\/checkout\.stripe\.com\//) });
+    expect(stripe.calls.at(-1)).toMatchObject({ path: '/v1/checkout/sessions', form: { client_reference_id: checkout.payment, 'line_items[0][price_data][currency]': 'eur', success_url: 'https://festival.example/merci' } });
+    expect(await balance('0A000001', fed.id)).toBe(0);
+
+    const [first, second] = await Promise.all([deliver(event()), deliver(event())]);
+    expect([first.status, second.status]).toEqual([200, 200]);
+    expect([first.json.outcome, second.json.outcome].sort()).toEqual(['already', 'credited']);
+    expect(first.json.request).toBe(second.json.request);
+    const replayed = await deliver(event());
+    expect(replayed).toMatchObject({ status: 200, json: { outcome: 'already', request: first.json.request } });
+    expect(await balance('0A000001', fed.id)).toBe(2500);
+
+    const [payment] = await hub.context.storage.read.all<{ status: string; reference: string; wallet_id: string; request_id: string }>(sql`select status, reference, wallet_id, request_id from payments`);
+    expect(payment).toMatchObject({ status: 'credited', reference: session.payment_intent, request_id: first.json.request });
+    const requests = await hub.context.storage.read.all<{ source: string; actor: string; idempotency_key: string }>(sql`select source, actor, idempotency_key from requests where kind = 'topup'`);
+    expect(requests).toEqual([{ source: 'provider', actor: 'stripe', idempotency_key: session.payment_intent }]);
+    const refs = await hub.context.storage.read.all<{ ref: string }>(sql`select ref from payment_refs`);
+    expect(refs.map((row) => row.ref)).toEqual([`stripe:${session.payment_intent}`]);
+    await verified();
+  });
+
+  it('refuses a forged event and a late one with typed codes, and stores nothing', async () => {
+    const { fed } = await start();
+    const { session } = await paidCheckout('0A000002', 1000);
+    const before = { requests: await count('requests'), transfers: await count('transfers') };
+
+    const forged = await deliver(signedEvent('checkout.session.completed', session, now(), 'whsec_not_the_hubs'));
+    expect(forged).toMatchObject({ status: 400, json: { error: { code: 'bad_signature' } } });
+    const genuine = signedEvent('checkout.session.completed', session, now());
+    const altered = await deliver({ payload: genuine.payload.replace('"amount_total":1000', '"amount_total":100000'), signature: genuine.signature });
+    expect(altered).toMatchObject({ status: 400, json: { error: { code: 'bad_signature' } } });
+    const unsigned = await hub.app.inject({ method: 'POST', url: '/webhooks/stripe', payload: genuine.payload, headers: { 'content-type': 'application/json' } });
+    expect(unsigned.statusCode).toBe(400);
+    expect(unsigned.json().error.code).toBe('bad_signature');
+
+    const late = await deliver(signedEvent('checkout.session.completed', session, now() - 301));
+    expect(late).toMatchObject({ status: 400, json: { error: { code: 'stale_notification' } } });
+    // Signed JSON that is not JSON: a typed refusal, not a 500.
+    const garbage = '{"id": "evt_x", ';
+    expect(await deliver({ payload: garbage, signature: signedPayload(garbage, now()) })).toMatchObject({ status: 400, json: { error: { code: 'bad_request' } } });
+
+    expect({ requests: await count('requests'), transfers: await count('transfers') }).toEqual(before);
+    const [payment] = await hub.context.storage.read.all<{ status: string; reference: string | null }>(sql`select status, reference from payments`);
+    expect(payment).toEqual({ status: 'pending', reference: null });
+    expect(await balance('0A000002', fed.id)).toBe(0);
+
+    // Within the tolerance, the same session is credited.
+    expect((await deliver(signedEvent('checkout.session.completed', session, now() - 299))).json.outcome).toBe('credited');
+    expect(await balance('0A000002', fed.id)).toBe(1000);
+    await verified();
+  });
+
+  it('credits a card terminal’s payment intent named by its metadata, and ignores what is not for it', async () => {
+    const { fed } = await start();
+    const intent = { id: 'pi_terminal_1', object: 'payment_intent', amount: 1200, amount_received: 1200, currency: 'eur', status: 'succeeded', metadata: { fedow_card: '0A000000' } };
+    expect((await deliver(signedEvent('payment_intent.succeeded', intent, now()))).json.outcome).toBe('credited');
+    expect((await deliver(signedEvent('payment_intent.succeeded', intent, now()))).json.outcome).toBe('already');
+    expect(await balance('0A000000', fed.id)).toBe(1200);
+    const [payment] = await hub.context.storage.read.all<{ status: string; amount: number | string; card_id: string | null }>(sql`select status, amount, card_id from payments where reference = 'pi_terminal_1'`);
+    expect(payment).toMatchObject({ status: 'credited', card_id: expect.any(String) });
+
+    const before = { requests: await count('requests'), payments: await count('payments') };
+    const anonymous = { ...intent, id: 'pi_other', metadata: {} };
+    expect((await deliver(signedEvent('payment_intent.succeeded', anonymous, now()))).json).toMatchObject({ outcome: 'ignored' });
+    expect((await deliver(signedEvent('customer.created', { id: 'cus_1', object: 'customer' }, now()))).json).toMatchObject({ outcome: 'ignored' });
+    const unknownCard = { ...intent, id: 'pi_unknown', metadata: { fedow_card: 'FFFFFFFF' } };
+    expect(await deliver(signedEvent('payment_intent.succeeded', unknownCard, now()))).toMatchObject({ status: 200, json: { outcome: 'refused', reason: 'unknown_card' } });
+    const unpaid = { id: 'cs_elsewhere', object: 'checkout.session', payment_status: 'paid', amount_total: 100, currency: 'eur', payment_intent: 'pi_elsewhere', client_reference_id: null, metadata: {} };
+    expect((await deliver(signedEvent('checkout.session.completed', unpaid, now()))).json).toMatchObject({ outcome: 'ignored' });
+    expect({ requests: await count('requests'), payments: await count('payments') }).toEqual(before);
+    await verified();
+  });
+
+  it('refunds Stripe FED through Stripe once per key, even when Stripe failed the first time', async () => {
+    const { fed } = await start();
+    const { event } = await paidCheckout('0A000001', 3000);
+    expect((await deliver(event())).json.outcome).toBe('credited');
+    const refund = (body: object, key: string) => hub.call('POST', '/api/v1/refunds', body, { 'idempotency-key': key });
+
+    stripe.failRefunds = 1;
+    const failed = await refund({ card: '0A000001', amount: 1000 }, 'r-1');
+    expect(failed).toMatchObject({ status: 502, json: { error: { code: 'provider_error', request: expect.any(String) } } });
+    // Booked before Stripe was asked: the balance cannot be spent meanwhile.
+    expect(await balance('0A000001', fed.id)).toBe(2000);
+    const retried = await refund({ card: '0A000001', amount: 1000 }, 'r-1');
+    expect(retried.status, JSON.stringify(retried.json)).toBe(200);
+    expect(retried.json).toMatchObject({ via: 'stripe', replayed: true, request: failed.json.error.request, refunds: [{ amount: 1000, refund: expect.stringMatching(/^re_/) }] });
+    expect(retried.json.transfers).toMatchObject([{ action: 'RFD', amount: 1000 }]);
+    const again = await refund({ card: '0A000001', amount: 1000 }, 'r-1');
+    expect(again.json.refunds).toEqual(retried.json.refunds);
+    expect(stripe.refunds).toHaveLength(1);
+    expect(stripe.refunds[0]).toMatchObject({ amount: 1000, payment_intent: expect.stringMatching(/^pi_/) });
+
+    const second = await refund({ card: '0A000001', amount: 2000 }, 'r-2');
+    expect(second).toMatchObject({ status: 201, json: { via: 'stripe', replayed: false } });
+    expect(stripe.refunds).toHaveLength(2);
+    expect(await balance('0A000001', fed.id)).toBe(0);
+    const [payment] = await hub.context.storage.read.all<{ status: string; refunded: number | string }>(sql`select status, refunded from payments`);
+    expect({ ...payment, refunded: Number(payment?.refunded) }).toEqual({ status: 'refunded', refunded: 3000 });
+    const conflict = await refund({ card: '0A000001', amount: 5 }, 'r-2');
+    expect(conflict.status).toBe(409);
+    await verified();
+  });
+
+  it('turns a refund of FED that Stripe did not take into a payout request, which needs an IBAN', async () => {
+    const { fed } = await start();
+    const manual = await hub.call('POST', '/api/v1/topups', { card: '0A000002', asset: fed.id, amount: 4000, reference: 'VIR-2026-07', method: 'transfer' }, { 'idempotency-key': 'm-1' });
+    expect(manual.status).toBe(201);
+    const refund = (body: object) => hub.call('POST', '/api/v1/refunds', body, { 'idempotency-key': 'p-1' });
+    expect((await refund({ card: '0A000002', amount: 1500 })).json.error.code).toBe('bad_request');
+    expect((await refund({ card: '0A000002', amount: 1500, iban: 'FR76 0000', holder: 'Camille' })).status).toBe(400);
+    const payout = await refund({ card: '0A000002', amount: 1500, iban: IBAN, holder: 'Camille Martin' });
+    expect(payout).toMatchObject({ status: 202, json: { via: 'payout', payout: { amount: 1500, iban: IBAN, status: 'requested' } } });
+    expect((await hub.call('POST', '/api/v1/refunds', { card: '0A000002', amount: 1500 })).status).toBe(400);
+    expect((await hub.call('POST', '/api/v1/refunds', { card: 'FFFFFFFF', amount: 1 }, { 'idempotency-key': 'p-2' })).json.error.code).toBe('unknown_card');
+    expect((await hub.call('POST', '/api/v1/refunds', { card: '0A000000', amount: 1 }, { 'idempotency-key': 'p-3' })).json.error.code).toBe('nothing_to_refund');
+    expect(await balance('0A000002', fed.id)).toBe(4000);
+    expect(stripe.refunds.filter((r) => r.amount === 1500)).toHaveLength(0);
+    await verified();
+  });
+
+  it('answers provider_not_configured on a hub without Stripe', async () => {
+    await start({ stripe: false });
+    expect(await hub.call('POST', '/api/v1/checkouts', { card: '0A000001', amount: 1000 })).toMatchObject({ status: 503, json: { error: { code: 'provider_not_configured' } } });
+    const event = signedEvent('checkout.session.completed', { id: 'cs_1' }, now());
+    expect(await deliver(event)).toMatchObject({ status: 503, json: { error: { code: 'provider_not_configured' } } });
+    expect((await hub.call('POST', '/api/v1/checkouts', { card: 'FFFFFFFF', amount: 1000 })).status).toBe(503);
+    expect(await count('payments')).toBe(0);
+    await verified();
+  });
+});

@@ -9,6 +9,7 @@ import { cardsCommand, CARDS_USAGE } from './cards';
 import { federationsCommand, FEDERATIONS_USAGE } from './federations';
 import { type Io, UsageError } from './io';
 import { placesCommand, PLACES_USAGE } from './places';
+import { refundCommand, REFUND_USAGE, topupCommand, TOPUP_USAGE } from './payments';
 import { productsCommand, PRODUCTS_USAGE } from './products';
 import { serveCommand, SERVE_USAGE } from './serve';
 import { terminalsCommand, TERMINALS_USAGE } from './terminals';
@@ -21,11 +22,13 @@ const COMMANDS: Record<string, { run: (args: string[], io: Io) => Promise<number
   cards: { run: cardsCommand, usage: CARDS_USAGE },
   terminals: { run: terminalsCommand, usage: TERMINALS_USAGE },
   products: { run: productsCommand, usage: PRODUCTS_USAGE },
+  topup: { run: topupCommand, usage: TOPUP_USAGE },
+  refund: { run: refundCommand, usage: REFUND_USAGE },
   serve: { run: serveCommand, usage: SERVE_USAGE },
   verify: { run: verifyCommand, usage: VERIFY_USAGE },
 };
 
-const USAGE = ['usage:', ...Object.values(COMMANDS).map((command) => `  ${command.usage}`), 'environment: DATABASE_URL (default sqlite:./data/fedow.sqlite), HUB_KEY_FILE, HUB_KEY'].join('\n');
+const USAGE = ['usage:', ...Object.values(COMMANDS).map((command) => `  ${command.usage}`), 'environment: DATABASE_URL (default sqlite:./data/fedow.sqlite), HUB_KEY_FILE, HUB_KEY, STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET'].join('\n');
 
 export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   const [name, ...args] = argv;

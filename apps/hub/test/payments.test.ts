@@ -7,6 +7,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, freshDatabase } from '../../../test/support/dialects';
+import { moneyReport } from '../src/dashboard/money';
 import { verifyChain } from '../src/verify/verify-chain';
 import { factoryCsv, removeTestDirs, seedPlace, startTestHub, type TestHub } from './admin-support';
 import { signedEvent, signedPayload, STAND_IN_SECRET_KEY, STAND_IN_WEBHOOK_SECRET, StripeStandIn } from './support/stripe-stand-in';
@@ -163,6 +164,9 @@ describe.each(DIALECTS)('payments on %s', (dialect) => {
     expect({ ...payment, refunded: Number(payment?.refunded) }).toEqual({ status: 'refunded', refunded: 3000 });
     const conflict = await refund({ card: '0A000001', amount: 5 }, 'r-2');
     expect(conflict.status).toBe(409);
+    // FED paid back to its holder leaves the federation: the dashboard's conservation check counts it destroyed.
+    const money = (await moneyReport(hub.context)).assets.find((row) => row.asset.id === fed.id);
+    expect(money).toMatchObject({ created: 3000, destroyed: 3000, balances: 0, ok: true });
     await verified();
   });
 

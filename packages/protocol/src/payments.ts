@@ -69,3 +69,12 @@ export const WebhookAnswer = z.strictObject({
   reason: z.string().nullable(),
 });
 export type WebhookAnswer = z.infer<typeof WebhookAnswer>;
+
+/** The dashboard's top-up of the card whose page is open: FED needs the payment's reference. */
+export const CardTopUp = z.strictObject({
+  asset: Uuid,
+  amount: Amount.refine((amount) => amount > 0, 'a top-up is more than 0'),
+  reference: z.string().trim().min(1).max(80).optional(),
+  method: z.enum(['cash', 'card', 'transfer']),
+});
+export type CardTopUp = z.infer<typeof CardTopUp>;

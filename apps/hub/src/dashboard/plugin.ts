@@ -6,6 +6,7 @@ import { apiRoutes } from './api-routes';
 import { DashboardAssets } from './assets';
 import { CONTENT_SECURITY_POLICY, languageOf, shellPage } from './html';
 import { loginRoutes } from './login-routes';
+import { paymentActions } from './payment-routes';
 import { DashboardSessions } from './sessions';
 import { DashboardStream } from './stream';
 import { TillMemory } from './tills';
@@ -50,6 +51,7 @@ export const dashboardPlugin: HubPlugin = async (app, context) => {
         sameOrigin(request);
       });
       await apiRoutes(api, dashboard);
+      await paymentActions(api, dashboard);
     });
   });
 };

@@ -93,6 +93,15 @@ const EN = {
   amount: 'Amount',
   card: 'Card',
   noEntries: 'No entries.',
+  topUp: 'Top up',
+  topUpDone: 'Topped up',
+  paymentReference: 'Payment reference',
+  referenceForFed: 'Reference (required for FED)',
+  paidBy: 'Paid by',
+  cash: 'cash',
+  cardPayment: 'card',
+  bankTransfer: 'bank transfer',
+  badAmount: 'Type a positive amount, with at most the asset’s decimals.',
 } as const;
 
 export type Word = keyof typeof EN;
@@ -188,6 +197,15 @@ const FR: Record<Word, string> = {
   amount: 'Montant',
   card: 'Carte',
   noEntries: 'Aucune écriture.',
+  topUp: 'Recharger',
+  topUpDone: 'Rechargé',
+  paymentReference: 'Référence du paiement',
+  referenceForFed: 'Référence (obligatoire pour FED)',
+  paidBy: 'Payé par',
+  cash: 'espèces',
+  cardPayment: 'carte',
+  bankTransfer: 'virement',
+  badAmount: 'Saisissez un montant positif, avec au plus les décimales de l’actif.',
 };
 
 /** Reasons of rejected entries and alerts, by their stable code. */
@@ -204,6 +222,9 @@ const REASONS: Record<Language, Record<string, string>> = {
     bad_hash: 'bad hash',
     bad_signature: 'bad signature',
     fork: 'two different entries with the same number',
+    payment_reference_required: 'a payment reference is required for FED',
+    payment_reference_used: 'this payment reference was already used',
+    idempotency_conflict: 'this form was already sent with other values: reload the card',
   },
   fr: {
     insufficient_funds: 'solde insuffisant',
@@ -217,6 +238,9 @@ const REASONS: Record<Language, Record<string, string>> = {
     bad_hash: 'hachage invalide',
     bad_signature: 'signature invalide',
     fork: 'deux écritures différentes au même numéro',
+    payment_reference_required: 'une référence de paiement est obligatoire pour FED',
+    payment_reference_used: 'cette référence de paiement a déjà été utilisée',
+    idempotency_conflict: 'ce formulaire a déjà été envoyé avec d’autres valeurs : rechargez la carte',
   },
 };
 

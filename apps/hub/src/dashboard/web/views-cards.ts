@@ -5,6 +5,7 @@ import { h, replace } from './dom';
 import { dateTime, money } from './format';
 import { t } from './i18n';
 import type { Directory, View } from './state';
+import { topUpForm } from './views-topup';
 
 export class CardsView implements View {
   readonly topics = ['cards'] as const;
@@ -73,6 +74,7 @@ export class CardsView implements View {
       ),
       h('h3', {}, t('balance')),
       h('ul', { class: 'plain balances', id: 'card-balances' }, ...Object.entries(card.balances).map(([asset, value]) => h('li', { 'data-asset': asset, 'data-value': value, class: value < 0 ? 'bad' : '' }, money(value, assets.get(asset)))), Object.keys(card.balances).length === 0 ? h('li', { class: 'muted' }, t('none')) : null),
+      card.card.lostAt === null ? topUpForm(card, assets, (page, message) => this.toppedUp(page, message)) : null,
       h('h3', {}, t('membership')),
       h(
         'ul',
@@ -92,6 +94,11 @@ export class CardsView implements View {
         h('tbody', {}, ...card.transfers.map((row) => h('tr', {}, h('td', { 'data-label': t('at') }, dateTime(row.at)), h('td', { 'data-label': 'action' }, row.action), h('td', { 'data-label': t('amount'), class: `num ${row.direction === 'out' ? 'bad' : 'good'}` }, `${row.direction === 'out' ? '−' : '+'}${money(row.amount, assets.get(row.asset))}`), h('td', { 'data-label': t('place') }, row.counterpart ?? '')))),
       ),
     );
+  }
+
+  private toppedUp(page: CardPage, message: string): void {
+    this.show(page);
+    this.page.querySelector('#topup-message')?.replaceChildren(h('span', { class: 'good', id: 'topup-done' }, message));
   }
 
   private async act(path: string, body: unknown): Promise<void> {

@@ -6,8 +6,10 @@
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { WEBHOOK_BODY_BYTES_MAX } from '@fedow/protocol';
 import { DIALECTS, freshDatabase } from '../../../test/support/dialects';
 import { moneyReport } from '../src/dashboard/money';
+import { planRefund } from '../src/money/refund';
 import { verifyChain } from '../src/verify/verify-chain';
 import { factoryCsv, removeTestDirs, seedPlace, startTestHub, type TestHub } from './admin-support';
 import { signedEvent, signedPayload, STAND_IN_SECRET_KEY, STAND_IN_WEBHOOK_SECRET, StripeStandIn } from './support/stripe-stand-in';
@@ -47,7 +49,7 @@ describe.each(DIALECTS)('payments on %s', (dialect) => {
     return { status: response.statusCode, json: response.json() };
   };
   const balance = async (tag: string, asset: string) => (await hub.call('GET', `/api/v1/cards/${tag}`)).json.balances[asset] ?? 0;
-  const count = async (table: 'requests' | 'transfers' | 'payments') => Number((await hub.context.storage.read.all<{ n: number | string }>(sql`select count(*) as n from ${sql.raw(table)}`))[0]?.n);
+  const count = async (table: 'requests' | 'transfers' | 'payments' | 'payouts') => Number((await hub.context.storage.read.all<{ n: number | string }>(sql`select count(*) as n from ${sql.raw(table)}`))[0]?.n);
   async function verified() {
     expect((await verifyChain(hub.context)).firstDiscrepancy).toBeNull();
   }
@@ -182,8 +184,26 @@ describe.each(DIALECTS)('payments on %s', (dialect) => {
     expect((await hub.call('POST', '/api/v1/refunds', { card: '0A000002', amount: 1500 })).status).toBe(400);
     expect((await hub.call('POST', '/api/v1/refunds', { card: 'FFFFFFFF', amount: 1 }, { 'idempotency-key': 'p-2' })).json.error.code).toBe('unknown_card');
     expect((await hub.call('POST', '/api/v1/refunds', { card: '0A000000', amount: 1 }, { 'idempotency-key': 'p-3' })).json.error.code).toBe('nothing_to_refund');
+    const primary = (await hub.context.storage.read.all<{ id: string }>(sql`select id from wallets where kind = 'primary'`))[0]?.id;
+    const placeWallet = await hub.call('POST', '/api/v1/refunds', { wallet: primary, amount: 1, iban: IBAN, holder: 'Hub' }, { 'idempotency-key': 'p-4' });
+    expect(placeWallet).toMatchObject({ status: 422, json: { error: { code: 'wrong_wallet_kind' } } });
+    expect(await count('payouts')).toBe(1);
     expect(await balance('0A000002', fed.id)).toBe(4000);
     expect(stripe.refunds.filter((r) => r.amount === 1500)).toHaveLength(0);
+    await verified();
+  });
+
+  it('refuses an oversized notification and documents its routes', async () => {
+    await start();
+    const before = await count('requests');
+    const big = JSON.stringify({ id: 'evt_big', padding: 'x'.repeat(WEBHOOK_BODY_BYTES_MAX) });
+    const response = await hub.app.inject({ method: 'POST', url: '/webhooks/stripe', payload: big, headers: { 'content-type': 'application/json', 'stripe-signature': signedPayload(big, now()) } });
+    expect(response.statusCode).toBe(413);
+    expect(response.json().error.code).toBe('too_large');
+    const docs = (await hub.call('GET', '/api/docs/json')).json;
+    expect(docs.paths['/api/v1/checkouts'].post.summary).toMatch(/Stripe Checkout/);
+    expect(Object.keys(docs.paths['/api/v1/refunds'].post.responses)).toEqual(expect.arrayContaining(['201', '202', '502', '503']));
+    expect(await count('requests')).toBe(before);
     await verified();
   });
 
@@ -195,5 +215,22 @@ describe.each(DIALECTS)('payments on %s', (dialect) => {
     expect((await hub.call('POST', '/api/v1/checkouts', { card: 'FFFFFFFF', amount: 1000 })).status).toBe(503);
     expect(await count('payments')).toBe(0);
     await verified();
+  });
+});
+
+describe('a refund’s plan', () => {
+  it('takes the newest payments first, splits over several, and is null when they hold less than the amount', () => {
+    const payments = [
+      { id: 'new', amount: 1000, refunded: 800 },
+      { id: 'old', amount: 5000, refunded: 0 },
+    ];
+    expect(planRefund(payments, 150)).toEqual([{ payment: 'new', amount: 150 }]);
+    expect(planRefund(payments, 1200)).toEqual([
+      { payment: 'new', amount: 200 },
+      { payment: 'old', amount: 1000 },
+    ]);
+    expect(planRefund(payments, 5200)).toHaveLength(2);
+    expect(planRefund(payments, 5201)).toBeNull();
+    expect(planRefund([], 1)).toBeNull();
   });
 });

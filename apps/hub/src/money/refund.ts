@@ -140,5 +140,7 @@ async function holderOf(context: HubContext, target: PaymentTarget): Promise<{ w
   }
   const wallet = (await repo.getWallets(tx, [target.wallet])).get(target.wallet);
   if (!wallet) throw new HubError('unknown_wallet', `unknown wallet ${target.wallet}`, 404);
+  // A place's FED goes back by a bank deposit (BNK), never as a holder's refund.
+  if (wallet.kind !== 'user' && wallet.kind !== 'ephemeral') throw new HubError('wrong_wallet_kind', `a ${wallet.kind} wallet is not a holder's: nothing to refund`);
   return { wallet: wallet.id, card: null };
 }

@@ -86,6 +86,28 @@ describe.each(DIALECTS)('payments on %s', (dialect) => {
     await verified();
   });
 
+  it('tops up a user’s wallet through Checkout, and refuses a Checkout for a place’s wallet or a lost card before anyone pays', async () => {
+    const { fed } = await start();
+    const wallets = await hub.context.storage.read.all<{ id: string; kind: string }>(sql`select id, kind from wallets where kind in ('user', 'place')`);
+    const user = wallets.find((wallet) => wallet.kind === 'user')?.id;
+    const place = wallets.find((wallet) => wallet.kind === 'place')?.id;
+    const checkout = await hub.call('POST', '/api/v1/checkouts', { wallet: user, amount: 5000, returnUrl: 'https://wallet.example/back' });
+    expect(checkout.status).toBe(201);
+    expect(stripe.sessions.get(checkout.json.session)?.success_url).toBe('https://wallet.example/back');
+    const session = stripe.pay(checkout.json.session);
+    expect((await deliver(signedEvent('checkout.session.completed', session, now()))).json.outcome).toBe('credited');
+    const balances = await hub.context.storage.read.all<{ value: number | string }>(sql`select value from balances where wallet_id = ${user} and asset_id = ${fed.id}`);
+    expect(Number(balances[0]?.value)).toBe(5000);
+
+    expect((await hub.call('POST', '/api/v1/checkouts', { wallet: place, amount: 5000 })).json.error.code).toBe('wrong_wallet_kind');
+    expect((await hub.call('POST', '/api/v1/cards/0A000002/lost')).status).toBe(200);
+    expect((await hub.call('POST', '/api/v1/checkouts', { card: '0A000002', amount: 5000 })).json.error.code).toBe('card_lost');
+    expect((await hub.call('POST', '/api/v1/checkouts', { card: 'FFFFFFFF', amount: 5000 })).status).toBe(404);
+    expect((await hub.call('POST', '/api/v1/checkouts', { card: '0A000001', amount: 50 })).status).toBe(400);
+    expect(await count('payments')).toBe(1);
+    await verified();
+  });
+
   it('refuses a forged event and a late one with typed codes, and stores nothing', async () => {
     const { fed } = await start();
     const { session } = await paidCheckout('0A000002', 1000);

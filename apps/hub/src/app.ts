@@ -13,7 +13,6 @@ import { syncPlugin } from './sync/plugin';
 import { webhooksPlugin } from './webhooks/plugin';
 import { bootstrapIdentity, type Identity } from './identity/bootstrap';
 import { loadOrCreateHubKey } from './identity/key-file';
-import { StripeProvider } from './money/providers/stripe';
 import { openStorage } from './storage';
 
 export interface Hub {
@@ -74,7 +73,8 @@ export async function openHubContext(
     const key = loadOrCreateHubKey(config.keyPath);
     const newId = () => newUuid(clock);
     const identity = await bootstrapIdentity(storage, key, clock, newId);
-    const stripe = config.stripe === null ? null : new StripeProvider(config.stripe);
+    // Loaded only when configured: the library is large, and every CLI command opens a context.
+    const stripe = config.stripe === null ? null : new (await import('./money/providers/stripe')).StripeProvider(config.stripe);
     const context: HubContext = { presence: new Presence(), storage, key, genesis: identity.genesis, clock, newId, events: new HubEmitter(), stripe };
     return { context, identity, close: () => storage.close() };
   } catch (error) {

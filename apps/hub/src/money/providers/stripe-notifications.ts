@@ -7,7 +7,8 @@ import type { Tx } from '../../storage/types';
 import type { RequestOutcome } from '../submit';
 import { requireStripe } from './checkout';
 import { creditFed, fedAsset, type PaymentTarget } from './provider';
-import { METADATA, type StripeProvider } from './stripe';
+import type { StripeProvider } from './stripe';
+import { METADATA } from './stripe-metadata';
 
 /** The source of every credit a Stripe notification makes. */
 const STRIPE_SOURCE = { kind: 'provider', provider: 'stripe' } as const;

@@ -3,6 +3,7 @@ import { HubError } from '../../errors';
 import type { StripeConfig } from '../../config';
 import type * as repo from '../../storage/repo';
 import type { PaymentProvider, ProviderRefund } from './provider';
+import { METADATA } from './stripe-metadata';
 
 /** Stripe's signature tolerance: a notification signed longer ago than this is refused as stale. */
 export const STRIPE_TOLERANCE_SECONDS = 300;
@@ -10,14 +11,6 @@ export const STRIPE_TOLERANCE_SECONDS = 300;
 const STRIPE_TIMEOUT_MS = 15_000;
 /** Refunds of one payment intent read back to find one already made under a key: far more than a payment ever gets. */
 const REFUNDS_LISTED_MAX = 100;
-
-/**
- * Metadata keys this hub reads and writes on Stripe objects. A card terminal's
- * payment intent names the FED's receiver with `fedow_card` (tag, printed number
- * or QR code) or `fedow_wallet` (a user or ephemeral wallet id); Checkout Sessions
- * and refunds carry `fedow_payment` (the hub's payment id) and refunds `fedow_key`.
- */
-export const METADATA = { card: 'fedow_card', wallet: 'fedow_wallet', payment: 'fedow_payment', key: 'fedow_key' } as const;
 
 export interface CheckoutSessionInput {
   payment: string;

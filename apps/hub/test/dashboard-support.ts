@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { HubConfig } from '../src/config';
 import * as repo from '../src/storage/repo';
 import { seedHub, type Seeded } from './support/seed';
 import { SpecTill } from './support/spec-till';
@@ -19,7 +20,7 @@ export interface DashboardWorld {
   close(): Promise<void>;
 }
 
-export async function startDashboardHub(options: { databaseUrl?: string } = {}): Promise<DashboardWorld> {
+export async function startDashboardHub(options: { databaseUrl?: string; config?: Partial<HubConfig> } = {}): Promise<DashboardWorld> {
   const world = await seedHub(options);
   const token = world.hub.identity.operatorToken;
   if (token === null) throw new Error('a fresh hub prints its operator token');

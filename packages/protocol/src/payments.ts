@@ -78,3 +78,14 @@ export const CardTopUp = z.strictObject({
   method: z.enum(['cash', 'card', 'transfer']),
 });
 export type CardTopUp = z.infer<typeof CardTopUp>;
+
+/** The dashboard's refund of the card whose page is open: iban and holder when it becomes a payout. */
+export const CardRefund = z.strictObject({
+  amount: Amount.refine((amount) => amount > 0, 'a refund is more than 0'),
+  iban: z.string().trim().min(15).max(42).optional(),
+  holder: z.string().trim().min(1).max(140).optional(),
+});
+export type CardRefund = z.infer<typeof CardRefund>;
+
+/** The dashboard's Stripe Checkout for the card whose page is open: euro cents. */
+export const CardCheckout = z.strictObject({ amount: Amount.refine((amount) => amount >= 100, 'a Checkout is at least 100 cents') });

@@ -102,6 +102,15 @@ const EN = {
   cardPayment: 'card',
   bankTransfer: 'bank transfer',
   badAmount: 'Type a positive amount, with at most the asset’s decimals.',
+  stripeCheckout: 'Stripe payment link',
+  checkoutLink: 'Link for the card holder to pay',
+  refundFed: 'Refund FED',
+  refund: 'Refund',
+  createLink: 'Create the link',
+  ibanIfPayout: 'IBAN (if not paid by Stripe)',
+  holder: 'Account holder',
+  refundedStripe: 'Refunded through Stripe',
+  payoutRequested: 'Payout requested (SEPA transfer)',
 } as const;
 
 export type Word = keyof typeof EN;
@@ -206,6 +215,15 @@ const FR: Record<Word, string> = {
   cardPayment: 'carte',
   bankTransfer: 'virement',
   badAmount: 'Saisissez un montant positif, avec au plus les décimales de l’actif.',
+  stripeCheckout: 'Lien de paiement Stripe',
+  checkoutLink: 'Lien à payer par le porteur de la carte',
+  refundFed: 'Rembourser des FED',
+  refund: 'Rembourser',
+  createLink: 'Créer le lien',
+  ibanIfPayout: 'IBAN (si non payé par Stripe)',
+  holder: 'Titulaire du compte',
+  refundedStripe: 'Remboursé par Stripe',
+  payoutRequested: 'Virement de remboursement demandé (SEPA)',
 };
 
 /** Reasons of rejected entries and alerts, by their stable code. */
@@ -225,6 +243,8 @@ const REASONS: Record<Language, Record<string, string>> = {
     payment_reference_required: 'a payment reference is required for FED',
     payment_reference_used: 'this payment reference was already used',
     idempotency_conflict: 'this form was already sent with other values: reload the card',
+    provider_error: 'Stripe did not answer: send again',
+    provider_not_configured: 'Stripe is not configured on this hub',
   },
   fr: {
     insufficient_funds: 'solde insuffisant',
@@ -241,6 +261,8 @@ const REASONS: Record<Language, Record<string, string>> = {
     payment_reference_required: 'une référence de paiement est obligatoire pour FED',
     payment_reference_used: 'cette référence de paiement a déjà été utilisée',
     idempotency_conflict: 'ce formulaire a déjà été envoyé avec d’autres valeurs : rechargez la carte',
+    provider_error: 'Stripe n’a pas répondu : renvoyez',
+    provider_not_configured: 'Stripe n’est pas configuré sur ce hub',
   },
 };
 

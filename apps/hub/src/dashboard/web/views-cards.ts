@@ -5,7 +5,7 @@ import { h, replace } from './dom';
 import { dateTime, money } from './format';
 import { t } from './i18n';
 import type { Directory, View } from './state';
-import { topUpForm } from './views-topup';
+import { paymentPanel } from './views-payments';
 
 export class CardsView implements View {
   readonly topics = ['cards'] as const;
@@ -13,6 +13,10 @@ export class CardsView implements View {
   private readonly input = h('input', { id: 'card-search', type: 'search', placeholder: t('search'), autocomplete: 'off', autocapitalize: 'characters', required: true });
   private readonly page = h('div', { id: 'card-page' });
   private query: string;
+  /** What the last money action did: kept across the refreshes its own change triggers. */
+  private notice: string | null = null;
+  /** The money forms, kept across live refreshes so what an operator is typing (and each form's key) stays. */
+  private panel: { tag: string; directory: Directory; element: HTMLElement } | null = null;
 
   constructor(
     private readonly directory: () => Directory,
@@ -74,7 +78,8 @@ export class CardsView implements View {
       ),
       h('h3', {}, t('balance')),
       h('ul', { class: 'plain balances', id: 'card-balances' }, ...Object.entries(card.balances).map(([asset, value]) => h('li', { 'data-asset': asset, 'data-value': value, class: value < 0 ? 'bad' : '' }, money(value, assets.get(asset)))), Object.keys(card.balances).length === 0 ? h('li', { class: 'muted' }, t('none')) : null),
-      card.card.lostAt === null ? topUpForm(card, assets, (page, message) => this.toppedUp(page, message)) : null,
+      this.notice === null ? null : h('p', { class: 'good', id: 'money-done', role: 'status' }, this.notice),
+      card.card.lostAt === null ? this.moneyPanel(card) : null,
       h('h3', {}, t('membership')),
       h(
         'ul',
@@ -96,9 +101,18 @@ export class CardsView implements View {
     );
   }
 
-  private toppedUp(page: CardPage, message: string): void {
+  private moneyPanel(card: CardPage): HTMLElement {
+    const directory = this.directory();
+    if (this.panel?.tag !== card.card.firstTagId || this.panel.directory !== directory) {
+      this.panel = { tag: card.card.firstTagId, directory, element: paymentPanel(card, directory, (page, message) => this.acted(page, message)) };
+    }
+    return this.panel.element;
+  }
+
+  /** The page after a money action, with what it did above its forms. */
+  private acted(page: CardPage, message: string): void {
+    this.notice = message;
     this.show(page);
-    this.page.querySelector('#topup-message')?.replaceChildren(h('span', { class: 'good', id: 'topup-done' }, message));
   }
 
   private async act(path: string, body: unknown): Promise<void> {

@@ -94,11 +94,19 @@ describe('fedow topup and fedow refund', () => {
     expect(await json('verify')).toMatchObject({ ok: true, firstDiscrepancy: null });
   });
 
+  it('gives a Stripe payment link for a card', async () => {
+    const checkout = await json('checkout', '--card', '0A000002', '--amount', '1000', '--return-url', 'https://festival.example/merci');
+    expect(checkout).toMatchObject({ status: 'pending', amount: 1000, url: expect.stringMatching(/^https:\/\/checkout\.stripe\.com\//) });
+    expect(stripe.sessions.get(checkout.session)?.client_reference_id).toBe(checkout.payment);
+    const unknown = await fedow('checkout', '--card', 'FFFFFFFF', '--amount', '1000', '--return-url', 'https://festival.example/');
+    expect(unknown).toMatchObject({ code: 1, stderr: 'fedow: unknown card FFFFFFFF (unknown_card)\n' });
+  });
+
   it('exits 2 on usage mistakes', async () => {
-    for (const args of [['topup', '--card', '0A000002'], ['topup', '--card', '0A000002', '--wallet', fed, '--amount', '1'], ['topup', '--card', '0A000002', '--amount', '12.50'], ['refund', '--amount', '1'], ['refund', '--card', 'X', '--amount', '1', '--nope']]) {
+    for (const args of [['topup', '--card', '0A000002'], ['topup', '--card', '0A000002', '--wallet', fed, '--amount', '1'], ['topup', '--card', '0A000002', '--amount', '12.50'], ['refund', '--amount', '1'], ['refund', '--card', 'X', '--amount', '1', '--nope'], ['checkout', '--amount', '1000']]) {
       const run = await fedow(...args);
       expect(run.code, args.join(' ')).toBe(2);
-      expect(run.stderr).toMatch(/^fedow: .*\nusage: fedow (topup|refund) /);
+      expect(run.stderr).toMatch(/^fedow: .*\nusage: fedow (topup|refund|checkout) /);
     }
   });
 });

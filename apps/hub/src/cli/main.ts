@@ -9,7 +9,7 @@ import { cardsCommand, CARDS_USAGE } from './cards';
 import { federationsCommand, FEDERATIONS_USAGE } from './federations';
 import { type Io, UsageError } from './io';
 import { placesCommand, PLACES_USAGE } from './places';
-import { refundCommand, REFUND_USAGE, topupCommand, TOPUP_USAGE } from './payments';
+import { checkoutCommand, CHECKOUT_USAGE, refundCommand, REFUND_USAGE, topupCommand, TOPUP_USAGE } from './payments';
 import { productsCommand, PRODUCTS_USAGE } from './products';
 import { serveCommand, SERVE_USAGE } from './serve';
 import { terminalsCommand, TERMINALS_USAGE } from './terminals';
@@ -24,6 +24,7 @@ const COMMANDS: Record<string, { run: (args: string[], io: Io) => Promise<number
   products: { run: productsCommand, usage: PRODUCTS_USAGE },
   topup: { run: topupCommand, usage: TOPUP_USAGE },
   refund: { run: refundCommand, usage: REFUND_USAGE },
+  checkout: { run: checkoutCommand, usage: CHECKOUT_USAGE },
   serve: { run: serveCommand, usage: SERVE_USAGE },
   verify: { run: verifyCommand, usage: VERIFY_USAGE },
 };

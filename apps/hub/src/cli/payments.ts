@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
-import { RefundCreate, TopUpCreate } from '@fedow/protocol';
+import { CheckoutCreate, RefundCreate, TopUpCreate } from '@fedow/protocol';
 import { HubError } from '../errors';
+import { createCheckout } from '../money/providers/checkout';
 import { recordManualTopUp } from '../money/providers/manual';
 import { fedAsset, type PaymentTarget } from '../money/providers/provider';
 import { refundFed, type FedRefundResult } from '../money/refund';
@@ -13,8 +14,32 @@ export const TOPUP_USAGE =
   'fedow topup --card TAG | --wallet ID --amount CENTS [--reference R] [--asset ID] [--method transfer|cash|card] [--key K]  [--json]  (amounts in minor units: cents; FED by default, which needs --reference; --method transfer by default)';
 export const REFUND_USAGE =
   'fedow refund --card TAG | --wallet ID --amount CENTS [--iban IBAN --holder NAME] [--key K]  [--json]  (FED in cents: back through Stripe when Stripe took it, else a payout request, which needs --iban and --holder)';
+export const CHECKOUT_USAGE =
+  'fedow checkout --card TAG | --wallet ID --amount CENTS [--return-url URL]  [--json]  (a Stripe payment link for FED; the card is credited when Stripe says it was paid)';
 
 const SOURCE = { kind: 'operator', name: CLI_OPERATOR } as const;
+
+/** A Stripe Checkout for a card or a wallet: the link its holder pays. */
+export async function checkoutCommand(args: string[], io: Io): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    options: {
+      card: { type: 'string' },
+      wallet: { type: 'string' },
+      amount: { type: 'string' },
+      'return-url': { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const amount = cents(values.amount);
+  targetFlags(values, 'checkout');
+  const body = validate(CheckoutCreate, { card: values.card, wallet: values.wallet, amount, returnUrl: values['return-url'] });
+  const target: PaymentTarget = body.card !== undefined ? { card: body.card } : { wallet: body.wallet ?? '' };
+  const checkout = await withContext(io, (context) => createCheckout(context, { target, amount: body.amount, returnUrl: body.returnUrl }));
+  print(io, values.json, { ...checkout }, () => [`pay ${checkout.amount} cents at: ${checkout.url}`, `payment ${checkout.payment} (pending until Stripe says it was paid)`]);
+  return 0;
+}
 
 /** A payment received outside the hub (a bank transfer, cash, a card at the desk), recorded with its reference. */
 export async function topupCommand(args: string[], io: Io): Promise<number> {

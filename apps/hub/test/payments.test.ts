@@ -148,7 +148,13 @@ describe.each(DIALECTS)('payments on %s', (dialect) => {
     const [payment] = await hub.context.storage.read.all<{ status: string; amount: number | string; card_id: string | null }>(sql`select status, amount, card_id from payments where reference = 'pi_terminal_1'`);
     expect(payment).toMatchObject({ status: 'credited', card_id: expect.any(String) });
 
+    const { session: short } = await paidCheckout('0A000001', 3000);
     const before = { requests: await count('requests'), payments: await count('payments') };
+    const underpaid = await deliver(signedEvent('checkout.session.completed', { ...short, amount_total: 300 }, now()));
+    expect(underpaid).toMatchObject({ status: 200, json: { outcome: 'ignored', reason: expect.stringMatching(/not the amount asked/) } });
+    const unpaidSession = await deliver(signedEvent('checkout.session.completed', { ...short, payment_status: 'unpaid' }, now()));
+    expect(unpaidSession.json).toMatchObject({ outcome: 'ignored' });
+    expect(await balance('0A000001', fed.id)).toBe(0);
     const anonymous = { ...intent, id: 'pi_other', metadata: {} };
     expect((await deliver(signedEvent('payment_intent.succeeded', anonymous, now()))).json).toMatchObject({ outcome: 'ignored' });
     expect((await deliver(signedEvent('customer.created', { id: 'cus_1', object: 'customer' }, now()))).json).toMatchObject({ outcome: 'ignored' });

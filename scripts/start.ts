@@ -1,11 +1,11 @@
 /**
- * `npm start`: the hub on embedded SQLite (./data/fedow.sqlite unless DATABASE_URL
- * says otherwise) with the demo federation of fixtures/demo and three simulated
+ * `npm start`: the hub on embedded SQLite (fedow.sqlite and hub.key in FEDOW_DATA_DIR,
+ * default ./data, unless DATABASE_URL says otherwise) with the demo federation of fixtures/demo and three simulated
  * tills selling and topping up through the real agent, the real /sync protocol
  * and the real ledger. Prints the address, the dashboard and the operator token.
  * `FEDOW_DEMO_TILLS=0 npm start` runs the hub and the demo data without tills.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildHub } from '../apps/hub/src/app';
 import { configFromEnv } from '../apps/hub/src/config';
@@ -21,6 +21,9 @@ const config = configFromEnv(process.env, { log: (process.env.LOG_LEVEL as 'info
 mkdirSync(DATA_DIR, { recursive: true });
 
 const hub = await buildHub(config);
+// A new database means a new hub: tills paired with the old one would be refused, so
+// starting afresh starts the demo tills afresh too.
+if (hub.identity.operatorToken) rmSync(join(DATA_DIR, 'tills'), { recursive: true, force: true });
 const fixture = readDemoFixture();
 const { created, places } = await seedDemo(hub.context, fixture);
 const token = await demoToken(hub.identity.operatorToken);

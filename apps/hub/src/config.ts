@@ -1,5 +1,5 @@
 import { dirname, join } from 'node:path';
-import { databaseUrlFromEnv, parseDatabaseUrl } from './storage';
+import { dataDirFromEnv, databaseUrlFromEnv, parseDatabaseUrl } from './storage';
 
 export interface HubConfig {
   databaseUrl: string;
@@ -12,6 +12,8 @@ export interface HubConfig {
   /** Sealer: a block every this many transfers or this long. */
   blockTransfersMax: number;
   blockMsMax: number;
+  /** When set, `/metrics` answers only `Authorization: Bearer <this>` (METRICS_TOKEN). */
+  metricsToken: string | null;
   /** Stripe, when STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET are set; null otherwise (its routes answer provider_not_configured). */
   stripe: StripeConfig | null;
 }
@@ -35,6 +37,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: P
     log: overrides.log ?? ((env.LOG_LEVEL as HubConfig['log']) || 'info'),
     blockTransfersMax: overrides.blockTransfersMax ?? 1_000,
     blockMsMax: overrides.blockMsMax ?? 1_000,
+    metricsToken: overrides.metricsToken !== undefined ? overrides.metricsToken : env.METRICS_TOKEN || null,
     stripe: overrides.stripe !== undefined ? overrides.stripe : stripeFromEnv(env),
   };
 }
@@ -53,10 +56,10 @@ function stripeFromEnv(env: NodeJS.ProcessEnv): StripeConfig | null {
   };
 }
 
-/** `hub.key` beside a SQLite file; `./data/hub.key` for PostgreSQL; none in memory. */
+/** `hub.key` beside a SQLite file; in FEDOW_DATA_DIR (default `./data`) for PostgreSQL; none in memory. */
 function defaultKeyPath(databaseUrl: string, env: NodeJS.ProcessEnv): string | null {
   if (env.HUB_KEY_FILE) return env.HUB_KEY_FILE;
   const target = parseDatabaseUrl(databaseUrl);
   if (target.dialect === 'sqlite') return target.path === ':memory:' ? null : join(dirname(target.path), 'hub.key');
-  return join('data', 'hub.key');
+  return join(dataDirFromEnv(env) ?? 'data', 'hub.key');
 }

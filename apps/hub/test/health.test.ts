@@ -36,4 +36,27 @@ describe('/healthz and /metrics', () => {
     expect(text).toContain(`fedow_till_lag_entries{terminal="${till.till.id}"} 0`);
     till.close();
   });
+  it('is ready while it serves', async () => {
+    const response = await fetch(`${base}/readyz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ ok: true });
+  });
+});
+
+describe('/metrics behind a token', () => {
+  it('answers metrics only to the bearer of METRICS_TOKEN', async () => {
+    const world = await seedHub({ config: { metricsToken: 'metrics-secret' } });
+    try {
+      const denied = await world.hub.app.inject({ method: 'GET', url: '/metrics' });
+      expect(denied.statusCode).toBe(401);
+      expect(denied.json().error.code).toBe('unauthorized');
+      const wrong = await world.hub.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: 'Bearer metrics-secre' } });
+      expect(wrong.statusCode).toBe(401);
+      const allowed = await world.hub.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: 'Bearer metrics-secret' } });
+      expect(allowed.statusCode).toBe(200);
+      expect(allowed.body).toContain('fedow_connected_tills 0');
+    } finally {
+      await world.close().catch(() => undefined);
+    }
+  });
 });

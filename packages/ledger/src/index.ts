@@ -10,6 +10,7 @@ export * from './state';
 export * from './rules-common';
 export * from './rules-till';
 export * from './rules-operator';
+export * from './rules-corrections';
 export * from './blocks';
 export * from './chain';
 export * from './memory-ledger';

@@ -1,7 +1,7 @@
-import type { Asset, Card, TransferDraft } from './entities';
+import { balanceKey, type Asset, type Card, type Membership, type TransferDraft } from './entities';
 import { draft, isRefusal, knownCard, requireAmount, requireAsset, requireWallet, walletForCard } from './rules-common';
 import type { Decision, DecisionContext, Effect, LedgerState } from './state';
-import { accept, balanceOf, cardBlock, findCard, placeAccepts, refuse } from './state';
+import { accept, balanceOf, cardBlock, debtsOf, findCard, placeAccepts, refuse } from './state';
 
 /**
  * Ledger actions that do not come from a till's journal: the admin API, the CLI
@@ -79,7 +79,11 @@ export function decideQrSale(
   return accept([draft(context, { action: 'QRS', sender: wallet.id, receiver: place.wallet, asset: asset.id, amount: request.amount, entry: request.request })]);
 }
 
-/** FUS: a card without user joins a user; every balance of its ephemeral wallet moves. */
+/**
+ * FUS: a card without user joins a user; every balance of its ephemeral wallet
+ * moves (one transfer per asset) and so do its memberships. A card in debt is
+ * refused: a negative balance cannot be moved, and the debt would be left behind.
+ */
 export function decideFusion(state: LedgerState, request: { card: string; user: string; request: string }, context: DecisionContext): Decision {
   const card = knownCard(state, request.card);
   if (isRefusal(card)) return card;
@@ -87,7 +91,10 @@ export function decideFusion(state: LedgerState, request: { card: string; user: 
   const user = state.users.get(request.user);
   if (!user) return refuse('unknown_wallet', request.user);
   if (cardBlock(state, card) === 'debt') return refuse('card_blocked', 'a card in debt cannot be merged');
-  return accept(fusionOf(state, card, user.wallet, request.request, context), [{ type: 'card-user', card: card.id, user: user.id }]);
+  return accept(fusionOf(state, card, user.wallet, request.request, context), [
+    ...carriedMemberships(state, card.ephemeralWallet, user.wallet),
+    { type: 'card-user', card: card.id, user: user.id },
+  ]);
 }
 
 /** BNK: a place deposits money at the bank; it leaves the system. */
@@ -152,10 +159,13 @@ export function decideLost(state: LedgerState, request: { card: string }, contex
 }
 
 /**
- * A lost card's money to its replacement. A card with a user needs nothing moved:
- * the new card joins the same user and the user wallet holds the money. An
- * anonymous card's balances move (`FUS`, one transfer per asset) to the new
- * card's wallet. A lost card in debt is refused: the debt must be settled first.
+ * A lost card's money to its replacement (declaring the lost card lost if it is
+ * not yet). A card with a user needs nothing moved: the new card joins the same
+ * user, whose wallet holds the money (and any debt: it stays the user's, and
+ * blocks the new card for sales as it blocked the old one). An anonymous card's
+ * balances move (`FUS`, one transfer per asset, `meta.replaces` naming the lost
+ * card) to the new card's wallet, with its memberships; an anonymous card in debt
+ * is refused, as its negative balance cannot move: the debt is settled first.
  */
 export function decideReplacement(state: LedgerState, request: { lost: string; replacement: string; request: string }, context: DecisionContext): Decision {
   const lost = findCard(state, request.lost);
@@ -163,26 +173,32 @@ export function decideReplacement(state: LedgerState, request: { lost: string; r
   const replacement = knownCard(state, request.replacement);
   if (isRefusal(replacement)) return replacement;
   if (replacement.id === lost.id) return refuse('wrong_wallet_kind', 'a card cannot replace itself');
-  if (cardBlock(state, { ...lost, lostAt: null }) === 'debt') return refuse('card_blocked', 'a card in debt cannot be replaced before its debt is settled');
-  const effects: Effect[] = lost.lostAt === null ? [{ type: 'card-lost', card: lost.id, at: context.at }] : [];
-  if (lost.user !== null) {
-    if (replacement.user !== null && replacement.user !== lost.user) return refuse('card_has_user', request.replacement);
-    if (cardBlock(state, replacement) === 'debt') return refuse('card_blocked', 'a card in debt cannot be merged');
-    const moved = replacement.user === null ? fusionOf(state, replacement, state.users.get(lost.user)?.wallet ?? '', request.request, context) : [];
-    return accept(moved, [...effects, { type: 'card-user', card: replacement.id, user: lost.user }]);
-  }
+  const declared: Effect[] = lost.lostAt === null ? [{ type: 'card-lost', card: lost.id, at: context.at }] : [];
+  if (lost.user !== null) return replaceUserCard(state, lost.user, replacement, declared, request, context);
   const from = lost.ephemeralWallet;
+  if (from !== null && debtsOf(state, from).length > 0) return refuse('card_blocked', 'a card in debt cannot be replaced before its debt is settled');
+  const balances = from === null ? [] : positiveBalances(state, from);
+  const memberships = from === null ? [] : membershipsOf(state, from);
+  if (balances.length === 0 && memberships.length === 0) return accept([], declared);
   const target = walletForCard(state, replacement, context);
-  const transfers: TransferDraft[] = [];
-  if (from !== null) {
-    for (const asset of sortedAssets(state)) {
-      const balance = balanceOf(state, from, asset.id);
-      if (balance > 0) {
-        transfers.push(draft(context, { action: 'FUS', sender: from, receiver: target.wallet, asset: asset.id, amount: balance, card: replacement.id, entry: request.request, meta: { replaces: lost.id } }));
-      }
-    }
-  }
-  return accept(transfers, [...effects, ...target.effects]);
+  const transfers = balances.map(({ asset, value }) =>
+    draft(context, { action: 'FUS', sender: from!, receiver: target.wallet, asset, amount: value, card: replacement.id, entry: request.request, meta: { replaces: lost.id } }),
+  );
+  return accept(transfers, [...declared, ...target.effects, ...carriedMemberships(state, from, target.wallet)]);
+}
+
+/** The replacement joins the lost card's user; its own ephemeral balances merge into the user's wallet. */
+function replaceUserCard(state: LedgerState, userId: string, replacement: Card, declared: Effect[], request: { replacement: string; request: string }, context: DecisionContext): Decision {
+  const user = state.users.get(userId);
+  if (!user) return refuse('unknown_wallet', userId);
+  if (replacement.user === userId) return accept([], declared);
+  if (replacement.user !== null) return refuse('card_has_user', request.replacement);
+  if (replacement.ephemeralWallet !== null && debtsOf(state, replacement.ephemeralWallet).length > 0) return refuse('card_blocked', 'a card in debt cannot be merged');
+  return accept(fusionOf(state, replacement, user.wallet, request.request, context), [
+    ...declared,
+    ...carriedMemberships(state, replacement.ephemeralWallet, user.wallet),
+    { type: 'card-user', card: replacement.id, user: userId },
+  ]);
 }
 
 /**
@@ -197,6 +213,7 @@ export function decideFedPayout(state: LedgerState, request: { wallet: string; a
   if (!fed) return refuse('unknown_asset', 'FED');
   const wallet = requireWallet(state, request.wallet, ['user', 'ephemeral']);
   if (isRefusal(wallet)) return wallet;
+  if (inDebt(state, wallet.id)) return refuse('card_blocked', 'a wallet in debt is paid nothing back before its debt is settled');
   const balance = balanceOf(state, wallet.id, fed.id);
   if (balance < request.amount) return refuse('insufficient_funds', `${request.amount - Math.max(balance, 0)} missing`);
   return accept([
@@ -206,13 +223,42 @@ export function decideFedPayout(state: LedgerState, request: { wallet: string; a
 
 /** The FUS transfers that move every positive balance of a card's ephemeral wallet to `wallet`. */
 function fusionOf(state: LedgerState, card: Card, wallet: string, request: string, context: DecisionContext): TransferDraft[] {
-  const transfers: TransferDraft[] = [];
-  if (card.ephemeralWallet === null) return transfers;
+  if (card.ephemeralWallet === null) return [];
+  const from = card.ephemeralWallet;
+  return positiveBalances(state, from).map(({ asset, value }) => draft(context, { action: 'FUS', sender: from, receiver: wallet, asset, amount: value, card: card.id, entry: request }));
+}
+
+/** A wallet's positive balances, by asset id: the order of the FUS transfers does not depend on insertion order. */
+function positiveBalances(state: LedgerState, wallet: string): { asset: string; value: number }[] {
+  const balances: { asset: string; value: number }[] = [];
   for (const asset of sortedAssets(state)) {
-    const balance = balanceOf(state, card.ephemeralWallet, asset.id);
-    if (balance > 0) transfers.push(draft(context, { action: 'FUS', sender: card.ephemeralWallet, receiver: wallet, asset: asset.id, amount: balance, card: card.id, entry: request }));
+    const value = balanceOf(state, wallet, asset.id);
+    if (value > 0) balances.push({ asset: asset.id, value });
   }
-  return transfers;
+  return balances;
+}
+
+function membershipsOf(state: LedgerState, wallet: string): Membership[] {
+  return sortedAssets(state).flatMap((asset) => state.memberships.get(balanceKey(wallet, asset.id)) ?? []);
+}
+
+/**
+ * A membership is a wallet's, not only a balance: merging a card keeps it valid.
+ * The receiving wallet keeps its own when it lasts longer.
+ */
+function carriedMemberships(state: LedgerState, from: string | null, to: string): Effect[] {
+  if (from === null) return [];
+  return membershipsOf(state, from).flatMap((membership): Effect[] => {
+    const held = state.memberships.get(balanceKey(to, membership.asset));
+    if (held && held.validUntil >= membership.validUntil) return [];
+    return [{ type: 'membership', membership: { ...membership, wallet: to } }];
+  });
+}
+
+/** Any negative balance of the wallet among those loaded: the wallet owes money. */
+function inDebt(state: LedgerState, wallet: string): boolean {
+  for (const asset of state.assets.keys()) if (balanceOf(state, wallet, asset) < 0) return true;
+  return false;
 }
 
 function sortedAssets(state: LedgerState): Asset[] {

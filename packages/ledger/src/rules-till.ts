@@ -11,8 +11,8 @@ import {
   requirePrimary,
   walletForCard,
 } from './rules-common';
-import type { Decision, DecisionContext, Effect, LedgerState } from './state';
-import { accept, balanceOf, cardBlock, refuse, walletOfCard } from './state';
+import type { Decision, DecisionContext, Effect, LedgerState, Refusal } from './state';
+import { accept, balanceOf, cardBlock, findCard, refuse, walletOfCard } from './state';
 
 /** Who signed the entry, and the policy in force for that till. */
 export interface TillContext extends DecisionContext {
@@ -33,7 +33,27 @@ export function decideEntry(state: LedgerState, body: EntryBody, context: TillCo
   if (!place) throw new Error(`decideEntry: the till's place ${context.place} is not loaded`);
   const cashier = requirePrimary(state, body.primary, place);
   if (isRefusal(cashier)) return cashier;
-  const till: Till = { ...context, cashier };
+  const identity = cardIdentity(state, body.card);
+  if (isRefusal(identity)) return identity;
+  const decision = decideKind(state, body, place, { ...context, cashier });
+  return decision.ok && identity ? { ...decision, effects: [identity, ...decision.effects] } : decision;
+}
+
+/**
+ * The full UID a reader gave, against the one the hub knows: stored when the card
+ * was known only by its first 4 bytes (an imported batch), refused when it differs
+ * (two cards share the first 4 bytes of a UID only by accident or by cloning).
+ */
+function cardIdentity(state: LedgerState, uid: string): Effect | Refusal | null {
+  if (uid.length === 8) return null;
+  const card = findCard(state, uid);
+  if (!card) return null;
+  const full = uid.toUpperCase();
+  if (card.uid === null) return { type: 'card-uid', card: card.id, uid: full };
+  return card.uid === full ? null : refuse('uid_mismatch', `read ${full}, known ${card.uid}`);
+}
+
+function decideKind(state: LedgerState, body: EntryBody, place: Place, till: Till): Decision {
   switch (body.kind) {
     case 'SAL':
       return decideSale(state, body, place, till);
@@ -162,6 +182,8 @@ function decideRefund(state: LedgerState, body: EntryBody, place: Place, context
   if (!refundable(asset, place)) return refuse('not_asset_origin', `${place.name} cannot refund ${asset.name}`);
   const card = knownCard(state, body.card);
   if (isRefusal(card)) return card;
+  // Refunding one asset while another is in debt would pay out money the card owes.
+  if (cardBlock(state, card) === 'debt') return refuse('card_blocked', 'a card in debt cannot be refunded');
   const wallet = walletOfCard(state, card);
   const balance = wallet === null ? 0 : balanceOf(state, wallet, asset.id);
   if (wallet === null || balance < body.amount) return refuse('insufficient_funds', `refund of ${body.amount}, balance ${balance}`);

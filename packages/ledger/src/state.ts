@@ -57,10 +57,18 @@ export type Effect =
   | { type: 'card-detached'; card: string; place: string }
   | { type: 'card-lost'; card: string; at: string }
   | { type: 'card-user'; card: string; user: string }
+  /** A reader gave the full UID of a card known only by its first 4 bytes. */
+  | { type: 'card-uid'; card: string; uid: string }
   | { type: 'membership'; membership: Membership }
   | { type: 'payment-ref'; ref: string; transfer: string }
   /** An offline-authorised sale overdrew the card: it is blocked until topped up. */
-  | { type: 'debt'; card: string; wallet: string; asset: string; balance: number };
+  | { type: 'debt'; card: string; wallet: string; asset: string; balance: number }
+  /**
+   * A stored balance that drifted from the replay of the transfers is set back to
+   * the replay (`fedow verify --apply`): no transfer, because a transfer moves the
+   * replay as much as the stored value and could never close the gap.
+   */
+  | { type: 'balance-restored'; wallet: string; asset: string; from: number; to: number };
 
 export interface Refusal {
   ok: false;
@@ -194,6 +202,10 @@ function commitEffect(state: LedgerState, effect: Effect): void {
     case 'card-user':
       updateCard(state, effect.card, (card) => ({ ...card, user: effect.user }));
       return;
+    case 'card-uid':
+      updateCard(state, effect.card, (card) => ({ ...card, uid: effect.uid }));
+      state.cardByTag.set(effect.uid, effect.card);
+      return;
     case 'membership':
       state.memberships.set(balanceKey(effect.membership.wallet, effect.membership.asset), effect.membership);
       return;
@@ -201,6 +213,9 @@ function commitEffect(state: LedgerState, effect: Effect): void {
       state.paymentRefs.add(effect.ref);
       return;
     case 'debt':
+      return;
+    case 'balance-restored':
+      state.balances.set(balanceKey(effect.wallet, effect.asset), effect.to);
       return;
   }
 }

@@ -6,11 +6,12 @@ import {
   decideFusion,
   decideLost,
   decideQrSale,
+  decideReplacement,
   decideTopUp,
   decideTransfer,
   type Decision,
 } from '../src';
-import { ALICE, BOB, T0, world } from './world';
+import { ALICE, BOB, STRANGER, T0, world } from './world';
 
 const code = (decision: Decision) => (decision.ok ? 'ok' : decision.code);
 
@@ -99,5 +100,75 @@ describe('operator and wallet actions', () => {
     const card = [...ledger.state.cards.values()].find((candidate) => candidate.firstTagId === BOB.slice(0, 8))!;
     expect(card.lostAt).toBe(T0);
     expect(code(decideLost(ledger.state, { card: BOB }, context))).toBe('card_lost');
+  });
+
+  it('FUS: a card in debt is refused; a membership goes with the card', async () => {
+    const { ledger, local, membership, alice, bob, context, at, entry, a } = funded();
+    at(a, entry('REF', { amount: 500 }));
+    at(a, entry('SAL', { amount: 800, auth: 'offline' }));
+    expect(code(decideFusion(ledger.state, { card: ALICE, user: alice.id, request: 'f1' }, context))).toBe('card_blocked');
+    at(a, entry('SUB', { card: BOB, asset: membership.id, amount: 0 }));
+    const bobCard = [...ledger.state.cards.values()].find((candidate) => candidate.firstTagId === BOB.slice(0, 8))!;
+    const held = ledger.state.memberships.get(`${bobCard.ephemeralWallet}:${membership.id}`)!;
+    expect(code(ledger.apply(decideFusion(ledger.state, { card: BOB, user: bob.id, request: 'f2' }, context)))).toBe('ok');
+    expect(ledger.state.memberships.get(`${bob.wallet}:${membership.id}`)).toEqual({ ...held, wallet: bob.wallet });
+    expect(ledger.state.balances.get(`${alice.wallet}:${local.id}`) ?? 0).toBe(0);
+    expect(ledger.checkInvariants()).toBeNull();
+  });
+
+  it('replacement of an anonymous card: every balance and membership reaches the new card, once; the lost card is declared lost', () => {
+    const { ledger, local, gift, membership, context, at, entry, a, balance } = funded();
+    ledger.addCard(STRANGER);
+    at(a, entry('REF', { amount: 700 }));
+    at(a, entry('REF', { amount: 300, asset: gift.id }));
+    at(a, entry('SUB', { asset: membership.id, amount: 0 }));
+    const decision = decideReplacement(ledger.state, { lost: ALICE, replacement: STRANGER, request: 'x1' }, context);
+    expect(decision.ok && decision.transfers.map((transfer) => [transfer.action, transfer.amount, transfer.meta])).toEqual(
+      expect.arrayContaining([
+        ['FUS', 700, { replaces: expect.any(String) }],
+        ['FUS', 300, { replaces: expect.any(String) }],
+      ]),
+    );
+    ledger.apply(decision);
+    expect([balance(STRANGER, local), balance(STRANGER, gift), balance(ALICE, local), balance(ALICE, gift)]).toEqual([700, 300, 0, 0]);
+    const card = (uid: string) => [...ledger.state.cards.values()].find((candidate) => candidate.firstTagId === uid.slice(0, 8))!;
+    expect(card(ALICE).lostAt).toBe(T0);
+    expect(ledger.state.memberships.get(`${card(STRANGER).ephemeralWallet}:${membership.id}`)?.wallet).toBe(card(STRANGER).ephemeralWallet);
+    // Again, the lost card is empty: nothing moves a second time.
+    const again = decideReplacement(ledger.state, { lost: ALICE, replacement: STRANGER, request: 'x2' }, context);
+    expect(again.ok && again.transfers).toEqual([]);
+    expect(ledger.checkInvariants()).toBeNull();
+  });
+
+  it('replacement of a user\'s card: the new card joins the user, its own balance merges, nothing else moves', () => {
+    const { ledger, local, alice, bob, context, at, entry, a, balance } = funded();
+    at(a, entry('REF', { amount: 400 }));
+    ledger.apply(decideFusion(ledger.state, { card: ALICE, user: alice.id, request: 'f1' }, context));
+    ledger.addCard(STRANGER);
+    at(a, entry('REF', { card: STRANGER, amount: 50 }));
+    const decision = decideReplacement(ledger.state, { lost: ALICE, replacement: STRANGER, request: 'x1' }, context);
+    expect(decision.ok && decision.transfers.map((transfer) => [transfer.action, transfer.amount, transfer.receiver])).toEqual([['FUS', 50, alice.wallet]]);
+    ledger.apply(decision);
+    expect(balance(STRANGER, local)).toBe(450);
+    const card = (uid: string) => [...ledger.state.cards.values()].find((candidate) => candidate.firstTagId === uid.slice(0, 8))!;
+    expect(card(STRANGER).user).toBe(alice.id);
+    // A card of another user is not taken over.
+    ledger.apply(decideFusion(ledger.state, { card: BOB, user: bob.id, request: 'f2' }, context));
+    expect(code(decideReplacement(ledger.state, { lost: ALICE, replacement: BOB, request: 'x2' }, context))).toBe('card_has_user');
+    expect(ledger.checkInvariants()).toBeNull();
+  });
+
+  it('replacement refuses: an unknown or lost new card, the card itself, and an anonymous card in debt', () => {
+    const { ledger, context, at, entry, a } = funded();
+    ledger.addCard(STRANGER);
+    expect(code(decideReplacement(ledger.state, { lost: ALICE, replacement: 'DEADBEEF', request: 'x' }, context))).toBe('unknown_card');
+    expect(code(decideReplacement(ledger.state, { lost: 'DEADBEEF', replacement: ALICE, request: 'x' }, context))).toBe('unknown_card');
+    expect(code(decideReplacement(ledger.state, { lost: ALICE, replacement: ALICE, request: 'x' }, context))).toBe('wrong_wallet_kind');
+    ledger.apply(decideLost(ledger.state, { card: BOB }, context));
+    expect(code(decideReplacement(ledger.state, { lost: ALICE, replacement: BOB, request: 'x' }, context))).toBe('card_lost');
+    at(a, entry('REF', { amount: 100 }));
+    at(a, entry('SAL', { amount: 300, auth: 'offline' }));
+    expect(code(decideReplacement(ledger.state, { lost: ALICE, replacement: STRANGER, request: 'x' }, context))).toBe('card_blocked');
+    expect(ledger.checkInvariants()).toBeNull();
   });
 });

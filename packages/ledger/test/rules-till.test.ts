@@ -187,6 +187,15 @@ describe('RFD (refund)', () => {
     expect(code(w.at(w.b, w.entry('RFD', { amount: 10, primary: CASHIER_B })))).toBe('not_asset_origin');
     expect(code(w.at(w.a, w.entry('RFD', { amount: 10, auth: 'offline' })))).toBe('offline_not_allowed');
   });
+
+  it('refuses to refund a card in debt, even an asset it holds', () => {
+    const w = world();
+    w.at(w.a, w.entry('REF', { amount: 500, asset: w.gift.id }));
+    w.at(w.a, w.entry('SAL', { amount: 100, auth: 'offline' }));
+    expect(w.balance(ALICE, w.local)).toBe(-100);
+    expect(code(w.at(w.a, w.entry('RFD', { amount: 200, asset: w.gift.id })))).toBe('card_blocked');
+    expect(w.balance(ALICE, w.gift)).toBe(500);
+  });
 });
 
 describe('VID (void)', () => {
@@ -234,5 +243,24 @@ describe('entries', () => {
     const cashier = [...w.ledger.state.cards.values()].find((card) => card.firstTagId === CASHIER_A)!;
     w.ledger.apply({ ok: true, transfers: [], effects: [{ type: 'card-lost', card: cashier.id, at: T0 }] });
     expect(code(w.at(w.a, w.entry('REF', { amount: 100 })))).toBe('invalid_primary_card');
+  });
+});
+
+describe('full UIDs', () => {
+  it('stores the full UID a reader gives for a card known by its first 4 bytes, and refuses one that contradicts it', () => {
+    const w = world();
+    const full = `${ALICE}5D6E80`;
+    const first = w.at(w.a, w.entry('REF', { amount: 500, card: full }));
+    expect(code(first)).toBe('ok');
+    expect(first !== 'duplicate' && first.ok && first.effects[0]).toMatchObject({ type: 'card-uid', uid: full });
+    const card = [...w.ledger.state.cards.values()].find((candidate) => candidate.firstTagId === ALICE)!;
+    expect(card.uid).toBe(full);
+    // The same card read by its 4 bytes, or by the same full UID, is still that card.
+    expect(code(w.at(w.a, w.entry('SAL', { amount: 100 })))).toBe('ok');
+    expect(code(w.at(w.a, w.entry('SAL', { amount: 100, card: full })))).toBe('ok');
+    // Another full UID with the same first 4 bytes: possibly a clone.
+    expect(code(w.at(w.a, w.entry('SAL', { amount: 100, card: `${ALICE}000001` })))).toBe('uid_mismatch');
+    expect(w.balance(ALICE, w.local)).toBe(300);
+    expect(w.ledger.checkInvariants()).toBeNull();
   });
 });

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { LABEL_CHARS_MAX, NOTE_CHARS_MAX } from './limits';
+import { OfflinePolicy } from './policy';
 import { Amount, AssetCategory, Uuid } from './primitives';
 
 /** Names of places, assets, federations, tills and products. */
@@ -21,7 +22,7 @@ export const MembershipDays = z.number().int().min(1).max(3_660);
 /** A query-string flag: `true`/`false`, `1`/`0`. */
 const QueryFlag = z.enum(['true', 'false', '1', '0']).transform((flag) => flag === 'true' || flag === '1');
 /** A query-string integer. */
-const QueryInt = (min: number, max: number) =>
+export const QueryInt = (min: number, max: number) =>
   z
     .string()
     .regex(/^\d{1,15}$/, 'a non-negative integer')
@@ -81,6 +82,18 @@ export const CardTag = z.string().trim().min(1).max(64);
 export const CardParams = z.strictObject({ tag: CardTag });
 export const CardPrimaryParams = z.strictObject({ tag: CardTag, place: Uuid });
 export const CardPrimarySet = z.strictObject({ place: Uuid });
+
+/** Some fields of an offline policy (TILL.md): the others keep their value. */
+export const OfflinePolicyPatch = OfflinePolicy.partial();
+export type OfflinePolicyPatch = z.infer<typeof OfflinePolicyPatch>;
+
+/** A place's offline policy (merged into the current one) and whether its tills enroll unknown cards. */
+export const PlaceSettingsUpdate = z
+  .strictObject({ offlinePolicy: OfflinePolicyPatch.optional(), enrollUnknownCards: z.boolean().optional() })
+  .refine((body) => body.offlinePolicy !== undefined || body.enrollUnknownCards !== undefined, 'change the offline policy, enrollUnknownCards, or both');
+
+/** A till's overrides of its place's policy; null removes them all. */
+export const TerminalPolicySet = z.strictObject({ overrides: OfflinePolicyPatch.nullable() });
 
 // ── terminals ────────────────────────────────────────────────────────────────
 

@@ -26,6 +26,9 @@ export const RULE_CODES = [
   'reason_required',
   'invalid_amount',
   'nothing_to_refund',
+  /** A full UID read at a till contradicts the one the hub knows for this card: possibly a clone. */
+  'uid_mismatch',
+  'balance_moved',
 ] as const;
 export type RuleCode = (typeof RULE_CODES)[number];
 
@@ -109,4 +112,6 @@ export const RULE_MESSAGES: Record<RuleCode, string> = {
   reason_required: 'a reason is required',
   invalid_amount: 'invalid amount',
   nothing_to_refund: 'nothing to refund on this card',
+  uid_mismatch: 'this card’s full UID differs from the one known for it: possibly a cloned card',
+  balance_moved: 'the balance changed since it was read: verify again',
 };

@@ -8,3 +8,5 @@ export * from './parse';
 export * from './admin';
 export * from './money';
 export * from './payments';
+export * from './users';
+export * from './operators';

@@ -18,6 +18,8 @@ export const META_LINES_MAX = 100;
 /** Free-text note in `meta.note` and labels. */
 export const NOTE_CHARS_MAX = 500;
 export const LABEL_CHARS_MAX = 80;
+/** An operator token's name, recorded on every request the token makes. */
+export const TOKEN_NAME_CHARS_MAX = 100;
 /** Cards in one `update` part of a full snapshot. */
 export const UPDATE_CARDS_MAX = 2_000;
 /** Heartbeat period and the silence after which a connection is closed. */
@@ -48,3 +50,6 @@ export const BLOCK_MS_MAX = 1_000;
 export const JOURNAL_RETENTION_MS = 30 * 24 * 3_600_000;
 /** Largest amount of one entry, in minor units: keeps sums far inside safe integers. */
 export const AMOUNT_MAX = 1_000_000_000_00;
+/** Users in one page of a listing, and transfers in one page of a wallet's history. */
+export const USERS_PAGE_MAX = 200;
+export const HISTORY_PAGE_MAX = 200;

@@ -78,6 +78,8 @@ export interface AuthoriseInput {
   request: AuthoriseRequest;
   /** The cache's state of the card, undefined when the till does not know it. */
   card: CardState | undefined;
+  /** The till knows a card with these first 4 bytes under another full UID: possibly a clone. */
+  uidConflict?: boolean;
   assets: ReadonlyMap<string, AssetInfo>;
   /** Ids of the assets the place accepts. */
   accepted: ReadonlySet<string>;
@@ -106,6 +108,7 @@ export const DECLINE_CODES = [
   'not_asset_origin',
   'insufficient_funds',
   'offline_policy_exceeded',
+  'uid_mismatch',
 ] as const satisfies readonly RuleCode[];
 export type DeclineCode = (typeof DECLINE_CODES)[number];
 
@@ -137,6 +140,8 @@ export function authorise(input: AuthoriseInput): Decision {
   const { request } = input;
   if (!holdsCard(input.primaries, request.primary)) return decline('invalid_primary_card');
   if (!validAmount(request.kind, request.amount)) return decline('invalid_amount');
+  // The hub refuses it too (uid_mismatch): declining here keeps cash from being taken for it.
+  if (input.uidConflict) return decline('uid_mismatch');
   switch (request.kind) {
     case 'SAL':
       return authoriseSale(input);

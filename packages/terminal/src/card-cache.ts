@@ -46,6 +46,8 @@ export interface CardCache {
   /** Stores one `update` in one transaction; send `updated` only for `applied`. */
   applyUpdate(update: Update, now: number): UpdateOutcome;
   lookup(uid: string): CachedCard | undefined;
+  /** A full UID whose first 4 bytes belong to a cached card known under another full UID. */
+  uidConflict(uid: string): boolean;
   cursor(): string | undefined;
   assets(): Map<string, AssetInfo>;
   accepted(): Set<string>;
@@ -182,6 +184,11 @@ export function openCardCache(db: TillDatabase): CardCache {
       const compatible = sameTag.filter((row) => row.uid.length === 8 || uid.length === 8);
       if (compatible.length !== 1) return undefined;
       return cachedCard(compatible[0]!, 'firstTagId');
+    },
+
+    uidConflict(uid) {
+      if (uid.length === 8 || statements.cardByUid.get(uid)) return false;
+      return statements.cardsByTag.all(firstTagId(uid)).some((row) => row.uid.length > 8 && row.uid !== uid);
     },
 
     cursor: () => readSetting(db, SETTING.cursor),

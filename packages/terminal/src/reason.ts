@@ -42,6 +42,7 @@ const MESSAGES: Record<DeclineCode, Words> = {
   not_asset_origin: { en: 'Only the place that issues this currency can do this', fr: 'Seul le lieu émetteur de cette monnaie peut faire cela' },
   insufficient_funds: { en: 'Not enough money on the card', fr: "Pas assez d'argent sur la carte" },
   offline_policy_exceeded: { en: 'Offline limit reached', fr: 'Plafond hors ligne atteint' },
+  uid_mismatch: { en: 'Possible cloned card: refused, call a manager', fr: 'Carte peut-être clonée : refusée, appelez un responsable' },
 };
 
 const LIMITS: Partial<Record<keyof OfflinePolicy, Words>> = {

@@ -27,6 +27,7 @@ export function gatherInput(journal: Journal, cache: CardCache, request: Authori
   return {
     request,
     card: cached?.state,
+    uidConflict: cached === undefined && cache.uidConflict(request.card),
     assets: cache.assets(),
     accepted: cache.accepted(),
     primaries: cache.primaries(),

@@ -391,3 +391,11 @@ describe('authoriser properties', () => {
     );
   });
 });
+
+describe('a possible cloned card', () => {
+  it('is declined before anything else when the till knows its first 4 bytes under another full UID', () => {
+    const decision = authorise(input({ kind: 'REF', asset: LOCAL.id, amount: 500 }, { card: undefined, uidConflict: true }));
+    expect(decision).toMatchObject({ approve: false, code: 'uid_mismatch' });
+    expect(authorise(input({}, { uidConflict: false })).approve).toBe(true);
+  });
+});

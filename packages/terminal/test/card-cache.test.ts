@@ -138,9 +138,13 @@ describe('card cache lookup by UID or firstTagId', () => {
     expect(cache.lookup('04A1B2C3D4E5F6')).toMatchObject({ matchedBy: 'uid', state: { balances: { [LOCAL.id]: 60 } } });
     // A reader that gives only 4 bytes still finds the card.
     expect(cache.lookup('04A1B2C3')).toMatchObject({ matchedBy: 'firstTagId', state: { card: '04A1B2C3D4E5F6' } });
-    // Another full UID with the same first 4 bytes is another card.
+    // Another full UID with the same first 4 bytes is another card, and a possible clone.
     expect(cache.lookup('04A1B2C3000000')).toBeUndefined();
+    expect(cache.uidConflict('04A1B2C3000000')).toBe(true);
+    expect(cache.uidConflict('04A1B2C3D4E5F6')).toBe(false);
+    expect(cache.uidConflict('04A1B2C3')).toBe(false);
     expect(cache.lookup('FFFFFFFF')).toBeUndefined();
+    expect(cache.uidConflict('FFFFFFFF000000')).toBe(false);
   });
 });
 

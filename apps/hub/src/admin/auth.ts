@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { HubContext } from '../context';
 import { HubError } from '../errors';
 import { hashToken } from '../identity/bootstrap';
+import { FailureLimiter } from './rate-limit';
 import type { Source } from '../money/source';
 import * as repo from '../storage/repo';
 import type { OperatorRole } from '../storage/schema-values';
@@ -24,8 +25,14 @@ declare module 'fastify' {
 
 /** Roles for the cash desk's work: top-ups, refunds, card links and replacements, lost cards. */
 export const CASHDESK_ROLES: readonly OperatorRole[] = ['admin', 'cashdesk'];
+/** Corrections, tokens, the directory: the default of every write. */
+export const ADMIN_ROLES: readonly OperatorRole[] = ['admin'];
 const EVERY_ROLE: readonly OperatorRole[] = ['admin', 'cashdesk', 'viewer'];
-const ADMIN_ONLY: readonly OperatorRole[] = ['admin'];
+const ADMIN_ONLY = ADMIN_ROLES;
+
+/** Wrong bearer tokens per address and minute before the admin API answers 429, as the dashboard's login. */
+const BEARER_FAILURES_MAX = 10;
+const BEARER_FAILURE_WINDOW_MS = 60_000;
 
 /**
  * Every route of this scope needs an operator token (`Authorization: Bearer …`),
@@ -34,11 +41,17 @@ const ADMIN_ONLY: readonly OperatorRole[] = ['admin'];
  */
 export function requireOperator(app: FastifyInstance, context: HubContext): void {
   if (!app.hasRequestDecorator('operator')) app.decorateRequest('operator', null);
+  const limiter = new FailureLimiter(context.clock, BEARER_FAILURES_MAX, BEARER_FAILURE_WINDOW_MS);
   app.addHook('onRequest', async (request) => {
+    // Checked before the lookup: a blocked address learns nothing, not even about a right token.
+    if (limiter.blocked(request.ip)) throw new HubError('rate_limited', 'too many wrong operator tokens from this address: wait a minute');
     const match = /^Bearer +(\S+)$/i.exec(request.headers.authorization ?? '');
     if (!match?.[1]) throw new HubError('unauthorized', 'an operator token is required: Authorization: Bearer <token>');
     const token = await repo.getOperatorToken(context.storage.read, hashToken(match[1]));
-    if (!token || token.revokedAt !== null) throw new HubError('unauthorized', 'unknown or revoked operator token');
+    if (!token || token.revokedAt !== null) {
+      limiter.fail(request.ip);
+      throw new HubError('unauthorized', 'unknown or revoked operator token');
+    }
     request.operator = { name: token.label, role: token.role };
     const read = request.method === 'GET' || request.method === 'HEAD';
     const allowed = request.routeOptions.config.roles ?? (read ? EVERY_ROLE : ADMIN_ONLY);

@@ -6,9 +6,12 @@ import { requireOperator } from './auth';
 import { cardRoutes } from './card-routes';
 import { directoryRoutes } from './directory-routes';
 import { moneyRoutes } from './money-routes';
+import { documentRoute } from './openapi';
+import { operatorRoutes } from './operator-routes';
 import { pairRoutes } from './pair-routes';
 import { paymentRoutes } from './payment-routes';
 import { terminalRoutes } from './terminal-routes';
+import { userRoutes } from './user-routes';
 
 /**
  * The pairing endpoint (public) and the admin API under /api/v1 (operator token),
@@ -29,6 +32,7 @@ export const adminPlugin: HubPlugin = async (app, context) => {
     });
     // The UI's own static files, from the package: no CDN, works on an offline hub.
     await scope.register(swaggerUi, { routePrefix: '/api/docs' });
+    scope.addHook('onRoute', documentRoute);
     await scope.register(async (open) => pairRoutes(open, context));
     await scope.register(async (operator) => {
       requireOperator(operator, context);
@@ -37,6 +41,8 @@ export const adminPlugin: HubPlugin = async (app, context) => {
       await terminalRoutes(operator, context);
       await moneyRoutes(operator, context);
       await paymentRoutes(operator, context);
+      await userRoutes(operator, context);
+      await operatorRoutes(operator, context);
     });
   });
 };

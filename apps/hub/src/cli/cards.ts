@@ -1,12 +1,16 @@
 import { readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { CARD_CSV_BYTES_MAX, CardTag, Uuid } from '@fedow/protocol';
+import { CARD_CSV_BYTES_MAX, CardTag, UserEmail, Uuid } from '@fedow/protocol';
 import { declareLost, importCards, setPrimary, showCard, type CardView } from '../directory/cards';
+import { linkCard, replaceCard } from '../money/cards';
+import { CLI_OPERATOR } from '../money/source';
+import { appliedOrThrow } from '../money/submit';
+import { assetUnits, inUnit } from './users';
 import { integer, type Io, oneAction, print, required, UsageError, validate } from './io';
 import { withContext } from './open';
 
 export const CARDS_USAGE =
-  'fedow cards --import FILE.csv --place ID [--generation N] [--primary] | --show TAG | --set-primary TAG --place ID | --lost TAG  [--json]';
+  'fedow cards --import FILE.csv --place ID [--generation N] [--primary] | --show TAG | --set-primary TAG --place ID | --lost TAG | --link TAG --email E | --replace LOST_TAG --by NEW_TAG  [--json]';
 
 export async function cardsCommand(args: string[], io: Io): Promise<number> {
   const { values } = parseArgs({
@@ -17,13 +21,18 @@ export async function cardsCommand(args: string[], io: Io): Promise<number> {
       show: { type: 'string' },
       'set-primary': { type: 'string' },
       lost: { type: 'string' },
+      link: { type: 'string' },
+      replace: { type: 'string' },
+      email: { type: 'string' },
+      by: { type: 'string' },
       place: { type: 'string' },
       generation: { type: 'string' },
       primary: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
     },
   });
-  const action = oneAction(values, ['import', 'show', 'set-primary', 'lost'] as const, 'cards');
+  const action = oneAction(values, ['import', 'show', 'set-primary', 'lost', 'link', 'replace'] as const, 'cards');
+  if (action === 'link' || action === 'replace') return moveCard(action, values, io);
   if (action === 'import') {
     const csv = readCsv(values.import ?? '');
     const options = {
@@ -47,6 +56,35 @@ export async function cardsCommand(args: string[], io: Io): Promise<number> {
     view = await withContext(io, (context) => setPrimary(context, { tag, place, primary: true }));
   }
   print(io, values.json, { id: view.card.id, ...view }, () => describeCard(view));
+  return 0;
+}
+
+/**
+ * Link and replace move money: each invocation is its own request, under a fresh
+ * idempotency key. The command line talks to the database itself, so it always
+ * learns whether its transaction committed and never has to retry blindly; a key
+ * derived from the arguments would instead answer a link refused for debt with
+ * the same refusal after the debt is paid.
+ */
+async function moveCard(action: 'link' | 'replace', values: { link?: string; replace?: string; email?: string; by?: string; json: boolean }, io: Io): Promise<number> {
+  const tag = validate(CardTag, values[action], action);
+  const source = { kind: 'operator' as const, name: CLI_OPERATOR };
+  const { outcome, view, units } = await withContext(io, async (context) => {
+    const idempotencyKey = `cli:${action}:${context.newId()}`;
+    const outcome =
+      action === 'link'
+        ? await linkCard(context, { source, idempotencyKey, card: tag, email: validate(UserEmail, required(values, 'email', action), 'email') })
+        : await replaceCard(context, { source, idempotencyKey, lost: tag, by: validate(CardTag, required(values, 'by', action), 'by') });
+    appliedOrThrow(outcome);
+    const view = await showCard(context, action === 'link' ? tag : (values.by ?? ''));
+    return { outcome, view, units: await assetUnits(context) };
+  });
+  const moved = outcome.transfers.map((transfer) => inUnit(transfer.amount, units.get(transfer.asset)));
+  print(io, values.json, { ...outcome, card: view }, () => [
+    action === 'link' ? `card ${view.card.firstTagId} linked to ${outcome.user?.email ?? '?'}` : `card ${tag} replaced by ${view.card.firstTagId}${outcome.user ? ` (user ${outcome.user.email})` : ''}`,
+    moved.length === 0 ? 'no balance moved' : `moved: ${moved.join(', ')}`,
+    ...describeCard(view),
+  ]);
   return 0;
 }
 

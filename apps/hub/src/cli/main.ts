@@ -6,6 +6,7 @@
 import { HubError } from '../errors';
 import { assetsCommand, ASSETS_USAGE } from './assets';
 import { cardsCommand, CARDS_USAGE } from './cards';
+import { correctCommand, CORRECT_USAGE } from './correct';
 import { federationsCommand, FEDERATIONS_USAGE } from './federations';
 import { type Io, UsageError } from './io';
 import { placesCommand, PLACES_USAGE } from './places';
@@ -13,6 +14,8 @@ import { checkoutCommand, CHECKOUT_USAGE, refundCommand, REFUND_USAGE, topupComm
 import { productsCommand, PRODUCTS_USAGE } from './products';
 import { serveCommand, SERVE_USAGE } from './serve';
 import { terminalsCommand, TERMINALS_USAGE } from './terminals';
+import { usersCommand, USERS_USAGE } from './users';
+import { tokensCommand, TOKENS_USAGE } from './tokens';
 import { verifyCommand, VERIFY_USAGE } from './verify';
 
 const COMMANDS: Record<string, { run: (args: string[], io: Io) => Promise<number>; usage: string }> = {
@@ -20,6 +23,7 @@ const COMMANDS: Record<string, { run: (args: string[], io: Io) => Promise<number
   assets: { run: assetsCommand, usage: ASSETS_USAGE },
   federations: { run: federationsCommand, usage: FEDERATIONS_USAGE },
   cards: { run: cardsCommand, usage: CARDS_USAGE },
+  users: { run: usersCommand, usage: USERS_USAGE },
   terminals: { run: terminalsCommand, usage: TERMINALS_USAGE },
   products: { run: productsCommand, usage: PRODUCTS_USAGE },
   topup: { run: topupCommand, usage: TOPUP_USAGE },
@@ -27,9 +31,11 @@ const COMMANDS: Record<string, { run: (args: string[], io: Io) => Promise<number
   checkout: { run: checkoutCommand, usage: CHECKOUT_USAGE },
   serve: { run: serveCommand, usage: SERVE_USAGE },
   verify: { run: verifyCommand, usage: VERIFY_USAGE },
+  tokens: { run: tokensCommand, usage: TOKENS_USAGE },
+  correct: { run: correctCommand, usage: CORRECT_USAGE },
 };
 
-const USAGE = ['usage:', ...Object.values(COMMANDS).map((command) => `  ${command.usage}`), 'environment: DATABASE_URL (default sqlite:./data/fedow.sqlite), HUB_KEY_FILE, HUB_KEY, STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET'].join('\n');
+const USAGE = ['usage:', ...Object.values(COMMANDS).map((command) => `  ${command.usage}`), 'environment: FEDOW_DATA_DIR (default ./data: the database and the key), DATABASE_URL (default sqlite:$FEDOW_DATA_DIR/fedow.sqlite), HUB_KEY_FILE, HUB_KEY, STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET'].join('\n');
 
 export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   const [name, ...args] = argv;

@@ -23,6 +23,12 @@ export async function signedIn(dashboard: Dashboard, request: FastifyRequest): P
   return (await sessionToken(dashboard, request)) !== undefined;
 }
 
+/** The signed-in token's name and role, for the page to show and to hide what the role may not do. */
+export async function signedInOperator(dashboard: Dashboard, request: FastifyRequest): Promise<{ name: string; role: OperatorRole } | null> {
+  const token = await sessionToken(dashboard, request);
+  return token ? { name: token.label, role: token.role } : null;
+}
+
 async function sessionToken(dashboard: Dashboard, request: FastifyRequest): Promise<repo.OperatorToken | undefined> {
   const tokenHash = dashboard.sessions.tokenHash(readCookie(request.headers.cookie, SESSION_COOKIE));
   if (tokenHash === undefined) return undefined;

@@ -2,6 +2,7 @@ import { OfflinePolicy } from '@fedow/protocol';
 import type { HubContext } from '../context';
 import * as repo from '../storage/repo';
 import type { Tx } from '../storage/types';
+import { offlineCapAlerts } from './offline-caps';
 import type { Alert } from './views';
 
 /** Bounds: the page shows what needs a look now, not the whole history. */
@@ -11,6 +12,7 @@ const QUARANTINE_MAX = 20;
 const DEBTS_MAX = 50;
 const OFFLINE_SALES_SCANNED_MAX = 1_000;
 const ENTRIES_PER_DEBT_MAX = 20;
+const CORRECTIONS_MAX = 20;
 
 interface Names {
   terminals: Map<string, repo.Terminal>;
@@ -35,6 +37,8 @@ export async function alertList(context: HubContext): Promise<Alert[]> {
     ...forkAlerts(names),
     ...(await debtAlerts(tx)),
     ...(await offlineSaleAlerts(tx, names)),
+    ...(await offlineCapAlerts(tx, [...names.terminals.values()], names.places)),
+    ...(await correctionAlerts(tx)),
   ];
   return alerts.sort((a, b) => (b.at ?? '').localeCompare(a.at ?? '')).slice(0, ALERTS_MAX);
 }
@@ -128,6 +132,50 @@ async function offlineSaleAlerts(tx: Tx, names: Names): Promise<Alert[]> {
     alerts.push({ kind: 'offline_policy', at: entry.receivedAt, ...tillOf(names, entry.terminalId), card: facts.card, asset: facts.asset, amount: facts.amount, reason: 'maxOfflineSale', entries: { ids: [entry.id] } });
   }
   return alerts;
+}
+
+/**
+ * Applied corrections (a COR, or a balance set back to the replay by `verify
+ * --apply`): money that moved by an operator's hand, with who and why. The amount
+ * is what the wallet gained (negative for a debit).
+ */
+async function correctionAlerts(tx: Tx): Promise<Alert[]> {
+  const rows = await repo.listRequests(tx, { kind: 'correction', limit: CORRECTIONS_MAX });
+  return rows
+    .filter((row) => row.status === 'applied')
+    .map((row) => {
+      const body = correctionFacts(row.body);
+      return {
+        kind: 'correction',
+        at: row.receivedAt,
+        terminal: null,
+        placeName: null,
+        card: null,
+        asset: body.asset,
+        amount: body.gain,
+        reason: 'correction',
+        entries: { audit: `kind=correction&actor=${encodeURIComponent(row.actor)}` },
+        operator: row.actor,
+        note: body.reason ?? '',
+      };
+    });
+}
+
+function correctionFacts(text: string): { asset: string | null; gain: number | null; reason: string | null } {
+  let body: Record<string, unknown> = {};
+  try {
+    const parsed: unknown = JSON.parse(text);
+    // A JSON object's keys are strings: reading them as unknown values is safe.
+    if (typeof parsed === 'object' && parsed !== null) body = parsed as Record<string, unknown>;
+  } catch {
+    body = {};
+  }
+  const number = (key: string) => (typeof body[key] === 'number' ? (body[key] as number) : null);
+  const amount = number('amount');
+  const stored = number('stored');
+  const replayed = number('replayed');
+  const gain = amount !== null ? (body.direction === 'debit' ? -amount : amount) : stored !== null && replayed !== null ? replayed - stored : null;
+  return { asset: typeof body.asset === 'string' ? body.asset : null, gain, reason: typeof body.reason === 'string' ? body.reason : null };
 }
 
 export function maxOfflineSale(place: repo.Place): number | null {

@@ -6,8 +6,8 @@ import { declareLost, setPrimary } from '../directory/cards';
 import { createPairingCode } from '../directory/terminals';
 import { HubError } from '../errors';
 import * as repo from '../storage/repo';
-import { CASHDESK_ROLES } from '../admin/auth';
-import { dashboardOperator, type Dashboard } from './access';
+import { ADMIN_ROLES, CASHDESK_ROLES } from '../admin/auth';
+import { dashboardOperator, signedInOperator, type Dashboard } from './access';
 import { alertList, maxOfflineSale } from './alerts';
 import { cardPage, chainReport, ENTRIES_SHOWN_MAX, entryRows } from './ledger-views';
 import { assetInfo, moneyReport } from './money';
@@ -35,9 +35,12 @@ export async function apiRoutes(app: FastifyInstance, dashboard: Dashboard): Pro
     request.raw.on('close', () => reply.raw.end());
   });
 
-  api.get('/dashboard/api/meta', async (): Promise<Meta> => {
+  api.get('/dashboard/api/meta', async (request): Promise<Meta> => {
     const tx = context.storage.read;
+    const operator = await signedInOperator(dashboard, request);
+    if (!operator) throw new HubError('unauthorized', 'sign in again');
     return {
+      operator,
       places: (await repo.listPlaces(tx)).map((place) => ({ id: place.id, name: place.name, maxOfflineSale: maxOfflineSale(place) })),
       assets: (await repo.listAssets(tx)).map(assetInfo),
       hub: context.key.publicKey,
@@ -55,7 +58,8 @@ export async function apiRoutes(app: FastifyInstance, dashboard: Dashboard): Pro
   api.get('/dashboard/api/money', async () => moneyReport(context));
   api.get('/dashboard/api/chain', async () => chainReport(context, dashboard.verify.running));
 
-  api.post('/dashboard/api/verify', async (_request, reply) => {
+  api.post('/dashboard/api/verify', async (request, reply) => {
+    await dashboardOperator(dashboard, request, ADMIN_ROLES);
     if (!dashboard.verify.start()) throw new HubError('conflict', 'a verification is already running');
     dashboard.stream.changed(['chain']);
     return reply.status(202).send({ started: true });
@@ -76,11 +80,13 @@ export async function apiRoutes(app: FastifyInstance, dashboard: Dashboard): Pro
     return cardPage(context, request.params.tag);
   });
   api.post('/dashboard/api/cards/:tag/primary', { schema: { params: CardParams, body: z.strictObject({ place: Uuid, primary: z.boolean() }) } }, async (request) => {
+    await dashboardOperator(dashboard, request, ADMIN_ROLES);
     await setPrimary(context, { tag: request.params.tag, place: request.body.place, primary: request.body.primary });
     return cardPage(context, request.params.tag);
   });
 
-  api.post('/dashboard/api/pairing-codes', { schema: { body: PairingCodeCreate } }, async (request, reply) =>
-    reply.status(201).send(await createPairingCode(context, request.body)),
-  );
+  api.post('/dashboard/api/pairing-codes', { schema: { body: PairingCodeCreate } }, async (request, reply) => {
+    await dashboardOperator(dashboard, request, ADMIN_ROLES);
+    return reply.status(201).send(await createPairingCode(context, request.body));
+  });
 }

@@ -2,7 +2,7 @@
 import type { HubContext } from '../context';
 import { showCard } from '../directory/cards';
 import * as repo from '../storage/repo';
-import type { BlockRow, CardPage, ChainReport, EntriesLink, EntryRow, VerifyState } from './views';
+import type { BlockRow, CardPage, ChainReport, AuditLink, EntriesLink, EntryRow, VerifyState } from './views';
 
 export const BLOCKS_SHOWN = 20;
 export const ENTRIES_SHOWN_MAX = 100;
@@ -22,7 +22,9 @@ export async function chainReport(context: HubContext, running: VerifyState | nu
 }
 
 /** Entries by id, or a till's latest entries and quarantined pushes. */
-export async function entryRows(context: HubContext, link: EntriesLink): Promise<EntryRow[]> {
+/** The entries behind an alert; a correction's are requests (the audit page), not entries. */
+export async function entryRows(context: HubContext, link: EntriesLink | AuditLink): Promise<EntryRow[]> {
+  if ('audit' in link) return [];
   const tx = context.storage.read;
   const names = new Map((await repo.listTerminals(tx)).map((terminal) => [terminal.id, terminal.name]));
   const row = (entry: repo.Entry | repo.QuarantinedEntry, status: EntryRow['status'], reason: string | null): EntryRow => ({

@@ -35,7 +35,9 @@ export async function loginRoutes(app: FastifyInstance, dashboard: Dashboard): P
     const body = request.body;
     const token = typeof body === 'object' && body !== null && 'token' in body && typeof body.token === 'string' ? body.token.trim() : '';
     const tokenHash = hashToken(token);
-    if (token === '' || !(await repo.getOperatorToken(dashboard.context.storage.read, tokenHash))) {
+    const stored = token === '' ? undefined : await repo.getOperatorToken(dashboard.context.storage.read, tokenHash);
+    // A revoked token opens no session (its open sessions end at their next request).
+    if (!stored || stored.revokedAt !== null) {
       limiter.fail(request.ip);
       return page(401, 'refused');
     }

@@ -13,7 +13,7 @@ export function assetInfo(asset: repo.Asset): AssetInfo {
 /**
  * Money per asset and per place, from aggregates (never a walk over every row), and
  * the conservation check of LEDGER.md invariant 1 as DECISIONS.md reads it:
- * Σ balances = Σ (CRE + SUB) − Σ (RFD of local assets + BNK) ± COR.
+ * Σ balances = Σ (CRE + SUB) − Σ (RFD of local assets, RFD to the primary wallet, BNK) ± COR.
  */
 export async function moneyReport(context: HubContext): Promise<MoneyReport> {
   const tx = context.storage.read;
@@ -39,7 +39,7 @@ export function assetMoney(asset: repo.Asset, actions: readonly repo.ActionTotal
     if (row.action === 'CRE' || row.action === 'SUB') created += row.total;
     else if (row.action === 'BNK') destroyed += row.total;
     // FED refunded at a till is paid back to the place in euros: it stays in the
-    // system; FED paid back to its holder (RFD to the primary wallet) leaves it.
+    // system; FED paid back to its holder (to the primary wallet) leaves it.
     else if (row.action === 'RFD') destroyed += asset.category === 'FED' ? row.toPrimary : row.total;
     else if (row.action === 'COR') corrections += row.total - 2 * row.toPrimary;
   }

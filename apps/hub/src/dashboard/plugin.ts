@@ -7,9 +7,11 @@ import { DashboardAssets } from './assets';
 import { CONTENT_SECURITY_POLICY, languageOf, shellPage } from './html';
 import { loginRoutes } from './login-routes';
 import { paymentActions } from './payment-routes';
+import { operatorRoutes } from './operator-routes';
 import { DashboardSessions } from './sessions';
 import { DashboardStream } from './stream';
 import { TillMemory } from './tills';
+import { userApiRoutes } from './user-routes';
 import { VerifyRunner } from './verify-runner';
 
 /**
@@ -52,6 +54,8 @@ export const dashboardPlugin: HubPlugin = async (app, context) => {
       });
       await apiRoutes(api, dashboard);
       await paymentActions(api, dashboard);
+      await userApiRoutes(api, dashboard);
+      await operatorRoutes(api, dashboard);
     });
   });
 };

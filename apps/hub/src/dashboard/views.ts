@@ -23,7 +23,11 @@ export interface PlaceInfo {
   maxOfflineSale: number | null;
 }
 
+export type OperatorRole = 'admin' | 'cashdesk' | 'viewer';
+
 export interface Meta {
+  /** The signed-in token: the page hides what its role may not do (the hub refuses it anyway). */
+  operator: { name: string; role: OperatorRole };
   places: PlaceInfo[];
   assets: AssetInfo[];
   hub: string;
@@ -52,10 +56,14 @@ export interface TillRow {
   rejected: number;
 }
 
-export type AlertKind = 'rejected' | 'quarantined' | 'fork' | 'debt' | 'offline_policy';
+export type AlertKind = 'rejected' | 'quarantined' | 'fork' | 'debt' | 'offline_policy' | 'correction';
 
 /** Where the entries behind an alert are: by id, or a till's latest entries. */
 export type EntriesLink = { ids: string[] } | { terminal: string };
+/** The requests behind a correction alert: the audit page's query. */
+export interface AuditLink {
+  audit: string;
+}
 
 export interface Alert {
   kind: AlertKind;
@@ -67,7 +75,10 @@ export interface Alert {
   amount: number | null;
   /** A stable code (rule code, `fork`, …): the page translates it. */
   reason: string | null;
-  entries: EntriesLink;
+  entries: EntriesLink | AuditLink;
+  /** A correction's operator (the token's name) and reason, in the operator's words. */
+  operator?: string;
+  note?: string;
 }
 
 export interface Overview {
@@ -154,6 +165,26 @@ export interface PairingCode {
   place: string;
   name: string;
   expiresAt: string;
+}
+
+export interface TokenRow {
+  name: string;
+  role: OperatorRole;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+/** A request of the audit page (as `GET /api/v1/requests` gives it). */
+export interface AuditRow {
+  id: string;
+  at: string;
+  source: string;
+  actor: string;
+  kind: string;
+  status: 'applied' | 'rejected';
+  reason: string | null;
+  note: string | null;
+  transfers: { seq: number; action: string; sender: string; receiver: string; asset: string; amount: number }[];
 }
 
 /** Server-sent events on /dashboard/api/events. */

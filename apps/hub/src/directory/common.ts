@@ -38,7 +38,7 @@ export async function write<T>(context: HubContext, what: string, fn: (tx: Tx) =
   }
 }
 
-function isUniqueViolation(error: unknown): boolean {
+export function isUniqueViolation(error: unknown): boolean {
   for (let current = error, depth = 0; current instanceof Object && depth < 4; depth += 1) {
     const code = 'code' in current ? current.code : undefined;
     // SQLite: SQLITE_CONSTRAINT_UNIQUE / _PRIMARYKEY; PostgreSQL: unique_violation.

@@ -2,7 +2,7 @@ import { DEFAULT_OFFLINE_POLICY, OfflinePolicy, type PlaceCreate } from '@fedow/
 import type { HubContext } from '../context';
 import { HubError } from '../errors';
 import * as repo from '../storage/repo';
-import type { Tx } from '../storage/types';
+import { userForEmail } from '../money/users';
 import { now, write } from './common';
 
 export interface PlaceView {
@@ -26,7 +26,7 @@ export async function createPlace(context: HubContext, input: PlaceCreate): Prom
   const email = input.email.trim().toLowerCase();
   const view = await write(context, `a place named "${input.name}"`, async (tx): Promise<PlaceView> => {
     if (await repo.getPlaceByName(tx, input.name)) throw new HubError('conflict', `a place named "${input.name}" already exists`);
-    const admin = await userForEmail(context, tx, email, createdAt);
+    const { user: admin } = await userForEmail(context, tx, email, createdAt);
     const id = context.newId();
     const wallet = context.newId();
     await repo.insertWallets(tx, [{ id: wallet, kind: 'place', name: input.name, publicKey: null }]);
@@ -53,15 +53,6 @@ export async function createPlace(context: HubContext, input: PlaceCreate): Prom
   });
   context.events.emit('directory', { place: view.id });
   return view;
-}
-
-async function userForEmail(context: HubContext, tx: Tx, email: string, createdAt: string): Promise<repo.User> {
-  const existing = await repo.getUserByEmail(tx, email);
-  if (existing) return existing;
-  const user = { id: context.newId(), email, walletId: context.newId(), createdAt };
-  await repo.insertWallets(tx, [{ id: user.walletId, kind: 'user', name: null, publicKey: null }]);
-  await repo.insertUser(tx, user);
-  return user;
 }
 
 export async function listPlaces(context: HubContext): Promise<PlaceView[]> {

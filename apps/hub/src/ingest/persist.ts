@@ -83,6 +83,11 @@ export async function persistDecisions(
     }),
   );
   for (const transfer of transfers) if (transfer.card) changedCards.add(transfer.card);
+  // A request may move a wallet's money without naming a card (a correction, a
+  // transfer between users): the tills still need the new balance of its cards.
+  // A till's transfers always name the card whose wallet they move.
+  const unnamed = origin === 'request' ? transfers.filter((transfer) => transfer.card === null).flatMap((transfer) => [transfer.sender, transfer.receiver]) : [];
+  if (unnamed.length > 0) for (const cards of (await repo.cardsOfWallets(tx, unnamed)).values()) for (const card of cards) changedCards.add(card.id);
   return [...changedCards];
 }
 
@@ -116,6 +121,10 @@ async function persistEffects(tx: Tx, effects: readonly Effect[], changedCards: 
         await repo.removeCardPrimaryPlaces(tx, effect.card);
         changedCards.add(effect.card);
         break;
+      case 'card-uid':
+        await repo.updateCard(tx, effect.card, { uid: effect.uid });
+        changedCards.add(effect.card);
+        break;
       case 'card-user':
         await repo.updateCard(tx, effect.card, { userId: effect.user });
         changedCards.add(effect.card);
@@ -125,6 +134,12 @@ async function persistEffects(tx: Tx, effects: readonly Effect[], changedCards: 
         break;
       case 'payment-ref':
         break;
+      case 'balance-restored': {
+        // The one write of a balance that is not a transfer's delta (a repair, DECISIONS.md).
+        await repo.setBalance(tx, effect.wallet, effect.asset, effect.to);
+        for (const card of (await repo.cardsOfWallets(tx, [effect.wallet])).get(effect.wallet) ?? []) changedCards.add(card.id);
+        break;
+      }
     }
   }
 }

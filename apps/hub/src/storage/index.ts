@@ -1,4 +1,4 @@
-export { openStorage, databaseUrlFromEnv } from './open';
+export { openStorage, databaseUrlFromEnv, dataDirFromEnv } from './open';
 export { DEFAULT_DATABASE_URL, parseDatabaseUrl, redactUrl } from './url';
 export type { Dialect, Storage, SqliteStorage, PostgresStorage, Tx, Db, Tables } from './types';
 export * from './schema-values';

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { openPostgres } from './open-postgres';
 import { openSqlite } from './open-sqlite';
 import type { Storage } from './types';
@@ -13,8 +14,16 @@ export async function openStorage(url: string = DEFAULT_DATABASE_URL): Promise<S
   return target.dialect === 'sqlite' ? openSqlite(target.path, label) : openPostgres(target.url, label);
 }
 
-/** DATABASE_URL from an environment, or the embedded default. */
+/** DATABASE_URL from an environment, else `fedow.sqlite` in FEDOW_DATA_DIR, else the embedded default. */
 export function databaseUrlFromEnv(env: NodeJS.ProcessEnv = process.env): string {
   const url = env.DATABASE_URL?.trim();
-  return url === undefined || url === '' ? DEFAULT_DATABASE_URL : url;
+  if (url !== undefined && url !== '') return url;
+  const dataDir = dataDirFromEnv(env);
+  return dataDir === null ? DEFAULT_DATABASE_URL : `sqlite:${join(dataDir, 'fedow.sqlite')}`;
+}
+
+/** FEDOW_DATA_DIR: the one folder of a hub's data (database, key, the demo's tills); null when unset. */
+export function dataDirFromEnv(env: NodeJS.ProcessEnv = process.env): string | null {
+  const dir = env.FEDOW_DATA_DIR?.trim();
+  return dir === undefined || dir === '' ? null : dir;
 }

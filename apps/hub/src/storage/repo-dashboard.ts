@@ -111,6 +111,12 @@ export async function listOfflineSales(tx: Tx, limit: number): Promise<Entry[]> 
     .limit(limit);
 }
 
+/** The latest entries of one till, newest first: the offline cap alerts walk them. */
+export async function listLatestEntriesOfTerminal(tx: Tx, terminalId: string, limit: number): Promise<Entry[]> {
+  const { entries } = tx.t;
+  return tx.db.select().from(entries).where(eq(entries.terminalId, terminalId)).orderBy(desc(entries.seq)).limit(limit);
+}
+
 /** Negative balances (debts), the deepest first. */
 export async function listDebts(tx: Tx, limit: number): Promise<{ walletId: string; assetId: string; value: number }[]> {
   const { balances } = tx.t;

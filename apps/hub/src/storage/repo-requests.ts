@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, lt } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, lt, or, type SQL } from 'drizzle-orm';
 import { inList } from './batch';
 import type { NewRequest, Request, Transfer } from './rows';
 import type { RequestSource } from './schema-values';
@@ -26,13 +26,18 @@ export async function getRequests(tx: Tx, ids: readonly string[]): Promise<Reque
   return tx.db.select().from(requests).where(inList(tx, requests.id, [...new Set(ids)]));
 }
 
-/** Newest first; `before` (a received-at time) pages back. */
-export async function listRequests(tx: Tx, options: { source?: RequestSource; kind?: string; before?: string; limit: number }): Promise<Request[]> {
+/**
+ * Newest first. `before` pages back: a received-at time, or the cursor
+ * `<receivedAt>|<id>` of the last row of the previous page (rows of the same
+ * millisecond are then neither skipped nor repeated).
+ */
+export async function listRequests(tx: Tx, options: { source?: RequestSource; actor?: string; kind?: string; before?: string; limit: number }): Promise<Request[]> {
   const { requests } = tx.t;
   const conditions = [
     options.source === undefined ? undefined : eq(requests.source, options.source),
+    options.actor === undefined ? undefined : eq(requests.actor, options.actor),
     options.kind === undefined ? undefined : eq(requests.kind, options.kind),
-    options.before === undefined ? undefined : lt(requests.receivedAt, options.before),
+    options.before === undefined ? undefined : beforeCursor(tx, options.before),
   ].filter((condition) => condition !== undefined);
   return tx.db
     .select()
@@ -40,6 +45,13 @@ export async function listRequests(tx: Tx, options: { source?: RequestSource; ki
     .where(conditions.length ? and(...conditions) : undefined)
     .orderBy(desc(requests.receivedAt), desc(requests.id))
     .limit(options.limit);
+}
+
+function beforeCursor(tx: Tx, cursor: string): SQL | undefined {
+  const { requests } = tx.t;
+  const [at = '', id] = cursor.split('|');
+  if (id === undefined) return lt(requests.receivedAt, at);
+  return or(lt(requests.receivedAt, at), and(eq(requests.receivedAt, at), lt(requests.id, id)));
 }
 
 /** Every request in id order (verify walks them all). */

@@ -50,6 +50,10 @@
  * - insertRequest, getRequestByKey(tx, source, actor, key), getRequests, listRequests (newest first), listRequestsAfter(tx, id, limit)
  * - getTransfersByRequest(tx, requestIds)
  *
+ * Operators (repo-operators.ts)
+ * - listOperatorTokens, getActiveOperatorToken(tx, name), revokeOperatorToken(tx, hash, at) → false if already revoked
+ * - setBalance(tx, wallet, asset, value): a repair's write (persistEffects, `balance-restored`), never a movement
+ *
  * Payouts (repo-payouts.ts)
  * - insertPayout, listPayouts(tx, {wallet?, statuses?, batch?})
  *
@@ -57,6 +61,9 @@
  * - insertPayment, getPayment, getPaymentBySession(tx, provider, session), getPaymentByReference(tx, provider, ref)
  * - setPaymentSession, markPaymentCredited → false unless it was pending
  * - listRefundablePayments(tx, provider, wallet) (newest first), addPaymentRefunded → false beyond the amount
+ * Wallets (repo-wallets.ts)
+ * - listWalletTransfers(tx, wallet, {beforeSeq?, limit}) newest first; listUsers(tx, {search?, afterEmail?, limit})
+ * - listCardsOfUser(tx, userId), removeNewUser(tx, user) (same transaction only), walletLabels(tx, walletIds) → Map (name, e-mail or card tag), cardTags(tx, cardIds) → Map
  *
  * Ordering: transfers.seq and card_changes.seq increase in commit order in both
  * dialects (see lockCommitOrder); in PostgreSQL a rolled-back transaction leaves a gap.
@@ -70,4 +77,6 @@ export * from './repo-sync';
 export * from './repo-requests';
 export * from './repo-payouts';
 export * from './repo-payments';
+export * from './repo-wallets';
+export * from './repo-operators';
 export type * from './rows';

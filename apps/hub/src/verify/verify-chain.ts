@@ -88,7 +88,7 @@ async function verifyIn(tx: Tx, progress: Progress): Promise<Outcome> {
 }
 
 /** The hub's key, the asset categories and the primary wallet; the genesis block must start from the hub's genesis. */
-async function chainFacts(tx: Tx): Promise<ChainFacts | VerifyDiscrepancy> {
+export async function chainFacts(tx: Tx): Promise<ChainFacts | VerifyDiscrepancy> {
   const identity = await repo.getHubIdentity(tx);
   const primary = await repo.getPrimaryWallet(tx);
   const genesisBlock = await repo.getBlock(tx, 0);

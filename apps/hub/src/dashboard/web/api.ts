@@ -32,3 +32,12 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   // The hub's routes return the shapes of views.ts: the page trusts its own server.
   return data as T;
 }
+
+/**
+ * A fresh Idempotency-Key for one action that moves money. getRandomValues, not
+ * randomUUID: a hub on a festival LAN is served over plain HTTP, where browsers
+ * give randomUUID only to secure contexts.
+ */
+export function newIdempotencyKey(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, '0')).join('');
+}

@@ -3,7 +3,7 @@
  * the main area (the address's #hash says which), kept live by the hub's event
  * stream — the hub says what changed, the page re-fetches what it shows.
  */
-import type { Meta, Overview, StreamEvents, Topic } from '../views';
+import type { Meta, OperatorRole, Overview, StreamEvents, Topic } from '../views';
 import { api } from './api';
 import { h, replace } from './dom';
 import { setServerNow, tickAll } from './format';
@@ -12,16 +12,22 @@ import { directoryOf, type Directory, type View } from './state';
 import { CardsView } from './views-cards';
 import { ChainView } from './views-chain';
 import { MoneyView } from './views-money';
+import { AuditView, TokensView } from './views-operators';
 import { EntriesView, PairingView } from './views-pairing';
+import { UsersView } from './views-users';
 import { fetchOverview, StatusView } from './views-status';
 
-const SECTIONS: [string, Word][] = [
-  ['tills', 'tills'],
-  ['alerts', 'alerts'],
-  ['money', 'money'],
-  ['chain', 'chain'],
-  ['cards', 'cards'],
-  ['pairing', 'pairing'],
+/** Sections, and the roles that see them (the hub refuses the others anyway). */
+const SECTIONS: [string, Word, readonly OperatorRole[]][] = [
+  ['tills', 'tills', ['admin', 'cashdesk', 'viewer']],
+  ['alerts', 'alerts', ['admin', 'cashdesk', 'viewer']],
+  ['money', 'money', ['admin', 'cashdesk', 'viewer']],
+  ['chain', 'chain', ['admin', 'cashdesk', 'viewer']],
+  ['cards', 'cards', ['admin', 'cashdesk', 'viewer']],
+  ['users', 'users', ['admin', 'cashdesk', 'viewer']],
+  ['audit', 'audit', ['admin', 'cashdesk', 'viewer']],
+  ['pairing', 'pairing', ['admin']],
+  ['tokens', 'tokens', ['admin']],
 ];
 
 let directory: Directory;
@@ -41,7 +47,7 @@ function header(): HTMLElement {
   const nav = h(
     'nav',
     {},
-    ...SECTIONS.map(([route, word]) => {
+    ...SECTIONS.filter(([, , roles]) => roles.includes(directory.meta.operator.role)).map(([route, word]) => {
       const badge = h('span', { class: 'count', hidden: true });
       badges.set(route, badge);
       return h('a', { href: `#/${route}`, 'data-route': route }, t(word), badge);
@@ -50,7 +56,9 @@ function header(): HTMLElement {
   const other = language() === 'fr' ? 'en' : 'fr';
   const switcher = h('button', { type: 'button', class: 'small', id: 'language', onclick: () => (setLanguage(other), location.reload()) }, other.toUpperCase());
   const logout = h('form', { method: 'post', action: '/dashboard/logout', class: 'logout' }, h('button', { type: 'submit', class: 'small' }, t('logout')));
-  return h('header', {}, h('h1', {}, 'Fedow'), nav, h('div', { class: 'tools' }, status, switcher, logout));
+  const { name, role } = directory.meta.operator;
+  const who = h('span', { class: 'who', id: 'operator', 'data-role': role, title: `${t('signedInAs')} ${name} (${role})` }, `${name} · ${role}`);
+  return h('header', {}, h('h1', {}, 'Fedow'), nav, h('div', { class: 'tools' }, who, status, switcher, logout));
 }
 
 function route(): { name: string; query: string } {
@@ -66,13 +74,19 @@ function viewFor(name: string, query: string): View {
     case 'money':
       return new MoneyView(() => directory);
     case 'chain':
-      return new ChainView();
+      return new ChainView(directory.meta.operator.role === 'admin');
     case 'cards':
       return new CardsView(() => directory, params.get('q') ?? '');
+    case 'users':
+      return new UsersView(() => directory, params);
     case 'pairing':
       return new PairingView(directory);
     case 'entries':
       return new EntriesView(query);
+    case 'audit':
+      return new AuditView(() => directory, query);
+    case 'tokens':
+      return new TokensView();
     default:
       return new StatusView('tills', () => directory, currentOverview);
   }

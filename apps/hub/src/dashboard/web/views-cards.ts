@@ -1,20 +1,26 @@
 /** Find a card by UID, printed number or QR code; its page; declare it lost; cashier cards. */
 import type { CardPage } from '../views';
-import { api, ApiError } from './api';
+import { api, ApiError, newIdempotencyKey } from './api';
 import { h, replace } from './dom';
 import { dateTime, money } from './format';
 import { t } from './i18n';
 import type { Directory, View } from './state';
 import { paymentPanel } from './views-payments';
+import { userHref } from './views-users';
 
 export class CardsView implements View {
   readonly topics = ['cards'] as const;
   readonly element = h('section', { class: 'view' });
   private readonly input = h('input', { id: 'card-search', type: 'search', placeholder: t('search'), autocomplete: 'off', autocapitalize: 'characters', required: true });
   private readonly page = h('div', { id: 'card-page' });
+  /** Made once: a live refresh of the card page keeps what the operator is typing. */
+  private readonly linkEmail = h('input', { id: 'link-email', type: 'email', placeholder: t('email'), autocomplete: 'off', autocapitalize: 'none', required: true });
+  private readonly replaceBy = h('input', { id: 'replace-by', type: 'text', placeholder: t('replacePlaceholder'), autocomplete: 'off', autocapitalize: 'characters', required: true });
+  /** The last action's refusal: outside the page, so a live refresh of the card does not wipe it before it is read. */
+  private readonly notice = h('div', { id: 'card-notice', 'aria-live': 'polite' });
   private query: string;
   /** What the last money action did: kept across the refreshes its own change triggers. */
-  private notice: string | null = null;
+  private moneyNotice: string | null = null;
   /** The money forms, kept across live refreshes so what an operator is typing (and each form's key) stays. */
   private panel: { tag: string; directory: Directory; element: HTMLElement } | null = null;
 
@@ -25,7 +31,7 @@ export class CardsView implements View {
     this.query = initial;
     this.input.value = initial;
     const form = h('form', { class: 'search', onsubmit: (event: Event) => this.submit(event) }, this.input, h('button', { type: 'submit' }, t('find')));
-    replace(this.element, h('h2', {}, t('cards')), form, this.page);
+    replace(this.element, h('h2', {}, t('cards')), form, this.notice, this.page);
   }
 
   private submit(event: Event): void {
@@ -45,10 +51,13 @@ export class CardsView implements View {
   }
 
   private show(card: CardPage): void {
-    const { assets, places } = this.directory();
+    const { assets, places, meta } = this.directory();
+    // The hub refuses what the role may not do; the page does not offer it.
+    const admin = meta.operator.role === 'admin';
+    const cashdesk = admin || meta.operator.role === 'cashdesk';
     const state = card.card.lostAt !== null ? h('span', { class: 'badge state-revoked', id: 'card-state' }, t('lost')) : card.blocked ? h('span', { class: 'badge state-offline', id: 'card-state' }, t('blockedDebt')) : h('span', { class: 'badge state-online', id: 'card-state' }, t('active'));
     const primary = card.card.primaryFor.map((place) =>
-      h('li', {}, places.get(place)?.name ?? place, ' ', h('button', { type: 'button', class: 'small', onclick: () => void this.act(`cards/${card.card.firstTagId}/primary`, { place, primary: false }) }, t('unsetPrimary'))),
+      h('li', {}, places.get(place)?.name ?? place, ' ', admin && h('button', { type: 'button', class: 'small', onclick: () => void this.act(`cards/${card.card.firstTagId}/primary`, { place, primary: false }) }, t('unsetPrimary'))),
     );
     const others = [...places.values()].filter((place) => !card.card.primaryFor.includes(place.id));
     const select = h('select', { id: 'primary-place' }, ...others.map((place) => h('option', { value: place.id }, place.name)));
@@ -68,17 +77,18 @@ export class CardsView implements View {
           h('dt', {}, 'QR'),
           h('dd', {}, card.card.qrcode ?? '—'),
           h('dt', {}, t('user')),
-          h('dd', {}, card.card.userEmail ?? '—'),
+          h('dd', { id: 'card-user' }, card.card.userEmail ? h('a', { href: userHref(card.card.userEmail) }, card.card.userEmail) : '—'),
           card.card.lostAt === null ? null : h('dt', {}, t('lost')),
           card.card.lostAt === null ? null : h('dd', {}, dateTime(card.card.lostAt)),
         ),
-        card.card.lostAt === null
+        card.card.lostAt === null && cashdesk
           ? h('button', { type: 'button', class: 'danger', id: 'declare-lost', onclick: () => (confirm(t('confirmLost')) ? void this.act(`cards/${card.card.firstTagId}/lost`, {}) : undefined) }, t('declareLost'))
           : null,
       ),
+      this.moneyActions(card),
       h('h3', {}, t('balance')),
       h('ul', { class: 'plain balances', id: 'card-balances' }, ...Object.entries(card.balances).map(([asset, value]) => h('li', { 'data-asset': asset, 'data-value': value, class: value < 0 ? 'bad' : '' }, money(value, assets.get(asset)))), Object.keys(card.balances).length === 0 ? h('li', { class: 'muted' }, t('none')) : null),
-      this.notice === null ? null : h('p', { class: 'good', id: 'money-done', role: 'status' }, this.notice),
+      this.moneyNotice === null ? null : h('p', { class: 'good', id: 'money-done', role: 'status' }, this.moneyNotice),
       card.card.lostAt === null ? this.moneyPanel(card) : null,
       h('h3', {}, t('membership')),
       h(
@@ -89,7 +99,7 @@ export class CardsView implements View {
       ),
       h('h3', {}, t('primaryFor')),
       h('ul', { class: 'plain', id: 'card-primary' }, ...primary, primary.length === 0 ? h('li', { class: 'muted' }, t('none')) : null),
-      card.card.lostAt === null && others.length > 0
+      card.card.lostAt === null && others.length > 0 && admin
         ? h('div', { class: 'inline-form' }, select, h('button', { type: 'button', id: 'make-primary', onclick: () => void this.act(`cards/${card.card.firstTagId}/primary`, { place: select.value, primary: true }) }, t('makePrimary')))
         : null,
       h('h3', {}, t('transfers')),
@@ -111,15 +121,55 @@ export class CardsView implements View {
 
   /** The page after a money action, with what it did above its forms. */
   private acted(page: CardPage, message: string): void {
-    this.notice = message;
+    this.moneyNotice = message;
     this.show(page);
   }
 
-  private async act(path: string, body: unknown): Promise<void> {
+  /**
+   * Link to an e-mail (a card without user, not lost) and replace by another card
+   * (carries the money, declares this one lost): actions of the cash desk.
+   */
+  private moneyActions(card: CardPage): HTMLElement | null {
+    const tag = card.card.firstTagId;
+    const { linkEmail: email, replaceBy: by } = this;
+    const link =
+      card.card.user === null && card.card.lostAt === null
+        ? h(
+            'form',
+            { class: 'inline-form', id: 'link-form', onsubmit: (event: Event) => (event.preventDefault(), void this.act(`cards/${tag}/link`, { email: email.value.trim() }, true)) },
+            h('label', { for: 'link-email' }, t('linkToEmail')),
+            email,
+            h('button', { type: 'submit', id: 'link-card' }, t('link')),
+          )
+        : null;
+    const replacement = h(
+      'form',
+      {
+        class: 'inline-form',
+        id: 'replace-form',
+        onsubmit: (event: Event) => (event.preventDefault(), confirm(t('confirmReplace')) ? void this.act(`cards/${tag}/replace`, { by: by.value.trim() }, true) : undefined),
+      },
+      h('label', { for: 'replace-by' }, t('replaceByCard')),
+      by,
+      h('button', { type: 'submit', id: 'replace-card', class: 'danger' }, t('replace')),
+    );
+    return h('div', { class: 'panel card-actions' }, link, replacement);
+  }
+
+  /** `moves`: the action moves money, so it carries a fresh Idempotency-Key (one per click). */
+  private async act(path: string, body: unknown, moves = false): Promise<void> {
     try {
-      this.show(await api<CardPage>(path, { method: 'POST', body }));
+      const page = await api<CardPage>(path, { method: 'POST', body, headers: moves ? { 'idempotency-key': newIdempotencyKey() } : {} });
+      // A replacement answers with the new card: the address follows it.
+      if (page.card.firstTagId !== this.query.toUpperCase() && path.endsWith('/replace')) {
+        this.query = page.card.firstTagId;
+        history.replaceState(null, '', `#/cards?q=${encodeURIComponent(page.card.firstTagId)}`);
+      }
+      replace(this.notice);
+      if (moves) this.linkEmail.value = this.replaceBy.value = '';
+      this.show(page);
     } catch (error) {
-      this.page.prepend(h('p', { class: 'bad' }, `${t('error')}: ${error instanceof Error ? error.message : String(error)}`));
+      replace(this.notice, h('p', { class: 'bad' }, `${t('error')}: ${error instanceof Error ? error.message : String(error)}`));
     }
   }
 }

@@ -23,6 +23,9 @@ export class ChainView implements View {
   private readonly button = h('button', { id: 'verify-run', type: 'button', onclick: () => void this.run() }, t('verifyRun'));
   private readonly result = h('div', { id: 'verify-result' });
 
+  /** Only an admin runs a verification (the hub refuses others): the button is not offered to them. */
+  constructor(private readonly canVerify = true) {}
+
   async refresh(): Promise<void> {
     const report = await api<ChainReport>('chain');
     this.showLast(report);
@@ -31,7 +34,7 @@ export class ChainView implements View {
     replace(
       this.element,
       h('h2', {}, t('chain')),
-      h('div', { class: 'panel verify' }, h('h3', {}, t('lastVerify')), this.result, h('div', { class: 'verify-actions' }, this.button, this.progress, this.progressText)),
+      h('div', { class: 'panel verify' }, h('h3', {}, t('lastVerify')), this.result, h('div', { class: 'verify-actions' }, this.canVerify ? this.button : null, this.progress, this.progressText)),
       h('h3', {}, t('blocks')),
       h('p', { class: 'muted', id: 'unsealed' }, `${report.unsealed} ${t('unsealed')}`),
       h(

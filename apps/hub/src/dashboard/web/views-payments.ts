@@ -4,7 +4,7 @@
  * and a FED refund (through Stripe when Stripe took it, else a payout request).
  */
 import type { AssetInfo, CardPage, CardRefunded } from '../views';
-import { api, ApiError } from './api';
+import { api, ApiError, newIdempotencyKey } from './api';
 import { h, replace } from './dom';
 import { money, parseMoney } from './format';
 import { reasonText, t } from './i18n';
@@ -15,14 +15,6 @@ const TOP_UP_CATEGORIES = new Set(['FED', 'TLF', 'TNF', 'TIM', 'FID']);
 
 /** The page after an action, and the words saying what it did. */
 export type Done = (page: CardPage, message: string) => void;
-
-/**
- * A fresh Idempotency-Key per form: a resend after a network failure is applied
- * once. getRandomValues, not randomUUID: the dashboard is often plain HTTP on a LAN.
- */
-function newKey(): string {
-  return [...crypto.getRandomValues(new Uint8Array(16))].map((byte) => byte.toString(16).padStart(2, '0')).join('');
-}
 
 /**
  * The panel of money actions for a card that is not lost. It is built once per
@@ -101,7 +93,7 @@ function refundForm(card: CardPage, fed: AssetInfo, done: Done): HTMLElement {
  * key, a network failure or a 5xx keeps it so a resend is applied once.
  */
 function action(name: string, fields: HTMLElement[], label: string, send: (key: string) => Promise<{ error: string } | null>): HTMLElement {
-  let key = newKey();
+  let key = newIdempotencyKey();
   const message = h('p', { id: `${name}-message`, role: 'status' });
   const show = (kind: 'good' | 'bad', text: string) => {
     message.className = kind;
@@ -112,13 +104,13 @@ function action(name: string, fields: HTMLElement[], label: string, send: (key: 
     try {
       const refused = await send(key);
       if (refused !== null) return show('bad', refused.error);
-      key = newKey();
+      key = newIdempotencyKey();
       form.reset();
       // reset() fires no change: the top-up's reference field follows its asset again.
       form.querySelectorAll('select').forEach((select) => select.dispatchEvent(new Event('change')));
       replace(message);
     } catch (error) {
-      if (error instanceof ApiError && error.status < 500) key = newKey();
+      if (error instanceof ApiError && error.status < 500) key = newIdempotencyKey();
       show('bad', `${t('error')}: ${explain(error)}`);
     }
   };

@@ -1,12 +1,13 @@
 /** Tills and alerts: what an operator looks at first. */
-import type { Alert, EntriesLink, Overview, TillRow } from '../views';
+import type { Alert, AuditLink, EntriesLink, Overview, TillRow } from '../views';
 import { api } from './api';
 import { h, replace } from './dom';
 import { money, since } from './format';
 import { reasonText, t, type Word } from './i18n';
 import type { Directory, View } from './state';
 
-export function entriesHref(link: EntriesLink): string {
+export function entriesHref(link: EntriesLink | AuditLink): string {
+  if ('audit' in link) return `#/audit?${link.audit}`;
   return 'ids' in link ? `#/entries?ids=${link.ids.join(',')}` : `#/entries?terminal=${link.terminal}`;
 }
 
@@ -50,6 +51,7 @@ const ALERT_WORD: Record<Alert['kind'], Word> = {
   fork: 'alertFork',
   debt: 'alertDebt',
   offline_policy: 'alertOfflinePolicy',
+  correction: 'alertCorrection',
 };
 
 function alertItem(alert: Alert, directory: Directory): HTMLElement {
@@ -58,15 +60,16 @@ function alertItem(alert: Alert, directory: Directory): HTMLElement {
     alert.terminal ? `${alert.terminal.name}${alert.placeName ? ` · ${alert.placeName}` : ''}` : null,
     alert.card ? `${t('card')} ${alert.card}` : null,
     alert.amount !== null && alert.kind !== 'fork' ? money(alert.amount, asset) : null,
+    alert.operator !== undefined ? `${t('by')} ${alert.operator}` : null,
   ].filter((fact) => fact !== null);
   return h(
     'li',
     { class: `alert alert-${alert.kind}`, 'data-alert-kind': alert.kind },
     h('span', { class: `badge kind-${alert.kind}` }, t(ALERT_WORD[alert.kind])),
     h('span', { class: 'alert-facts' }, facts.join(' · ')),
-    h('span', { class: 'alert-reason' }, reasonText(alert.reason)),
+    h('span', { class: 'alert-reason' }, alert.note !== undefined ? `« ${alert.note} »` : reasonText(alert.reason)),
     alert.at === null ? null : since(alert.at),
-    h('a', { href: entriesHref(alert.entries), class: 'alert-link' }, `${t('seeEntries')} →`),
+    h('a', { href: entriesHref(alert.entries), class: 'alert-link' }, `${t('audit' in alert.entries ? 'audit' : 'seeEntries')} →`),
   );
 }
 

@@ -22,7 +22,8 @@ beforeAll(async () => {
   const apiBase = new URL(await stripe.start());
   hub = await startDashboardHub({ config: { stripe: { secretKey: STAND_IN_SECRET_KEY, webhookSecret: STAND_IN_WEBHOOK_SECRET, returnUrl: 'https://festival.example/', apiBase } } });
   page = await browser.context.newPage();
-  page.setDefaultTimeout(10_000);
+  // Every wait is for something local; 20 s leaves room for a machine shared by other test runs.
+  page.setDefaultTimeout(20_000);
 });
 
 afterAll(async () => {

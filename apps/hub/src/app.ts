@@ -10,6 +10,7 @@ import { dashboardPlugin } from './dashboard/plugin';
 import { healthPlugin } from './health/health';
 import { sealerPlugin } from './sealer/plugin';
 import { syncPlugin } from './sync/plugin';
+import { webhooksPlugin } from './webhooks/plugin';
 import { bootstrapIdentity, type Identity } from './identity/bootstrap';
 import { loadOrCreateHubKey } from './identity/key-file';
 import { openStorage } from './storage';
@@ -28,7 +29,7 @@ export interface HubOptions {
 
 /**
  * Builds the hub: storage and identity first, then the plugins in a fixed order
- * (errors → health → pairing and admin API → sync → sealer → dashboard). Each
+ * (errors → health → pairing and admin API → payment webhooks → sync → sealer → dashboard). Each
  * plugin adds its routes and registers what it must stop in `onClose`.
  */
 export async function buildHub(config: HubConfig, options: HubOptions = {}): Promise<Hub> {
@@ -72,7 +73,9 @@ export async function openHubContext(
     const key = loadOrCreateHubKey(config.keyPath);
     const newId = () => newUuid(clock);
     const identity = await bootstrapIdentity(storage, key, clock, newId);
-    const context: HubContext = { presence: new Presence(), storage, key, genesis: identity.genesis, clock, newId, events: new HubEmitter() };
+    // Loaded only when configured: the library is large, and every CLI command opens a context.
+    const stripe = config.stripe === null ? null : new (await import('./money/providers/stripe')).StripeProvider(config.stripe);
+    const context: HubContext = { presence: new Presence(), storage, key, genesis: identity.genesis, clock, newId, events: new HubEmitter(), stripe };
     return { context, identity, close: () => storage.close() };
   } catch (error) {
     await storage.close();
@@ -87,4 +90,4 @@ declare module 'fastify' {
 }
 
 /** The plugins, in load order. */
-const HUB_PLUGINS: HubPlugin[] = [healthPlugin, adminPlugin, syncPlugin, sealerPlugin, dashboardPlugin];
+const HUB_PLUGINS: HubPlugin[] = [healthPlugin, adminPlugin, webhooksPlugin, syncPlugin, sealerPlugin, dashboardPlugin];

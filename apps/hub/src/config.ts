@@ -16,6 +16,8 @@ export interface HubConfig {
   metricsToken: string | null;
   /** The federation's bank account, debtor of the SEPA payout files (FEDOW_SEPA_NAME, FEDOW_SEPA_IBAN, FEDOW_SEPA_BIC); checked when a file is made. */
   sepa: SepaAccountSetting;
+  /** Stripe, when STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET are set; null otherwise (its routes answer provider_not_configured). */
+  stripe: StripeConfig | null;
 }
 
 /** As set in the environment: any may be missing until a SEPA file is asked for. */
@@ -23,6 +25,15 @@ export interface SepaAccountSetting {
   name?: string;
   iban?: string;
   bic?: string;
+}
+
+export interface StripeConfig {
+  secretKey: string;
+  webhookSecret: string;
+  /** Where Checkout sends the payer back when a request names no return URL. */
+  returnUrl: string | null;
+  /** Stripe's API, https://api.stripe.com by default; a stand-in's URL in tests. */
+  apiBase: URL | null;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: Partial<HubConfig> = {}): HubConfig {
@@ -37,6 +48,21 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: P
     blockMsMax: overrides.blockMsMax ?? 1_000,
     metricsToken: overrides.metricsToken !== undefined ? overrides.metricsToken : env.METRICS_TOKEN || null,
     sepa: overrides.sepa ?? { name: env.FEDOW_SEPA_NAME, iban: env.FEDOW_SEPA_IBAN, bic: env.FEDOW_SEPA_BIC },
+    stripe: overrides.stripe !== undefined ? overrides.stripe : stripeFromEnv(env),
+  };
+}
+
+/** STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET together, or no Stripe at all: half a configuration is a mistake. */
+function stripeFromEnv(env: NodeJS.ProcessEnv): StripeConfig | null {
+  const secretKey = env.STRIPE_SECRET_KEY ?? '';
+  const webhookSecret = env.STRIPE_WEBHOOK_SECRET ?? '';
+  if (secretKey === '' && webhookSecret === '') return null;
+  if (secretKey === '' || webhookSecret === '') throw new Error('set both STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET, or neither');
+  return {
+    secretKey,
+    webhookSecret,
+    returnUrl: env.STRIPE_RETURN_URL || null,
+    apiBase: env.STRIPE_API_BASE ? new URL(env.STRIPE_API_BASE) : null,
   };
 }
 

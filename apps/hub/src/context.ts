@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { uuidV7 } from '@fedow/ledger';
 import type { HubKey } from './identity/key-file';
+import type { StripeProvider } from './money/providers/stripe';
 import type { Storage } from './storage/types';
 
 /** The clock of the hub: one seam, so tests and the ledger never read time themselves. */
@@ -93,4 +94,6 @@ export interface HubContext {
   clock: Clock;
   newId: () => string;
   events: HubEmitter;
+  /** Stripe when configured (STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET); null otherwise. */
+  stripe: StripeProvider | null;
 }

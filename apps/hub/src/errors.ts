@@ -14,6 +14,10 @@ const STATUS: Record<string, number> = {
   too_large: 413,
   rate_limited: 429,
   internal: 500,
+  bad_signature: 400,
+  stale_notification: 400,
+  provider_error: 502,
+  provider_not_configured: 503,
 };
 
 /** An expected failure with a stable code: becomes `{error: {code, message}}` with its HTTP status. */

@@ -36,7 +36,7 @@ export async function startTestHub(databaseUrl?: string, overrides: Partial<HubC
     keyPath = join(dir, 'hub.key');
   }
   const clock = new TestClock();
-  const hub = await buildHub(configFromEnv({}, { ...overrides, databaseUrl: url, keyPath, log: false }), { clock });
+  const hub = await buildHub(configFromEnv({}, { keyPath, log: false, ...overrides, databaseUrl: url }), { clock });
   const token = hub.identity.operatorToken;
   if (!token) throw new Error('a fresh hub must hand out its operator token');
   return {

@@ -79,6 +79,14 @@ export const HTTP_ERROR_CODES = [
   'rate_limited',
   'too_large',
   'internal',
+  /** A payment notification whose signature does not verify (a forged webhook). */
+  'bad_signature',
+  /** A payment notification signed longer ago than the tolerance (5 minutes): a late or replayed capture. */
+  'stale_notification',
+  /** The payment provider is not configured on this hub (STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET). */
+  'provider_not_configured',
+  /** The payment provider refused or could not be reached; nothing was paid by this call. */
+  'provider_error',
   ...RULE_CODES,
 ] as const;
 export type HttpErrorCode = (typeof HTTP_ERROR_CODES)[number];

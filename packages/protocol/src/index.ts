@@ -7,6 +7,7 @@ export * from './sync';
 export * from './parse';
 export * from './admin';
 export * from './money';
+export * from './payments';
 export * from './users';
 export * from './operators';
 export * from './payouts';

@@ -39,6 +39,8 @@ export const PAIRING_FAILURE_WINDOW_MS = 60_000;
 export const SYNC_MESSAGES_PER_SECOND_MAX = 50;
 /** HTTP request body for the admin API (a CSV import is streamed separately). */
 export const HTTP_BODY_BYTES_MAX = 1024 * 1024;
+/** A payment provider's notification (a Stripe event is a few kilobytes; its largest objects stay far below this). */
+export const WEBHOOK_BODY_BYTES_MAX = 256 * 1024;
 /** Card import CSV file. */
 export const CARD_CSV_BYTES_MAX = 64 * 1024 * 1024;
 /** Blocks: sealed every this many transfers or this long, whichever first. */

@@ -10,6 +10,7 @@ import { documentRoute } from './openapi';
 import { operatorRoutes } from './operator-routes';
 import { pairRoutes } from './pair-routes';
 import { payoutRoutes } from './payout-routes';
+import { paymentRoutes } from './payment-routes';
 import { terminalRoutes } from './terminal-routes';
 import { userRoutes } from './user-routes';
 
@@ -40,6 +41,7 @@ export const adminPlugin: HubPlugin = async (app, context, config) => {
       await cardRoutes(operator, context);
       await terminalRoutes(operator, context);
       await moneyRoutes(operator, context);
+      await paymentRoutes(operator, context);
       await userRoutes(operator, context);
       await operatorRoutes(operator, context);
       await payoutRoutes(operator, context, config.sepa);

@@ -13,6 +13,7 @@ import { federationsCommand, FEDERATIONS_USAGE } from './federations';
 import { type Io, UsageError } from './io';
 import { payoutsCommand, PAYOUTS_USAGE } from './payouts';
 import { placesCommand, PLACES_USAGE } from './places';
+import { checkoutCommand, CHECKOUT_USAGE, refundCommand, REFUND_USAGE, topupCommand, TOPUP_USAGE } from './payments';
 import { productsCommand, PRODUCTS_USAGE } from './products';
 import { serveCommand, SERVE_USAGE } from './serve';
 import { terminalsCommand, TERMINALS_USAGE } from './terminals';
@@ -31,6 +32,9 @@ const COMMANDS: Record<string, { run: (args: string[], io: Io) => Promise<number
   payouts: { run: payoutsCommand, usage: PAYOUTS_USAGE },
   deposit: { run: depositCommand, usage: DEPOSIT_USAGE },
   global_asset_bank_stripe_deposit: { run: depositCommand, usage: BANK_DEPOSIT_ALIAS_USAGE },
+  topup: { run: topupCommand, usage: TOPUP_USAGE },
+  refund: { run: refundCommand, usage: REFUND_USAGE },
+  checkout: { run: checkoutCommand, usage: CHECKOUT_USAGE },
   serve: { run: serveCommand, usage: SERVE_USAGE },
   verify: { run: verifyCommand, usage: VERIFY_USAGE },
   backup: { run: backupCommand, usage: BACKUP_USAGE },
@@ -42,7 +46,7 @@ const COMMANDS: Record<string, { run: (args: string[], io: Io) => Promise<number
 const USAGE = [
   'usage:',
   ...Object.values(COMMANDS).map((command) => `  ${command.usage}`),
-  'environment: FEDOW_DATA_DIR (default ./data: the database and the key), DATABASE_URL (default sqlite:$FEDOW_DATA_DIR/fedow.sqlite), HUB_KEY_FILE, HUB_KEY; FEDOW_SEPA_NAME, FEDOW_SEPA_IBAN, FEDOW_SEPA_BIC (payout files)',
+  'environment: FEDOW_DATA_DIR (default ./data: the database and the key), DATABASE_URL (default sqlite:$FEDOW_DATA_DIR/fedow.sqlite), HUB_KEY_FILE, HUB_KEY; FEDOW_SEPA_NAME, FEDOW_SEPA_IBAN, FEDOW_SEPA_BIC (payout files); STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET (payments)',
   'amounts: integers in cents (minor units)',
 ].join('\n');
 

@@ -45,6 +45,7 @@ export async function apiRoutes(app: FastifyInstance, dashboard: Dashboard): Pro
       assets: (await repo.listAssets(tx)).map(assetInfo),
       hub: context.key.publicKey,
       now: context.clock.now().toISOString(),
+      stripe: context.stripe !== null,
     };
   });
 

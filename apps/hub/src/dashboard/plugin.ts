@@ -6,6 +6,7 @@ import { apiRoutes } from './api-routes';
 import { DashboardAssets } from './assets';
 import { CONTENT_SECURITY_POLICY, languageOf, shellPage } from './html';
 import { loginRoutes } from './login-routes';
+import { paymentActions } from './payment-routes';
 import { operatorRoutes } from './operator-routes';
 import { payoutApiRoutes } from './payout-routes';
 import { DashboardSessions } from './sessions';
@@ -53,6 +54,7 @@ export const dashboardPlugin: HubPlugin = async (app, context, config) => {
         sameOrigin(request);
       });
       await apiRoutes(api, dashboard);
+      await paymentActions(api, dashboard);
       await userApiRoutes(api, dashboard);
       await operatorRoutes(api, dashboard);
       await payoutApiRoutes(api, dashboard, config.sepa);

@@ -32,6 +32,8 @@ export interface Meta {
   assets: AssetInfo[];
   hub: string;
   now: string;
+  /** Stripe is configured: the card page offers a Checkout. */
+  stripe: boolean;
 }
 
 /** At a glance: `online`, `offline` (not connected), `frozen` (fork), `revoked`. */
@@ -149,6 +151,13 @@ export interface EntryRow {
 export interface CardPage extends CardView {
   memberships: { asset: string; start: string; validUntil: string; valid: boolean }[];
   transfers: { seq: number; action: string; asset: string; amount: number; at: string; direction: 'in' | 'out'; counterpart: string | null }[];
+}
+
+/** A refund from the card page: how it left, and the page after it. */
+export interface CardRefunded {
+  via: 'stripe' | 'payout';
+  amount: number;
+  page: CardPage;
 }
 
 export interface PairingCode {

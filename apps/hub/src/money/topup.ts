@@ -3,7 +3,7 @@ import type { PaymentMethod } from '@fedow/protocol';
 import type { HubContext } from '../context';
 import { findCard } from '../directory/cards';
 import type { Source } from './source';
-import { submitRequest, type RequestOutcome } from './submit';
+import { submitRequest, type MoneyRequest, type RequestOutcome } from './submit';
 
 export interface TopUp {
   source: Source;
@@ -18,6 +18,8 @@ export interface TopUp {
   /** Which provider the reference belongs to: references are unique per provider. */
   provider?: string;
   method?: PaymentMethod;
+  /** Writes of the same transaction when the top-up is applied: a provider's payment marked credited. */
+  alsoWrite?: MoneyRequest['alsoWrite'];
 }
 
 /**
@@ -43,5 +45,6 @@ export async function topUp(context: HubContext, input: TopUp): Promise<RequestO
     needs: { cards: card ? [card.firstTagId] : [], wallets: input.wallet ? [input.wallet] : [], paymentRefs: paymentRef ? [paymentRef] : [] },
     decide: (state, decision, request) =>
       decideTopUp(state, { asset: input.asset, amount: input.amount, card: card?.firstTagId, wallet: input.wallet, paymentRef, request }, decision),
+    alsoWrite: input.alsoWrite,
   });
 }

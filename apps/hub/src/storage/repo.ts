@@ -58,6 +58,10 @@
  * - insertPayout, listPayouts(tx, {wallet?, statuses?, batch?, ids?, limit?}), getPayout, setPayoutStatus
  * - insertPayoutBatch, getPayoutBatch, listPayoutBatches, setPayoutBatchFile, clearPayoutBatchFile, setPayoutBatchSent
  *
+ * Payments (repo-payments.ts)
+ * - insertPayment, getPayment, getPaymentBySession(tx, provider, session), getPaymentByReference(tx, provider, ref)
+ * - setPaymentSession, markPaymentCredited → false unless it was pending
+ * - listRefundablePayments(tx, provider, wallet) (newest first), addPaymentRefunded → false beyond the amount
  * Wallets (repo-wallets.ts)
  * - listWalletTransfers(tx, wallet, {beforeSeq?, limit}) newest first; listUsers(tx, {search?, afterEmail?, limit})
  * - listCardsOfUser(tx, userId), removeNewUser(tx, user) (same transaction only), walletLabels(tx, walletIds) → Map (name, e-mail or card tag), cardTags(tx, cardIds) → Map
@@ -73,6 +77,7 @@ export * from './repo-ledger';
 export * from './repo-sync';
 export * from './repo-requests';
 export * from './repo-payouts';
+export * from './repo-payments';
 export * from './repo-wallets';
 export * from './repo-operators';
 export type * from './rows';

@@ -5,6 +5,7 @@ import { h, replace } from './dom';
 import { dateTime, money } from './format';
 import { t } from './i18n';
 import type { Directory, View } from './state';
+import { paymentPanel } from './views-payments';
 import { userHref } from './views-users';
 
 export class CardsView implements View {
@@ -18,6 +19,10 @@ export class CardsView implements View {
   /** The last action's refusal: outside the page, so a live refresh of the card does not wipe it before it is read. */
   private readonly notice = h('div', { id: 'card-notice', 'aria-live': 'polite' });
   private query: string;
+  /** What the last money action did: kept across the refreshes its own change triggers. */
+  private moneyNotice: string | null = null;
+  /** The money forms, kept across live refreshes so what an operator is typing (and each form's key) stays. */
+  private panel: { tag: string; directory: Directory; element: HTMLElement } | null = null;
 
   constructor(
     private readonly directory: () => Directory,
@@ -83,6 +88,8 @@ export class CardsView implements View {
       this.moneyActions(card),
       h('h3', {}, t('balance')),
       h('ul', { class: 'plain balances', id: 'card-balances' }, ...Object.entries(card.balances).map(([asset, value]) => h('li', { 'data-asset': asset, 'data-value': value, class: value < 0 ? 'bad' : '' }, money(value, assets.get(asset)))), Object.keys(card.balances).length === 0 ? h('li', { class: 'muted' }, t('none')) : null),
+      this.moneyNotice === null ? null : h('p', { class: 'good', id: 'money-done', role: 'status' }, this.moneyNotice),
+      card.card.lostAt === null ? this.moneyPanel(card) : null,
       h('h3', {}, t('membership')),
       h(
         'ul',
@@ -102,6 +109,20 @@ export class CardsView implements View {
         h('tbody', {}, ...card.transfers.map((row) => h('tr', {}, h('td', { 'data-label': t('at') }, dateTime(row.at)), h('td', { 'data-label': 'action' }, row.action), h('td', { 'data-label': t('amount'), class: `num ${row.direction === 'out' ? 'bad' : 'good'}` }, `${row.direction === 'out' ? '−' : '+'}${money(row.amount, assets.get(row.asset))}`), h('td', { 'data-label': t('place') }, row.counterpart ?? '')))),
       ),
     );
+  }
+
+  private moneyPanel(card: CardPage): HTMLElement {
+    const directory = this.directory();
+    if (this.panel?.tag !== card.card.firstTagId || this.panel.directory !== directory) {
+      this.panel = { tag: card.card.firstTagId, directory, element: paymentPanel(card, directory, (page, message) => this.acted(page, message)) };
+    }
+    return this.panel.element;
+  }
+
+  /** The page after a money action, with what it did above its forms. */
+  private acted(page: CardPage, message: string): void {
+    this.moneyNotice = message;
+    this.show(page);
   }
 
   /**

@@ -57,6 +57,26 @@ describe.each(DIALECTS)('payouts and deposits on %s', (dialect) => {
     expect((await verifyChain(hub.context)).firstDiscrepancy).toBeNull();
   }
 
+  it('records each payout request, and gives a retry with the same key the same payout', async () => {
+    const { fed } = await start();
+    await fund('0A000001', fed, 2500);
+    const ask = (key?: string) => asCashdesk('/api/v1/payouts', { card: '0A000001', amount: 1000, iban: ALICE_IBAN, holder: 'Alice' }, key);
+    const first = await ask('p-1');
+    expect(first.status).toBe(201);
+    expect((await ask('p-1')).json.id).toBe(first.json.id);
+    expect((await ask()).json.id).not.toBe(first.json.id);
+    const over = await ask('p-2');
+    expect(over).toMatchObject({ status: 422, json: { error: { code: 'insufficient_funds' } } });
+    expect((await hub.call('GET', '/api/v1/payouts?status=requested')).json.payouts).toHaveLength(2);
+    const requests = await repo.listRequests(hub.context.storage.read, { kind: 'payout-request', limit: 10 });
+    expect(requests.map((request) => [request.actor, request.status]).sort()).toEqual([
+      ['desk 1', 'applied'],
+      ['desk 1', 'applied'],
+      ['desk 1', 'rejected'],
+    ]);
+    await verified();
+  });
+
   it('requests with a checked IBAN, approves a batch, exports a pain.001.001.03 file and books it once when sent', async () => {
     const { fed } = await start();
     await fund('0A000001', fed, 5000);

@@ -67,6 +67,12 @@ export function operatorSource(request: FastifyRequest): Source {
   return { kind: 'operator', name: request.operator.name };
 }
 
+/** The `Idempotency-Key` header where it is optional (a request that moves no money yet): undefined when absent. */
+export function optionalIdempotencyKey(request: FastifyRequest): string | undefined {
+  const key = request.headers['idempotency-key'];
+  return typeof key === 'string' && key !== '' ? key : undefined;
+}
+
 /** The `Idempotency-Key` header every POST that moves money carries. */
 export function idempotencyKey(request: FastifyRequest): string {
   const key = request.headers['idempotency-key'];

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CARD_CSV_BYTES_MAX, CardImportQuery, CardParams, CardPrimaryParams, CardPrimarySet } from '@fedow/protocol';
 import type { HubContext } from '../context';
-import { CASHDESK_ROLES, operatorSource } from './auth';
+import { CASHDESK_ROLES, operatorSource, optionalIdempotencyKey } from './auth';
 import { answer, errors } from './openapi';
 import { declareLost, importCards, setPrimary, showCard } from '../directory/cards';
 
@@ -39,12 +39,7 @@ export async function cardRoutes(app: FastifyInstance, context: HubContext): Pro
     setPrimary(context, { tag: request.params.tag, place: request.params.place, primary: false }),
   );
   api.post('/api/v1/cards/:tag/lost', { schema: { tags: ['cards'], summary: 'Declare a card lost: refused everywhere, its money kept', params: CardParams, response: { 200: answer('the card'), ...errors(404, 409) } }, config: { roles: CASHDESK_ROLES } }, async (request) =>
-    declareLost(context, request.params.tag, operatorSource(request), optionalKey(request)),
+    declareLost(context, request.params.tag, operatorSource(request), optionalIdempotencyKey(request)),
   );
 }
 
-/** A lost card is declared once whatever the key: the key is optional there. */
-function optionalKey(request: { headers: Record<string, string | string[] | undefined> }): string | undefined {
-  const key = request.headers['idempotency-key'];
-  return typeof key === 'string' && key !== '' ? key : undefined;
-}

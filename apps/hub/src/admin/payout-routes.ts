@@ -19,7 +19,7 @@ import type { HubContext } from '../context';
 import { deposit } from '../money/deposit';
 import { approvePayouts, exportBatch, listBatches, listPayoutViews, markBatchSent, refusePayout, requestPayoutFor, showBatch } from '../money/payouts';
 import { appliedOrThrow } from '../money/submit';
-import { CASHDESK_ROLES, idempotencyKey, operatorSource } from './auth';
+import { CASHDESK_ROLES, idempotencyKey, operatorSource, optionalIdempotencyKey } from './auth';
 import { IdempotencyHeaders } from './money-routes';
 
 /** Batches listed by GET /api/v1/payout-batches: the latest. */
@@ -45,7 +45,7 @@ export async function payoutRoutes(app: FastifyInstance, context: HubContext, se
       },
       config: { roles: CASHDESK_ROLES },
     },
-    async (request, reply) => reply.status(201).send(await requestPayoutFor(context, request.body)),
+    async (request, reply) => reply.status(201).send(await requestPayoutFor(context, request.body, operatorSource(request), optionalIdempotencyKey(request))),
   );
 
   api.get(

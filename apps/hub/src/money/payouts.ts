@@ -37,7 +37,7 @@ export function payoutView(row: repo.Payout): PayoutView {
 }
 
 /** A payout asked at the cash desk for a card (its user's or ephemeral wallet) or a wallet. */
-export async function requestPayoutFor(context: HubContext, input: PayoutCreate): Promise<PayoutView> {
+export async function requestPayoutFor(context: HubContext, input: PayoutCreate, source?: Source, idempotencyKey?: string): Promise<PayoutView> {
   let wallet = input.wallet;
   let card: string | null = null;
   if (input.card !== undefined) {
@@ -48,7 +48,7 @@ export async function requestPayoutFor(context: HubContext, input: PayoutCreate)
     if (wallet === undefined) throw new HubError('insufficient_funds', `the card ${input.card} holds nothing yet`);
   }
   if (wallet === undefined) throw new HubError('bad_request', 'name either a card or a wallet');
-  return payoutView(await requestPayout(context, { wallet, card, amount: input.amount, iban: input.iban, holder: input.holder }));
+  return payoutView(await requestPayout(context, { wallet, card, amount: input.amount, iban: input.iban, holder: input.holder, source, idempotencyKey }));
 }
 
 /** Payouts by status, the oldest first, up to the size of a batch. */

@@ -58,7 +58,7 @@ export async function refundFed(context: HubContext, input: FedRefund): Promise<
     if (input.iban === undefined || input.holder === undefined) {
       throw new HubError('bad_request', 'this FED cannot go back through Stripe (not paid by Stripe, or already refunded): a payout needs iban and holder');
     }
-    return { via: 'payout', payout: await requestPayout(context, { wallet: holder.wallet, card: holder.card, amount: input.amount, iban: input.iban, holder: input.holder }) };
+    return { via: 'payout', payout: await requestPayout(context, { wallet: holder.wallet, card: holder.card, amount: input.amount, iban: input.iban, holder: input.holder, source: input.source, idempotencyKey: input.idempotencyKey }) };
   }
   const outcome = await submitRefund(context, input, holder, parts);
   return { via: 'stripe', outcome, refunds: await sendRefunds(context, outcome.request, parts) };

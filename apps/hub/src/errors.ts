@@ -8,6 +8,7 @@ const STATUS: Record<string, number> = {
   forbidden: 403,
   not_found: 404,
   idempotency_conflict: 409,
+  expired: 410,
   conflict: 409,
   not_configured: 409,
   gone: 410,

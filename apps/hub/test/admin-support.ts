@@ -20,7 +20,7 @@ export interface TestHub extends Hub {
   token: string;
   clock: TestClock;
   // Responses are checked field by field with expect(): any keeps the tests short.
-  call(method: 'GET' | 'POST' | 'DELETE', url: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; json: any }>;
+  call(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; json: any }>;
 }
 
 const dirs: string[] = [];

@@ -76,6 +76,8 @@ export const HTTP_ERROR_CODES = [
   /** The hub lacks a setting this needs (the federation's bank account for a SEPA file). */
   'not_configured',
   'gone',
+  /** A signed request past its expiry (a wallet's payment code). */
+  'expired',
   'rate_limited',
   'too_large',
   'internal',

@@ -11,3 +11,4 @@ export * from './payments';
 export * from './users';
 export * from './operators';
 export * from './payouts';
+export * from './wallet';

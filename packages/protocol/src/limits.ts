@@ -58,3 +58,5 @@ export const HISTORY_PAGE_MAX = 200;
  * transaction, and the file's ids inside 35 characters (pain.001 Max35Text).
  */
 export const PAYOUT_BATCH_PAYOUTS_MAX = 5_000;
+/** A wallet-signed request (a transfer, a QR payment) is valid this long after it is made. */
+export const WALLET_REQUEST_TTL_MS = 5 * 60_000;

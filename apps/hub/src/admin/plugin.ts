@@ -13,6 +13,7 @@ import { payoutRoutes } from './payout-routes';
 import { paymentRoutes } from './payment-routes';
 import { terminalRoutes } from './terminal-routes';
 import { userRoutes } from './user-routes';
+import { walletRequestRoutes } from './wallet-routes';
 
 /**
  * The pairing endpoint (public) and the admin API under /api/v1 (operator token),
@@ -35,6 +36,7 @@ export const adminPlugin: HubPlugin = async (app, context, config) => {
     await scope.register(swaggerUi, { routePrefix: '/api/docs' });
     scope.addHook('onRoute', documentRoute);
     await scope.register(async (open) => pairRoutes(open, context));
+    await scope.register(async (open) => walletRequestRoutes(open, context));
     await scope.register(async (operator) => {
       requireOperator(operator, context);
       await directoryRoutes(operator, context);

@@ -53,6 +53,17 @@ export async function getWallets(tx: Tx, ids: readonly string[]): Promise<Map<st
   return result;
 }
 
+export async function getWalletByPublicKey(tx: Tx, publicKey: string): Promise<Wallet | undefined> {
+  const { wallets } = tx.t;
+  const [row] = await tx.db.select().from(wallets).where(eq(wallets.publicKey, publicKey));
+  return row;
+}
+
+export async function setWalletPublicKey(tx: Tx, id: string, publicKey: string): Promise<void> {
+  const { wallets } = tx.t;
+  await tx.db.update(wallets).set({ publicKey }).where(eq(wallets.id, id));
+}
+
 export async function getPrimaryWallet(tx: Tx): Promise<Wallet | undefined> {
   const { wallets } = tx.t;
   const [row] = await tx.db.select().from(wallets).where(eq(wallets.kind, 'primary'));

@@ -1,5 +1,6 @@
 /** The CLI's rough edges an operator met on the first evening (issue 16, point 12). */
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { factoryCsv } from './admin-support';
@@ -66,5 +67,17 @@ describe('the fedow CLI', () => {
     expect(imported.code, imported.stderr).toBe(0);
     expect(imported.stderr).not.toContain('importing cards');
     expect(existsSync(join(home.dir, 'fedow.sqlite'))).toBe(true);
+  });
+});
+
+describe('the import progress bar', () => {
+  it('is drawn on a terminal, and only there', async () => {
+    const { progressBar } = await import('../src/cli/cards');
+    const written: string[] = [];
+    const stream = (isTTY: boolean) => Object.assign(new Writable({ write: (chunk, _encoding, done) => (written.push(String(chunk)), done()) }), { isTTY });
+    const bar = progressBar({ stdout: stream(false), stderr: stream(true) });
+    for (let done = 0; done <= 200; done += 50) bar?.(done, 200);
+    expect(written.join('')).toContain('200/200 100%');
+    expect(progressBar({ stdout: stream(false), stderr: stream(false) })).toBeUndefined();
   });
 });

@@ -117,7 +117,7 @@ function describeCard(view: CardView): string[] {
 }
 
 /** A bar on stderr, redrawn when the percentage moves; nothing when stderr is not a terminal (a log, a pipe). */
-function progressBar(io: Io): ((done: number, total: number) => void) | undefined {
+export function progressBar(io: Io): ((done: number, total: number) => void) | undefined {
   if (!(io.stderr as { isTTY?: boolean }).isTTY) return undefined;
   const width = 30;
   let shown = -1;

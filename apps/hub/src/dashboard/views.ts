@@ -50,7 +50,7 @@ export interface TillRow {
   rejected: number;
 }
 
-export type AlertKind = 'rejected' | 'quarantined' | 'fork' | 'debt' | 'offline_policy';
+export type AlertKind = 'rejected' | 'quarantined' | 'quarantine_flood' | 'fork' | 'debt' | 'offline_policy';
 
 /** Where the entries behind an alert are: by id, or a till's latest entries. */
 export type EntriesLink = { ids: string[] } | { terminal: string };
@@ -65,6 +65,8 @@ export interface Alert {
   amount: number | null;
   /** A stable code (rule code, `fork`, …): the page translates it. */
   reason: string | null;
+  /** How many entries the alert stands for, when it is not one (a till's quarantine). */
+  count?: number;
   entries: EntriesLink;
 }
 

@@ -47,6 +47,7 @@ export function tillsTable(tills: readonly TillRow[]): HTMLElement {
 const ALERT_WORD: Record<Alert['kind'], Word> = {
   rejected: 'alertRejected',
   quarantined: 'alertQuarantined',
+  quarantine_flood: 'alertQuarantineFlood',
   fork: 'alertFork',
   debt: 'alertDebt',
   offline_policy: 'alertOfflinePolicy',
@@ -58,6 +59,7 @@ function alertItem(alert: Alert, directory: Directory): HTMLElement {
     alert.terminal ? `${alert.terminal.name}${alert.placeName ? ` · ${alert.placeName}` : ''}` : null,
     alert.card ? `${t('card')} ${alert.card}` : null,
     alert.amount !== null && alert.kind !== 'fork' ? money(alert.amount, asset) : null,
+    alert.count === undefined ? null : `${alert.count} ${t('seeEntries')}`,
   ].filter((fact) => fact !== null);
   return h(
     'li',

@@ -7,7 +7,6 @@ import {
   PUSH_WINDOW_MAX,
   SILENCE_MS_MAX,
   SYNC_MESSAGES_PER_SECOND_MAX,
-  ENTRY_MESSAGES,
   SYNC_ADDRESS_VIOLATIONS_FREE,
   TillMessage,
   UPDATE_CARDS_MAX,
@@ -344,7 +343,7 @@ export class SyncSession implements FeedSubscriber {
       }
     }
     if (outcome.frozen) {
-      this.fail('frozen', `this till sent too many entries the hub had to quarantine (${ENTRY_MESSAGES.wrong_terminal}, or a bad hash or signature): it is frozen until an operator looks`, CLOSE_CODES.revokedOrFrozen);
+      this.fail('frozen', 'this till sent too many entries the hub had to quarantine (bad hash or signature, or naming another till): it is frozen until an operator looks', CLOSE_CODES.revokedOrFrozen);
       this.host.context.events.emit('terminal', { terminal: terminal.id, change: 'frozen' });
     }
   }

@@ -8,7 +8,9 @@
  * 2. push→ack latency at a paced 1,000 entries/s beside a bare WebSocket round trip;
  * 3. catch-up of 100,000 queued entries (median of 3) beside the time the verify limit implies;
  * 4. a full snapshot of 100,000 cards beside a bare SELECT of the same rows;
- * 5. RSS with 1,000 idle tills beside the same hub with none.
+ * 5. RSS with 1,000 idle tills beside the same hub with none;
+ * 6. a normal till's push→ack p99 while three others flood (beyond their window
+ *    and message rate, reconnecting at once) beside the same till's p99 alone.
  * Entries are signed before any timing, so the tills' signing never counts.
  */
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
@@ -23,6 +25,7 @@ import { fromHex } from '@fedow/ledger';
 import { nodeCrypto } from '@fedow/ledger/crypto-node';
 import { opsPerSecond, percentile, report, type Figure } from './report';
 import { BenchTill } from './support/bench-till';
+import { FloodTill } from './support/flood-till';
 import { pushFrames, signChains, type ChainJob } from './support/chains';
 import { startHubProcess, type HubProcess } from './support/hub-process';
 import { addFundedCards, copyWorld, createWorld, type BenchWorld } from './support/hub-world';
@@ -45,6 +48,8 @@ const THROUGHPUT_RUNS = [
   { tills: 100, perTill: 1_000 },
 ] as const;
 const LATENCY = { tills: 10, entries: 10, intervalMs: 100, seconds: 8, warmUpSeconds: 1 };
+/** The normal till pushes one entry every intervalMs; three others flood meanwhile. */
+const FLOOD = { flooders: 3, intervalMs: 25, seconds: 8, warmUpSeconds: 1, pushEntries: 500 };
 const SNAPSHOT_CARDS = 100_000;
 const SNAPSHOT_ROUNDS = 3;
 const IDLE_TILLS = 1_000;
@@ -99,6 +104,8 @@ export async function benchHub(): Promise<void> {
     const bare = await bareRoundTrip(latency.frameBytes);
     figure({ name: `push→ack p50 at ${latency.rate.toLocaleString('en-US')} entries/s (${LATENCY.tills} tills)`, value: latency.p50, unit: 'ms', limit: bare.p50, limitName: 'bare WebSocket round trip p50, same frame size', better: 'lower' }, null, `${latency.p50.toFixed(2)} ms`, `${bare.p50.toFixed(2)} ms`);
     figure({ name: `push→ack p99 at ${latency.rate.toLocaleString('en-US')} entries/s (${LATENCY.tills} tills)`, value: latency.p99, unit: 'ms', limit: bare.p99, limitName: 'bare WebSocket round trip p99, same frame size', better: 'lower' }, null, `${latency.p99.toFixed(2)} ms`, `${bare.p99.toFixed(2)} ms`);
+
+    await floodFigures(world, chains);
 
     const catchUp = await catchUpMedian(world, chains[0]!);
     const implied = CATCH_UP_ENTRIES / verifyLimit;
@@ -220,6 +227,64 @@ async function bareRoundTrip(bytes: number): Promise<{ p50: number; p99: number 
     return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
   } finally {
     child.kill('SIGTERM');
+  }
+}
+
+// ── 6. flood ─────────────────────────────────────────────────────────────────
+
+/** The flood figures on their own (`node --import tsx scripts/bench/hub.ts flood`). */
+export async function benchHubFlood(): Promise<void> {
+  console.log(`\n== hub flood (apps/hub): fedow serve in a child process, ${availableParallelism()} cores, load average ${loadavg()[0]!.toFixed(2)} at start`);
+  const world = await createWorld(FLOOD.flooders + 1);
+  try {
+    const chains = await signChains(world.tills.map((till, index) => ({ terminal: till.id, secretKeyHex: till.secretKeyHex, genesis: till.genesis, count: index === 0 ? 1_000 : 2_000, cards: world.cards, cashier: world.cashier, asset: world.local })));
+    await floodFigures(world, chains);
+  } finally {
+    rmSync(world.dir, { recursive: true, force: true });
+  }
+  printSummary();
+}
+
+async function floodFigures(world: BenchWorld, chains: readonly string[][]): Promise<void> {
+  const alone = await floodLatency(world, chains, 'none');
+  const hostile = await floodLatency(world, chains, 'hostile');
+  const limitName = 'the same till alone, p99, same run';
+  figure(
+    { name: `normal till push→ack p99, ${FLOOD.flooders} tills flooding beyond limits`, value: hostile.p99, unit: 'ms', limit: alone.p99, limitName, better: 'lower' },
+    null,
+    `${hostile.p50.toFixed(1)} / ${hostile.p99.toFixed(1)} ms (p50 / p99)`,
+    `${alone.p50.toFixed(1)} / ${alone.p99.toFixed(1)} ms alone`,
+  );
+  console.log(`     ${hostile.detail}`);
+}
+
+/**
+ * The normal till (till 0) pushes one entry every FLOOD.intervalMs for
+ * FLOOD.seconds, on a fresh hub, while tills 1–3 do nothing, or flood as
+ * hostile tills do (FloodTill).
+ */
+async function floodLatency(world: BenchWorld, chains: readonly string[][], flood: 'none' | 'hostile'): Promise<{ p50: number; p99: number; detail: string }> {
+  const hub = await startHubProcess(copyWorld(world, `flood-${flood}`));
+  const normal = new BenchTill(world.tills[0]!, hub.syncUrl);
+  const flooders = flood === 'hostile' ? world.tills.slice(1, FLOOD.flooders + 1).map((till, index) => new FloodTill(till, hub.syncUrl, chains[index + 1]!, FLOOD.pushEntries)) : [];
+  try {
+    await normal.connect();
+    const pushes = (FLOOD.seconds * 1000) / FLOOD.intervalMs;
+    const frames = pushFrames(chains[0]!, 1, pushes + 1);
+    await normal.pushOne(frames.shift()!);
+    for (const till of flooders) till.start();
+    const start = performance.now() + 50;
+    const samples = (await normal.paced(frames, start, FLOOD.intervalMs))
+      .filter((sample) => sample.sentAt >= start + FLOOD.warmUpSeconds * 1000)
+      .map((sample) => sample.ms)
+      .sort((a, b) => a - b);
+    const floods = await Promise.all(flooders.map((till) => till.stop()));
+    if (normal.errors.length > 0) throw new Error(`bench: the normal till: ${normal.errors.join('; ')}`);
+    const during = flood === 'hostile' ? `flooders welcomed ${floods.map((result) => result.rounds).join(' / ')} times, refused during their back-off ${floods.map((result) => result.refused).join(' / ')} times` : 'alone';
+    return { p50: percentile(samples, 50), p99: percentile(samples, 99), detail: `${samples.length} pushes of 1 entry every ${FLOOD.intervalMs} ms after ${FLOOD.warmUpSeconds} s of warm-up; ${during}; load average ${loadavg()[0]!.toFixed(2)}` };
+  } finally {
+    normal.terminate();
+    await hub.stop();
   }
 }
 
@@ -361,4 +426,4 @@ function printSummary(): void {
   for (const row of rows) console.log(line(row));
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await benchHub();
+if (import.meta.url === `file://${process.argv[1]}`) await (process.argv[2] === 'flood' ? benchHubFlood() : benchHub());

@@ -169,10 +169,10 @@ describe.each(['sqlite', 'postgres'] as const)('storage on %s', (dialect) => {
     ]);
     // What ingest asks to tell a duplicate or a reused id from a fork.
     expect((await repo.getEntriesBySeq(storage.read, ids.terminal, [3, 1, 9, 1])).map((row) => row.seq)).toEqual([1, 3]);
-    expect(await repo.getEntrySeqsByIds(storage.read, [fresh.id, randomUUID(), first[1]!.id])).toEqual(
+    expect(await repo.getEntryHolders(storage.read, [fresh.id, randomUUID(), first[1]!.id])).toEqual(
       new Map([
-        [fresh.id, 3],
-        [first[1]!.id, 2],
+        [fresh.id, { terminal: ids.terminal, seq: 3 }],
+        [first[1]!.id, { terminal: ids.terminal, seq: 2 }],
       ]),
     );
   });

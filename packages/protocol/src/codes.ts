@@ -32,12 +32,25 @@ export const RULE_CODES = [
 ] as const;
 export type RuleCode = (typeof RULE_CODES)[number];
 
-/** Why the hub refuses an entry before the ledger sees it (SYNC.md, rule 1). */
-export const INTEGRITY_CODES = ['bad_hash', 'bad_signature'] as const;
+/**
+ * Why the hub refuses an entry before the ledger sees it (SYNC.md, rule 1, and
+ * docs/DECISIONS.md): the entry is kept in quarantine and does not advance the
+ * chain. `wrong_terminal`: the signed body names another till's chain than the
+ * connection's (a till may sign only its own).
+ */
+export const INTEGRITY_CODES = ['bad_hash', 'bad_signature', 'wrong_terminal'] as const;
 export type IntegrityCode = (typeof INTEGRITY_CODES)[number];
 
+/**
+ * Why the hub rejects an entry of the till's own chain before the ledger sees
+ * it: the entry is stored and advances the chain, like a rule's rejection.
+ * `duplicate_id`: another till's entry already holds this id.
+ */
+export const CHAIN_CODES = ['duplicate_id'] as const;
+export type ChainCode = (typeof CHAIN_CODES)[number];
+
 /** The reason of a rejected entry in an `ack`. */
-export const REJECT_CODES = [...INTEGRITY_CODES, ...RULE_CODES] as const;
+export const REJECT_CODES = [...INTEGRITY_CODES, ...CHAIN_CODES, ...RULE_CODES] as const;
 export type RejectCode = (typeof REJECT_CODES)[number];
 
 /** Codes of the `error` message on `/sync`. */
@@ -53,14 +66,30 @@ export const SYNC_ERROR_CODES = [
 ] as const;
 export type SyncErrorCode = (typeof SYNC_ERROR_CODES)[number];
 
-/** WebSocket close codes of `/sync`. */
+/**
+ * WebSocket close codes of `/sync`: every code the hub closes with (SYNC.md,
+ * and docs/DECISIONS.md for the ones it adds). The 1xxx codes are RFC 6455's;
+ * `ws` sends 1002, 1007 and 1009 itself when a frame breaks the rules.
+ */
 export const CLOSE_CODES = {
+  /** The hub is shutting down. */
+  goingAway: 1001,
+  /** RFC 6455: broken WebSocket framing (reserved bits, bad opcode, unmasked frame). */
+  framing: 1002,
+  /** RFC 6455: a text frame that is not valid UTF-8. */
+  invalidUtf8: 1007,
+  /** RFC 6455: message too big (beyond FRAME_BYTES_MAX). */
+  tooLarge: 1009,
+  /** The hub failed to process a message (its bug, not the till's): reconnect and resend. */
+  internalError: 1011,
+  /** A newer connection of the same till replaced this one. */
+  replaced: 4000,
+  /** Malformed message before hello, rate limit, push window, hello twice. */
   protocolViolation: 4400,
+  /** Unknown till, bad hello signature, or a well-formed message before hello. */
   authenticationFailed: 4401,
   revokedOrFrozen: 4403,
   fork: 4409,
-  /** RFC 6455: message too big. */
-  tooLarge: 1009,
 } as const;
 
 /** Codes of the HTTP API's JSON errors (`{error: {code, message}}`). */
@@ -92,6 +121,14 @@ export const HTTP_ERROR_CODES = [
   ...RULE_CODES,
 ] as const;
 export type HttpErrorCode = (typeof HTTP_ERROR_CODES)[number];
+
+/** Words for people, in English, for the codes of an entry refused before the ledger. */
+export const ENTRY_MESSAGES: Record<IntegrityCode | ChainCode, string> = {
+  bad_hash: 'the entry\'s hash does not match its body',
+  bad_signature: 'the entry\'s signature does not verify with the till\'s key',
+  wrong_terminal: 'the entry names another till than the one that sent it',
+  duplicate_id: 'another till\'s entry already has this id',
+};
 
 /** Words for people, in English; the UIs translate by code. */
 export const RULE_MESSAGES: Record<RuleCode, string> = {

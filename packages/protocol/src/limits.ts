@@ -35,8 +35,48 @@ export const PAIRING_CODE_TTL_MS = 15 * 60_000;
 /** Failed pairing attempts from one address before 429, per window. */
 export const PAIRING_FAILURES_MAX = 10;
 export const PAIRING_FAILURE_WINDOW_MS = 60_000;
-/** Messages per second a till may send before it is rate limited. */
+/**
+ * Messages per second a till may send before it is rate limited. The budget is
+ * the till's, not the connection's: reconnecting does not refill it.
+ */
 export const SYNC_MESSAGES_PER_SECOND_MAX = 50;
+/**
+ * After a rate violation (too many messages, pushes beyond the window, or before
+ * hello a malformed message or a failed hello from an address), the till — or the
+ * address — is refused for a back-off that starts here and doubles with every
+ * further violation, up to the maximum.
+ */
+export const SYNC_BACKOFF_MS_MIN = 1_000;
+export const SYNC_BACKOFF_MS_MAX = 60_000;
+/**
+ * Violations before hello an address may make before its back-off starts: tills
+ * behind one NAT share an address, and one broken device should not lock out the rest.
+ */
+export const SYNC_ADDRESS_VIOLATIONS_FREE = 10;
+/** Violations are forgotten after this long without one: the back-off starts again from the minimum. */
+export const SYNC_VIOLATIONS_FORGET_MS = 10 * 60_000;
+/** Tills and addresses whose rate state the hub keeps at once (the oldest idle ones go first). */
+export const SYNC_RATE_KEYS_MAX = 10_000;
+/**
+ * Entries one till may apply in one turn at the ingest (one transaction), when
+ * no other till waits: a batch of the whole push window.
+ */
+export const INGEST_TURN_ENTRIES_MAX = PUSH_ENTRIES_MAX * PUSH_WINDOW_MAX;
+/**
+ * The same when other tills wait for their turn: tills take turns, so one till's
+ * flood delays another's push by a few of these at most.
+ */
+export const INGEST_SHARED_TURN_ENTRIES_MAX = 100;
+/** Entries of one signature-check job on the crypto workers: tills take turns job by job. */
+export const VERIFY_JOB_ENTRIES_MAX = 50;
+/**
+ * Quarantine per till (entries refused with bad_hash, bad_signature or
+ * wrong_terminal): the first ones and the latest ones are kept, the rest only
+ * counted; a till that reaches the freeze count is frozen.
+ */
+export const QUARANTINE_FIRST_KEPT_MAX = 50;
+export const QUARANTINE_LATEST_KEPT_MAX = 50;
+export const QUARANTINE_FREEZE_ENTRIES = 500;
 /** HTTP request body for the admin API (a CSV import is streamed separately). */
 export const HTTP_BODY_BYTES_MAX = 1024 * 1024;
 /** A payment provider's notification (a Stripe event is a few kilobytes; its largest objects stay far below this). */

@@ -3,6 +3,7 @@ import { signBody, type CryptoProvider } from '@fedow/ledger';
 import { TypedEmitter } from '@fedow/nfc';
 import {
   CLOSE_CODES,
+  INTEGRITY_CODES,
   FRAME_BYTES_MAX,
   HEARTBEAT_MS,
   HubMessage,
@@ -460,7 +461,10 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
   const onAck = (connection: Connection, ack: Ack): void => {
     const { unknown } = journal.markAcked(ack.results, now());
     if (unknown.length > 0) alert('unknown_ack', `the hub acknowledged entries this journal does not hold: seq ${unknown.map((result) => result.seq).join(', ')}`);
-    const broken = ack.results.filter((result) => result.reason === 'bad_hash' || result.reason === 'bad_signature');
+    // Entries the hub quarantined (bad hash or signature, another till's chain named)
+    // never enter the chain: the journal disagrees with itself and must be looked at.
+    // Any other rejection (a ledger rule, `duplicate_id`) advanced the chain: sync goes on.
+    const broken = ack.results.filter((result) => isIntegrityCode(result.reason));
     if (broken.length > 0) {
       return halt('integrity', `the hub refused entries of this till as ${broken.map((result) => `${result.seq}: ${result.reason}`).join(', ')}`);
     }
@@ -598,4 +602,8 @@ function closed(socket: WebSocket): Promise<void> {
       resolve();
     });
   });
+}
+
+function isIntegrityCode(reason: string | undefined): boolean {
+  return (INTEGRITY_CODES as readonly (string | undefined)[]).includes(reason);
 }

@@ -164,8 +164,9 @@ export class BenchTill {
 
   /**
    * Sends `frames` every `intervalMs` from `startAt` (performance.now() time)
-   * without waiting for acks, but never more than PUSH_WINDOW_MAX awaiting one:
-   * a push the window holds back goes out with the next ack. Resolves with each
+   * without waiting for acks, but never more than PUSH_WINDOW_MAX awaiting one
+   * (a push the window holds back goes out with the next ack) and never beyond
+   * the hub's message rate. Resolves with each
    * push's latency from its scheduled time to its ack, so waiting counts.
    */
   paced(frames: readonly string[], startAt: number, intervalMs: number): Promise<{ sentAt: number; ms: number }[]> {
@@ -176,7 +177,11 @@ export class BenchTill {
       const latencies: { sentAt: number; ms: number }[] = [];
       const stall = setTimeout(() => reject(new Error(`paced pushes: ${acked} of ${frames.length} acked after ${STALL_MS / 1000} s: ${this.errors.join('; ')}`)), STALL_MS + frames.length * intervalMs);
       const flush = (): void => {
-        while (sent < scheduled.length && sent - acked < PUSH_WINDOW_MAX) this.send(frames[sent++]!);
+        while (sent < scheduled.length && sent - acked < PUSH_WINDOW_MAX) {
+          const frame = frames[sent++]!;
+          // A backlog (acks late, or this process stalled) drains within the hub's message rate.
+          this.sending = this.sending.then(() => this.sendPaced(frame)).catch(reject);
+        }
       };
       this.onAck = (_ack, at) => {
         const sentAt = scheduled[acked++]!;

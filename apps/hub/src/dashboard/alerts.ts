@@ -1,4 +1,4 @@
-import { OfflinePolicy } from '@fedow/protocol';
+import { OfflinePolicy, QUARANTINE_FIRST_KEPT_MAX, QUARANTINE_FREEZE_ENTRIES, QUARANTINE_LATEST_KEPT_MAX } from '@fedow/protocol';
 import type { HubContext } from '../context';
 import * as repo from '../storage/repo';
 import type { Tx } from '../storage/types';
@@ -20,7 +20,8 @@ interface Names {
 }
 
 /**
- * Alerts, the newest first: rejected and quarantined entries, forks (frozen tills),
+ * Alerts, the newest first: rejected and quarantined entries, tills whose quarantine
+ * is full (only its first and latest entries kept) or that were frozen for it, forks (frozen tills),
  * cards in debt, and tills that broke their offline policy — an offline sale refused
  * with `offline_policy_exceeded`, or one applied above the place's `maxOfflineSale`
  * (a till override or a policy lowered since). Each names the entries behind it.
@@ -34,6 +35,7 @@ export async function alertList(context: HubContext): Promise<Alert[]> {
   const alerts = [
     ...(await rejectedAlerts(tx, names)),
     ...(await quarantineAlerts(tx, names)),
+    ...quarantineFloodAlerts(names),
     ...forkAlerts(names),
     ...(await debtAlerts(tx)),
     ...(await offlineSaleAlerts(tx, names)),
@@ -92,9 +94,31 @@ async function quarantineAlerts(tx: Tx, names: Names): Promise<Alert[]> {
   });
 }
 
+/** A till frozen for its quarantine, not for a fork. */
+function frozenForQuarantine(terminal: repo.Terminal): boolean {
+  return terminal.status === 'frozen' && terminal.quarantinedCount >= QUARANTINE_FREEZE_ENTRIES;
+}
+
+/** Tills that sent more refused entries than their quarantine keeps: one alert each, with the count. */
+function quarantineFloodAlerts(names: Names): Alert[] {
+  return [...names.terminals.values()]
+    .filter((terminal) => terminal.quarantinedCount > QUARANTINE_FIRST_KEPT_MAX + QUARANTINE_LATEST_KEPT_MAX || frozenForQuarantine(terminal))
+    .map((terminal) => ({
+      kind: 'quarantine_flood',
+      at: terminal.lastSeenAt,
+      ...tillOf(names, terminal.id),
+      card: null,
+      asset: null,
+      amount: null,
+      reason: frozenForQuarantine(terminal) ? 'quarantine_frozen' : 'quarantine_full',
+      count: terminal.quarantinedCount,
+      entries: { terminal: terminal.id },
+    }));
+}
+
 function forkAlerts(names: Names): Alert[] {
   return [...names.terminals.values()]
-    .filter((terminal) => terminal.status === 'frozen')
+    .filter((terminal) => terminal.status === 'frozen' && !frozenForQuarantine(terminal))
     .map((terminal) => ({ kind: 'fork', at: terminal.lastSeenAt, ...tillOf(names, terminal.id), card: null, asset: null, amount: null, reason: 'fork', entries: { terminal: terminal.id } }));
 }
 

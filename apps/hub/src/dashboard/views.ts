@@ -56,7 +56,7 @@ export interface TillRow {
   rejected: number;
 }
 
-export type AlertKind = 'rejected' | 'quarantined' | 'fork' | 'debt' | 'offline_policy' | 'correction';
+export type AlertKind = 'rejected' | 'quarantined' | 'quarantine_flood' | 'fork' | 'debt' | 'offline_policy' | 'correction';
 
 /** Where the entries behind an alert are: by id, or a till's latest entries. */
 export type EntriesLink = { ids: string[] } | { terminal: string };
@@ -79,6 +79,8 @@ export interface Alert {
   /** A correction's operator (the token's name) and reason, in the operator's words. */
   operator?: string;
   note?: string;
+  /** How many entries the alert stands for, when it is not one (a till's quarantine). */
+  count?: number;
 }
 
 export interface Overview {

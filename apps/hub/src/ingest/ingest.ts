@@ -1,13 +1,22 @@
-import type { AckResult, WireEntry } from '@fedow/protocol';
+import {
+  INGEST_SHARED_TURN_ENTRIES_MAX,
+  INGEST_TURN_ENTRIES_MAX,
+  QUARANTINE_FIRST_KEPT_MAX,
+  QUARANTINE_FREEZE_ENTRIES,
+  QUARANTINE_LATEST_KEPT_MAX,
+  type AckResult,
+  type WireEntry,
+} from '@fedow/protocol';
 import { iso, type HubContext } from '../context';
 import { lockLedger } from '../storage/ledger-lock';
-import { Mutex } from '../storage/mutex';
 import * as repo from '../storage/repo';
 import type { Tx } from '../storage/types';
-import { persistPlan } from './persist';
+import { persistPlan, quarantineRows } from './persist';
 import { ingestWriter } from './writer';
-import { planPush, type PushPlan, type Stop, type StoredEntry } from './push';
+import { planPush, type ChainHead, type KeyHolder, type PushPlan, type Stop, type StoredEntry } from './push';
 import type { CryptoPool, Verdict } from '../crypto/pool';
+import { clashEntryKey } from './entry-key';
+import { FairTurns } from './turns';
 import { effectivePolicy, loadWorkingSet } from './working-set';
 
 export interface PushAck {
@@ -17,10 +26,14 @@ export interface PushAck {
 }
 
 export type PushOutcome =
-  | ({ kind: 'ack'; cardIds: string[] } & PushAck)
+  | ({ kind: 'ack'; cardIds: string[]; frozen: boolean } & PushAck)
   | { kind: 'refused'; status: 'frozen' | 'revoked' | 'unknown' };
 
-export type BatchOutcome = { kind: 'acks'; acks: PushAck[]; cardIds: string[] } | { kind: 'refused'; status: 'frozen' | 'revoked' | 'unknown' };
+/**
+ * The acks of a batch. `frozen`: the till reached QUARANTINE_FREEZE_ENTRIES with
+ * this batch and was frozen in its transaction; the session closes after the acks.
+ */
+export type BatchOutcome = { kind: 'acks'; acks: PushAck[]; cardIds: string[]; frozen: boolean } | { kind: 'refused'; status: 'frozen' | 'revoked' | 'unknown' };
 
 /** A push waiting to be applied, with its signature checks already under way. */
 export interface PendingPush {
@@ -28,16 +41,28 @@ export interface PendingPush {
   verification: Promise<Verdict[]>;
 }
 
+/** A run of consecutive entries of one push, applied in one turn. */
+interface Slice {
+  push: number;
+  entries: readonly WireEntry[];
+  verdicts: readonly Verdict[];
+}
+
+type TurnOutcome =
+  | { kind: 'refused'; status: 'frozen' | 'revoked' | 'unknown' }
+  | { kind: 'applied'; plans: PushPlan[]; head: ChainHead; cardIds: string[]; cursor: number | undefined; frozen: boolean };
+
 /**
  * Ingest of pushes: signatures are verified on the worker pool, then the pushes
- * a till has queued are decided and written in ONE database transaction that
- * also moves the till's head (SYNC.md's push batch); each push's ack is built
- * only from what committed. Batches are applied one at a time per hub process
- * (and per database on PostgreSQL), so two tills selling on the same card never
- * both read the balance before the other's debit.
+ * a till has queued are decided and written in turns, each ONE database
+ * transaction that also moves the till's head (SYNC.md's push batch); each
+ * push's ack is built only from what committed. Turns are taken one at a time
+ * per hub process (and per database on PostgreSQL), so two tills selling on the
+ * same card never both read the balance before the other's debit; tills take
+ * them round robin, and a turn is short while other tills wait.
  */
 export class Ingest {
-  private readonly mutex = new Mutex();
+  private readonly turns = new FairTurns();
 
   constructor(
     private readonly context: HubContext,
@@ -45,69 +70,107 @@ export class Ingest {
   ) {}
 
   /**
-   * Hash and signature checks of a push, on the worker pool. A session starts
-   * them as soon as a push arrives, so they overlap the apply of the pushes before.
+   * Hash and signature checks of a push, on the worker pool, in turns with the
+   * other tills' (`key`: the till). A session starts them as soon as a push
+   * arrives, so they overlap the apply of the pushes before.
    */
-  verify(publicKey: string, entries: readonly WireEntry[]): Promise<Verdict[]> {
-    return this.pool.verify(publicKey, entries);
+  verify(publicKey: string, entries: readonly WireEntry[], key = publicKey): Promise<Verdict[]> {
+    return this.pool.verify(publicKey, entries, key);
+  }
+
+  /** Drops the signature checks of `key` no worker has started: its connection closed. */
+  drop(key: string): void {
+    this.pool.drop(key);
   }
 
   /** One push on its own. */
   async push(terminalId: string, publicKey: string, entries: readonly WireEntry[], verification = this.verify(publicKey, entries)): Promise<PushOutcome> {
     const outcome = await this.pushBatch(terminalId, [{ entries, verification }]);
-    return outcome.kind === 'acks' ? { kind: 'ack', ...outcome.acks[0]!, cardIds: outcome.cardIds } : outcome;
+    return outcome.kind === 'acks' ? { kind: 'ack', ...outcome.acks[0]!, cardIds: outcome.cardIds, frozen: outcome.frozen } : outcome;
   }
 
-  /** Pushes of one till, in order, in one transaction; one ack per push. */
-  async pushBatch(terminalId: string, pushes: readonly PendingPush[]): Promise<BatchOutcome> {
-    const started = performance.now();
+  /**
+   * Pushes of one till, in order, in as few turns as fairness allows; one ack per
+   * push. Once `abandoned()` says nobody will read the acks (the connection
+   * closed), no further turn is taken: the acks cover what committed.
+   */
+  async pushBatch(terminalId: string, pushes: readonly PendingPush[], abandoned: () => boolean = () => false): Promise<BatchOutcome> {
     const verdicts = await Promise.all(pushes.map((push) => push.verification));
-    const batch = pushes.map((push, index) => ({ entries: push.entries, verdicts: verdicts[index]! }));
-    const outcome = await this.mutex.run(() => this.context.storage.transaction((tx) => this.apply(tx, terminalId, batch)));
-    if (outcome.kind === 'refused') return outcome;
-    const { plans, cardIds, cursor } = outcome;
+    const remaining: Slice[] = pushes.map((push, index) => ({ push: index, entries: push.entries, verdicts: verdicts[index]! }));
+    const acks: (PushAck | null)[] = pushes.map(() => null);
+    const cardIds = new Set<string>();
+    let head: ChainHead | null = null;
+    let frozen = false;
+    while (remaining.length > 0) {
+      const started = performance.now();
+      const outcome = await this.turns.run(terminalId, async (othersWaiting) => {
+        // Checked when the turn comes: the connection may have closed while it waited.
+        if (abandoned()) return null;
+        const turn = takeTurn(remaining, othersWaiting ? INGEST_SHARED_TURN_ENTRIES_MAX : INGEST_TURN_ENTRIES_MAX);
+        return { applied: await this.context.storage.transaction((tx) => this.apply(tx, terminalId, turn)), turn };
+      });
+      if (outcome === null) break;
+      const { applied, turn } = outcome;
+      // A till refused after an earlier turn of the batch committed: the till resends what was not acked.
+      if (applied.kind === 'refused') return applied;
+      this.report(terminalId, applied, started);
+      for (const card of applied.cardIds) cardIds.add(card);
+      head = applied.head;
+      for (const [index, plan] of applied.plans.entries()) mergeAck(acks, turn[index]!.push, plan);
+      frozen = applied.frozen;
+      // After a gap, a fork or a freeze, nothing more of this batch enters the chain:
+      // the later pushes get acks without results, as they would one by one.
+      if (frozen || applied.plans.some((plan) => plan.stop !== null)) break;
+    }
+    if (head === null) return { kind: 'acks', acks: [], cardIds: [], frozen: false };
+    const last = head;
+    return { kind: 'acks', acks: acks.map((ack) => ack ?? { lastSeq: last.lastSeq, results: [], stop: null }), cardIds: [...cardIds], frozen };
+  }
+
+  private report(terminalId: string, turn: Extract<TurnOutcome, { kind: 'applied' }>, started: number): void {
+    const { plans } = turn;
     this.context.events.emit('ingested', {
       terminal: terminalId,
       applied: count(plans, (plan) => plan.chained.filter((entry) => entry.status === 'applied').length),
       rejected: count(plans, (plan) => plan.chained.filter((entry) => entry.status === 'rejected').length),
       duplicates: count(plans, (plan) => plan.results.filter((result) => result.status === 'duplicate').length),
       quarantined: count(plans, (plan) => plan.quarantined.length),
-      lastSeq: plans[plans.length - 1]!.head.lastSeq,
+      lastSeq: turn.head.lastSeq,
       latencyMs: performance.now() - started,
     });
-    if (cursor !== undefined) this.context.events.emit('cards-changed', { cardIds, cursor });
-    return { kind: 'acks', acks: plans.map((plan) => ({ lastSeq: plan.head.lastSeq, results: plan.results, stop: plan.stop })), cardIds };
+    if (turn.cursor !== undefined) this.context.events.emit('cards-changed', { cardIds: turn.cardIds, cursor: turn.cursor });
   }
 
-  private async apply(tx: Tx, terminalId: string, batch: readonly { entries: readonly WireEntry[]; verdicts: readonly Verdict[] }[]) {
+  private async apply(tx: Tx, terminalId: string, turn: readonly Slice[]): Promise<TurnOutcome> {
     await lockLedger(tx);
     const terminal = await repo.getTerminal(tx, terminalId);
-    if (!terminal) return { kind: 'refused' as const, status: 'unknown' as const };
-    if (terminal.status !== 'active') return { kind: 'refused' as const, status: terminal.status };
+    if (!terminal) return { kind: 'refused', status: 'unknown' };
+    if (terminal.status !== 'active') return { kind: 'refused', status: terminal.status };
     const place = await repo.getPlace(tx, terminal.placeId);
     if (!place) throw new Error(`terminal ${terminalId} belongs to no place`);
     const now = iso(this.context.clock.now());
-    const all = batch.flatMap((push) => push.entries);
+    const all = turn.flatMap((slice) => slice.entries);
     const stored = await this.storedEntries(tx, terminalId, terminal.lastSeq, all);
     const state = await loadWorkingSet(tx, terminal.placeId, all.flatMap((entry) => [entry.body.card, entry.body.primary]));
-    const context = { place: terminal.placeId, policy: effectivePolicy(place.offlinePolicy, terminal.policyOverrides), at: now, newId: this.context.newId };
+    const context = { terminal: terminalId, place: terminal.placeId, policy: effectivePolicy(place.offlinePolicy, terminal.policyOverrides), at: now, newId: this.context.newId };
     const writer = ingestWriter(tx);
     const plans: PushPlan[] = [];
     const cardIds = new Set<string>();
     let head = { lastSeq: terminal.lastSeq, lastHash: terminal.lastHash };
-    for (const push of batch) {
-      // After a gap or a fork nothing more of this batch enters the chain: the
-      // later pushes get acks without results, as they would one by one.
-      const stopped = plans.some((plan) => plan.stop !== null);
-      const plan = stopped ? { results: [], chained: [], quarantined: [], head, stop: null } : planPush(push.entries, push.verdicts, head, stored.bySeq, stored.byId, state, context);
+    for (const slice of turn) {
+      if (plans.some((plan) => plan.stop !== null)) break;
+      const plan = planPush(slice.entries, slice.verdicts, head, stored.bySeq, stored.byKey, state, context);
       for (const card of await persistPlan(tx, writer, terminalId, plan, state, now)) cardIds.add(card);
-      for (const { entry } of plan.chained) {
+      for (const { entry, key } of plan.chained) {
         stored.bySeq.set(entry.body.seq, { seq: entry.body.seq, id: entry.body.id, hash: entry.hash });
-        stored.byId.set(entry.body.id, entry.body.seq);
+        stored.byKey.set(key, { terminal: terminalId, seq: entry.body.seq });
       }
       head = plan.head;
       plans.push(plan);
     }
+    const quarantined = plans.flatMap((plan) => quarantineRows(terminalId, plan, now));
+    const bounds = { countBefore: terminal.quarantinedCount, firstKept: QUARANTINE_FIRST_KEPT_MAX, latestKept: QUARANTINE_LATEST_KEPT_MAX };
+    const quarantineCount = await repo.quarantineBounded(tx, terminalId, quarantined, bounds);
     const moved = await repo.updateTerminalHead(tx, {
       id: terminalId,
       fromSeq: terminal.lastSeq,
@@ -117,19 +180,59 @@ export class Ingest {
       rejected: count(plans, (plan) => plan.chained.filter((entry) => entry.status === 'rejected').length),
     });
     if (!moved) throw new Error(`terminal ${terminalId}: its head moved during the push`);
-    if (plans.some((plan) => plan.stop?.code === 'fork')) await repo.setTerminalStatus(tx, terminalId, 'frozen');
+    // A till that keeps sending entries it may not sign is frozen until an operator looks.
+    const frozen = quarantineCount >= QUARANTINE_FREEZE_ENTRIES;
+    if (frozen || plans.some((plan) => plan.stop?.code === 'fork')) await repo.setTerminalStatus(tx, terminalId, 'frozen');
     const cursor = await repo.appendCardChanges(tx, [...cardIds], now);
-    return { kind: 'ack' as const, plans, cardIds: [...cardIds], cursor };
+    return { kind: 'applied', plans, head, cardIds: [...cardIds], cursor, frozen };
   }
 
-  /** The entries already stored at the push's seqs (≤ head) and with its ids: duplicates or forks. */
+  /**
+   * The entries already stored at the push's seqs (≤ head): duplicates or forks;
+   * and who holds the push's ids, and this till's clash keys for them: reused ids.
+   */
   private async storedEntries(tx: Tx, terminalId: string, lastSeq: number, entries: readonly WireEntry[]) {
     const seqs = entries.map((entry) => entry.body.seq).filter((seq) => seq <= lastSeq);
     const bySeq = new Map<number, StoredEntry>();
     for (const row of seqs.length ? await repo.getEntriesBySeq(tx, terminalId, seqs) : []) bySeq.set(row.seq, { seq: row.seq, id: row.id, hash: row.hash });
-    const byId = await repo.getEntrySeqsByIds(tx, entries.map((entry) => entry.body.id));
-    return { bySeq, byId };
+    const keys = entries.flatMap((entry) => [entry.body.id, clashEntryKey(terminalId, entry.body.id)]);
+    const byKey: Map<string, KeyHolder> = await repo.getEntryHolders(tx, keys);
+    return { bySeq, byKey };
   }
+}
+
+/**
+ * Takes the next turn's slices off the front of `remaining`: whole pushes while
+ * they fit in `budget` entries, and at least one entry; a push that does not fit
+ * is split, its rest left at the front.
+ */
+function takeTurn(remaining: Slice[], budget: number): Slice[] {
+  const turn: Slice[] = [];
+  let room = budget;
+  while (remaining.length > 0 && room > 0) {
+    const slice = remaining[0]!;
+    if (slice.entries.length <= room) {
+      turn.push(remaining.shift()!);
+      room -= slice.entries.length;
+      continue;
+    }
+    turn.push({ push: slice.push, entries: slice.entries.slice(0, room), verdicts: slice.verdicts.slice(0, room) });
+    remaining[0] = { push: slice.push, entries: slice.entries.slice(room), verdicts: slice.verdicts.slice(room) };
+    room = 0;
+  }
+  return turn;
+}
+
+/** Adds a slice's plan to its push's ack. */
+function mergeAck(acks: (PushAck | null)[], push: number, plan: PushPlan): void {
+  const ack = acks[push];
+  if (!ack) {
+    acks[push] = { lastSeq: plan.head.lastSeq, results: [...plan.results], stop: plan.stop };
+    return;
+  }
+  ack.lastSeq = plan.head.lastSeq;
+  ack.results.push(...plan.results);
+  ack.stop ??= plan.stop;
 }
 
 function count(plans: readonly PushPlan[], of: (plan: PushPlan) => number): number {

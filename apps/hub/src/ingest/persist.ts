@@ -6,7 +6,8 @@ import type { IngestWriter } from './writer';
 
 /**
  * Writes a planned push inside its transaction, in foreign-key order: entries,
- * quarantine, new wallets and cards, card changes, transfers, balances. Returns
+ * new wallets and cards, card changes, transfers, balances (the quarantine is
+ * written once per batch, within its bounds: `quarantineRows`). Returns
  * the ids of the cards whose state changed, for the tills' updates.
  */
 export async function persistPlan(
@@ -20,8 +21,8 @@ export async function persistPlan(
   // The plan was made against the head read in this transaction: a row already
   // stored means the database disagrees with it, and nothing of this push may commit.
   await writer.entries(
-    plan.chained.map(({ entry, status, reason }) => ({
-      id: entry.body.id,
+    plan.chained.map(({ entry, key, status, reason }) => ({
+      id: key,
       terminalId,
       seq: entry.body.seq,
       prev: entry.body.prev,
@@ -33,21 +34,6 @@ export async function persistPlan(
       reason,
     })),
   );
-  if (plan.quarantined.length > 0) {
-    await repo.insertQuarantine(
-      tx,
-      plan.quarantined.map(({ entry, reason }) => ({
-        terminalId,
-        seq: entry.body.seq,
-        entryId: entry.body.id,
-        body: JSON.stringify(entry.body),
-        hash: entry.hash,
-        sig: entry.sig,
-        reason,
-        receivedAt,
-      })),
-    );
-  }
   const decisions = plan.chained.flatMap(({ decision }) => (decision ? [decision] : []));
   return persistDecisions(tx, writer, decisions, state, 'entry');
 }
@@ -89,6 +75,20 @@ export async function persistDecisions(
   const unnamed = origin === 'request' ? transfers.filter((transfer) => transfer.card === null).flatMap((transfer) => [transfer.sender, transfer.receiver]) : [];
   if (unnamed.length > 0) for (const cards of (await repo.cardsOfWallets(tx, unnamed)).values()) for (const card of cards) changedCards.add(card.id);
   return [...changedCards];
+}
+
+/** The quarantine rows of a planned push. */
+export function quarantineRows(terminalId: string, plan: PushPlan, receivedAt: string): repo.NewQuarantinedEntry[] {
+  return plan.quarantined.map(({ entry, reason }) => ({
+    terminalId,
+    seq: entry.body.seq,
+    entryId: entry.body.id,
+    body: JSON.stringify(entry.body),
+    hash: entry.hash,
+    sig: entry.sig,
+    reason,
+    receivedAt,
+  }));
 }
 
 async function persistEffects(tx: Tx, effects: readonly Effect[], changedCards: Set<string>): Promise<void> {

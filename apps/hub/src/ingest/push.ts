@@ -1,6 +1,7 @@
-import type { AckResult, EntryBody, OfflinePolicy, WireEntry } from '@fedow/protocol';
+import type { AckResult, EntryBody, IntegrityCode, OfflinePolicy, RejectCode, WireEntry } from '@fedow/protocol';
 import { commit, decideEntry, type Acceptance, type LedgerState } from '@fedow/ledger';
 import type { Verdict } from '../crypto/pool';
+import { clashEntryKey } from './entry-key';
 
 /** The hub's durable view of a till's chain when the push starts. */
 export interface ChainHead {
@@ -15,20 +16,28 @@ export interface StoredEntry {
   hash: string;
 }
 
+/** Which till's entry holds a stored key (`entries.id`), and at which seq. */
+export interface KeyHolder {
+  terminal: string;
+  seq: number;
+}
+
 export type Stop = { code: 'fork'; seq: number; message: string } | { code: 'gap'; expected: number; message: string };
 
 export interface PushPlan {
   results: AckResult[];
   /** Entries that enter the chain (applied or rejected by a ledger rule), in seq order. */
-  chained: { entry: WireEntry; status: 'applied' | 'rejected'; reason: string | null; decision: Acceptance | null }[];
-  /** Entries whose hash or signature failed: kept aside, the chain does not move. */
-  quarantined: { entry: WireEntry; reason: 'bad_hash' | 'bad_signature' }[];
+  chained: { entry: WireEntry; key: string; status: 'applied' | 'rejected'; reason: RejectCode | null; decision: Acceptance | null }[];
+  /** Entries whose hash or signature failed, or that name another till: kept aside, the chain does not move. */
+  quarantined: { entry: WireEntry; reason: IntegrityCode }[];
   head: ChainHead;
   /** Why processing stopped before the end of the push, if it did. */
   stop: Stop | null;
 }
 
 export interface PlanContext {
+  /** The till of the connection: the only chain its key may sign. */
+  terminal: string;
   place: string;
   policy: OfflinePolicy;
   at: string;
@@ -37,32 +46,35 @@ export interface PlanContext {
 
 /**
  * Decides what to do with each entry of a push, in order, following SYNC.md's
- * rules: 1 hash and signature, 2 duplicate, 3 fork, 4 gap, 5 ledger rules.
+ * rules: 1 hash, signature and the till it names, 2 duplicate, 3 fork, 4 gap,
+ * then an id another till holds (`duplicate_id`), 5 ledger rules.
  * Pure over its inputs: `state` is the batch's working set and is updated as
- * entries apply, so entry n+1 sees entry n. Nothing is written here.
+ * entries apply, so entry n+1 sees entry n. `keys` holds the stored entries'
+ * keys among this push's ids and their clash keys. Nothing is written here.
  */
 export function planPush(
   entries: readonly WireEntry[],
   verdicts: readonly Verdict[],
   start: ChainHead,
   stored: ReadonlyMap<number, StoredEntry>,
-  storedIds: ReadonlyMap<string, number>,
+  keys: ReadonlyMap<string, KeyHolder>,
   state: LedgerState,
   context: PlanContext,
 ): PushPlan {
   const plan: PushPlan = { results: [], chained: [], quarantined: [], head: { ...start }, stop: null };
   const known = new Map(stored);
+  const held = new Map(keys);
   for (const [index, entry] of entries.entries()) {
     const body = entry.body;
-    const verdict = verdicts[index]!;
-    if (verdict !== 'ok') {
-      plan.quarantined.push({ entry, reason: verdict });
-      plan.results.push({ seq: body.seq, id: body.id, status: 'rejected', reason: verdict });
+    const refusal = integrity(verdicts[index]!, body, context);
+    if (refusal !== null) {
+      plan.quarantined.push({ entry, reason: refusal });
+      plan.results.push({ seq: body.seq, id: body.id, status: 'rejected', reason: refusal });
       continue;
     }
     if (body.seq <= plan.head.lastSeq) {
-      const previous = known.get(body.seq);
-      if (previous && previous.id === body.id && previous.hash === entry.hash) {
+      // The hash was recomputed from this body: the same hash is the same entry.
+      if (known.get(body.seq)?.hash === entry.hash) {
         plan.results.push({ seq: body.seq, id: body.id, status: 'duplicate' });
         continue;
       }
@@ -73,28 +85,45 @@ export function planPush(
       plan.stop = { code: 'gap', expected: plan.head.lastSeq + 1, message: `expected entry ${plan.head.lastSeq + 1}, got ${body.seq}` };
       break;
     }
-    const reusedAt = storedIds.get(body.id);
-    if (reusedAt !== undefined && reusedAt !== body.seq) {
-      plan.stop = { code: 'fork', seq: body.seq, message: `entry ${body.seq} reuses the id of entry ${reusedAt}` };
-      break;
-    }
     if (body.prev !== plan.head.lastHash) {
       plan.stop = { code: 'fork', seq: body.seq, message: `entry ${body.seq} does not link to entry ${plan.head.lastSeq}` };
       break;
     }
-    const decision = decideEntry(state, body, context);
-    if (decision.ok) {
-      commit(state, decision);
-      plan.chained.push({ entry, status: 'applied', reason: null, decision });
-      plan.results.push({ seq: body.seq, id: body.id, status: 'applied' });
+    const holder = held.get(body.id);
+    const clashKey = clashEntryKey(context.terminal, body.id);
+    const ownReuse = holder?.terminal === context.terminal ? holder : held.get(clashKey);
+    if (ownReuse !== undefined) {
+      plan.stop = { code: 'fork', seq: body.seq, message: `entry ${body.seq} reuses the id of entry ${ownReuse.seq}` };
+      break;
+    }
+    if (holder !== undefined) {
+      // Signed by this till in its own chain: it advances the chain, rejected.
+      plan.chained.push({ entry, key: clashKey, status: 'rejected', reason: 'duplicate_id', decision: null });
+      plan.results.push({ seq: body.seq, id: body.id, status: 'rejected', reason: 'duplicate_id' });
+      held.set(clashKey, { terminal: context.terminal, seq: body.seq });
     } else {
-      plan.chained.push({ entry, status: 'rejected', reason: decision.code, decision: null });
-      plan.results.push({ seq: body.seq, id: body.id, status: 'rejected', reason: decision.code });
+      const decision = decideEntry(state, body, context);
+      if (decision.ok) commit(state, decision);
+      const reason = decision.ok ? null : decision.code;
+      plan.chained.push({ entry, key: body.id, status: decision.ok ? 'applied' : 'rejected', reason, decision: decision.ok ? decision : null });
+      plan.results.push(reason === null ? { seq: body.seq, id: body.id, status: 'applied' } : { seq: body.seq, id: body.id, status: 'rejected', reason });
+      held.set(body.id, { terminal: context.terminal, seq: body.seq });
     }
     plan.head = { lastSeq: body.seq, lastHash: entry.hash };
     known.set(body.seq, { seq: body.seq, id: body.id, hash: entry.hash });
   }
   return plan;
+}
+
+/**
+ * SYNC.md rule 1, and the fields that place an entry in a chain: the schema
+ * fixed `v`; the till may sign only its own chain. A body naming another till
+ * would be stored in this till's chain with columns that contradict it.
+ */
+function integrity(verdict: Verdict, body: EntryBody, context: PlanContext): IntegrityCode | null {
+  if (verdict !== 'ok') return verdict;
+  if (body.terminal !== context.terminal) return 'wrong_terminal';
+  return null;
 }
 
 /**

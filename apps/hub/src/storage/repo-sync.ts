@@ -139,12 +139,16 @@ export async function getEntriesByIds(tx: Tx, ids: readonly string[]): Promise<E
   return tx.db.select().from(entries).where(inList(tx, entries.id, [...new Set(ids)]));
 }
 
-/** The seq of each of these entry ids that is stored (ingest's check for a reused id). */
-export async function getEntrySeqsByIds(tx: Tx, ids: readonly string[]): Promise<Map<string, number>> {
+/**
+ * The till and seq of the stored entry under each of these keys (`entries.id`),
+ * for those stored: ingest tells an id reused by the same till (a fork) from one
+ * another till holds (`duplicate_id`).
+ */
+export async function getEntryHolders(tx: Tx, ids: readonly string[]): Promise<Map<string, { terminal: string; seq: number }>> {
   const { entries } = tx.t;
   if (ids.length === 0) return new Map();
-  const rows = await tx.db.select({ id: entries.id, seq: entries.seq }).from(entries).where(inList(tx, entries.id, [...new Set(ids)]));
-  return new Map(rows.map((row) => [row.id, row.seq]));
+  const rows = await tx.db.select({ id: entries.id, terminal: entries.terminalId, seq: entries.seq }).from(entries).where(inList(tx, entries.id, [...new Set(ids)]));
+  return new Map(rows.map((row) => [row.id, { terminal: row.terminal, seq: row.seq }]));
 }
 
 export async function getEntriesBySeq(tx: Tx, terminalId: string, seqs: readonly number[]): Promise<Entry[]> {
@@ -171,6 +175,43 @@ export async function listEntries(tx: Tx, terminalId: string, afterSeq: number, 
 export async function insertQuarantine(tx: Tx, rows: readonly NewQuarantinedEntry[]): Promise<void> {
   const { quarantine } = tx.t;
   for (const chunk of chunks(rows, 9)) await tx.db.insert(quarantine).values(chunk);
+}
+
+export interface QuarantineBounds {
+  /** The till's quarantined entries before these rows (terminals.quarantined_count). */
+  countBefore: number;
+  firstKept: number;
+  latestKept: number;
+}
+
+/**
+ * Quarantines one till's refused entries within its bounds: the first
+ * `firstKept` it ever sent and the latest `latestKept` are stored, the ones
+ * between are only counted (terminals.quarantined_count). Returns the new count.
+ */
+export async function quarantineBounded(tx: Tx, terminalId: string, rows: readonly NewQuarantinedEntry[], bounds: QuarantineBounds): Promise<number> {
+  assert(rows.every((row) => row.terminalId === terminalId), 'quarantined rows of one till');
+  if (rows.length === 0) return bounds.countBefore;
+  const { quarantine, terminals } = tx.t;
+  // Rows that can still be among the first, then the latest of this push.
+  const firstRoom = Math.max(0, bounds.firstKept - bounds.countBefore);
+  const kept = [...rows.slice(0, firstRoom), ...rows.slice(firstRoom).slice(-bounds.latestKept)];
+  await insertQuarantine(tx, kept);
+  if (bounds.countBefore + rows.length > bounds.firstKept) {
+    // Stored rows of this till past the first ones, oldest first: only the latest stay.
+    const later = await tx.db
+      .select({ id: quarantine.id })
+      .from(quarantine)
+      .where(eq(quarantine.terminalId, terminalId))
+      .orderBy(asc(quarantine.id))
+      .limit(bounds.firstKept + bounds.latestKept + kept.length)
+      .offset(bounds.firstKept);
+    const dropped = later.slice(0, Math.max(0, later.length - bounds.latestKept)).map((row) => row.id);
+    if (dropped.length > 0) await tx.db.delete(quarantine).where(inList(tx, quarantine.id, dropped));
+  }
+  const count = bounds.countBefore + rows.length;
+  await tx.db.update(terminals).set({ quarantinedCount: count }).where(eq(terminals.id, terminalId));
+  return count;
 }
 
 export async function listQuarantine(tx: Tx, terminalId: string, limit: number): Promise<QuarantinedEntry[]> {

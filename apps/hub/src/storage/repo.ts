@@ -24,7 +24,7 @@
  * - setTerminalStatus, touchTerminal, setTerminalPolicyOverrides
  * - insertPairingCode, claimPairingCode(tx, codeHash, now) → claimed | unknown | expired | used; setPairingTerminal
  * - insertEntries(tx, rows) → {inserted ids, skipped rows} (ON CONFLICT DO NOTHING on id and (terminal, seq))
- * - getEntriesByIds, getEntrySeqsByIds, getEntriesBySeq(tx, terminal, seqs), listEntries(tx, terminal, afterSeq, limit)
+ * - getEntriesByIds, getEntryHolders, getEntriesBySeq(tx, terminal, seqs), listEntries(tx, terminal, afterSeq, limit)
  * - insertQuarantine(tx, rows), listQuarantine(tx, terminal, limit)
  *
  * Directory (repo-directory.ts)

@@ -232,6 +232,8 @@ export const terminals = sqliteTable(
     policyOverrides: text('policy_overrides'),
     createdAt: text('created_at').notNull(),
     rejectedCount: integer('rejected_count').notNull().default(0),
+    /** Entries ever quarantined (bad hash or signature, another till named); only the first and latest are kept. */
+    quarantinedCount: integer('quarantined_count').notNull().default(0),
   },
   (t) => [checkIn('terminals_status_check', 'status', TERMINAL_STATUSES), index('terminals_place').on(t.placeId)],
 );

@@ -5,6 +5,7 @@ import { CLOSE_CODES, FRAME_BYTES_MAX } from '@fedow/protocol';
 import type { HubContext } from '../context';
 import type { Ingest } from '../ingest/ingest';
 import { CardFeed } from './card-feed';
+import { RateLimits } from './rate-limits';
 import { SyncSession, type SessionHost } from './session';
 
 export const SYNC_PATH = '/sync';
@@ -17,6 +18,7 @@ const FEED_POLL_MS = 1_000;
  */
 export class SyncServer implements SessionHost {
   readonly feed: CardFeed;
+  readonly limits = new RateLimits();
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: FRAME_BYTES_MAX });
   private readonly sessions = new Map<string, SyncSession>();
   private readonly anonymous = new Set<SyncSession>();
@@ -80,7 +82,7 @@ export class SyncServer implements SessionHost {
 
   async close(): Promise<void> {
     if (this.poll) clearInterval(this.poll);
-    for (const session of [...this.sessions.values(), ...this.anonymous]) session.fail('bad_message', 'the hub is shutting down', 1001);
+    for (const session of [...this.sessions.values(), ...this.anonymous]) session.fail('bad_message', 'the hub is shutting down', CLOSE_CODES.goingAway);
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
     await this.feed.idle();
   }

@@ -7,6 +7,7 @@ import {
   PUSH_WINDOW_MAX,
   SILENCE_MS_MAX,
   SYNC_MESSAGES_PER_SECOND_MAX,
+  SYNC_ADDRESS_VIOLATIONS_FREE,
   TillMessage,
   UPDATE_CARDS_MAX,
   helloProof,
@@ -18,9 +19,11 @@ import {
 import { hashBody, verifyHash } from '@fedow/ledger';
 import { nodeCrypto } from '@fedow/ledger/crypto-node';
 import { iso, type HubContext } from '../context';
+import { CryptoJobDropped } from '../crypto/pool';
 import type { Ingest, PendingPush } from '../ingest/ingest';
 import * as repo from '../storage/repo';
 import type { CardFeed, FeedSubscriber } from './card-feed';
+import type { RateLimits } from './rate-limits';
 import { cardFacts, deltaCards, forPlace, placeView, snapshotCardIds, type CardFacts, type PlaceView } from './card-states';
 
 type Phase = 'challenged' | 'welcomed' | 'closed';
@@ -29,6 +32,8 @@ export interface SessionHost {
   context: HubContext;
   ingest: Ingest;
   feed: CardFeed;
+  /** Message budgets and back-offs per till and per address: they outlive a connection. */
+  limits: RateLimits;
   /** A till has one connection: a new one replaces the old. */
   claim(terminal: string, session: SyncSession): void;
   release(terminal: string, session: SyncSession): void;
@@ -48,8 +53,6 @@ export class SyncSession implements FeedSubscriber {
   private chain: Promise<void> = Promise.resolve();
   private pushesWaiting = 0;
   private readonly pushQueue: PendingPush[] = [];
-  private tokens = SYNC_MESSAGES_PER_SECOND_MAX;
-  private tokensAt = Date.now();
   private lastHeard = Date.now();
   private readonly heartbeat: NodeJS.Timeout;
   private sentCursor = -1;
@@ -68,7 +71,34 @@ export class SyncSession implements FeedSubscriber {
     socket.on('error', () => this.closed());
     this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS);
     this.heartbeat.unref();
+    const blocked = host.limits.blockedFor(this.addressKey, this.now());
+    if (blocked > 0) {
+      this.fail('rate_limited', `this address broke the protocol: retry in ${Math.ceil(blocked / 1000)} s`, CLOSE_CODES.protocolViolation);
+      return;
+    }
     this.send({ type: 'challenge', nonce: this.nonce, hub: host.context.key.publicKey, protocol: PROTOCOL_VERSION });
+  }
+
+  private get addressKey(): string {
+    return `address:${this.address}`;
+  }
+
+  private get tillKey(): string {
+    return `till:${this.terminal!.id}`;
+  }
+
+  /** Whose turn this connection's signature checks take on the crypto pool. */
+  private get verifyKey(): string {
+    return `${this.terminal!.id}/${this.nonce.slice(0, 16)}`;
+  }
+
+  /** Read through a getter: a closure's narrowing of `phase` does not survive an await. */
+  private get isClosed(): boolean {
+    return this.phase === 'closed';
+  }
+
+  private now(): number {
+    return this.host.context.clock.now().getTime();
   }
 
   get terminalId(): string | null {
@@ -81,17 +111,20 @@ export class SyncSession implements FeedSubscriber {
     if (this.phase === 'closed') return;
     this.lastHeard = Date.now();
     if (this.terminal) this.host.context.presence.update(this.terminal.id, { lastMessageAt: iso(this.host.context.clock.now()) });
-    if (!this.takeToken()) return this.fail('rate_limited', `more than ${SYNC_MESSAGES_PER_SECOND_MAX} messages per second`, CLOSE_CODES.protocolViolation);
-    if (text === null) return this.fail('bad_message', 'binary frames are not part of the protocol', CLOSE_CODES.protocolViolation);
+    // The budget is the till's once it is known, so a new connection does not refill it.
+    if (this.terminal && !this.host.limits.take(this.tillKey, this.now())) {
+      return this.violation(this.tillKey, `more than ${SYNC_MESSAGES_PER_SECOND_MAX} messages per second`);
+    }
+    if (text === null) return this.refuse('bad_message', 'binary frames are not part of the protocol', CLOSE_CODES.protocolViolation);
     const parsed = parseFrame(TillMessage, text);
     if (!parsed.ok) {
       // Before hello nothing is trusted: a malformed first message ends the connection.
-      if (this.phase !== 'welcomed') return this.fail(parsed.code, parsed.message, CLOSE_CODES.protocolViolation);
+      if (this.phase !== 'welcomed') return this.refuse(parsed.code, parsed.message, CLOSE_CODES.protocolViolation);
       return this.error(parsed.code, parsed.message);
     }
     const message = parsed.value;
     if (this.phase === 'challenged' && message.type !== 'hello') {
-      return this.fail('unauthorized', 'the first message must be hello', CLOSE_CODES.authenticationFailed);
+      return this.refuse('unauthorized', 'the first message must be hello', CLOSE_CODES.authenticationFailed);
     }
     if (message.type === 'push') return this.queuePush(message.entries);
     this.enqueue(async () => {
@@ -114,26 +147,42 @@ export class SyncSession implements FeedSubscriber {
       try {
         await task();
       } catch (error) {
+        // Checks dropped because this connection closed: nobody is waiting for them.
+        if (error instanceof CryptoJobDropped && this.isClosed) return;
         this.host.context.events.emit('internal-error', { where: `sync session of ${this.terminal?.id ?? this.address}`, error });
-        this.fail('bad_message', 'the hub could not process this message; reconnect and resend', 1011);
+        this.fail('bad_message', 'the hub could not process this message; reconnect and resend', CLOSE_CODES.internalError);
       }
     });
   }
 
-  private takeToken(): boolean {
-    const now = Date.now();
-    this.tokens = Math.min(SYNC_MESSAGES_PER_SECOND_MAX, this.tokens + ((now - this.tokensAt) / 1000) * SYNC_MESSAGES_PER_SECOND_MAX);
-    this.tokensAt = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
+  /**
+   * A rate violation by a till, or before hello by an address: its back-off
+   * starts (and grows with each violation), then the connection closes.
+   */
+  private violation(key: string, why: string): void {
+    const backoff = this.host.limits.violate(key, this.now());
+    this.fail('rate_limited', `${why}: retry in ${Math.ceil(backoff / 1000)} s`, CLOSE_CODES.protocolViolation);
+  }
+
+  /**
+   * Closes on a frame no genuine till sends (binary, malformed, hello twice, or
+   * not hello first). Before hello it counts against the address: its back-off starts.
+   */
+  private refuse(code: SyncErrorCode, message: string, closeCode: number): void {
+    if (this.phase === 'challenged') this.host.limits.violate(this.addressKey, this.now(), SYNC_ADDRESS_VIOLATIONS_FREE);
+    this.fail(code, message, closeCode);
   }
 
   // ── hello / welcome ────────────────────────────────────────────────────────
 
   private async hello(message: Extract<TillMessage, { type: 'hello' }>): Promise<void> {
-    if (this.phase !== 'challenged') return this.fail('bad_message', 'hello was already received', CLOSE_CODES.protocolViolation);
+    if (this.phase !== 'challenged') return this.refuse('bad_message', 'hello was already received', CLOSE_CODES.protocolViolation);
     const { context } = this.host;
+    // Checked first, before the database read and the signature: a till that comes
+    // straight back during its back-off costs the hub next to nothing. Naming a
+    // till without its key only learns that the till is backed off.
+    const blocked = this.host.limits.blockedFor(`till:${message.terminal}`, this.now());
+    if (blocked > 0) return this.fail('rate_limited', `this till broke the rate limit: retry in ${Math.ceil(blocked / 1000)} s`, CLOSE_CODES.protocolViolation);
     const terminal = await repo.getTerminal(context.storage.read, message.terminal);
     const proof = hashBody(nodeCrypto, helloProof(message.terminal, this.nonce, context.key.publicKey));
     if (!terminal || !verifyHash(nodeCrypto, terminal.publicKey, proof, message.sig)) {
@@ -255,10 +304,10 @@ export class SyncSession implements FeedSubscriber {
    * transaction (SYNC.md's push batch), and acked one by one in order.
    */
   private queuePush(entries: Extract<TillMessage, { type: 'push' }>['entries']): void {
-    if (this.pushesWaiting >= PUSH_WINDOW_MAX) return this.fail('rate_limited', `more than ${PUSH_WINDOW_MAX} pushes awaiting ack`, CLOSE_CODES.protocolViolation);
+    if (this.pushesWaiting >= PUSH_WINDOW_MAX) return this.violation(this.tillKey, `more than ${PUSH_WINDOW_MAX} pushes awaiting ack`);
     const terminal = this.terminal!;
     this.pushesWaiting++;
-    const verification = this.host.ingest.verify(terminal.publicKey, entries);
+    const verification = this.host.ingest.verify(terminal.publicKey, entries, this.verifyKey);
     verification.catch(() => undefined);
     this.pushQueue.push({ entries, verification });
     if (this.pushQueue.length > 1) return;
@@ -273,7 +322,9 @@ export class SyncSession implements FeedSubscriber {
   }
 
   private async pushBatch(terminal: repo.Terminal, batch: readonly PendingPush[]): Promise<void> {
-    const outcome = await this.host.ingest.pushBatch(terminal.id, batch);
+    // A connection closed meanwhile (a flood, a drop) takes no more turns: nothing
+    // of the rest was acked, and the till resends it from welcome.lastSeq.
+    const outcome = await this.host.ingest.pushBatch(terminal.id, batch, () => this.isClosed);
     if (outcome.kind === 'refused') {
       if (outcome.status === 'revoked') return this.fail('revoked', 'this till was revoked', CLOSE_CODES.revokedOrFrozen);
       if (outcome.status === 'frozen') return this.fail('frozen', 'this till is frozen', CLOSE_CODES.revokedOrFrozen);
@@ -290,6 +341,10 @@ export class SyncSession implements FeedSubscriber {
         this.host.context.events.emit('terminal', { terminal: terminal.id, change: 'frozen' });
         return;
       }
+    }
+    if (outcome.frozen) {
+      this.fail('frozen', 'this till sent too many entries the hub had to quarantine (bad hash or signature, or naming another till): it is frozen until an operator looks', CLOSE_CODES.revokedOrFrozen);
+      this.host.context.events.emit('terminal', { terminal: terminal.id, change: 'frozen' });
     }
   }
 
@@ -330,6 +385,7 @@ export class SyncSession implements FeedSubscriber {
     clearInterval(this.heartbeat);
     this.unsubscribe?.();
     if (this.terminal) {
+      this.host.ingest.drop(this.verifyKey);
       this.host.release(this.terminal.id, this);
     }
   }
@@ -337,9 +393,10 @@ export class SyncSession implements FeedSubscriber {
   /** Replaced by a newer connection of the same till. */
   replace(): void {
     this.unsubscribe?.();
-    this.socket.close(4000, 'replaced by a newer connection');
+    this.socket.close(CLOSE_CODES.replaced, 'replaced by a newer connection');
     this.phase = 'closed';
     clearInterval(this.heartbeat);
+    if (this.terminal) this.host.ingest.drop(this.verifyKey);
   }
 
   get remoteAddress(): string {

@@ -1,5 +1,6 @@
 import { TerminalChainVerifier, type TerminalChainProblem } from '@fedow/ledger';
 import { nodeCrypto } from '@fedow/ledger/crypto-node';
+import { clashEntryKey } from '../ingest/entry-key';
 import * as repo from '../storage/repo';
 import type { Entry, Terminal } from '../storage/rows';
 import type { Tx } from '../storage/types';
@@ -54,7 +55,7 @@ async function checkTerminal(tx: Tx, terminal: Terminal, counted: (entries: numb
       if (discrepancy) return discrepancy;
       lastHash = entry.hash;
     }
-    const discrepancy = await checkTransfersExist(tx, terminal, page);
+    const discrepancy = (await checkTransfersExist(tx, terminal, page)) ?? (await checkClashes(tx, terminal, page));
     if (discrepancy) return discrepancy;
     counted(page.length);
     if (page.length < ENTRIES_PER_PAGE) break;
@@ -75,11 +76,14 @@ function checkEntry(chain: TerminalChainVerifier, terminal: Terminal, entry: Ent
   const at = { terminal: terminal.id, seq: entry.seq };
   const body = parseBody(entry.body);
   if (body === null) return { ...at, kind: 'entry_body', message: `terminal ${terminal.name}, entry ${entry.seq}: the stored body is not a JSON object` };
-  // The columns are what queries use: they must say what the till signed.
-  if (body.seq !== entry.seq || body.prev !== entry.prev || body.id !== entry.id || body.terminal !== terminal.id) {
+  // The columns are what queries use: they must say what the till signed. An
+  // entry whose id another till holds is stored under its clash key instead.
+  const signedId = typeof body.id === 'string' ? body.id : null;
+  const key = signedId !== null && isClash(entry) ? clashEntryKey(terminal.id, signedId) : signedId;
+  if (signedId === null || body.seq !== entry.seq || body.prev !== entry.prev || key !== entry.id || body.terminal !== terminal.id) {
     return { ...at, kind: 'entry_body', message: `terminal ${terminal.name}, entry ${entry.seq}: the stored columns differ from the signed body` };
   }
-  const problem = chain.next({ body: { ...body, seq: entry.seq, prev: entry.prev, id: entry.id }, hash: entry.hash, sig: entry.sig });
+  const problem = chain.next({ body: { ...body, seq: entry.seq, prev: entry.prev, id: signedId }, hash: entry.hash, sig: entry.sig });
   if (problem) return { ...at, kind: PROBLEM_KINDS[problem.problem], message: `terminal ${terminal.name}: ${problem.message}` };
   return null;
 }
@@ -90,6 +94,23 @@ async function checkTransfersExist(tx: Tx, terminal: Terminal, page: readonly En
   const missing = applied.find((entry) => !withTransfers.has(entry.id));
   if (!missing) return null;
   return { kind: 'entry_transfers', terminal: terminal.id, seq: missing.seq, message: `terminal ${terminal.name}, entry ${missing.seq}: applied, but no transfer comes from it` };
+}
+
+/** Rejected with `duplicate_id` (docs/DECISIONS.md): stored under its clash key. */
+function isClash(entry: Entry): boolean {
+  return entry.status === 'rejected' && entry.reason === 'duplicate_id';
+}
+
+/** An entry stored under its clash key: the id it signed must be held by another till's entry. */
+async function checkClashes(tx: Tx, terminal: Terminal, page: readonly Entry[]): Promise<VerifyDiscrepancy | null> {
+  const clashes = page.filter(isClash);
+  if (clashes.length === 0) return null;
+  const signedIds = clashes.map((entry) => String(parseBody(entry.body)?.id));
+  const holders = await repo.getEntryHolders(tx, signedIds);
+  const index = signedIds.findIndex((id) => (holders.get(id)?.terminal ?? terminal.id) === terminal.id);
+  if (index < 0) return null;
+  const entry = clashes[index]!;
+  return { kind: 'entry_duplicate', terminal: terminal.id, seq: entry.seq, message: `terminal ${terminal.name}, entry ${entry.seq}: rejected as duplicate_id, but no other till's entry holds its id` };
 }
 
 function parseBody(text: string): Record<string, unknown> | null {

@@ -61,6 +61,11 @@ export class SpecTill {
     });
   }
 
+  /** The client socket, to misbehave below the protocol (broken frames). */
+  get rawSocket(): WebSocket {
+    return this.socket!;
+  }
+
   send(message: unknown): void {
     this.socket!.send(typeof message === 'string' ? message : JSON.stringify(message));
   }

@@ -48,6 +48,7 @@ export function tillsTable(tills: readonly TillRow[]): HTMLElement {
 const ALERT_WORD: Record<Alert['kind'], Word> = {
   rejected: 'alertRejected',
   quarantined: 'alertQuarantined',
+  quarantine_flood: 'alertQuarantineFlood',
   fork: 'alertFork',
   debt: 'alertDebt',
   offline_policy: 'alertOfflinePolicy',
@@ -61,6 +62,7 @@ function alertItem(alert: Alert, directory: Directory): HTMLElement {
     alert.card ? `${t('card')} ${alert.card}` : null,
     alert.amount !== null && alert.kind !== 'fork' ? money(alert.amount, asset) : null,
     alert.operator !== undefined ? `${t('by')} ${alert.operator}` : null,
+    alert.count === undefined ? null : `${alert.count} ${t('seeEntries')}`,
   ].filter((fact) => fact !== null);
   return h(
     'li',

@@ -1,0 +1,1 @@
+ALTER TABLE "terminals" ADD COLUMN "quarantined_count" integer DEFAULT 0 NOT NULL;

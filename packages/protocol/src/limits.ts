@@ -40,6 +40,8 @@ export const PAIRING_FAILURE_WINDOW_MS = 60_000;
  * the till's, not the connection's: reconnecting does not refill it.
  */
 export const SYNC_MESSAGES_PER_SECOND_MAX = 50;
+/** What our own till sends at most: below the hub's limit, so a burst of sales never meets its back-off. */
+export const SYNC_TILL_MESSAGES_PER_SECOND = (SYNC_MESSAGES_PER_SECOND_MAX * 4) / 5;
 /**
  * After a rate violation (too many messages, pushes beyond the window, or before
  * hello a malformed message or a failed hello from an address), the till — or the

@@ -14,6 +14,7 @@ import {
   RECONNECT_MS_MAX,
   RECONNECT_MS_MIN,
   SILENCE_MS_MAX,
+  SYNC_TILL_MESSAGES_PER_SECOND,
   helloProof,
   parseFrame,
   type Ack,
@@ -26,6 +27,7 @@ import {
   type WireEntry,
 } from '@fedow/protocol';
 import type { CardCache } from './card-cache';
+import { MessagePacer } from './message-pacer';
 import type { Journal } from './journal';
 import { syncUrl } from './pairing';
 
@@ -224,6 +226,9 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
   let contactWrittenAt = 0;
   let offlineSince: number | null = lastContactAt ?? now();
   let kickQueued = false;
+  // Per client, not per connection: the hub's budget of a till survives its reconnections.
+  const pacer = new MessagePacer(SYNC_TILL_MESSAGES_PER_SECOND, now());
+  let pumpTimer: unknown = null;
 
   function readSince(): number | null {
     const connectivity = cache.connectivity(false);
@@ -262,6 +267,7 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
   const send = (connection: Connection, payload: TillMessage): boolean => {
     if (connection.socket.readyState !== WebSocket.OPEN) return false;
     connection.socket.send(JSON.stringify(payload));
+    pacer.spend(now());
     return true;
   };
 
@@ -278,6 +284,8 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
     running = false;
     timers.clearTimeout(retryTimer);
     retryTimer = null;
+    timers.clearTimeout(pumpTimer);
+    pumpTimer = null;
     const connection = current;
     current = null;
     if (connection) {
@@ -529,6 +537,17 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
     while (connection.inFlight.length < PUSH_WINDOW_MAX) {
       const entries = fitFrame(journal.entriesFrom(connection.nextSeq, PUSH_ENTRIES_MAX));
       if (entries.length === 0) return;
+      // Selling fast would push an entry at a time above the hub's rate limit: wait
+      // for a token instead; the entries appended meanwhile join the next push.
+      const wait = pacer.waitMs(now());
+      if (wait > 0) {
+        pumpTimer ??= timers.setTimeout(() => {
+          pumpTimer = null;
+          if (current === connection) pump(connection, gapExpected);
+          else if (current) pump(current);
+        }, wait);
+        return;
+      }
       const first = entries[0]!.body.seq;
       if (first !== connection.nextSeq) {
         return halt('purged', `the hub needs entry ${connection.nextSeq}, which this journal no longer holds`);

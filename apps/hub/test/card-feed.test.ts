@@ -28,6 +28,7 @@ class BusyTill implements FeedSubscriber {
   get feedCursor(): number {
     return Math.max(this.sent, this.queued);
   }
+  readonly ackedSeq = 0;
   deliver(_facts: readonly CardFacts[], cursor: number): void {
     this.deliveries++;
     this.queued = cursor;

@@ -3,44 +3,25 @@
  * on a temp SQLite database. Stripe's API is played by the local stand-in
  * (support/stripe-stand-in.ts): these machines have no network.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { factoryCsv, seedPlace, startTestHub } from './admin-support';
 import { signedEvent, STAND_IN_SECRET_KEY, STAND_IN_WEBHOOK_SECRET, StripeStandIn } from './support/stripe-stand-in';
+import { cliProcess } from './support/cli-process';
 
-const BIN = fileURLToPath(new URL('../bin/fedow.mjs', import.meta.url));
 const IBAN = 'FR7630006000011234567890189';
 let dir = '';
 let databaseUrl = '';
 let env: NodeJS.ProcessEnv;
+const { fedow, json } = cliProcess(() => ({ cwd: dir, env }));
 let stripe: StripeStandIn;
 let fed = '';
 let paidIntent = '';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
-function fedow(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: dir, env, timeout: 30_000 }, (error, stdout, stderr) => {
-      resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr });
-    });
-  });
-}
 
-async function json(...args: string[]): Promise<Record<string, any>> {
-  const run = await fedow(...args, '--json');
-  expect(run.code, run.stderr).toBe(0);
-  expect(run.stdout.trim().split('\n')).toHaveLength(1);
-  return JSON.parse(run.stdout);
-}
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'fedow-cli-pay-'));

@@ -1,18 +1,17 @@
 /** `fedow users …` and `fedow cards --link / --replace` as an operator runs them: real child processes on a temp SQLite database. */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openHubContext } from '../src/app';
 import { configFromEnv } from '../src/config';
 import { topUp } from '../src/money/topup';
 import { factoryCsv } from './admin-support';
+import { cliProcess } from './support/cli-process';
 
-const BIN = fileURLToPath(new URL('../bin/fedow.mjs', import.meta.url));
 let dir = '';
 let env: NodeJS.ProcessEnv;
+const { fedow, json } = cliProcess(() => ({ cwd: dir, env }));
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'fedow-cli-users-'));
@@ -20,20 +19,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function fedow(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: dir, env, timeout: 30_000 }, (error, stdout, stderr) => {
-      resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr });
-    });
-  });
-}
 
-async function json(...args: string[]): Promise<Record<string, any>> {
-  const run = await fedow(...args, '--json');
-  expect(run.code, run.stderr).toBe(0);
-  expect(run.stdout.trim().split('\n')).toHaveLength(1);
-  return JSON.parse(run.stdout);
-}
 
 /** Money enters through the admin API or a till in real life; here, the same service on the same database. */
 async function fund(card: string, asset: string, amount: number, reference?: string): Promise<void> {

@@ -1,15 +1,15 @@
 /** `fedow …` as an operator runs it: a real child process on a temp SQLite database. */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { factoryCsv } from './admin-support';
+import { cliProcess, FEDOW_BIN as BIN } from './support/cli-process';
 
-const BIN = fileURLToPath(new URL('../bin/fedow.mjs', import.meta.url));
 let dir = '';
 let env: NodeJS.ProcessEnv;
+const { fedow, json } = cliProcess(() => ({ cwd: dir, env }));
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'fedow-cli-'));
@@ -17,28 +17,8 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
-function fedow(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: dir, env, timeout: 30_000 }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
-/** `--json` prints exactly one JSON object. */
-async function json(...args: string[]): Promise<Record<string, any>> {
-  const run = await fedow(...args, '--json');
-  expect(run.code, run.stderr).toBe(0);
-  expect(run.stdout.trim().split('\n')).toHaveLength(1);
-  return JSON.parse(run.stdout);
-}
 
 describe('fedow CLI', () => {
   it('sets up a place, assets, a federation, products and cards, with --json outputs', async () => {

@@ -3,22 +3,21 @@
  * operator runs them on the hub's machine: real child processes on the database
  * of a hub that was stopped, then the hub started again to try the tokens.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHub, type Hub } from '../src/app';
 import { configFromEnv } from '../src/config';
 import { factoryCsv } from './admin-support';
+import { cliProcess } from './support/cli-process';
 
-const BIN = fileURLToPath(new URL('../bin/fedow.mjs', import.meta.url));
 let dir = '';
 let file = '';
 let keyPath = '';
 let env: NodeJS.ProcessEnv;
+const { fedow, json } = cliProcess(() => ({ cwd: dir, env }));
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'fedow-operators-cli-'));
@@ -28,20 +27,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function fedow(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: dir, env, timeout: 30_000 }, (error, stdout, stderr) => {
-      resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr });
-    });
-  });
-}
 
-async function json(...args: string[]): Promise<Record<string, any>> {
-  const run = await fedow(...args, '--json');
-  expect(run.code, run.stderr).toBe(0);
-  expect(run.stdout.trim().split('\n')).toHaveLength(1);
-  return JSON.parse(run.stdout);
-}
 
 async function openHub(): Promise<Hub & { call(method: 'GET' | 'POST', url: string, token: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; json: any }> }> {
   const hub = await buildHub(configFromEnv({}, { databaseUrl: `sqlite:${file}`, keyPath, log: false }));

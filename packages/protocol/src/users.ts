@@ -4,7 +4,7 @@
  * carry a lost card's money to its replacement.
  */
 import { z } from 'zod';
-import { CardTag, Email } from './admin';
+import { CardTag, Email, QueryInt } from './admin';
 import { HISTORY_PAGE_MAX, USERS_PAGE_MAX } from './limits';
 import { RequestOutcome } from './money';
 
@@ -18,13 +18,6 @@ export const UserCreate = z.strictObject({ email: UserEmail });
 export type UserCreate = z.infer<typeof UserCreate>;
 
 export const UserParams = z.strictObject({ email: UserEmail });
-
-const QueryInt = (min: number, max: number) =>
-  z
-    .string()
-    .regex(/^\d{1,15}$/, 'a non-negative integer')
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max));
 
 /** A page of users: those whose e-mail contains `search`, after the e-mail `after`. */
 export const UsersQuery = z.strictObject({

@@ -129,4 +129,6 @@ export const SETTING = {
   /** After a retention purge: the seq and hash the remaining chain continues from. */
   baseSeq: 'base_seq',
   baseHash: 'base_hash',
+  /** The highest `update.appliedThrough` stored: this till's entries up to it are in the cached balances. */
+  appliedThrough: 'applied_through',
 } as const;

@@ -232,7 +232,8 @@ export function openJournal(path: string, options: JournalOptions): Journal {
     },
 
     pendingForCard(card) {
-      return statements.pendingForCard.all(firstTagId(card)).map((row) => parseStoredBody(row.body));
+      const appliedThrough = Number(readSetting(db, SETTING.appliedThrough) ?? 0);
+      return statements.pendingForCard.all(firstTagId(card), appliedThrough).map((row) => parseStoredBody(row.body));
     },
 
     recentForCard(card, limit) {
@@ -278,7 +279,9 @@ export function openJournal(path: string, options: JournalOptions): Journal {
 
     confirmApplied(seq, now) {
       if (!head) throw new Error('confirmApplied before pairing');
-      return statements.confirm.run(now, Math.min(seq, head.seq)).changes;
+      const through = Math.min(seq, head.seq);
+      if (through > Number(readSetting(db, SETTING.appliedThrough) ?? 0)) writeSetting(db, SETTING.appliedThrough, String(through));
+      return statements.confirm.run(now, through).changes;
     },
 
     head: () => head,
@@ -315,8 +318,14 @@ function prepare(db: TillDatabase) {
     recentForCard: db.prepare<[string, number], { body: string; acked_at: number | null; ack_status: AckResult['status'] | null }>(
       'SELECT body, acked_at, ack_status FROM entries WHERE card_prefix = ? ORDER BY created_at DESC, seq DESC LIMIT ?',
     ),
-    pendingForCard: db.prepare<[string], { body: string }>(
-      'SELECT body FROM entries WHERE acked_at IS NULL AND card_prefix = ? ORDER BY seq',
+    // An ack says the hub committed the entry, not that the card states this till
+    // holds include it (the update that carries its effect comes a moment later): an
+    // acked debit still counts until an update's appliedThrough covers it. An acked
+    // credit no longer counts: the states may hold it already, and counting it twice
+    // would sell money the card does not have. An entry the hub rejected moved nothing.
+    pendingForCard: db.prepare<[string, number], { body: string }>(
+      `SELECT body FROM entries WHERE card_prefix = ?
+       AND (acked_at IS NULL OR (seq > ? AND kind IN ${DEBIT_KINDS} AND coalesce(ack_status, '') <> 'rejected')) ORDER BY seq`,
     ),
     // A rejected entry moved no money; an acknowledged one still counts until the
     // card's next fresh balance (the hub's update may lag behind its ack).

@@ -248,6 +248,13 @@ describe('journal acknowledgements and retention', () => {
     journal.markAcked([{ seq: 1, id: entries[0]!.body.id, status: 'applied' }], T0 + 50);
     // Acknowledged still counts for the card until its balance is fresh; rejected never does.
     expect(journal.offlineCounters(CARD, T0)).toEqual({ cardOfflineSpend: 100, offlineExposure: 800 });
+    // An acked sale still counts until an update's appliedThrough says the cached
+    // balance holds it; the rejected one never does.
+    expect(journal.pendingForCard('04A1B2C3').map((body) => body.seq)).toEqual([1, 3, 5]);
+    journal.confirmApplied(1, T0 + 60);
     expect(journal.pendingForCard('04A1B2C3').map((body) => body.seq)).toEqual([3, 5]);
+    // An acked top-up stops counting at once: the cached balance may hold it already.
+    journal.markAcked([{ seq: 5, id: entries[4]!.body.id, status: 'applied' }], T0 + 70);
+    expect(journal.pendingForCard('04A1B2C3').map((body) => body.seq)).toEqual([3]);
   });
 });

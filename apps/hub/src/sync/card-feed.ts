@@ -14,8 +14,13 @@ export interface FeedSubscriber {
    * own catch-up from the database: with 100 tills, 100 reads of the same rows.
    */
   readonly feedCursor: number;
-  /** Deliver the facts of cards that changed up to `cursor`. */
-  deliver(facts: readonly CardFacts[], cursor: number): void;
+  /** The till's last entry the hub has committed (and acked), now. */
+  readonly ackedSeq: number;
+  /**
+   * Deliver the facts of cards that changed up to `cursor`. `appliedThrough` is
+   * the till's acked seq read BEFORE the facts: every entry up to it is in them.
+   */
+  deliver(facts: readonly CardFacts[], cursor: number, appliedThrough: number): void;
   /** The till is behind the feed: it reads its own catch-up. */
   catchUp(): void;
 }
@@ -76,10 +81,13 @@ export class CardFeed {
     const from = this.cursor;
     const changes = await repo.listCardChangesAfter(this.context.storage.read, from, CHANGES_PAGE_MAX);
     if (changes.cursor === from) return;
+    // Before the facts are read: an entry committed meanwhile may be in them, but
+    // every entry up to a till's appliedThrough is (a till counts its entries above it).
+    const acked = new Map([...this.subscribers].map((subscriber) => [subscriber, subscriber.ackedSeq] as const));
     const facts = await cardFacts(this.context.storage.read, changes.cardIds);
     this.cursor = changes.cursor;
     for (const subscriber of this.subscribers) {
-      if (subscriber.feedCursor === from) subscriber.deliver(facts, changes.cursor);
+      if (subscriber.feedCursor === from) subscriber.deliver(facts, changes.cursor, acked.get(subscriber) ?? 0);
       else if (subscriber.feedCursor < changes.cursor) subscriber.catchUp();
     }
     if (changes.cardIds.length >= CHANGES_PAGE_MAX) this.again = true;

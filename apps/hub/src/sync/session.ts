@@ -58,7 +58,7 @@ export class SyncSession implements FeedSubscriber {
   private sentCursor = -1;
   /** The cursor of the last feed delivery queued (not yet sent, perhaps). */
   private deliveredCursor = -1;
-  private ackedSeq = 0;
+  private acked = 0;
   private unsubscribe: (() => void) | null = null;
 
   constructor(
@@ -191,7 +191,7 @@ export class SyncSession implements FeedSubscriber {
     if (terminal.status === 'revoked') return this.fail('revoked', 'this till was revoked: pair it again', CLOSE_CODES.revokedOrFrozen);
     if (terminal.status === 'frozen') return this.fail('frozen', 'this till is frozen: an operator must look at it', CLOSE_CODES.revokedOrFrozen);
     this.terminal = terminal;
-    this.ackedSeq = terminal.lastSeq;
+    this.acked = terminal.lastSeq;
     this.view = await placeView(context.storage.read, terminal.placeId, terminal.policyOverrides);
     this.host.claim(terminal.id, this);
     this.phase = 'welcomed';
@@ -215,7 +215,7 @@ export class SyncSession implements FeedSubscriber {
   private async sendSnapshot(): Promise<void> {
     const read = this.host.context.storage.read;
     const view = this.view!;
-    const appliedThrough = this.ackedSeq;
+    const appliedThrough = this.acked;
     const cursor = await repo.latestCardChange(read);
     const ids = await snapshotCardIds(read, view);
     const parts = Math.max(1, Math.ceil(ids.length / UPDATE_CARDS_MAX));
@@ -233,7 +233,7 @@ export class SyncSession implements FeedSubscriber {
   private async sendDeltas(): Promise<void> {
     const read = this.host.context.storage.read;
     for (let round = 0; round < 100 && this.phase === 'welcomed'; round++) {
-      const appliedThrough = this.ackedSeq;
+      const appliedThrough = this.acked;
       const changes = await repo.listCardChangesAfter(read, this.sentCursor, UPDATE_CARDS_MAX);
       if (changes.cursor === this.sentCursor) return;
       this.sendFacts(await cardFacts(read, changes.cardIds), changes.cursor, appliedThrough);
@@ -268,9 +268,12 @@ export class SyncSession implements FeedSubscriber {
     return Math.max(this.sentCursor, this.deliveredCursor);
   }
 
-  deliver(facts: readonly CardFacts[], cursor: number): void {
+  get ackedSeq(): number {
+    return this.acked;
+  }
+
+  deliver(facts: readonly CardFacts[], cursor: number, appliedThrough: number): void {
     this.deliveredCursor = cursor;
-    const appliedThrough = this.ackedSeq;
     this.enqueue(async () => {
       if (this.sentCursor >= cursor) return;
       this.sendFacts(facts, cursor, appliedThrough);
@@ -331,7 +334,7 @@ export class SyncSession implements FeedSubscriber {
       return this.fail('unauthorized', 'unknown till', CLOSE_CODES.authenticationFailed);
     }
     for (const [index, ack] of outcome.acks.entries()) {
-      this.ackedSeq = ack.lastSeq;
+      this.acked = ack.lastSeq;
       const last = batch[index]!.entries[batch[index]!.entries.length - 1]!.body.seq;
       this.host.context.presence.update(terminal.id, { lagEntries: Math.max(0, last - ack.lastSeq) });
       this.send({ type: 'ack', lastSeq: ack.lastSeq, results: ack.results });

@@ -232,8 +232,8 @@ export function openJournal(path: string, options: JournalOptions): Journal {
     },
 
     pendingForCard(card) {
-      const appliedThrough = Number(readSetting(db, SETTING.appliedThrough) ?? 0);
-      return statements.pendingForCard.all(firstTagId(card), appliedThrough).map((row) => parseStoredBody(row.body));
+      const appliedThrough = Number(statements.appliedThrough.get()?.value ?? 0);
+      return statements.pendingForCard.all(appliedThrough, firstTagId(card)).map((row) => parseStoredBody(row.body));
     },
 
     recentForCard(card, limit) {
@@ -323,10 +323,12 @@ function prepare(db: TillDatabase) {
     // acked debit still counts until an update's appliedThrough covers it. An acked
     // credit no longer counts: the states may hold it already, and counting it twice
     // would sell money the card does not have. An entry the hub rejected moved nothing.
-    pendingForCard: db.prepare<[string, number], { body: string }>(
-      `SELECT body FROM entries WHERE card_prefix = ?
-       AND (acked_at IS NULL OR (seq > ? AND kind IN ${DEBIT_KINDS} AND coalesce(ack_status, '') <> 'rejected')) ORDER BY seq`,
+    // Every entry up to appliedThrough is acked (confirmApplied): the range after it holds them all.
+    pendingForCard: db.prepare<[number, string], { body: string }>(
+      `SELECT body FROM entries WHERE seq > ? AND card_prefix = ?
+       AND (acked_at IS NULL OR (kind IN ${DEBIT_KINDS} AND coalesce(ack_status, '') <> 'rejected')) ORDER BY seq`,
     ),
+    appliedThrough: db.prepare<[], { value: string }>(`SELECT value FROM settings WHERE key = '${SETTING.appliedThrough}'`),
     // A rejected entry moved no money; an acknowledged one still counts until the
     // card's next fresh balance (the hub's update may lag behind its ack).
     cardOfflineSpend: db.prepare<[string, number], { total: number }>(

@@ -60,6 +60,8 @@ it('links a card to an e-mail, shows the user with both balances and the history
   await page.fill('#replace-by', fresh.toLowerCase());
   page.once('dialog', (dialog) => void dialog.accept());
   await page.click('#replace-card');
+  // The lost card's page showed 300 too: wait for the new card's page first.
+  await page.waitForFunction((tag) => document.querySelector('#card-page h3')?.textContent?.includes(tag), fresh);
   await page.waitForSelector(`#card-balances li[data-asset="${local}"][data-value="300"]`);
   expect(await page.textContent('#card-page h3')).toContain(fresh);
   const stored = (await repo.loadCardsByTag(hub.world.hub.context.storage.read, [lost])).get(lost)!;

@@ -12,3 +12,4 @@ export * from './users';
 export * from './operators';
 export * from './payouts';
 export * from './wallet';
+export * from './pay-token';

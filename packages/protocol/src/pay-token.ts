@@ -1,0 +1,108 @@
+/**
+ * The payment QR code a card holder's page shows ("wallet on QR code"): the
+ * holder's wallet, a nonce and an expiry, signed with the wallet's Ed25519 key.
+ * It names no amount and no place: the till that scans it adds both and signs
+ * the sale itself, so the code only says "this wallet agrees to pay, once, in
+ * the next minute".
+ *
+ * On screen it is text a USB QR scanner types like a keyboard, so it is kept
+ * short and within the characters every scanner layout types alike: a prefix
+ * and base64url of 104 bytes (wallet 16, nonce 16, expiry as milliseconds 8,
+ * signature 64). The signature covers hash(body) of the JSON body decoded from
+ * those bytes, as every signature of LEDGER.md.
+ */
+import { z } from 'zod';
+import { Timestamp, Uuid } from './primitives';
+
+export const PAY_TOKEN_PURPOSE = 'fedow-pay-token';
+/** A payment code is valid this long after it is shown. */
+export const PAY_TOKEN_TTL_MS = 60_000;
+export const PAY_TOKEN_PREFIX = 'FEDOWPAY1.';
+
+const Hex = (bytes: number) => z.string().regex(new RegExp(`^[0-9a-f]{${bytes * 2}}$`), `${bytes} bytes of lowercase hex`);
+
+export const PayTokenBody = z.strictObject({
+  purpose: z.literal(PAY_TOKEN_PURPOSE),
+  v: z.literal(1),
+  wallet: Uuid,
+  nonce: Hex(16),
+  expires: Timestamp,
+});
+export type PayTokenBody = z.infer<typeof PayTokenBody>;
+
+export const PayToken = z.strictObject({ body: PayTokenBody, sig: Hex(64) });
+export type PayToken = z.infer<typeof PayToken>;
+
+const TOKEN_BYTES = 16 + 16 + 8 + 64;
+
+/** The text of the QR code. */
+export function encodePayToken(token: PayToken): string {
+  const bytes = new Uint8Array(TOKEN_BYTES);
+  bytes.set(hexToBytes(token.body.wallet.replace(/-/g, '')), 0);
+  bytes.set(hexToBytes(token.body.nonce), 16);
+  new DataView(bytes.buffer).setBigUint64(32, BigInt(Date.parse(token.body.expires)));
+  bytes.set(hexToBytes(token.sig), 40);
+  return PAY_TOKEN_PREFIX + toBase64Url(bytes);
+}
+
+export type DecodedPayToken = { ok: true; token: PayToken } | { ok: false; reason: string };
+
+/** Reads a scanned text back into the token; anything else is refused with a reason. */
+export function decodePayToken(text: string): DecodedPayToken {
+  const trimmed = text.trim();
+  if (!trimmed.startsWith(PAY_TOKEN_PREFIX)) return { ok: false, reason: 'not a Fedow payment code' };
+  const bytes = fromBase64Url(trimmed.slice(PAY_TOKEN_PREFIX.length));
+  if (!bytes || bytes.length !== TOKEN_BYTES) return { ok: false, reason: 'a damaged payment code: scan it again' };
+  const expiresMs = new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(32);
+  if (expiresMs > BigInt(8.64e15)) return { ok: false, reason: 'a damaged payment code: scan it again' };
+  const wallet = bytesToHex(bytes.subarray(0, 16));
+  const parsed = PayToken.safeParse({
+    body: {
+      purpose: PAY_TOKEN_PURPOSE,
+      v: 1,
+      wallet: `${wallet.slice(0, 8)}-${wallet.slice(8, 12)}-${wallet.slice(12, 16)}-${wallet.slice(16, 20)}-${wallet.slice(20)}`,
+      nonce: bytesToHex(bytes.subarray(16, 32)),
+      expires: new Date(Number(expiresMs)).toISOString(),
+    },
+    sig: bytesToHex(bytes.subarray(40)),
+  });
+  return parsed.success ? { ok: true, token: parsed.data } : { ok: false, reason: 'a damaged payment code: scan it again' };
+}
+
+function hexToBytes(hex: string): Uint8Array {
+  const bytes = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  return bytes;
+}
+
+function bytesToHex(bytes: Uint8Array): string {
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+function toBase64Url(bytes: Uint8Array): string {
+  let text = '';
+  for (let i = 0; i < bytes.length; i += 3) {
+    const chunk = (bytes[i]! << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
+    const chars = i + 1 >= bytes.length ? 2 : i + 2 >= bytes.length ? 3 : 4;
+    for (let c = 0; c < chars; c++) text += ALPHABET[(chunk >> (18 - 6 * c)) & 63];
+  }
+  return text;
+}
+
+function fromBase64Url(text: string): Uint8Array | null {
+  if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return null;
+  const bytes: number[] = [];
+  let buffer = 0;
+  let bits = 0;
+  for (const char of text) {
+    buffer = (buffer << 6) | ALPHABET.indexOf(char);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      bytes.push((buffer >> bits) & 0xff);
+    }
+  }
+  return new Uint8Array(bytes);
+}

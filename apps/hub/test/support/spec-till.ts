@@ -22,6 +22,8 @@ export class SpecTill {
   constructor(
     readonly till: SeededTill,
     readonly url: string,
+    /** A loopback address of its own (127.x.y.z), so that one address's penalties do not hold back the others. */
+    readonly localAddress?: string,
   ) {
     this.prev = till.genesis;
   }
@@ -38,7 +40,7 @@ export class SpecTill {
   async open(): Promise<void> {
     this.messages.length = 0;
     this.closeCode = null;
-    const socket = new WebSocket(this.url);
+    const socket = new WebSocket(this.url, this.localAddress ? { localAddress: this.localAddress } : {});
     this.socket = socket;
     socket.on('message', (data) => {
       const message = JSON.parse(data.toString()) as HubMessage;

@@ -25,6 +25,8 @@ export interface Hub {
 
 export interface HubOptions {
   clock?: Clock;
+  /** Crypto worker threads; default one per core, 0 runs the checks inline (the simulation). */
+  cryptoWorkers?: number;
 }
 
 /**
@@ -36,7 +38,7 @@ export async function buildHub(config: HubConfig, options: HubOptions = {}): Pro
   const { context, identity, close } = await openHubContext(config, options);
   // Shared by ingest (signatures) and the sealer (transfer hashes); closed
   // after preClose has stopped both.
-  const pool = new CryptoPool();
+  const pool = new CryptoPool(options.cryptoWorkers);
   try {
     const app = Fastify({
       logger: config.log === false ? false : { level: config.log },

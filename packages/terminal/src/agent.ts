@@ -13,7 +13,7 @@ import { openJournal, type Journal } from './journal';
 import { DATABASE_FILE_NAME, ensureTillKey, pairTill, type PairResult } from './pairing';
 import { declineReason, type Language } from './reason';
 import { balancesOf, checkCard, entryAssets, registerTotals, type BalanceView, type CardCheck, type Payment, type RegisterTotals } from './register';
-import { createSyncClient, type SyncAlert, type SyncClient, type SyncState, type SyncTuning, type Timers } from './sync-client';
+import { createSyncClient, type SyncAlert, type SyncClient, type SyncState, type SyncTuning, type Timers, type OpenSocket } from './sync-client';
 import { tap } from './tap';
 
 /**
@@ -134,6 +134,8 @@ export interface AgentOptions {
   random?: () => number;
   timers?: Timers;
   syncTuning?: Partial<SyncTuning>;
+  /** The sync client's connection; default a WebSocket to the paired hub (the simulation gives its network). */
+  openSocket?: OpenSocket;
   /** `hello.agent` and the pairing request's `agent`. */
   agentName?: string;
   language?: Language;
@@ -193,6 +195,7 @@ export function openAgent(options: AgentOptions): TillAgent {
     ...(options.random ? { random: options.random } : {}),
     ...(options.timers ? { timers: options.timers } : {}),
     ...(options.syncTuning ? { tuning: options.syncTuning } : {}),
+    ...(options.openSocket ? { openSocket: options.openSocket } : {}),
   });
   const { reader } = options;
   const events = new TypedEmitter<{ event: AgentEvent }>();

@@ -155,7 +155,15 @@ export interface SyncClientOptions {
   random?: () => number;
   timers?: Timers;
   tuning?: Partial<SyncTuning>;
+  /** Opens the connection; default a `ws` WebSocket. The simulation gives its own network here. */
+  openSocket?: OpenSocket;
 }
+
+/** What the client needs of a WebSocket: `ws`'s events and methods, no more. */
+export type SyncSocket = Pick<WebSocket, 'on' | 'once' | 'send' | 'close' | 'terminate' | 'readyState'>;
+export type OpenSocket = (url: string, options: { handshakeTimeout: number; maxPayload: number }) => SyncSocket;
+
+const openWebSocket: OpenSocket = (url, options) => new WebSocket(url, options);
 
 export interface SyncClient {
   start(): void;
@@ -186,7 +194,7 @@ interface InFlightPush {
 }
 
 interface Connection {
-  socket: WebSocket;
+  socket: SyncSocket;
   challenged: boolean;
   welcomed: boolean;
   inFlight: InFlightPush[];
@@ -343,7 +351,7 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
     if (!journal.integrity.ok) return halt('journal_corrupt', `journal damaged at seq ${journal.integrity.seq}: ${journal.integrity.message}`);
     retryInMs = undefined;
     setStatus('connecting', reason === 'stopped' ? undefined : reason, message);
-    const socket = new WebSocket(options.url ?? syncUrl(identity.hubUrl), {
+    const socket = (options.openSocket ?? openWebSocket)(options.url ?? syncUrl(identity.hubUrl), {
       handshakeTimeout: tuning.silenceMsMax,
       maxPayload: FRAME_BYTES_MAX,
     });
@@ -612,7 +620,7 @@ function rawText(data: RawData): string {
   return data.toString('utf8');
 }
 
-function closed(socket: WebSocket): Promise<void> {
+function closed(socket: SyncSocket): Promise<void> {
   if (socket.readyState === WebSocket.CLOSED) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, STOP_GRACE_MS);

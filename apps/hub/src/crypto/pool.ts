@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Block, TransferRecord } from '@fedow/ledger';
 import { VERIFY_JOB_ENTRIES_MAX, type WireEntry } from '@fedow/protocol';
+import { runCryptoJob } from './jobs';
 
 export type Verdict = 'ok' | 'bad_hash' | 'bad_signature';
 
@@ -49,6 +50,9 @@ export class CryptoJobDropped extends Error {
  * replaced, and the jobs it held fail (the till resends what was not acked):
  * jobs sent to a dead worker would otherwise never settle, and a till's pushes
  * would wait for them forever.
+ *
+ * A pool of size 0 runs every job inline, on the main thread: the deterministic
+ * simulation (test/sim) needs the hub's work to happen where it can wait for it.
  */
 export class CryptoPool {
   private readonly workers: Worker[];
@@ -121,6 +125,7 @@ export class CryptoPool {
 
   private run(key: string, job: (id: number) => CryptoJob): Promise<CryptoReply> {
     if (this.closed) return Promise.reject(new Error('CryptoPool is closed'));
+    if (this.workers.length === 0) return Promise.resolve().then(() => runCryptoJob(job(this.nextJob++)));
     const promise = new Promise<CryptoReply>((resolve, reject) => {
       const queued = { job: job(this.nextJob++), resolve, reject };
       const queue = this.queues.get(key);

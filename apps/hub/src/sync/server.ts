@@ -6,7 +6,7 @@ import type { HubContext } from '../context';
 import type { Ingest } from '../ingest/ingest';
 import { CardFeed } from './card-feed';
 import { RateLimits } from './rate-limits';
-import { SyncSession, type SessionHost } from './session';
+import { SyncSession, type SessionHost, type SessionSocket } from './session';
 
 export const SYNC_PATH = '/sync';
 const FEED_POLL_MS = 1_000;
@@ -55,11 +55,14 @@ export class SyncServer implements SessionHost {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
       return;
     }
-    this.wss.handleUpgrade(request, socket, head, (ws) => {
-      const session = new SyncSession(ws, this, request.socket.remoteAddress ?? 'unknown');
-      this.anonymous.add(session);
-      ws.on('close', () => this.anonymous.delete(session));
-    });
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, request.socket.remoteAddress ?? 'unknown'));
+  }
+
+  /** A new till connection, from the HTTP upgrade or from the simulation's network. */
+  accept(ws: SessionSocket, address: string): void {
+    const session = new SyncSession(ws, this, address);
+    this.anonymous.add(session);
+    ws.on('close', () => this.anonymous.delete(session));
   }
 
   claim(terminal: string, session: SyncSession): void {

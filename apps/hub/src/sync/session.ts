@@ -28,6 +28,9 @@ import { cardFacts, deltaCards, forPlace, placeView, snapshotCardIds, type CardF
 
 type Phase = 'challenged' | 'welcomed' | 'closed';
 
+/** What a session needs of its WebSocket (`ws`'s), so the simulation can give its own network. */
+export type SessionSocket = Pick<WebSocket, 'on' | 'send' | 'close' | 'terminate' | 'readyState' | 'OPEN'>;
+
 export interface SessionHost {
   context: HubContext;
   ingest: Ingest;
@@ -62,7 +65,7 @@ export class SyncSession implements FeedSubscriber {
   private unsubscribe: (() => void) | null = null;
 
   constructor(
-    private readonly socket: WebSocket,
+    private readonly socket: SessionSocket,
     private readonly host: SessionHost,
     private readonly address: string,
   ) {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DEFAULT_OFFLINE_POLICY, genesisBody, type OfflinePolicy } from '@fedow/protocol';
 import { fromHex, hashBody, publicKeyHex } from '@fedow/ledger';
 import { nodeCrypto } from '@fedow/ledger/crypto-node';
-import { buildHub, type Hub } from '../../src/app';
+import { buildHub, type Hub, type HubOptions } from '../../src/app';
 import { configFromEnv, type HubConfig } from '../../src/config';
 import { recordFirst } from '../../src/money/first';
 import * as repo from '../../src/storage/repo';
@@ -39,9 +39,9 @@ export interface Seeded {
  * federation, a local currency and a gift asset of place A, visitor cards and a
  * cashier card per place — written straight through the repository.
  */
-export async function seedHub(options: { databaseUrl?: string; policy?: OfflinePolicy; config?: Partial<HubConfig>; cards?: number } = {}): Promise<Seeded> {
+export async function seedHub(options: { databaseUrl?: string; policy?: OfflinePolicy; config?: Partial<HubConfig>; cards?: number; hub?: HubOptions } = {}): Promise<Seeded> {
   const dir = mkdtempSync(join(tmpdir(), 'fedow-hub-'));
-  const hub = await buildHub(configFromEnv({}, { databaseUrl: options.databaseUrl ?? `sqlite:${join(dir, 'fedow.sqlite')}`, log: false, keyPath: join(dir, 'hub.key'), ...options.config }));
+  const hub = await buildHub(configFromEnv({}, { databaseUrl: options.databaseUrl ?? `sqlite:${join(dir, 'fedow.sqlite')}`, log: false, keyPath: join(dir, 'hub.key'), ...options.config }), options.hub);
   const { storage, newId } = hub.context;
   const now = new Date().toISOString();
   const policy = JSON.stringify(options.policy ?? DEFAULT_OFFLINE_POLICY);

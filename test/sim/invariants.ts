@@ -32,9 +32,9 @@ export async function checkTillsStored(world: SimWorld): Promise<void> {
 }
 
 export async function checkConvergence(world: SimWorld): Promise<void> {
-  const asset = world.seeded.local;
+  const asset = world.fixture.local;
   const debtFloor = -world.tills.length * SIM_POLICY.maxOfflineCardSpend;
-  for (const card of world.seeded.cards) {
+  for (const card of world.fixture.cards) {
     const hub = (await showCard(world.hub.context, card)).balances[asset] ?? 0;
     if (hub < debtFloor) throw new Error(`card ${card} owes ${-hub}, beyond ${world.tills.length} tills × the offline cap per card`);
     for (const till of world.tills) {

@@ -62,21 +62,21 @@ export async function runSchedule(seed: number, options: ScheduleOptions = DEFAU
 }
 
 async function playStep(world: SimWorld, rng: Rng, count: (what: string) => void): Promise<void> {
-  const roll = rng.next();
   const till = rng.pick(world.tills);
+  if (till.up) await cashier(world, till, rng, count);
+  // A fault strikes a few milliseconds later: the entry just sold, its push or its ack are still on the wire.
+  await world.advance(rng.int(0, 60));
+  const roll = rng.next();
+  const victim = rng.pick(world.tills);
   if (roll < 0.04) {
-    world.network.partition(till.name, rng.int(10_000, 15 * 60_000), rng.int(0, 60_000));
+    world.network.partition(victim.name, rng.int(10_000, 15 * 60_000), rng.int(0, 60_000));
     count('fault: partition');
   } else if (roll < 0.06) {
     await world.crashHub(rng.int(0, 30_000));
     count('fault: hub crash');
-  } else if (roll < 0.09) {
-    if (till.up) {
-      await world.crashTill(till, rng.int(0, 60_000));
-      count('fault: till crash');
-    }
-  } else if (till.up) {
-    await cashier(world, till, rng, count);
+  } else if (roll < 0.09 && victim.up) {
+    await world.crashTill(victim, rng.int(0, 60_000));
+    count('fault: till crash');
   }
   await world.advance(rng.int(0, 5_000));
 }
@@ -88,8 +88,8 @@ async function cashier(world: SimWorld, till: SimTill, rng: Rng, count: (what: s
     const unlocked = agent.unlock(world.cashierOf(till));
     if (!unlocked.ok) return count(`unlock refused: ${unlocked.code}`);
   }
-  const card = rng.pick(world.seeded.cards);
-  const asset = world.seeded.local;
+  const card = rng.pick(world.fixture.cards);
+  const asset = world.fixture.local;
   const roll = rng.next();
   let outcome: Outcome;
   let action: string;

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SimulatorReader } from '@fedow/nfc';
@@ -9,8 +9,8 @@ import { buildHub, type Hub } from '../../apps/hub/src/app';
 import { configFromEnv } from '../../apps/hub/src/config';
 import { createPairingCode } from '../../apps/hub/src/directory/terminals';
 import { CASHIER, CASHIER_B, seedHub, type Seeded } from '../../apps/hub/test/support/seed';
+import { Rng as SeedRng } from './rng';
 import { SimNetwork, type NetworkFaults, type SimSocket } from './network';
-import type { Rng } from './rng';
 import { Scheduler } from './scheduler';
 
 /** Where a schedule starts on the virtual clock. */
@@ -27,6 +27,29 @@ export interface SimTill {
   up: boolean;
 }
 
+/** What a schedule's cashiers use: the seeded places, assets and cards. */
+export type SimFixture = Pick<Seeded, 'placeA' | 'placeB' | 'local' | 'gift' | 'fed' | 'cards'>;
+
+export interface WorldOptions {
+  tills: number;
+  cards: number;
+  faults: NetworkFaults;
+}
+
+/**
+ * A paired federation on disk, made once per process and copied for each
+ * schedule: seeding a hub and pairing tills costs far more than a schedule.
+ */
+interface Template {
+  root: string;
+  fixture: SimFixture;
+  tills: Array<Pick<SimTill, 'name' | 'place'>>;
+  /** Virtual time when the template was closed: a schedule starts there. */
+  endedAt: number;
+}
+
+const templates = new Map<string, Promise<Template>>();
+
 /**
  * One simulated federation: the real hub (ingest, sealer, card feed) on a SQLite
  * file with its crypto checks inline, and real till agents (authoriser, journal,
@@ -38,26 +61,38 @@ export class SimWorld {
   hub!: Hub;
   readonly tills: SimTill[] = [];
   readonly network: SimNetwork;
-  private readonly tillDirs: string;
 
   private constructor(
-    readonly seeded: Seeded,
+    readonly root: string,
+    readonly fixture: SimFixture,
     readonly scheduler: Scheduler,
-    readonly rng: Rng,
+    readonly rng: SeedRng,
     faults: NetworkFaults,
   ) {
-    this.hub = seeded.hub;
-    this.tillDirs = mkdtempSync(join(tmpdir(), 'fedow-sim-'));
     this.network = new SimNetwork(scheduler, rng, faults, (socket, till) => this.accept(socket, till));
   }
 
-  static async create(rng: Rng, options: { tills: number; cards: number; faults: NetworkFaults }): Promise<SimWorld> {
-    const scheduler = new Scheduler(SIM_EPOCH);
-    const clock = { now: () => new Date(scheduler.now) };
-    const seeded = await seedHub({ policy: SIM_POLICY, cards: options.cards, hub: { clock, cryptoWorkers: 0 } });
-    const world = new SimWorld(seeded, scheduler, rng, options.faults);
-    for (let index = 0; index < options.tills; index++) await world.addTill(index % 2 === 0 ? 'A' : 'B', `till-${index}`);
+  static async create(rng: SeedRng, options: WorldOptions): Promise<SimWorld> {
+    const key = `${options.tills}-${options.cards}`;
+    if (!templates.has(key)) templates.set(key, SimWorld.makeTemplate(options));
+    const template = await templates.get(key)!;
+    const root = mkdtempSync(join(tmpdir(), 'fedow-sim-'));
+    cpSync(template.root, root, { recursive: true });
+    const world = new SimWorld(root, template.fixture, new Scheduler(template.endedAt), rng, options.faults);
+    world.hub = await world.openHub();
+    for (const till of template.tills) {
+      const simTill: SimTill = { ...till, dataDir: join(root, 'tills', till.name), skewMs: rng.int(-90_000, 90_000), agent: null as unknown as TillAgent, up: true };
+      simTill.agent = world.openTill(simTill);
+      simTill.agent.start();
+      world.tills.push(simTill);
+    }
+    await world.advance(1_000);
     return world;
+  }
+
+  private openHub(): Promise<Hub> {
+    const clock = { now: () => new Date(this.scheduler.now) };
+    return buildHub(configFromEnv({}, { databaseUrl: `sqlite:${join(this.root, 'hub', 'fedow.sqlite')}`, keyPath: join(this.root, 'hub', 'hub.key'), log: false }), { clock, cryptoWorkers: 0 });
   }
 
   private accept(socket: SimSocket, till: string): void {
@@ -96,17 +131,16 @@ export class SimWorld {
     });
   }
 
-  private async addTill(place: 'A' | 'B', name: string): Promise<void> {
-    const dataDir = join(this.tillDirs, name);
-    const skewMs = this.rng.int(-90_000, 90_000);
-    const agent = this.openTill({ name, dataDir, skewMs });
-    const till: SimTill = { name, place, dataDir, skewMs, agent, up: true };
+  /** Pairs a new till through the real pairing route, and waits for its first snapshot. */
+  async pairTill(place: 'A' | 'B', name: string): Promise<void> {
+    const till: SimTill = { name, place, dataDir: join(this.root, 'tills', name), skewMs: 0, agent: null as unknown as TillAgent, up: true };
+    till.agent = this.openTill(till);
     this.tills.push(till);
-    agent.start();
-    const code = (await createPairingCode(this.hub.context, { place: place === 'A' ? this.seeded.placeA.id : this.seeded.placeB.id, name })).code;
-    const paired = await agent.pair('http://hub.sim', code, name);
+    till.agent.start();
+    const code = (await createPairingCode(this.hub.context, { place: place === 'A' ? this.fixture.placeA.id : this.fixture.placeB.id, name })).code;
+    const paired = await till.agent.pair('http://hub.sim', code, name);
     if (!paired.ok) throw new Error(`pairing ${name}: ${paired.code}`);
-    for (let waited = 0; !agent.cache.primaries().has(this.cashierOf(till)); waited += 500) {
+    for (let waited = 0; !till.agent.cache.primaries().has(this.cashierOf(till)); waited += 500) {
       if (waited > 120_000) throw new Error(`${name} never received its first snapshot`);
       await this.advance(500);
     }
@@ -135,8 +169,7 @@ export class SimWorld {
     await this.settle();
     await this.hub.close();
     await this.advance(downMs);
-    const clock = { now: () => new Date(this.scheduler.now) };
-    this.hub = await buildHub(configFromEnv({}, { databaseUrl: `sqlite:${join(this.seeded.dir, 'fedow.sqlite')}`, keyPath: join(this.seeded.dir, 'hub.key'), log: false }), { clock, cryptoWorkers: 0 });
+    this.hub = await this.openHub();
     this.network.hubAccepting = true;
   }
 
@@ -154,7 +187,24 @@ export class SimWorld {
     for (const till of this.tills) if (till.up) await till.agent.close().catch(() => undefined);
     this.network.dropAll();
     await this.hub.close().catch(() => undefined);
-    rmSync(this.seeded.dir, { recursive: true, force: true });
-    rmSync(this.tillDirs, { recursive: true, force: true });
+    rmSync(this.root, { recursive: true, force: true });
+  }
+
+  private static async makeTemplate(options: WorldOptions): Promise<Template> {
+    const scheduler = new Scheduler(SIM_EPOCH);
+    const seeded = await seedHub({ policy: SIM_POLICY, cards: options.cards, hub: { clock: { now: () => new Date(scheduler.now) }, cryptoWorkers: 0 } });
+    const root = mkdtempSync(join(tmpdir(), 'fedow-sim-template-'));
+    const { placeA, placeB, local, gift, fed, cards } = seeded;
+    const world = new SimWorld(root, { placeA, placeB, local, gift, fed, cards }, scheduler, new SeedRng(0x5eed), { latencyMs: [1, 5], blackHole: 0 });
+    world.hub = seeded.hub;
+    for (let index = 0; index < options.tills; index++) await world.pairTill(index % 2 === 0 ? 'A' : 'B', `till-${index}`);
+    for (const till of world.tills) await till.agent.close();
+    await world.settle();
+    world.network.dropAll();
+    await seeded.hub.close();
+    cpSync(seeded.dir, join(root, 'hub'), { recursive: true });
+    rmSync(seeded.dir, { recursive: true, force: true });
+    process.once('exit', () => rmSync(root, { recursive: true, force: true }));
+    return { root, fixture: world.fixture, tills: world.tills.map(({ name, place }) => ({ name, place })), endedAt: scheduler.now };
   }
 }

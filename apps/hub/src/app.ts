@@ -13,6 +13,7 @@ import { syncPlugin } from './sync/plugin';
 import { webhooksPlugin } from './webhooks/plugin';
 import { bootstrapIdentity, type Identity } from './identity/bootstrap';
 import { loadOrCreateHubKey } from './identity/key-file';
+import { SignalRelay } from './signals/relay';
 import { openStorage } from './storage';
 
 export interface Hub {
@@ -35,7 +36,7 @@ export interface HubOptions {
  * plugin adds its routes and registers what it must stop in `onClose`.
  */
 export async function buildHub(config: HubConfig, options: HubOptions = {}): Promise<Hub> {
-  const { context, identity, close } = await openHubContext(config, options);
+  const { context, identity, relay, close } = await openHubContext(config, options);
   // Shared by ingest (signatures) and the sealer (transfer hashes); closed
   // after preClose has stopped both.
   const pool = new CryptoPool(options.cryptoWorkers);
@@ -53,6 +54,8 @@ export async function buildHub(config: HubConfig, options: HubOptions = {}): Pro
     app.addHook('onClose', () => pool.close());
     for (const plugin of HUB_PLUGINS) await plugin(app, context, config);
     await app.ready();
+    // From now on, changes made by the CLI or another hub process reach this one's tills.
+    await relay.listen();
     return { app, context, identity, close: () => app.close() };
   } catch (error) {
     await pool.close();
@@ -68,7 +71,7 @@ export async function buildHub(config: HubConfig, options: HubOptions = {}): Pro
 export async function openHubContext(
   config: HubConfig,
   options: HubOptions = {},
-): Promise<{ context: HubContext; identity: Identity; close(): Promise<void> }> {
+): Promise<{ context: HubContext; identity: Identity; relay: SignalRelay; close(): Promise<void> }> {
   const clock = options.clock ?? systemClock;
   const storage = await openStorage(config.databaseUrl);
   try {
@@ -77,8 +80,17 @@ export async function openHubContext(
     const identity = await bootstrapIdentity(storage, key, clock, newId);
     // Loaded only when configured: the library is large, and every CLI command opens a context.
     const stripe = config.stripe === null ? null : new (await import('./money/providers/stripe')).StripeProvider(config.stripe);
-    const context: HubContext = { presence: new Presence(), storage, key, genesis: identity.genesis, clock, newId, events: new HubEmitter(), stripe };
-    return { context, identity, close: () => storage.close() };
+    const context: HubContext = { presence: new Presence(), storage, key, genesis: identity.genesis, clock, newId, events: new HubEmitter(), instance: newId(), stripe };
+    const relay = new SignalRelay(context);
+    return {
+      context,
+      identity,
+      relay,
+      async close() {
+        await relay.close();
+        await storage.close();
+      },
+    };
   } catch (error) {
     await storage.close();
     throw error;

@@ -44,6 +44,8 @@ export interface HubEvents {
   sealed: [{ height: number; transfers: number }];
   /** The catalogue or the directory changed: tills may need a new policy or catalogue. */
   directory: [{ place: string | null }];
+  /** A till connected to this process (`origin`): a connection it still has on another hub process is closed. */
+  claim: [{ terminal: string; origin: string }];
   /** Background work failed (a feed round, a till's message): logged by the app, never thrown at a till. */
   'internal-error': [{ where: string; error: unknown }];
 }
@@ -94,6 +96,8 @@ export interface HubContext {
   clock: Clock;
   newId: () => string;
   events: HubEmitter;
+  /** This process's id among the processes sharing the database (signals/relay.ts). */
+  instance: string;
   /** Stripe when configured (STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET); null otherwise. */
   stripe: StripeProvider | null;
 }

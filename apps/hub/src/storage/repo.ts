@@ -80,4 +80,5 @@ export * from './repo-payouts';
 export * from './repo-payments';
 export * from './repo-wallets';
 export * from './repo-operators';
+export * from './repo-signals';
 export type * from './rows';

@@ -501,3 +501,12 @@ export const payoutBatches = pgTable('payout_batches', {
   file: text('file'),
   sentAt: text('sent_at'),
 });
+
+/** The SQLite deployment's signals (schema-sqlite.ts); PostgreSQL carries them with NOTIFY, the table stays empty. */
+export const signals = pgTable('signals', {
+  id: big('id').primaryKey().generatedByDefaultAsIdentity(),
+  origin: text('origin').notNull(),
+  kind: text('kind').notNull(),
+  payload: text('payload').notNull(),
+  at: text('at').notNull(),
+});

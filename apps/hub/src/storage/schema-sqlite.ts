@@ -499,3 +499,16 @@ export const payoutBatches = sqliteTable('payout_batches', {
   file: text('file'),
   sentAt: text('sent_at'),
 });
+
+/**
+ * What another process (the CLI) tells the running hub on SQLite: a directory,
+ * till or card change it made, for the hub to pass on to its tills at once
+ * (signals/relay.ts). Rows are read by id and pruned after an hour.
+ */
+export const signals = sqliteTable('signals', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  origin: text('origin').notNull(),
+  kind: text('kind').notNull(),
+  payload: text('payload').notNull(),
+  at: text('at').notNull(),
+});

@@ -38,6 +38,10 @@ export class SyncServer implements SessionHost {
       if (change === 'revoked') session?.fail('revoked', 'this till was revoked by an operator', CLOSE_CODES.revokedOrFrozen);
       if (change === 'frozen') session?.fail('frozen', 'this till was frozen', CLOSE_CODES.revokedOrFrozen);
     });
+    // The till connected again through another hub process: this connection is the stale one.
+    context.events.on('claim', ({ terminal, origin }) => {
+      if (origin !== context.instance) this.sessions.get(terminal)?.replace();
+    });
   }
 
   async start(server: Server): Promise<void> {
@@ -70,6 +74,7 @@ export class SyncServer implements SessionHost {
     const previous = this.sessions.get(terminal);
     if (previous && previous !== session) previous.replace();
     this.sessions.set(terminal, session);
+    this.context.events.emit('claim', { terminal, origin: this.context.instance });
   }
 
   release(terminal: string, session: SyncSession): void {

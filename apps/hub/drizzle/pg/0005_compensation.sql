@@ -1,0 +1,2 @@
+ALTER TABLE "transfers" DROP CONSTRAINT "transfers_action_check";--> statement-breakpoint
+ALTER TABLE "transfers" ADD CONSTRAINT "transfers_action_check" CHECK ("action" in ('FST', 'CRE', 'REF', 'SAL', 'QRS', 'SUB', 'BDG', 'FUS', 'RFD', 'BNK', 'COR', 'TRF', 'CMP'));

@@ -3,8 +3,10 @@
  * federation of 4 places with cross spending through real tills, one run per
  * period booked as CMP transfers, on both dialects, the chain verified after.
  */
+import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DIALECTS, freshDatabase } from '../../../test/support/dialects';
+import { moneyReport } from '../src/dashboard/money';
 import { deposit } from '../src/money/deposit';
 import { compensate } from '../src/money/compensation';
 import * as repo from '../src/storage/repo';
@@ -119,6 +121,8 @@ describe.each(DIALECTS)('compensation on %s', (dialect) => {
       }
       expect(await balance(p1.wallet, p1.currency)).toBe(pool + 2000);
       expect(await balance(p4.wallet, p4.currency)).toBe(300);
+      // Conservation as the dashboard counts it: FED claims paid by the federation left the system.
+      expect((await moneyReport(world.hub.context)).assets.filter((asset) => !asset.ok)).toEqual([]);
     },
     TIMEOUT_MS,
   );
@@ -169,6 +173,24 @@ describe.each(DIALECTS)('compensation on %s', (dialect) => {
       const outcome = await compensate(world.hub.context, { federation: world.federation, from, to });
       const fedClaim = (await repo.getTransfersByRequest(read(), [outcome.request])).find((t) => t.senderWalletId === p4.wallet && t.assetId === world.fed);
       expect(fedClaim?.amount).toBe(500);
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    'is replayed by fedow verify: a settlement payment that its claims do not give is found, though it moves no balance',
+    async () => {
+      // Nothing sealed during the test: the tampered transfer is checked by replay alone, not by its hash.
+      world = await federationWorld({ count: 4, cards: 5, databaseUrl: await database(), config: { blockMsMax: 3_600_000, blockTransfersMax: 100_000 } });
+      const from = await momentAfter();
+      await crossSpending();
+      const outcome = await compensate(world.hub.context, { federation: world.federation, from, to: await momentAfter() });
+      expect((await verifyChain(world.hub.context)).firstDiscrepancy).toBeNull();
+      const payment = (await repo.getTransfersByRequest(read(), [outcome.request])).find((t) => JSON.parse(t.meta!).part === 'settle')!;
+      const tamper = (delta: number) => world.hub.context.storage.transaction((tx) => tx.run(sql`update transfers set amount = amount + ${delta} where seq = ${payment.seq}`));
+      await tamper(1);
+      expect((await verifyChain(world.hub.context)).firstDiscrepancy).toMatchObject({ kind: 'compensation' });
+      await tamper(-1);
     },
     TIMEOUT_MS,
   );

@@ -133,3 +133,26 @@ function claimIssuer(
   if (held < claim.amount) return refuse('insufficient_funds', `${claim.holder} holds ${held} of ${asset.name}, claims ${claim.amount}`);
   return asset.origin;
 }
+
+/** A `CMP` transfer as `fedow verify` reads it back: its parties, amount and which part of the run it is. */
+export interface CompensationTransfer {
+  sender: string;
+  receiver: string;
+  amount: number;
+  part: unknown;
+}
+
+/**
+ * The replay of a run: its settlement payments must be exactly those its claims
+ * give (same payments, same order), and each of its transfers a claim or a
+ * payment. Returns what differs, or null.
+ */
+export function compensationMismatch(transfers: readonly CompensationTransfer[]): string | null {
+  const strange = transfers.find((transfer) => transfer.part !== 'claim' && transfer.part !== 'settle');
+  if (strange) return `a CMP transfer that is neither a claim nor a settlement (${String(strange.part)})`;
+  const claims = transfers.filter((transfer) => transfer.part === 'claim').map((transfer) => ({ creditor: transfer.sender, debtor: transfer.receiver, amount: transfer.amount }));
+  const expected = settle(netPositions(claims)).map((payment) => `${payment.debtor}→${payment.creditor}:${payment.amount}`);
+  const booked = transfers.filter((transfer) => transfer.part === 'settle').map((transfer) => `${transfer.sender}→${transfer.receiver}:${transfer.amount}`);
+  if (expected.join(' ') === booked.join(' ')) return null;
+  return `settlement booked [${booked.join(', ')}], the claims give [${expected.join(', ')}]`;
+}

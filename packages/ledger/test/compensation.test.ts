@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decideCompensation, decideTopUp, netPositions, settle, type Decision, type Federation } from '../src';
+import { compensationMismatch, decideCompensation, decideTopUp, netPositions, settle, type Decision, type Federation } from '../src';
 import { ALICE, CASHIER_B, T0, world } from './world';
 
 const code = (decision: Decision) => (decision.ok ? 'ok' : decision.code);
@@ -119,5 +119,16 @@ describe('a compensation run (CMP)', () => {
     const { ledger, fed, context, federation } = spent();
     const decision = decideCompensation(ledger.state, { federation, from: T0, to: T0, unit: fed.id, claims: [], request: 'r' }, context);
     expect(decision.ok && decision.transfers).toEqual([]);
+  });
+
+  it('is replayed: the settlement of a run must be the one its claims give', () => {
+    const { ledger, fed, b, context, federation, local } = spent();
+    const decision = decideCompensation(ledger.state, { federation, from: T0, to: T0, unit: fed.id, claims: [{ holder: b.wallet, asset: local.id, amount: 700 }], request: 'r' }, context);
+    if (!decision.ok) throw new Error(decision.message);
+    const read = decision.transfers.map((t) => ({ sender: t.sender, receiver: t.receiver, amount: t.amount, part: (t.meta as { part: string }).part }));
+    expect(compensationMismatch(read)).toBeNull();
+    expect(compensationMismatch(read.map((t) => (t.part === 'settle' ? { ...t, amount: t.amount - 1 } : t)))).toMatch(/settlement booked/);
+    expect(compensationMismatch(read.filter((t) => t.part === 'claim'))).toMatch(/settlement booked \[\]/);
+    expect(compensationMismatch([...read, { ...read[1]!, part: 'gift' }])).toMatch(/neither a claim nor a settlement/);
   });
 });

@@ -1,6 +1,6 @@
 import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
 import { inList } from './batch';
-import type { Request } from './rows';
+import type { Request, Transfer } from './rows';
 import type { Tx } from './types';
 
 /** Compensation runs (issue 14.2): what places sold against currencies issued elsewhere, and the runs already booked. */
@@ -47,4 +47,10 @@ export async function listCompensationRequests(tx: Tx, limit: number): Promise<R
     .where(and(eq(requests.source, 'hub'), eq(requests.kind, 'compensation')))
     .orderBy(asc(requests.receivedAt), asc(requests.id))
     .limit(limit);
+}
+
+export async function countTransfersOfAction(tx: Tx, action: Transfer['action']): Promise<number> {
+  const { transfers } = tx.t;
+  const [row] = await tx.db.select({ n: sql<number | string>`count(*)` }).from(transfers).where(eq(transfers.action, action));
+  return Number(row?.n ?? 0);
 }

@@ -64,7 +64,7 @@
  * - listRefundablePayments(tx, provider, wallet) (newest first), addPaymentRefunded → false beyond the amount
  * Compensation (repo-compensation.ts)
  * - salesByHolder(tx, {holders, assets, from, to}) → Σ SAL+QRS per (receiver, asset) in [from, to) of hub time
- * - listCompensationRequests(tx, limit) oldest first
+ * - listCompensationRequests(tx, limit) oldest first; countTransfersOfAction(tx, action)
  * Wallets (repo-wallets.ts)
  * - listWalletTransfers(tx, wallet, {beforeSeq?, limit}) newest first; listUsers(tx, {search?, afterEmail?, limit})
  * - listCardsOfUser(tx, userId), removeNewUser(tx, user) (same transaction only), walletLabels(tx, walletIds) → Map (name, e-mail or card tag), cardTags(tx, cardIds) → Map

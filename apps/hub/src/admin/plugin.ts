@@ -4,6 +4,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import type { HubPlugin } from '../plugin';
 import { requireOperator } from './auth';
 import { cardRoutes } from './card-routes';
+import { compensationRoutes } from './compensation-routes';
 import { directoryRoutes } from './directory-routes';
 import { moneyRoutes } from './money-routes';
 import { documentRoute } from './openapi';
@@ -47,6 +48,7 @@ export const adminPlugin: HubPlugin = async (app, context, config) => {
       await userRoutes(operator, context);
       await operatorRoutes(operator, context);
       await payoutRoutes(operator, context, config.sepa);
+      await compensationRoutes(operator, context, config.sepa);
     });
   });
 };

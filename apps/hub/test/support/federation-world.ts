@@ -5,7 +5,7 @@ import { DEFAULT_OFFLINE_POLICY, genesisBody } from '@fedow/protocol';
 import { fromHex, hashBody, publicKeyHex } from '@fedow/ledger';
 import { nodeCrypto } from '@fedow/ledger/crypto-node';
 import { buildHub, type Hub } from '../../src/app';
-import { configFromEnv } from '../../src/config';
+import { configFromEnv, type HubConfig } from '../../src/config';
 import { recordFirst } from '../../src/money/first';
 import { topUp } from '../../src/money/topup';
 import * as repo from '../../src/storage/repo';
@@ -24,6 +24,8 @@ export interface WorldPlace {
 
 export interface FederationWorld {
   hub: Hub;
+  /** The data folder: fedow.sqlite and hub.key, unless `databaseUrl` was given. */
+  dir: string;
   federation: string;
   fed: string;
   places: WorldPlace[];
@@ -41,9 +43,9 @@ export interface FederationWorld {
  * federation, each issuing its own currency shared in the federation, each with
  * a cashier card and a till connected over the real sync endpoint.
  */
-export async function federationWorld(options: { count: number; cards: number; databaseUrl?: string }): Promise<FederationWorld> {
+export async function federationWorld(options: { count: number; cards: number; databaseUrl?: string; config?: Partial<HubConfig> }): Promise<FederationWorld> {
   const dir = mkdtempSync(join(tmpdir(), 'fedow-federation-'));
-  const hub = await buildHub(configFromEnv({}, { databaseUrl: options.databaseUrl ?? `sqlite:${join(dir, 'fedow.sqlite')}`, log: false, keyPath: join(dir, 'hub.key') }));
+  const hub = await buildHub(configFromEnv({}, { databaseUrl: options.databaseUrl ?? `sqlite:${join(dir, 'fedow.sqlite')}`, log: false, keyPath: join(dir, 'hub.key'), ...options.config }));
   const { storage, newId } = hub.context;
   const now = new Date().toISOString();
   const federation = newId();
@@ -92,6 +94,7 @@ export async function federationWorld(options: { count: number; cards: number; d
   let funded = 0;
   return {
     hub,
+    dir,
     federation,
     fed,
     places,

@@ -33,6 +33,8 @@ export interface FederationWorld {
   cards: string[];
   /** Tops a card up with a place's currency (at the cash desk) or with FED (against a bank reference). */
   fund(card: string, asset: string, amount: number): Promise<void>;
+  /** Another till of a place (a second door, a till that stays offline), connected. */
+  addTill(place: WorldPlace): Promise<SpecTill>;
   /** A sale at a place's till, applied. */
   spend(place: WorldPlace, card: string, asset: string, amount: number): Promise<void>;
   close(): Promise<void>;
@@ -92,6 +94,8 @@ export async function federationWorld(options: { count: number; cards: number; d
     places.push({ id: seed.id, wallet: seed.wallet, currency: seed.currency, cashier: seed.cashier, till: spec });
   }
   let funded = 0;
+  let extraTills = 0;
+  const extra: SpecTill[] = [];
   return {
     hub,
     dir,
@@ -105,13 +109,24 @@ export async function federationWorld(options: { count: number; cards: number; d
       const outcome = await topUp(hub.context, { source: { kind: 'operator', name: 'test' }, idempotencyKey: `fund-${funded}`, card, asset, amount, ...reference });
       if (outcome.status !== 'applied') throw new Error(`fund ${card}: ${outcome.message}`);
     },
+    async addTill(place) {
+      const secretKey = fromHex((0x80 + ++extraTills).toString(16).padStart(2, '0').repeat(32));
+      const publicKey = publicKeyHex(nodeCrypto, secretKey);
+      const id = newId();
+      const genesis = hashBody(nodeCrypto, genesisBody(id, publicKey, place.id, hub.context.key.publicKey));
+      await storage.transaction((tx) => repo.insertTerminal(tx, { id, placeId: place.id, name: `Porte ${extraTills}`, publicKey, genesis, lastHash: genesis, createdAt: now }));
+      const spec = new SpecTill({ id, secretKey, publicKey, genesis, place: place.id }, url);
+      await spec.connect();
+      extra.push(spec);
+      return spec;
+    },
     async spend(place, card, asset, amount) {
       const ack = await place.till.push([place.till.entry('SAL', { card, primary: place.cashier, asset, amount })]);
       const result = ack.results[0];
       if (result?.status !== 'applied') throw new Error(`sale at ${place.id}: ${JSON.stringify(result)}`);
     },
     async close() {
-      for (const place of places) place.till.close();
+      for (const till of [...places.map((place) => place.till), ...extra]) till.close();
       await hub.close();
       rmSync(dir, { recursive: true, force: true });
     },

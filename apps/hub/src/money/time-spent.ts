@@ -1,0 +1,81 @@
+import { dayMinutes, decideTimeSpent, DEFAULT_TIME_RULES, pairTaps, type TimeMode, type TimeRules, type Visit } from '@fedow/ledger';
+import { iso, type HubContext } from '../context';
+import { HubError } from '../errors';
+import * as repo from '../storage/repo';
+import { submitRequest, type RequestOutcome } from './submit';
+
+/**
+ * Time spent in a place (issue 14.4, DECISIONS.md "Time spent in a place"): after
+ * ingest, the hub pairs a day's badge taps of a place's door tills per card in
+ * till-time order and books the minutes as recorded requests of its own (source
+ * `hub`, kind `time-spent`), never inside a till's entry. The key names the place,
+ * the asset, the card, the day and the day's total: the same total is booked once,
+ * and a late tap that adds time books only what it adds.
+ */
+
+export interface TimeOrder {
+  place: string;
+  /** The TIM asset: issued by the place (accrue) or accepted by it (debit). */
+  asset: string;
+  mode: TimeMode;
+  /** YYYY-MM-DD, UTC. */
+  day: string;
+  rules?: Partial<TimeRules>;
+}
+
+export interface CardDay {
+  card: string;
+  visits: (Visit | null)[];
+  /** The day's counted minutes; null while a visit is still open (before closing time). */
+  minutes: number | null;
+  /** Minutes counted by earlier bookings of the same card and day. */
+  booked: number;
+  outcome: RequestOutcome | null;
+}
+
+const DAY_MS = 86_400_000;
+
+export async function bookTimeSpent(context: HubContext, order: TimeOrder): Promise<CardDay[]> {
+  const rules = checkRules({ ...DEFAULT_TIME_RULES, ...order.rules });
+  const start = Date.parse(`${order.day}T00:00:00.000Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(order.day) || Number.isNaN(start)) throw new HubError('bad_request', `a day is YYYY-MM-DD, not ${order.day}`);
+  const tx = context.storage.read;
+  const place = await repo.getPlace(tx, order.place);
+  if (!place) throw new HubError('not_found', `no place ${order.place}`);
+  const taps = await repo.badgeTaps(tx, place.walletId, iso(new Date(start)), iso(new Date(start + DAY_MS)));
+  const byCard = new Map<string, { id: string; at: string }[]>();
+  for (const tap of taps) byCard.set(tap.cardId, [...(byCard.get(tap.cardId) ?? []), { id: tap.id, at: tap.tillAt }]);
+  const cards = await repo.getCards(tx, [...byCard.keys()]);
+  const now = context.clock.now().getTime();
+  const days: CardDay[] = [];
+  for (const [card, cardTaps] of byCard) {
+    const visits = pairTaps(cardTaps, order.day, rules, now);
+    const minutes = dayMinutes(visits, rules);
+    const prefix = `time:${place.id}:${order.asset}:${card}:${order.day}:`;
+    const booked = Math.max(0, ...(await repo.hubRequestsByKeyPrefix(tx, prefix)).filter((row) => row.status === 'applied').map((row) => (JSON.parse(row.body) as { minutes: number }).minutes));
+    const tag = cards.get(card)?.firstTagId;
+    if (minutes === null || minutes <= booked || tag === undefined) {
+      days.push({ card, visits, minutes, booked, outcome: null });
+      continue;
+    }
+    const meta = { day: order.day, minutes, visits: visits.length };
+    const outcome = await submitRequest(context, {
+      source: { kind: 'hub' },
+      idempotencyKey: `${prefix}${minutes}`,
+      kind: 'time-spent',
+      body: { place: place.id, asset: order.asset, card, day: order.day, minutes, booked: minutes - booked, mode: order.mode },
+      needs: { place: place.id, cards: [tag] },
+      decide: (state, decision, request) => decideTimeSpent(state, { place: place.id, asset: order.asset, card, minutes: minutes - booked, mode: order.mode, request, meta }, decision),
+    });
+    days.push({ card, visits, minutes, booked, outcome });
+  }
+  return days;
+}
+
+function checkRules(rules: TimeRules): TimeRules {
+  if (!Number.isInteger(rules.roundingMinutes) || rules.roundingMinutes < 1 || rules.roundingMinutes > 1_440) throw new HubError('bad_request', 'rounding is 1 to 1440 minutes');
+  if (rules.dailyCapMinutes !== null && (!Number.isInteger(rules.dailyCapMinutes) || rules.dailyCapMinutes < 0)) throw new HubError('bad_request', 'a daily cap is a number of minutes');
+  if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(rules.closingTime)) throw new HubError('bad_request', `closing time is HH:MM (UTC), not ${rules.closingTime}`);
+  if (!Number.isInteger(rules.debounceSeconds) || rules.debounceSeconds < 0) throw new HubError('bad_request', 'debounce is a number of seconds');
+  return rules;
+}

@@ -7,7 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { WireEntry } from '@fedow/protocol';
 import { DIALECTS, freshDatabase } from '../../../test/support/dialects';
 import { recordFirst } from '../src/money/first';
-import { bookTimeSpent } from '../src/money/time-spent';
+import { bookDueTime, bookTimeSpent, TIME_DAYS_BOOKED } from '../src/money/time-spent';
+import { cliHome } from './support/cli-run';
 import * as repo from '../src/storage/repo';
 import { verifyChain } from '../src/verify/verify-chain';
 import { federationWorld, type FederationWorld } from './support/federation-world';
@@ -56,7 +57,7 @@ describe.each(DIALECTS)('time spent on %s', (dialect) => {
       return balances.find((balance) => balance.assetId === hours.id)?.value ?? 0;
     };
     const book = () => bookTimeSpent(world.hub.context, { place: place.id, asset: hours.id, mode: 'accrue', day, rules: RULES });
-    return { place, entrance, exit, tap, push, minutes, book };
+    return { place, entrance, exit, tap, push, minutes, book, hours, badge };
   }
 
   it(
@@ -105,6 +106,43 @@ describe.each(DIALECTS)('time spent on %s', (dialect) => {
         ['REF', 30],
       ]);
       expect(await minutes(carol)).toBe(90);
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    'keeps a place’s rules, and books its closed days on the schedule, through the admin API and the command line alike',
+    async () => {
+      const { place, entrance, tap, push, minutes, hours, badge } = await door();
+      const call = async (method: 'GET' | 'PUT' | 'POST', url: string, body?: unknown) => {
+        const response = await world.hub.app.inject({ method, url, payload: body === undefined ? undefined : JSON.stringify(body), headers: { authorization: `Bearer ${world.hub.identity.operatorToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) } });
+        return { status: response.statusCode, json: response.body === '' ? undefined : response.json() };
+      };
+      expect((await call('GET', `/api/v1/places/${place.id}/time-rules`)).status).toBe(404);
+      expect((await call('PUT', `/api/v1/places/${place.id}/time-rules`, { asset: badge.id, mode: 'accrue' })).status).toBe(422);
+      expect((await call('PUT', `/api/v1/places/${place.id}/time-rules`, { asset: hours.id, mode: 'accrue', closingTime: '25:00' })).status).toBe(400);
+      expect((await call('POST', '/api/v1/time-spent', { place: place.id, day })).status).toBe(409);
+      const set = await call('PUT', `/api/v1/places/${place.id}/time-rules`, { asset: hours.id, mode: 'accrue', roundingMinutes: 30, closingTime: '20:00' });
+      expect(set).toMatchObject({ status: 200, json: { mode: 'accrue', roundingMinutes: 30, dailyCapMinutes: null, closingTime: '20:00' } });
+      const alice = world.cards[0]!;
+      await push(entrance, [tap(entrance, alice, '08:00'), tap(entrance, alice, '08:40'), tap(entrance, alice, '19:30')]);
+      // 40 min → 60 in started half hours; 19:30 without an exit, closed at 20:00 → 30.
+      const due = await bookDueTime(world.hub.context);
+      expect(due.filter((row) => row.booked > 0)).toEqual([{ place: place.id, day, booked: 1 }]);
+      expect(due.length).toBeGreaterThanOrEqual(TIME_DAYS_BOOKED);
+      expect(await minutes(alice)).toBe(90);
+      expect((await call('POST', '/api/v1/time-spent', { place: place.id, day })).json.days[0]).toMatchObject({ minutes: 90, booked: 90, outcome: null });
+      if (dialect === 'sqlite') {
+        const cli = cliHome(world.dir);
+        try {
+          const booked = await cli.json('time', '--book', place.id, '--day', day, '--json');
+          expect(booked.days[0]).toMatchObject({ minutes: 90, booked: 90 });
+          expect((await cli.json('time', '--rules', place.id, '--asset', hours.id, '--mode', 'accrue', '--cap', '60', '--json'))).toMatchObject({ dailyCapMinutes: 60, roundingMinutes: 15 });
+        } finally {
+          cli.close();
+        }
+      }
+      expect(await minutes(alice)).toBe(90);
     },
     TIMEOUT_MS,
   );

@@ -1,3 +1,17 @@
+CREATE TABLE `time_rules` (
+	`place_id` text PRIMARY KEY NOT NULL,
+	`asset_id` text NOT NULL,
+	`mode` text NOT NULL,
+	`rounding_minutes` integer NOT NULL,
+	`daily_cap_minutes` integer,
+	`closing_time` text NOT NULL,
+	`debounce_seconds` integer NOT NULL,
+	`updated_at` text NOT NULL,
+	FOREIGN KEY (`place_id`) REFERENCES `places`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`asset_id`) REFERENCES `assets`(`id`) ON UPDATE no action ON DELETE no action,
+	CONSTRAINT "time_rules_mode_check" CHECK("mode" in ('accrue', 'debit'))
+);
+--> statement-breakpoint
 -- The transfers table is rebuilt to widen its action CHECK (CMP). drizzle-kit's
 -- rebuild relies on PRAGMA foreign_keys=OFF, which SQLite ignores inside the
 -- migrator's transaction: dropping transfers would then fail on the payment_refs

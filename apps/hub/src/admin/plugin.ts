@@ -13,6 +13,7 @@ import { pairRoutes } from './pair-routes';
 import { payoutRoutes } from './payout-routes';
 import { paymentRoutes } from './payment-routes';
 import { terminalRoutes } from './terminal-routes';
+import { timeRoutes } from './time-routes';
 import { userRoutes } from './user-routes';
 import { walletRequestRoutes } from './wallet-routes';
 
@@ -49,6 +50,7 @@ export const adminPlugin: HubPlugin = async (app, context, config) => {
       await operatorRoutes(operator, context);
       await payoutRoutes(operator, context, config.sepa);
       await compensationRoutes(operator, context, config.sepa);
+      await timeRoutes(operator, context);
     });
   });
 };

@@ -18,6 +18,7 @@ import { checkoutCommand, CHECKOUT_USAGE, refundCommand, REFUND_USAGE, topupComm
 import { productsCommand, PRODUCTS_USAGE } from './products';
 import { serveCommand, SERVE_USAGE } from './serve';
 import { terminalsCommand, TERMINALS_USAGE } from './terminals';
+import { timeCommand, TIME_USAGE } from './time';
 import { usersCommand, USERS_USAGE } from './users';
 import { tokensCommand, TOKENS_USAGE } from './tokens';
 import { verifyCommand, VERIFY_USAGE } from './verify';
@@ -43,6 +44,7 @@ const COMMANDS: Record<string, { run: (args: string[], io: Io) => Promise<number
   tokens: { run: tokensCommand, usage: TOKENS_USAGE },
   correct: { run: correctCommand, usage: CORRECT_USAGE },
   compensate: { run: compensateCommand, usage: COMPENSATE_USAGE },
+  time: { run: timeCommand, usage: TIME_USAGE },
 };
 
 const USAGE = [

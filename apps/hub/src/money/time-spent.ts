@@ -34,6 +34,83 @@ export interface CardDay {
 }
 
 const DAY_MS = 86_400_000;
+/** Closed days the schedule books again: a door till offline up to a week still has its late visits counted. */
+export const TIME_DAYS_BOOKED = 7;
+
+export interface PlaceTimeRules extends TimeRules {
+  place: string;
+  asset: string;
+  mode: TimeMode;
+}
+
+/** A place's rules, checked: its TIM asset (issued by the place to accrue), mode, rounding, cap, closing time. */
+export async function setTimeRules(context: HubContext, input: { place: string; asset: string; mode: TimeMode } & Partial<TimeRules>): Promise<PlaceTimeRules> {
+  const tx = context.storage.read;
+  const place = await repo.getPlace(tx, input.place);
+  if (!place) throw new HubError('not_found', `no place ${input.place}`);
+  const asset = (await repo.getAssets(tx, [input.asset])).get(input.asset);
+  if (!asset) throw new HubError('not_found', `no asset ${input.asset}`);
+  if (asset.category !== 'TIM') throw new HubError('wrong_asset_category', `${asset.name} is ${asset.category}, not TIM`);
+  if (input.mode === 'accrue' && asset.originWalletId !== place.walletId) throw new HubError('not_asset_origin', `${place.name} does not issue ${asset.name}: it can only debit it`);
+  const rules = checkRules({ ...DEFAULT_TIME_RULES, ...definedOnly(input) });
+  await context.storage.transaction((write) =>
+    repo.upsertTimeRules(write, {
+      placeId: place.id,
+      assetId: asset.id,
+      mode: input.mode,
+      roundingMinutes: rules.roundingMinutes,
+      dailyCapMinutes: rules.dailyCapMinutes,
+      closingTime: rules.closingTime,
+      debounceSeconds: rules.debounceSeconds,
+      updatedAt: iso(context.clock.now()),
+    }),
+  );
+  return { place: place.id, asset: asset.id, mode: input.mode, ...rules };
+}
+
+export async function getTimeRules(context: HubContext, place: string): Promise<PlaceTimeRules | null> {
+  const row = await repo.getTimeRules(context.storage.read, place);
+  return row ? rulesOf(row) : null;
+}
+
+function rulesOf(row: repo.TimeRulesRow): PlaceTimeRules {
+  return {
+    place: row.placeId,
+    asset: row.assetId,
+    mode: row.mode,
+    roundingMinutes: row.roundingMinutes,
+    dailyCapMinutes: row.dailyCapMinutes,
+    closingTime: row.closingTime,
+    debounceSeconds: row.debounceSeconds,
+  };
+}
+
+function definedOnly(input: Partial<TimeRules>): Partial<TimeRules> {
+  return Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined)) as Partial<TimeRules>;
+}
+
+/** A closed day of a place, by its stored rules. */
+export async function bookPlaceDay(context: HubContext, place: string, day: string): Promise<CardDay[]> {
+  const rules = await getTimeRules(context, place);
+  if (!rules) throw new HubError('not_configured', `place ${place} has no time rules: set them first`);
+  const { place: _place, asset, mode, ...counting } = rules;
+  return bookTimeSpent(context, { place, asset, mode, day, rules: counting });
+}
+
+/** What the schedule does: every place with rules, its last TIME_DAYS_BOOKED days (today too once closed). */
+export async function bookDueTime(context: HubContext): Promise<{ place: string; day: string; booked: number }[]> {
+  const now = context.clock.now().getTime();
+  const results: { place: string; day: string; booked: number }[] = [];
+  for (const row of await repo.listTimeRules(context.storage.read)) {
+    for (let back = 0; back <= TIME_DAYS_BOOKED; back++) {
+      const day = new Date(now - back * DAY_MS).toISOString().slice(0, 10);
+      if (back === 0 && now < Date.parse(`${day}T${row.closingTime}:00.000Z`)) continue;
+      const days = await bookPlaceDay(context, row.placeId, day);
+      results.push({ place: row.placeId, day, booked: days.filter((entry) => entry.outcome !== null && !entry.outcome.replayed).length });
+    }
+  }
+  return results;
+}
 
 export async function bookTimeSpent(context: HubContext, order: TimeOrder): Promise<CardDay[]> {
   const rules = checkRules({ ...DEFAULT_TIME_RULES, ...order.rules });

@@ -1,5 +1,5 @@
 import { and, asc, eq, gte, like, lt } from 'drizzle-orm';
-import type { Request } from './rows';
+import type { Request, TimeRulesRow } from './rows';
 import type { Tx } from './types';
 
 /** Time spent in a place (issue 14.4): a door till's badge taps, and the bookings already made from them. */
@@ -30,4 +30,22 @@ export async function hubRequestsByKeyPrefix(tx: Tx, prefix: string): Promise<Re
     .from(requests)
     .where(and(eq(requests.source, 'hub'), eq(requests.actor, 'hub'), like(requests.idempotencyKey, `${prefix}%`)))
     .orderBy(asc(requests.receivedAt));
+}
+
+/** Sets a place's time rules (one row per place). */
+export async function upsertTimeRules(tx: Tx, row: TimeRulesRow): Promise<void> {
+  const { timeRules } = tx.t;
+  const { placeId: _placeId, ...set } = row;
+  await tx.db.insert(timeRules).values(row).onConflictDoUpdate({ target: timeRules.placeId, set });
+}
+
+export async function getTimeRules(tx: Tx, placeId: string): Promise<TimeRulesRow | undefined> {
+  const { timeRules } = tx.t;
+  const [row] = await tx.db.select().from(timeRules).where(eq(timeRules.placeId, placeId));
+  return row;
+}
+
+export async function listTimeRules(tx: Tx): Promise<TimeRulesRow[]> {
+  const { timeRules } = tx.t;
+  return tx.db.select().from(timeRules).orderBy(asc(timeRules.placeId));
 }

@@ -6,6 +6,9 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compensate } from '../src/money/compensation';
+import { recordFirst } from '../src/money/first';
+import { bookTimeSpent } from '../src/money/time-spent';
+import * as repo from '../src/storage/repo';
 import { launchBrowser, login, screenshot, type Browser } from './dashboard-support';
 import { federationWorld, type FederationWorld } from './support/federation-world';
 
@@ -75,5 +78,33 @@ describe('dashboard compensation in Chromium', () => {
     const href = await page.getAttribute(`${run} ul.statements a[href*="${p2.id}"]:not([download])`, 'href');
     const statement = await page.goto(`${base}${href}`);
     expect(await statement?.text()).toContain('Relevé de compensation');
+  }, 120_000);
+
+  it('shows a card’s time spent in hours', async () => {
+    const place = world.places[0]!;
+    const { storage, newId } = world.hub.context;
+    const now = new Date().toISOString();
+    const badge = { id: newId(), name: 'Porte', currencyCode: 'BDG', category: 'BDG' as const, decimals: 0, originWalletId: place.wallet, archived: false, createdAt: now, membershipDays: null };
+    const hours = { id: newId(), name: 'Temps', currencyCode: 'TPS', category: 'TIM' as const, decimals: 0, originWalletId: place.wallet, archived: false, createdAt: now, membershipDays: null };
+    await storage.transaction(async (tx) => {
+      for (const asset of [badge, hours]) {
+        await repo.insertAsset(tx, asset);
+        await recordFirst(tx, { at: now, newId }, { kind: 'operator', name: 'seed' }, asset);
+      }
+    });
+    const day = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    const card = world.cards[1]!;
+    const tap = (time: string) => place.till.entry('BDG', { card, primary: place.cashier, asset: badge.id, amount: 0, at: `${day}T${time}:00.000Z` });
+    const ack = await place.till.push([tap('09:00'), tap('10:25')]);
+    expect(ack.results.map((result) => result.status)).toEqual(['applied', 'applied']);
+    await bookTimeSpent(world.hub.context, { place: place.id, asset: hours.id, mode: 'accrue', day });
+
+    await page.goto(`${base}/dashboard#/cards?q=${card}`);
+    // The directory of assets is read at page load: a fresh load knows the new TIM asset.
+    await page.reload();
+    const balance = `#card-balances li[data-asset="${hours.id}"]`;
+    await page.waitForSelector(balance);
+    expect(await page.getAttribute(balance, 'data-value')).toBe('90');
+    expect(await page.textContent(balance)).toBe('1 h 30 TPS');
   }, 120_000);
 });

@@ -194,4 +194,23 @@ describe.each(DIALECTS)('compensation on %s', (dialect) => {
     },
     TIMEOUT_MS,
   );
+
+  it(
+    'books a period once when two asks race (the schedule and an operator)',
+    async () => {
+      world = await federationWorld({ count: 4, cards: 5, databaseUrl: await database() });
+      const from = await momentAfter();
+      await crossSpending();
+      const to = await momentAfter();
+      const before = await transferCount();
+      const [one, two] = await Promise.all([
+        compensate(world.hub.context, { federation: world.federation, from, to }),
+        compensate(world.hub.context, { federation: world.federation, from, to }),
+      ]);
+      expect(one.request).toBe(two.request);
+      expect([one.replayed, two.replayed].sort()).toEqual([false, true]);
+      expect(await transferCount()).toBe(before + one.transfers.length);
+    },
+    TIMEOUT_MS,
+  );
 });

@@ -146,4 +146,20 @@ describe.each(DIALECTS)('time spent on %s', (dialect) => {
     },
     TIMEOUT_MS,
   );
+
+  it(
+    'debits a time credit, never into debt: what the credit does not cover is written down, not taken',
+    async () => {
+      const { place, entrance, tap, push, minutes, hours } = await door();
+      const dave = world.cards[1]!;
+      await world.fund(dave, hours.id, 60);
+      await push(entrance, [tap(entrance, dave, '09:00'), tap(entrance, dave, '10:30')]);
+      const [booked] = await bookTimeSpent(world.hub.context, { place: place.id, asset: hours.id, mode: 'debit', day, rules: RULES });
+      expect(booked?.minutes).toBe(90);
+      const transfers = await repo.getTransfersByRequest(world.hub.context.storage.read, [booked!.outcome!.request]);
+      expect(transfers.map((t) => [t.action, t.amount, JSON.parse(t.meta!).uncovered])).toEqual([['SAL', 60, 30]]);
+      expect(await minutes(dave)).toBe(0);
+    },
+    TIMEOUT_MS,
+  );
 });

@@ -106,5 +106,8 @@ describe('dashboard compensation in Chromium', () => {
     await page.waitForSelector(balance);
     expect(await page.getAttribute(balance, 'data-value')).toBe('90');
     expect(await page.textContent(balance)).toBe('1 h 30 TPS');
+    // The days it counted, with the place, in hours.
+    expect(await page.getAttribute(`#card-time li[data-day="${day}"]`, 'data-minutes')).toBe('90');
+    expect(await page.textContent(`#card-time li[data-day="${day}"]`)).toBe(`${day} · Lieu 1: 1 h 30`);
   }, 120_000);
 });

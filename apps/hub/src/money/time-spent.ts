@@ -156,3 +156,15 @@ function checkRules(rules: TimeRules): TimeRules {
   if (!Number.isInteger(rules.debounceSeconds) || rules.debounceSeconds < 0) throw new HubError('bad_request', 'debounce is a number of seconds');
   return rules;
 }
+
+/** A card's counted days, the latest first: the largest total booked per place, asset and day (a late visit adds a booking). */
+export async function timeSpentOfCard(context: HubContext, cardId: string, daysMax: number): Promise<{ day: string; place: string; asset: string; minutes: number }[]> {
+  const rows = await repo.timeBookingsOfCard(context.storage.read, cardId, daysMax * 4);
+  const days = new Map<string, { day: string; place: string; asset: string; minutes: number }>();
+  for (const row of rows) {
+    const body = JSON.parse(row.body) as { day: string; place: string; asset: string; minutes: number };
+    const key = `${body.place}:${body.asset}:${body.day}`;
+    if ((days.get(key)?.minutes ?? -1) < body.minutes) days.set(key, { day: body.day, place: body.place, asset: body.asset, minutes: body.minutes });
+  }
+  return [...days.values()].sort((a, b) => (a.day < b.day ? 1 : a.day > b.day ? -1 : 0)).slice(0, daysMax);
+}

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, like, lt } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, like, lt } from 'drizzle-orm';
 import type { Request, TimeRulesRow } from './rows';
 import type { Tx } from './types';
 
@@ -48,4 +48,16 @@ export async function getTimeRules(tx: Tx, placeId: string): Promise<TimeRulesRo
 export async function listTimeRules(tx: Tx): Promise<TimeRulesRow[]> {
   const { timeRules } = tx.t;
   return tx.db.select().from(timeRules).orderBy(asc(timeRules.placeId));
+}
+
+/** The hub's time-spent bookings of one card, the latest first (the key names the card: `time:<place>:<asset>:<card>:<day>:<minutes>`). */
+export async function timeBookingsOfCard(tx: Tx, cardId: string, limit: number): Promise<Request[]> {
+  const { requests } = tx.t;
+  if (!/^[0-9a-f-]+$/.test(cardId)) throw new Error(`timeBookingsOfCard: ${cardId} is not an id`);
+  return tx.db
+    .select()
+    .from(requests)
+    .where(and(eq(requests.source, 'hub'), eq(requests.kind, 'time-spent'), eq(requests.status, 'applied'), like(requests.idempotencyKey, `time:%:${cardId}:%`)))
+    .orderBy(desc(requests.receivedAt))
+    .limit(limit);
 }

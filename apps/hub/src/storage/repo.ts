@@ -67,7 +67,7 @@
  * - listCompensationRequests(tx, limit) oldest first; countTransfersOfAction(tx, action)
  * Time spent (repo-time.ts)
  * - badgeTaps(tx, placeWallet, from, to) by till time; hubRequestsByKeyPrefix(tx, prefix)
- * - upsertTimeRules(tx, row), getTimeRules(tx, place), listTimeRules(tx)
+ * - upsertTimeRules(tx, row), getTimeRules(tx, place), listTimeRules(tx); timeBookingsOfCard(tx, card, limit) latest first
  * Wallets (repo-wallets.ts)
  * - listWalletTransfers(tx, wallet, {beforeSeq?, limit}) newest first; listUsers(tx, {search?, afterEmail?, limit})
  * - listCardsOfUser(tx, userId), removeNewUser(tx, user) (same transaction only), walletLabels(tx, walletIds) → Map (name, e-mail or card tag), cardTags(tx, cardIds) → Map

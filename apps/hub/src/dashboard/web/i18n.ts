@@ -194,6 +194,7 @@ const EN = {
   payee: 'To',
   statement: 'Statement',
   period: 'Period',
+  timeSpent: 'Time spent',
 } as const;
 
 export type Word = keyof typeof EN;
@@ -390,6 +391,7 @@ const FR: Record<Word, string> = {
   payee: 'À',
   statement: 'Relevé',
   period: 'Période',
+  timeSpent: 'Temps passé',
 };
 
 /** Transfer actions (LEDGER.md) in words, for a wallet's history. */

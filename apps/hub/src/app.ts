@@ -8,6 +8,8 @@ import { installErrorHandler } from './errors';
 import { adminPlugin } from './admin/plugin';
 import { dashboardPlugin } from './dashboard/plugin';
 import { healthPlugin } from './health/health';
+import { compensationSchedulePlugin } from './money/compensation-schedule';
+import { timeSchedulePlugin } from './money/time-schedule';
 import { sealerPlugin } from './sealer/plugin';
 import { syncPlugin } from './sync/plugin';
 import { webhooksPlugin } from './webhooks/plugin';
@@ -104,4 +106,4 @@ declare module 'fastify' {
 }
 
 /** The plugins, in load order. */
-const HUB_PLUGINS: HubPlugin[] = [healthPlugin, adminPlugin, webhooksPlugin, syncPlugin, sealerPlugin, dashboardPlugin];
+const HUB_PLUGINS: HubPlugin[] = [healthPlugin, adminPlugin, webhooksPlugin, syncPlugin, sealerPlugin, dashboardPlugin, compensationSchedulePlugin, timeSchedulePlugin];

@@ -18,6 +18,8 @@ export interface HubConfig {
   sepa: SepaAccountSetting;
   /** Stripe, when STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET are set; null otherwise (its routes answer provider_not_configured). */
   stripe: StripeConfig | null;
+  /** Place ↔ place compensation on a schedule (FEDOW_COMPENSATION): off, monthly or weekly. */
+  compensation: 'off' | 'monthly' | 'weekly';
 }
 
 /** As set in the environment: any may be missing until a SEPA file is asked for. */
@@ -49,7 +51,14 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: P
     metricsToken: overrides.metricsToken !== undefined ? overrides.metricsToken : env.METRICS_TOKEN || null,
     sepa: overrides.sepa ?? { name: env.FEDOW_SEPA_NAME, iban: env.FEDOW_SEPA_IBAN, bic: env.FEDOW_SEPA_BIC },
     stripe: overrides.stripe !== undefined ? overrides.stripe : stripeFromEnv(env),
+    compensation: overrides.compensation ?? compensationFromEnv(env.FEDOW_COMPENSATION),
   };
+}
+
+function compensationFromEnv(value: string | undefined): HubConfig['compensation'] {
+  if (value === undefined || value === '' || value === 'off') return 'off';
+  if (value === 'monthly' || value === 'weekly') return value;
+  throw new Error(`FEDOW_COMPENSATION is off, monthly or weekly, not ${value}`);
 }
 
 /** STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET together, or no Stripe at all: half a configuration is a mistake. */

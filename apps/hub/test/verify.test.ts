@@ -58,6 +58,14 @@ describe('verifyChain', () => {
     expect(await oneNumber(hub, sql`select count(*) as n from transfers where block_height is null`)).toBe(30);
   });
 
+  it('replays an unsealed tail longer than a page of reads (5,000 transfers)', async () => {
+    const { hub, seeded } = await sealedHub();
+    await writeOperatorTransfers(hub, seeded.asset, seeded.placeWallet, seeded.debtor, 5_100);
+    const result = await verifyChain(hub.context);
+    expect(result.firstDiscrepancy).toBeNull();
+    expect(result.transfersChecked).toBe(1 + seeded.transfers + 5_100);
+  }, 120_000);
+
   it('sees one snapshot while a sealer and writers run beside it', async () => {
     const { hub, seeded } = await sealedHub();
     const sealer = new Sealer(hub.context, { transfersMax: 7, msMax: 5 }, (error) => {

@@ -46,6 +46,8 @@ export function transferDeltas(
       return [{ wallet: sender, delta: -amount }];
     case 'COR':
       return receiver === primaryWallet ? [{ wallet: sender, delta: -amount }] : [{ wallet: receiver, delta: amount }];
+    case 'CMP':
+      return compensationDeltas(sender, receiver, amount, category, primaryWallet);
   }
 }
 
@@ -69,7 +71,27 @@ export function supplyChange(
       return category === 'FED' && transfer.receiver !== primaryWallet ? 0 : -transfer.amount;
     case 'COR':
       return transfer.receiver === primaryWallet ? -transfer.amount : transfer.amount;
+    case 'CMP':
+      // A FED claim handed to the federation is paid in euros by its bank: it leaves.
+      return category === 'FED' && transfer.receiver === primaryWallet ? -transfer.amount : 0;
     default:
       return 0;
   }
+}
+
+/**
+ * `CMP` (DECISIONS.md, "Compensation"): a claim returns to its issuer — a local
+ * currency to its origin place (it moves), FED to the primary wallet (the
+ * federation pays it in euros: destroyed) — and a settlement between two places,
+ * in FED as the unit of account, records a bank transfer made outside the
+ * ledger: no balance moves.
+ */
+function compensationDeltas(sender: string, receiver: string, amount: number, category: AssetCategory, primaryWallet: string): BalanceDelta[] {
+  if (category !== 'FED') {
+    return [
+      { wallet: sender, delta: -amount },
+      { wallet: receiver, delta: amount },
+    ];
+  }
+  return receiver === primaryWallet ? [{ wallet: sender, delta: -amount }] : [];
 }

@@ -15,3 +15,5 @@ export * from './rules-payouts';
 export * from './blocks';
 export * from './chain';
 export * from './memory-ledger';
+export * from './compensation';
+export * from './time-spent';

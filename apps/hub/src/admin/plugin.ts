@@ -4,6 +4,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import type { HubPlugin } from '../plugin';
 import { requireOperator } from './auth';
 import { cardRoutes } from './card-routes';
+import { compensationRoutes } from './compensation-routes';
 import { directoryRoutes } from './directory-routes';
 import { moneyRoutes } from './money-routes';
 import { documentRoute } from './openapi';
@@ -12,6 +13,7 @@ import { pairRoutes } from './pair-routes';
 import { payoutRoutes } from './payout-routes';
 import { paymentRoutes } from './payment-routes';
 import { terminalRoutes } from './terminal-routes';
+import { timeRoutes } from './time-routes';
 import { userRoutes } from './user-routes';
 import { walletRequestRoutes } from './wallet-routes';
 
@@ -47,6 +49,8 @@ export const adminPlugin: HubPlugin = async (app, context, config) => {
       await userRoutes(operator, context);
       await operatorRoutes(operator, context);
       await payoutRoutes(operator, context, config.sepa);
+      await compensationRoutes(operator, context, config.sepa);
+      await timeRoutes(operator, context);
     });
   });
 };

@@ -7,6 +7,7 @@ import { HubError } from '../errors';
 import { assetsCommand, ASSETS_USAGE } from './assets';
 import { backupCommand, BACKUP_USAGE, restoreCommand } from './backup';
 import { cardsCommand, CARDS_USAGE } from './cards';
+import { compensateCommand, COMPENSATE_USAGE } from './compensate';
 import { correctCommand, CORRECT_USAGE } from './correct';
 import { BANK_DEPOSIT_ALIAS_USAGE, depositCommand, DEPOSIT_USAGE } from './deposit';
 import { federationsCommand, FEDERATIONS_USAGE } from './federations';
@@ -17,6 +18,7 @@ import { checkoutCommand, CHECKOUT_USAGE, refundCommand, REFUND_USAGE, topupComm
 import { productsCommand, PRODUCTS_USAGE } from './products';
 import { serveCommand, SERVE_USAGE } from './serve';
 import { terminalsCommand, TERMINALS_USAGE } from './terminals';
+import { timeCommand, TIME_USAGE } from './time';
 import { usersCommand, USERS_USAGE } from './users';
 import { tokensCommand, TOKENS_USAGE } from './tokens';
 import { verifyCommand, VERIFY_USAGE } from './verify';
@@ -41,12 +43,14 @@ const COMMANDS: Record<string, { run: (args: string[], io: Io) => Promise<number
   restore: { run: restoreCommand, usage: BACKUP_USAGE },
   tokens: { run: tokensCommand, usage: TOKENS_USAGE },
   correct: { run: correctCommand, usage: CORRECT_USAGE },
+  compensate: { run: compensateCommand, usage: COMPENSATE_USAGE },
+  time: { run: timeCommand, usage: TIME_USAGE },
 };
 
 const USAGE = [
   'usage:',
   ...Object.values(COMMANDS).map((command) => `  ${command.usage}`),
-  'environment: FEDOW_DATA_DIR (default ./data: the database and the key), DATABASE_URL (default sqlite:$FEDOW_DATA_DIR/fedow.sqlite), HUB_KEY_FILE, HUB_KEY; FEDOW_SEPA_NAME, FEDOW_SEPA_IBAN, FEDOW_SEPA_BIC (payout files); STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET (payments)',
+  'environment: FEDOW_DATA_DIR (default ./data: the database and the key), DATABASE_URL (default sqlite:$FEDOW_DATA_DIR/fedow.sqlite), HUB_KEY_FILE, HUB_KEY; FEDOW_SEPA_NAME, FEDOW_SEPA_IBAN, FEDOW_SEPA_BIC (payout and compensation files); FEDOW_COMPENSATION (off, monthly, weekly: compensation on a schedule); STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET (payments)',
   'amounts: integers in cents (minor units)',
 ].join('\n');
 

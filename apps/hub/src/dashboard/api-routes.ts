@@ -9,6 +9,7 @@ import * as repo from '../storage/repo';
 import { ADMIN_ROLES, CASHDESK_ROLES } from '../admin/auth';
 import { dashboardOperator, signedInOperator, type Dashboard } from './access';
 import { alertList, maxOfflineSale } from './alerts';
+import { compensationApiRoutes } from './compensation-api';
 import { cardPage, chainReport, ENTRIES_SHOWN_MAX, entryRows } from './ledger-views';
 import { assetInfo, moneyReport } from './money';
 import { STREAMS_MAX } from './stream';
@@ -56,6 +57,7 @@ export async function apiRoutes(app: FastifyInstance, dashboard: Dashboard): Pro
   }));
 
   api.get('/dashboard/api/money', async () => moneyReport(context));
+  await compensationApiRoutes(app, dashboard);
   api.get('/dashboard/api/chain', async () => chainReport(context, dashboard.verify.running));
 
   api.post('/dashboard/api/verify', async (request, reply) => {

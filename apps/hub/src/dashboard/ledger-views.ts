@@ -3,6 +3,7 @@ import type { HubContext } from '../context';
 import { showCard } from '../directory/cards';
 import * as repo from '../storage/repo';
 import type { BlockRow, CardPage, ChainReport, AuditLink, EntriesLink, EntryRow, VerifyState } from './views';
+import { timeSpentOfCard } from '../money/time-spent';
 
 export const BLOCKS_SHOWN = 20;
 export const ENTRIES_SHOWN_MAX = 100;
@@ -62,6 +63,9 @@ export function cardSearchKey(input: string): string {
 }
 
 /** The card (directory/cards.ts showCard), its memberships and its latest transfers. */
+/** Days of time spent the card page lists: two weeks. */
+const TIME_DAYS_SHOWN = 14;
+
 export async function cardPage(context: HubContext, tag: string): Promise<CardPage> {
   const view = await showCard(context, cardSearchKey(tag));
   const tx = context.storage.read;
@@ -78,5 +82,6 @@ export async function cardPage(context: HubContext, tag: string): Promise<CardPa
       const other = out ? transfer.receiverWalletId : transfer.senderWalletId;
       return { seq: transfer.seq, action: transfer.action, asset: transfer.assetId, amount: transfer.amount, at: transfer.at, direction: out ? 'out' : 'in', counterpart: counterparts.get(other)?.name ?? null };
     }),
+    timeSpent: await timeSpentOfCard(context, view.card.id, TIME_DAYS_SHOWN),
   };
 }

@@ -42,6 +42,8 @@ export function assetMoney(asset: repo.Asset, actions: readonly repo.ActionTotal
     // system; FED paid back to its holder (to the primary wallet) leaves it.
     else if (row.action === 'RFD') destroyed += asset.category === 'FED' ? row.toPrimary : row.total;
     else if (row.action === 'COR') corrections += row.total - 2 * row.toPrimary;
+    // A compensated FED claim is paid by the federation's bank: it leaves (deltas.ts).
+    else if (row.action === 'CMP' && asset.category === 'FED') destroyed += row.toPrimary;
   }
   let userWallets = 0;
   let debt = 0;

@@ -153,6 +153,8 @@ export interface EntryRow {
 export interface CardPage extends CardView {
   memberships: { asset: string; start: string; validUntil: string; valid: boolean }[];
   transfers: { seq: number; action: string; asset: string; amount: number; at: string; direction: 'in' | 'out'; counterpart: string | null }[];
+  /** Days of time spent booked for the card (issue 14.4), the latest first; minutes of a TIM asset. */
+  timeSpent: { day: string; place: string; asset: string; minutes: number }[];
 }
 
 /** A refund from the card page: how it left, and the page after it. */

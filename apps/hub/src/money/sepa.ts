@@ -28,6 +28,8 @@ export interface SepaCredit {
   amount: number;
   iban: string;
   holder: string;
+  /** What the creditor reads on its statement; a payout's words when not given. */
+  remittance?: string;
 }
 
 /** The federation's bank account from the environment, checked; a typed refusal names what is missing or wrong. */
@@ -68,7 +70,7 @@ export function sepaCreditTransferFile(input: { batch: string; createdAt: Date; 
     transfer.currency = 'EUR';
     transfer.creditorName = sepaText(credit.holder, NAME_CHARS_MAX);
     transfer.creditorIBAN = credit.iban;
-    transfer.remittanceInfo = sepaText(`${input.debtor.name} payout ${credit.id}`, REMITTANCE_CHARS_MAX);
+    transfer.remittanceInfo = sepaText(credit.remittance ?? `${input.debtor.name} payout ${credit.id}`, REMITTANCE_CHARS_MAX);
     info.addTransaction(transfer);
   }
   try {

@@ -62,6 +62,12 @@
  * - insertPayment, getPayment, getPaymentBySession(tx, provider, session), getPaymentByReference(tx, provider, ref)
  * - setPaymentSession, markPaymentCredited → false unless it was pending
  * - listRefundablePayments(tx, provider, wallet) (newest first), addPaymentRefunded → false beyond the amount
+ * Compensation (repo-compensation.ts)
+ * - salesByHolder(tx, {holders, assets, from, to}) → Σ SAL+QRS per (receiver, asset) in [from, to) of hub time
+ * - listCompensationRequests(tx, limit) oldest first; countTransfersOfAction(tx, action)
+ * Time spent (repo-time.ts)
+ * - badgeTaps(tx, placeWallet, from, to) by till time; hubRequestsByKeyPrefix(tx, prefix)
+ * - upsertTimeRules(tx, row), getTimeRules(tx, place), listTimeRules(tx); timeBookingsOfCard(tx, card, limit) latest first
  * Wallets (repo-wallets.ts)
  * - listWalletTransfers(tx, wallet, {beforeSeq?, limit}) newest first; listUsers(tx, {search?, afterEmail?, limit})
  * - listCardsOfUser(tx, userId), removeNewUser(tx, user) (same transaction only), walletLabels(tx, walletIds) → Map (name, e-mail or card tag), cardTags(tx, cardIds) → Map
@@ -77,6 +83,8 @@ export * from './repo-ledger';
 export * from './repo-sync';
 export * from './repo-requests';
 export * from './repo-payouts';
+export * from './repo-compensation';
+export * from './repo-time';
 export * from './repo-payments';
 export * from './repo-wallets';
 export * from './repo-operators';

@@ -21,6 +21,7 @@ import {
   inList,
   TERMINAL_STATUSES,
   TRANSFER_ACTIONS,
+  TIME_MODES,
   WALLET_KINDS,
 } from './schema-values';
 
@@ -512,3 +513,28 @@ export const signals = sqliteTable('signals', {
   payload: text('payload').notNull(),
   at: text('at').notNull(),
 });
+
+/**
+ * A place's rules for time spent (issue 14.4): its door tills' badge taps become
+ * minutes of `asset` (TIM), accrued (issued by the place) or debited (a time credit).
+ */
+export const timeRules = sqliteTable(
+  'time_rules',
+  {
+    placeId: text('place_id')
+      .primaryKey()
+      .references(() => places.id),
+    assetId: text('asset_id')
+      .notNull()
+      .references(() => assets.id),
+    mode: text('mode', { enum: TIME_MODES }).notNull(),
+    roundingMinutes: integer('rounding_minutes').notNull(),
+    /** Null: no cap. */
+    dailyCapMinutes: integer('daily_cap_minutes'),
+    /** HH:MM, UTC. */
+    closingTime: text('closing_time').notNull(),
+    debounceSeconds: integer('debounce_seconds').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  () => [checkIn('time_rules_mode_check', 'mode', TIME_MODES)],
+);

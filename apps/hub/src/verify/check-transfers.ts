@@ -46,7 +46,13 @@ class TransferStream {
 
   /** The next page of whatever is left (the unsealed tail); empty at the end. */
   async page(): Promise<Transfer[]> {
-    return (await this.through(Number.MAX_SAFE_INTEGER, TRANSFERS_PER_PAGE)) ?? [];
+    // Not `through(…, max) ?? []`: past a page, that gave [] and ended the replay of a longer tail.
+    const taken: Transfer[] = [];
+    for (let row = await this.next(); row !== undefined && taken.length < TRANSFERS_PER_PAGE; row = await this.next()) {
+      taken.push(row);
+      this.index++;
+    }
+    return taken;
   }
 }
 

@@ -29,7 +29,9 @@ export type DiscrepancyKind =
   /** A transfer of a request that was not applied, or of both an entry and a request. */
   | 'request_transfers'
   /** Invariant 5: a negative balance without an offline-authorised sale behind it. */
-  | 'debt';
+  | 'debt'
+  /** A compensation run whose settlement is not the one its claims give, or a CMP transfer outside a run. */
+  | 'compensation';
 
 export interface VerifyDiscrepancy {
   kind: DiscrepancyKind;

@@ -4,6 +4,7 @@ import { iso, type HubContext } from '../context';
 import * as repo from '../storage/repo';
 import type { Tx } from '../storage/types';
 import { checkBalances, checkDebts } from './check-balances';
+import { checkCompensations } from './check-compensations';
 import { checkEntries } from './check-entries';
 import { checkRequests } from './check-requests';
 import { checkTransfers } from './check-transfers';
@@ -84,6 +85,8 @@ async function verifyIn(tx: Tx, progress: Progress): Promise<Outcome> {
   if (entries.discrepancy) return stop(entries.discrepancy);
   const requests = await checkRequests(tx);
   if (requests.discrepancy) return stop(requests.discrepancy);
+  const compensations = await checkCompensations(tx);
+  if (compensations) return stop(compensations);
   return stop(await checkDebts(tx, progress));
 }
 

@@ -15,6 +15,8 @@ export function serverNow(): number {
 
 /** An amount in minor units, with the asset's decimals, at the edge (STYLE.md habit 7). */
 export function money(value: number, asset: AssetInfo | undefined): string {
+  // Time is counted in minutes (LEDGER.md) and read in hours.
+  if (asset?.category === 'TIM') return `${hours(value)} ${asset.code}`;
   const decimals = asset?.decimals ?? 0;
   const number = new Intl.NumberFormat(language() === 'fr' ? 'fr-FR' : 'en-GB', { minimumFractionDigits: decimals, maximumFractionDigits: decimals }).format(
     value / 10 ** decimals,
@@ -79,4 +81,11 @@ export function renderUntil(element: HTMLElement): void {
 export function tickAll(): void {
   document.querySelectorAll<HTMLElement>('[data-since]').forEach(renderSince);
   document.querySelectorAll<HTMLElement>('[data-until]').forEach(renderUntil);
+}
+
+/** Minutes as hours and minutes: 90 → "1 h 30", −45 → "−0 h 45". */
+export function hours(minutes: number): string {
+  const sign = minutes < 0 ? '−' : '';
+  const total = Math.abs(minutes);
+  return `${sign}${Math.floor(total / 60)} h ${String(total % 60).padStart(2, '0')}`;
 }

@@ -184,6 +184,17 @@ const EN = {
   ibanIfPayout: 'IBAN (if not paid by Stripe)',
   refundedStripe: 'Refunded through Stripe',
   payoutRequested: 'Payout requested (SEPA transfer)',
+  compensation: 'Compensation',
+  noCompensation: 'No compensation run yet: fedow compensate, the admin API or FEDOW_COMPENSATION book one per federation and period.',
+  claimsMatrix: 'Gross claims (row holds, on column)',
+  claimsHolder: 'Holder ↓ / issuer →',
+  netPosition: 'Net position',
+  settlementPayments: 'Payments that settle it',
+  payer: 'Pays',
+  payee: 'To',
+  statement: 'Statement',
+  period: 'Period',
+  timeSpent: 'Time spent',
 } as const;
 
 export type Word = keyof typeof EN;
@@ -370,12 +381,23 @@ const FR: Record<Word, string> = {
   ibanIfPayout: 'IBAN (si non payé par Stripe)',
   refundedStripe: 'Remboursé par Stripe',
   payoutRequested: 'Virement de remboursement demandé (SEPA)',
+  compensation: 'Compensation',
+  noCompensation: 'Aucune compensation encore : fedow compensate, l’API d’administration ou FEDOW_COMPENSATION en comptabilisent une par fédération et période.',
+  claimsMatrix: 'Créances brutes (la ligne détient, sur la colonne)',
+  claimsHolder: 'Détenteur ↓ / émetteur →',
+  netPosition: 'Position nette',
+  settlementPayments: 'Paiements qui la règlent',
+  payer: 'Paie',
+  payee: 'À',
+  statement: 'Relevé',
+  period: 'Période',
+  timeSpent: 'Temps passé',
 };
 
 /** Transfer actions (LEDGER.md) in words, for a wallet's history. */
 const ACTIONS: Record<Language, Record<string, string>> = {
-  en: { FST: 'first transfer', CRE: 'creation', REF: 'top-up', SAL: 'sale', QRS: 'QR payment', SUB: 'membership', BDG: 'badge', FUS: 'card merged', RFD: 'refund', BNK: 'bank deposit', COR: 'correction', TRF: 'transfer' },
-  fr: { FST: 'premier transfert', CRE: 'création', REF: 'recharge', SAL: 'vente', QRS: 'paiement QR', SUB: 'adhésion', BDG: 'badge', FUS: 'carte fusionnée', RFD: 'remboursement', BNK: 'dépôt en banque', COR: 'correction', TRF: 'virement' },
+  en: { FST: 'first transfer', CRE: 'creation', REF: 'top-up', SAL: 'sale', QRS: 'QR payment', SUB: 'membership', BDG: 'badge', FUS: 'card merged', RFD: 'refund', BNK: 'bank deposit', COR: 'correction', TRF: 'transfer', CMP: 'compensation' },
+  fr: { FST: 'premier transfert', CRE: 'création', REF: 'recharge', SAL: 'vente', QRS: 'paiement QR', SUB: 'adhésion', BDG: 'badge', FUS: 'carte fusionnée', RFD: 'remboursement', BNK: 'dépôt en banque', COR: 'correction', TRF: 'virement', CMP: 'compensation' },
 };
 
 /** A transfer action in words; an unknown code as is. */

@@ -2,7 +2,7 @@
 import type { CardPage } from '../views';
 import { api, ApiError, newIdempotencyKey } from './api';
 import { h, replace } from './dom';
-import { dateTime, money } from './format';
+import { dateTime, hours, money } from './format';
 import { t } from './i18n';
 import type { Directory, View } from './state';
 import { paymentPanel } from './views-payments';
@@ -90,6 +90,10 @@ export class CardsView implements View {
       h('ul', { class: 'plain balances', id: 'card-balances' }, ...Object.entries(card.balances).map(([asset, value]) => h('li', { 'data-asset': asset, 'data-value': value, class: value < 0 ? 'bad' : '' }, money(value, assets.get(asset)))), Object.keys(card.balances).length === 0 ? h('li', { class: 'muted' }, t('none')) : null),
       this.moneyNotice === null ? null : h('p', { class: 'good', id: 'money-done', role: 'status' }, this.moneyNotice),
       card.card.lostAt === null ? this.moneyPanel(card) : null,
+      card.timeSpent.length === 0 ? null : h('h3', {}, t('timeSpent')),
+      card.timeSpent.length === 0
+        ? null
+        : h('ul', { class: 'plain', id: 'card-time' }, ...card.timeSpent.map((row) => h('li', { 'data-day': row.day, 'data-minutes': row.minutes }, `${row.day} · ${places.get(row.place)?.name ?? row.place}: ${hours(row.minutes)}`))),
       h('h3', {}, t('membership')),
       h(
         'ul',

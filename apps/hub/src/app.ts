@@ -6,6 +6,7 @@ import { HubEmitter, newUuid, Presence, systemClock, type Clock, type HubContext
 import { CryptoPool } from './crypto/pool';
 import { installErrorHandler } from './errors';
 import { adminPlugin } from './admin/plugin';
+import { compatPlugin } from './compat/plugin';
 import { dashboardPlugin } from './dashboard/plugin';
 import { healthPlugin } from './health/health';
 import { sealerPlugin } from './sealer/plugin';
@@ -29,7 +30,7 @@ export interface HubOptions {
 
 /**
  * Builds the hub: storage and identity first, then the plugins in a fixed order
- * (errors → health → pairing and admin API → payment webhooks → sync → sealer → dashboard). Each
+ * (errors → health → pairing and admin API → payment webhooks → Fedow-compatible API → sync → sealer → dashboard). Each
  * plugin adds its routes and registers what it must stop in `onClose`.
  */
 export async function buildHub(config: HubConfig, options: HubOptions = {}): Promise<Hub> {
@@ -90,4 +91,4 @@ declare module 'fastify' {
 }
 
 /** The plugins, in load order. */
-const HUB_PLUGINS: HubPlugin[] = [healthPlugin, adminPlugin, webhooksPlugin, syncPlugin, sealerPlugin, dashboardPlugin];
+const HUB_PLUGINS: HubPlugin[] = [healthPlugin, adminPlugin, webhooksPlugin, compatPlugin, syncPlugin, sealerPlugin, dashboardPlugin];

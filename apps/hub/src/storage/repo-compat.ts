@@ -3,9 +3,9 @@
  * places' LaBoutik/Lespass settings, wallets' RSA keys, token uuids and what a
  * transaction answer echoes. The import of an existing Fedow writes the same rows.
  */
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, isNull, lte, ne, or } from 'drizzle-orm';
 import { chunks, inList } from './batch';
-import type { CompatApiKey, CompatPlace, CompatToken, CompatTransaction, NewCompatApiKey, NewCompatPlace, NewCompatTransaction } from './rows';
+import type { CardBatch, CompatApiKey, CompatPlace, CompatToken, CompatTransaction, NewCompatApiKey, NewCompatPlace, NewCompatTransaction, Transfer, User } from './rows';
 import type { CompatKeyKind } from './schema-values';
 import type { Tx } from './types';
 
@@ -112,4 +112,39 @@ export async function isCompatDedupKeyUsed(tx: Tx, keys: readonly string[]): Pro
   const { compatDedupKeys } = tx.t;
   const used = await tx.db.select({ key: compatDedupKeys.key }).from(compatDedupKeys).where(inList(tx, compatDedupKeys.key, keys));
   return used.length > 0;
+}
+
+/** Card batches (the original's Origins) by id. */
+export async function getCardBatches(tx: Tx, ids: readonly string[]): Promise<Map<string, CardBatch>> {
+  if (ids.length === 0) return new Map();
+  const { cardBatches } = tx.t;
+  const rows = await tx.db.select().from(cardBatches).where(inList(tx, cardBatches.id, ids));
+  return new Map(rows.map((row) => [row.id, row]));
+}
+
+export async function getTransfersById(tx: Tx, ids: readonly string[]): Promise<Transfer[]> {
+  if (ids.length === 0) return [];
+  const { transfers } = tx.t;
+  return tx.db.select().from(transfers).where(inList(tx, transfers.id, ids)).orderBy(asc(transfers.seq));
+}
+
+/** An asset's transfers between two times (inclusive), except creations, oldest first; `wallet` keeps those it sent or received. */
+export async function listAssetTransfers(tx: Tx, assetId: string, range: { from: string; to: string; wallet?: string; limit: number }): Promise<Transfer[]> {
+  const { transfers } = tx.t;
+  const conditions = [eq(transfers.assetId, assetId), gte(transfers.at, range.from), lte(transfers.at, range.to), ne(transfers.action, 'CRE')];
+  if (range.wallet !== undefined) conditions.push(or(eq(transfers.senderWalletId, range.wallet), eq(transfers.receiverWalletId, range.wallet))!);
+  return tx.db.select().from(transfers).where(and(...conditions)).orderBy(asc(transfers.seq)).limit(range.limit);
+}
+
+/** An asset's transfers of one action, newest first (bank deposits). */
+export async function listAssetTransfersByAction(tx: Tx, assetId: string, action: Transfer['action'], limit: number): Promise<Transfer[]> {
+  const { transfers } = tx.t;
+  return tx.db.select().from(transfers).where(and(eq(transfers.assetId, assetId), eq(transfers.action, action))).orderBy(desc(transfers.seq)).limit(limit);
+}
+
+/** The user whose wallet this is. */
+export async function getUserByWallet(tx: Tx, walletId: string): Promise<User | undefined> {
+  const { users } = tx.t;
+  const [row] = await tx.db.select().from(users).where(eq(users.walletId, walletId));
+  return row;
 }

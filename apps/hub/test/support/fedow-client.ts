@@ -130,7 +130,11 @@ export class LespassClient {
   }
 
   post(path: string, data: unknown, user?: LespassUser): Promise<Reply> {
-    const body = pythonJsonDumps(data);
+    return this.postText(path, pythonJsonDumps(data), user);
+  }
+
+  /** A body already written as Python would (a float like `1.0` has no JS form of its own). */
+  postText(path: string, body: string, user?: LespassUser): Promise<Reply> {
     return send(this.base, 'POST', path, this.headers(user, () => b64url(body), { 'content-type': 'application/json' }), body);
   }
 

@@ -86,6 +86,10 @@ describe('Lespass flows', () => {
     expect((await venue.lespass.post('/transaction/list_by_asset/', { asset_uuid: TOKEN, start_date: 'hier', end_date: 'demain' }, venue.admin)).status).toBe(400);
   });
 
+  it('answers 417 for a FED refill checkout on a hub without Stripe, as the original', async () => {
+    expect(await venue.lespass.post('/wallet/get_federated_token_refill_checkout/', { lespass_signed_data: 'x:y', amount: 1000 }, zoe)).toMatchObject({ status: 417, json: { detail: expect.any(String) } });
+  });
+
   it('pages the wallet history', async () => {
     const page = await venue.lespass.get('/transaction/paginated_list_by_wallet_signature/', zoe);
     expect(page.status).toBe(200);

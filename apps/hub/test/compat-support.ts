@@ -9,8 +9,8 @@ export interface CompatHub {
   rootKey: string;
 }
 
-export async function startCompatHub(databaseUrl?: string): Promise<CompatHub> {
-  const hub = await startTestHub(databaseUrl);
+export async function startCompatHub(databaseUrl?: string, overrides: Parameters<typeof startTestHub>[1] = {}): Promise<CompatHub> {
+  const hub = await startTestHub(databaseUrl, overrides);
   const base = await hub.app.listen({ host: '127.0.0.1', port: 0 });
   const root = await send(base, 'GET', '/root_tibillet_handshake/', {});
   expect(root.status).toBe(201);

@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import type { HubContext } from '../context';
 import { iso } from '../context';
 import { write } from '../directory/common';
+import { handleStripeNotification } from '../money/providers/stripe-notifications';
 import { userForEmail } from '../money/users';
 import * as repo from '../storage/repo';
 import type { Tx } from '../storage/types';
@@ -25,6 +26,12 @@ export function bootstrapRoutes(app: FastifyInstance, context: HubContext): void
   route(app, context, 'GET', '/root_tibillet_handshake/', null, async ({ request }) => rootHandshake(context, request.ip));
   route(app, context, 'POST', '/place/', 'C', async ({ request, raw, body }) => createPlace(context, objectBody(body), raw ?? '', request.headers.signature));
   route(app, context, 'GET', '/place/link_cashless_to_place/', 'KW', async ({ caller }) => linkCashless(context, caller.place!, caller.wallet!));
+  // The original's Stripe webhook path, for Stripe accounts set up for it: the same handler as /webhooks/stripe.
+  app.post('/webhook_stripe/', async (request) => {
+    const raw = Buffer.from(typeof request.body === 'string' ? request.body : '', 'utf8');
+    const signature = request.headers['stripe-signature'];
+    return handleStripeNotification(context, raw, typeof signature === 'string' ? signature : undefined);
+  });
   route(app, context, 'POST', '/place/handshake/', 'K', async ({ caller, raw, body, request }) => handshake(context, caller.key!, objectBody(body), raw ?? '', request));
 }
 

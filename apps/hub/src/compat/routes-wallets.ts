@@ -3,12 +3,13 @@ import { decideBankDeposit, decideFusion } from '@fedow/ledger';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { iso, type HubContext } from '../context';
 import { HubError } from '../errors';
+import { createCheckout } from '../money/providers/checkout';
 import { userForEmail, withUserRace } from '../money/users';
 import * as repo from '../storage/repo';
 import type { Caller } from './auth';
 import { denied } from './auth';
 import { walletPlace } from './cards';
-import { compatNotFound, invalid, normalUuid, objectBody, route, text, uuid, type Fields } from './http';
+import { compatNotFound, integer, invalid, normalUuid, objectBody, route, text, uuid, type Fields } from './http';
 import { outcomeTransfers, submitApiMovement } from './movements';
 import { bindWalletKey } from './routes-bootstrap';
 import { b64urlPadded, PEM_CHARS_MAX, rsaPublicKey, verifyPss } from './rsa';
@@ -23,7 +24,7 @@ export function walletRoutes(app: FastifyInstance, context: HubContext): void {
   route(app, context, 'POST', '/wallet/linkwallet_cardqrcode/', 'W', async ({ caller, body, request, raw }) => link(context, caller, objectBody(body), 'card_qrcode_uuid', request, raw));
   route(app, context, 'POST', '/wallet/linkwallet_card_number/', 'W', async ({ caller, body, request, raw }) => link(context, caller, objectBody(body), 'card_number', request, raw));
   route(app, context, 'POST', '/wallet/local_asset_bank_deposit/', 'KW', async ({ caller, body, request, raw }) => bankDeposit(context, caller, objectBody(body), request, raw));
-  route(app, context, 'POST', '/wallet/get_federated_token_refill_checkout/', 'KW', async () => noStripe(context));
+  route(app, context, 'POST', '/wallet/get_federated_token_refill_checkout/', 'KW', async ({ caller, body }) => refillCheckout(context, caller.wallet!, objectBody(body)));
   route(app, context, 'GET', '/wallet/:id/', 'KP', async ({ caller, params }) => {
     const read = context.storage.read;
     const id = normalUuid(params.id!);
@@ -110,8 +111,15 @@ async function bankDeposit(context: HubContext, caller: Caller, fields: Fields, 
   return { status: 201, body: transaction };
 }
 
-/** The original answers 417 when it has no Stripe key; the hub's checkout through this route is not wired yet. */
-async function noStripe(context: HubContext) {
-  void context;
-  return { status: 417, body: { detail: 'Paiement en ligne non configuré sur ce hub.' } };
+/**
+ * A Stripe Checkout of FED for the signing wallet (money/providers/checkout.ts):
+ * 202 with its URL as a JSON string, 417 on a hub without Stripe (the original's
+ * answer). The original let the payer choose the amount on Stripe's page; ours
+ * takes `amount` (cents) in the body, and credits only on Stripe's notification.
+ */
+async function refillCheckout(context: HubContext, wallet: string, fields: Fields) {
+  if (context.stripe === null) return { status: 417, body: { detail: 'Paiement en ligne non configuré sur ce hub.' } };
+  const returnUrl = typeof fields.start_return_url === 'string' && /^https?:\/\//.test(fields.start_return_url) ? fields.start_return_url : undefined;
+  const checkout = await createCheckout(context, { target: { wallet }, amount: integer(fields, 'amount', 1), returnUrl });
+  return { status: 202, body: checkout.url };
 }

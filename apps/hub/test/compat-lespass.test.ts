@@ -8,27 +8,30 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pythonJsonDumps } from '../src/compat/python';
 import { verifyChain } from '../src/verify/verify-chain';
+import { DIALECTS, freshDatabase } from '../../../test/support/dialects';
 import { removeTestDirs } from './admin-support';
 import { bootstrapVenue, lespassUser, startCompatHub, type CompatHub, type Venue } from './compat-support';
 import type { LespassUser } from './support/fedow-client';
 
-let compat: CompatHub;
-let venue: Venue;
-let zoe: LespassUser;
 const TOKEN = '0190a0b0-0000-7000-8000-0000000b0001';
 const MEMBERSHIP = '0190a0b0-0000-7000-8000-0000000b0002';
 
-beforeAll(async () => {
-  compat = await startCompatHub();
-  venue = await bootstrapVenue(compat, 'La Coopé');
-  zoe = await lespassUser(venue, 'zoë@exemple.fr');
-}, 120_000);
-afterAll(async () => {
-  await compat?.hub.close();
-  removeTestDirs();
-});
+afterAll(() => removeTestDirs());
 
-describe('Lespass flows', () => {
+describe.each(DIALECTS)('Lespass flows on %s', (dialect) => {
+  const database = freshDatabase(dialect);
+  let compat: CompatHub;
+  let venue: Venue;
+  let zoe: LespassUser;
+  beforeAll(async () => {
+    compat = await startCompatHub(await database());
+    venue = await bootstrapVenue(compat, 'La Coopé');
+    zoe = await lespassUser(venue, 'zoë@exemple.fr');
+  }, 120_000);
+  afterAll(async () => {
+    await compat?.hub.close();
+  });
+
   it('creates token and membership assets, each in its own route, and lists what the place accepts', async () => {
     const token = await venue.lespass.post('/asset/create_token_asset/', { uuid: TOKEN, name: 'Pêche 🍑', currency_code: 'PEC', category: 'TLF', created_at: '2026-07-01T00:00:00+00:00' });
     expect(token.status, token.text).toBe(201);

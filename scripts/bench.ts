@@ -9,6 +9,7 @@ import { benchTerminal } from './bench/terminal';
 import { benchVerify } from './bench/verify';
 import { benchHub } from './bench/hub';
 import { benchCompensation } from './bench/compensation';
+import { benchCompat } from './bench/compat';
 
 const groups: Record<string, () => Promise<void>> = {
   ledger: benchLedger,
@@ -17,6 +18,7 @@ const groups: Record<string, () => Promise<void>> = {
   kiosk: benchKiosk,
   hub: benchHub,
   compensation: benchCompensation,
+  compat: benchCompat,
 };
 
 const wanted = process.argv.slice(2);

@@ -6,6 +6,7 @@ import { HubEmitter, newUuid, Presence, systemClock, type Clock, type HubContext
 import { CryptoPool } from './crypto/pool';
 import { installErrorHandler } from './errors';
 import { adminPlugin } from './admin/plugin';
+import { compatPlugin } from './compat/plugin';
 import { dashboardPlugin } from './dashboard/plugin';
 import { healthPlugin } from './health/health';
 import { compensationSchedulePlugin } from './money/compensation-schedule';
@@ -34,7 +35,7 @@ export interface HubOptions {
 
 /**
  * Builds the hub: storage and identity first, then the plugins in a fixed order
- * (errors → health → pairing and admin API → payment webhooks → sync → sealer → dashboard). Each
+ * (errors → health → pairing and admin API → payment webhooks → Fedow-compatible API → sync → sealer → dashboard). Each
  * plugin adds its routes and registers what it must stop in `onClose`.
  */
 export async function buildHub(config: HubConfig, options: HubOptions = {}): Promise<Hub> {
@@ -106,4 +107,4 @@ declare module 'fastify' {
 }
 
 /** The plugins, in load order. */
-const HUB_PLUGINS: HubPlugin[] = [healthPlugin, adminPlugin, webhooksPlugin, syncPlugin, sealerPlugin, dashboardPlugin, compensationSchedulePlugin, timeSchedulePlugin];
+const HUB_PLUGINS: HubPlugin[] = [healthPlugin, adminPlugin, webhooksPlugin, compatPlugin, syncPlugin, sealerPlugin, dashboardPlugin, compensationSchedulePlugin, timeSchedulePlugin];

@@ -1,0 +1,26 @@
+/**
+ * The Fedow-compatible HTTP API (issue 13): TiBillet's LaBoutik and Lespass talk
+ * to the hub as they talked to the original Fedow, at its paths (trailing slash
+ * included), on the hub's own port. One encapsulated scope: its body parsing and
+ * error bodies are the original's, and leave the rest of the hub untouched.
+ */
+import type { HubPlugin } from '../plugin';
+import { installCompatParsing } from './http';
+import { assetRoutes } from './routes-assets';
+import { bootstrapRoutes } from './routes-bootstrap';
+import { cardRoutes } from './routes-cards';
+import { federationRoutes } from './routes-federations';
+import { transactionRoutes } from './routes-transactions';
+import { walletRoutes } from './routes-wallets';
+
+export const compatPlugin: HubPlugin = async (app, context) => {
+  await app.register(async (scope) => {
+    installCompatParsing(scope);
+    bootstrapRoutes(scope, context);
+    assetRoutes(scope, context);
+    cardRoutes(scope, context);
+    walletRoutes(scope, context);
+    transactionRoutes(scope, context);
+    federationRoutes(scope, context);
+  });
+};

@@ -1,0 +1,138 @@
+/**
+ * The Fedow-compatible API under LaBoutik's load (issue 13): signed sales
+ * (`POST /transaction/`), each on a new connection as LaBoutik's `requests` sends
+ * them, to a hub run as `fedow serve` on a SQLite file in its own process.
+ * Requests are signed before any timing. Each figure is printed beside the floor
+ * measured in the same run: a bare signed request (`POST /helloworld_apikey/`,
+ * the same key and signature checks, no ledger) on a new connection; the goal is
+ * 25× the original Fedow's 19 requests/s (p50 51 ms, 5 gunicorn workers, SQLite).
+ * 1. sequential sales, one client;
+ * 2. 8 concurrent clients (where the original forks its chain), each on its own cards.
+ */
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { oaepDecrypt, LaBoutikClient, LespassClient, rsaKey, send, type Reply } from '../../apps/hub/test/support/fedow-client';
+import { percentile, report } from './report';
+import { startHubProcess } from './support/hub-process';
+
+const ORIGINAL_REQUESTS_PER_SECOND = 19;
+const GOAL_FACTOR = 25;
+const SEQUENTIAL_SALES = 1_000;
+const CLIENTS = 8;
+const SALES_PER_CLIENT = 250;
+const SALE_AMOUNT = 1;
+const ASSET = '0190a0b0-0000-7000-8000-0000000be001';
+const CASHIER = 'BE000000';
+
+interface Prepared {
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+function must(reply: Reply, status: number, what: string): Reply {
+  if (reply.status !== status) throw new Error(`bench compat: ${what} answered ${reply.status}: ${reply.text.slice(0, 300)}`);
+  return reply;
+}
+
+/** A venue bootstrapped as Lespass and LaBoutik do it, with `cards` customer cards topped up. */
+export async function venue(base: string, cards: number): Promise<{ laboutik: LaBoutikClient; wallets: Map<string, string>; placeWallet: string }> {
+  const rootKey = must(await send(base, 'GET', '/root_tibillet_handshake/', {}), 201, 'root').json.api_key;
+  const admin = { wallet: null as string | null, key: rsaKey() };
+  const place = must(await new LespassClient(base, rootKey).post('/place/', { place_name: 'Bench', place_domain: 'bench.example', admin_email: 'a@bench.example', admin_pub_pem: admin.key.pem }, admin), 201, 'place').json;
+  const lespass = new LespassClient(base, place.key);
+  admin.wallet = must(await lespass.post('/wallet/get_or_create/', { email: 'a@bench.example', public_pem: admin.key.pem }, admin), 200, 'wallet').json;
+  const temp = oaepDecrypt(admin.key, must(await lespass.get('/place/link_cashless_to_place/', admin), 201, 'link').json.rsa_cypher_message);
+  const laboutik = new LaBoutikClient(base, temp, rsaKey());
+  const fields: [string, string][] = [['fedow_place_uuid', place.uuid], ['cashless_ip', '127.0.0.1'], ['cashless_url', 'https://bench/'], ['cashless_admin_apikey', 'ZyXwVuTs.0123456789abcdefghijABCDEFGHIJ01'], ['cashless_rsa_pub_key', laboutik.key.pem], ['dokos_id', 'None']];
+  const shake = must(await laboutik.handshake(temp, fields), 202, 'handshake');
+  laboutik.apiKey = JSON.parse(Buffer.from(shake.text.replace(/"/g, ''), 'base64url').toString('utf8')).place_admin_apikey;
+  must(await laboutik.post('/asset/', { uuid: ASSET, name: 'Jeton', currency_code: 'JET', category: 'TLF' }), 201, 'asset');
+  const tags = Array.from({ length: cards }, (_, index) => (0xbe000001 + index).toString(16).toUpperCase());
+  const batch = [CASHIER, ...tags].map((tag, index) => ({ first_tag_id: tag, qrcode_uuid: `0190a0b0-0000-7000-8000-${(0xbe0000 + index).toString(16).padStart(12, '0')}`, number_printed: tag, generation: 1, is_primary: index === 0 }));
+  must(await laboutik.post('/card/', batch), 201, 'cards');
+  const wallets = new Map<string, string>();
+  for (const tag of tags) {
+    const wallet = must(await laboutik.get(`/card/${tag}/`), 200, 'card').json.wallet.uuid;
+    must(await laboutik.post('/transaction/', { amount: 1_000_000, sender: place.wallet, receiver: wallet, asset: ASSET, user_card_firstTagId: tag, primary_card_fisrtTagId: CASHIER }), 201, 'refill');
+    wallets.set(tag, wallet);
+  }
+  return { laboutik, wallets, placeWallet: place.wallet };
+}
+
+export function sale(laboutik: LaBoutikClient, tag: string, wallet: string, placeWallet: string, index: number): Prepared {
+  const metadata = JSON.stringify({ data: `bench:${index}` }).replace(':', ': ');
+  return laboutik.prepare('/transaction/', { amount: SALE_AMOUNT, sender: wallet, receiver: placeWallet, asset: ASSET, comment: null, metadata, user_card_firstTagId: tag, primary_card_fisrtTagId: CASHIER });
+}
+
+/** Sends each prepared request on its own connection, one after the other; latencies in ms. */
+export async function sequential(base: string, requests: readonly Prepared[], expected: number): Promise<number[]> {
+  const latencies: number[] = [];
+  for (const request of requests) {
+    const start = performance.now();
+    const reply = await send(base, 'POST', request.path, request.headers, request.body);
+    latencies.push(performance.now() - start);
+    if (reply.status !== expected) throw new Error(`bench compat: ${request.path} answered ${reply.status}: ${reply.text.slice(0, 200)}`);
+  }
+  return latencies;
+}
+
+async function timed(run: () => Promise<number[][]>): Promise<{ perSecond: number; p50: number; p99: number }> {
+  const start = performance.now();
+  const latencies = (await run()).flat().sort((a, b) => a - b);
+  const seconds = (performance.now() - start) / 1_000;
+  return { perSecond: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+}
+
+/**
+ * Durable commits per second on this disk, one after the other (WAL,
+ * synchronous=FULL, as the hub writes): a sale is one such commit, so this
+ * bounds sequential sales whatever the code around it does.
+ */
+function durableCommitsPerSecond(dir: string): number {
+  const sqlite = new Database(join(dir, 'commit-floor.sqlite'));
+  try {
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = FULL');
+    sqlite.exec('create table floor (n integer)');
+    const insert = sqlite.prepare('insert into floor values (?)');
+    const commits = 300;
+    const start = performance.now();
+    for (let index = 0; index < commits; index++) insert.run(index);
+    return commits / ((performance.now() - start) / 1_000);
+  } finally {
+    sqlite.close();
+  }
+}
+
+export async function benchCompat(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'fedow-bench-compat-'));
+  const hub = await startHubProcess(join(dir, 'fedow.sqlite'));
+  try {
+    const base = hub.syncUrl.replace('ws://', 'http://').replace(/\/sync$/, '');
+    const { laboutik, wallets, placeWallet } = await venue(base, CLIENTS + 1);
+    const tags = [...wallets.keys()];
+    const bare = (count: number) => Array.from({ length: count }, () => laboutik.prepare('/helloworld_apikey/', { ping: 1 }));
+    const sales = (tag: string, count: number, from: number) => Array.from({ length: count }, (_, index) => sale(laboutik, tag, wallets.get(tag)!, placeWallet, from + index));
+    // Warm-up: the hub's first requests compile its routes and fill its caches.
+    await sequential(base, bare(50), 200);
+    await sequential(base, sales(tags[0]!, 50, 0), 201);
+
+    const floor = await timed(async () => [await sequential(base, bare(SEQUENTIAL_SALES), 200)]);
+    const serial = await timed(async () => [await sequential(base, sales(tags[0]!, SEQUENTIAL_SALES, 100), 201)]);
+    const goal = `≥ ${ORIGINAL_REQUESTS_PER_SECOND * GOAL_FACTOR} req/s (${GOAL_FACTOR}× the original's ${ORIGINAL_REQUESTS_PER_SECOND})`;
+    report({ name: 'compat: signed sales, sequential, new connection each', value: serial.perSecond, unit: 'req/s', limit: floor.perSecond, limitName: 'bare signed request', better: 'higher', goal });
+    report({ name: 'compat: durable SQLite commits, sequential', value: durableCommitsPerSecond(dir), unit: 'commit/s', limit: ORIGINAL_REQUESTS_PER_SECOND * GOAL_FACTOR, limitName: 'the sales goal', better: 'higher' });
+    report({ name: 'compat: signed sale p50, sequential', value: serial.p50, unit: 'ms', limit: floor.p50, limitName: 'bare signed request p50', better: 'lower', goal: "≤ 51 ms (the original's p50)" });
+
+    const concurrentBare = await timed(() => Promise.all(Array.from({ length: CLIENTS }, () => sequential(base, bare(SALES_PER_CLIENT), 200))));
+    const concurrent = await timed(() => Promise.all(tags.slice(1, CLIENTS + 1).map((tag, client) => sequential(base, sales(tag, SALES_PER_CLIENT, 10_000 * (client + 1)), 201))));
+    report({ name: `compat: signed sales, ${CLIENTS} concurrent clients`, value: concurrent.perSecond, unit: 'req/s', limit: concurrentBare.perSecond, limitName: `bare signed request ×${CLIENTS}`, better: 'higher', goal });
+    report({ name: `compat: signed sale p99, ${CLIENTS} concurrent clients`, value: concurrent.p99, unit: 'ms', limit: concurrentBare.p99, limitName: `bare signed request ×${CLIENTS} p99`, better: 'lower' });
+  } finally {
+    await hub.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -66,6 +66,13 @@
  * - listWalletTransfers(tx, wallet, {beforeSeq?, limit}) newest first; listUsers(tx, {search?, afterEmail?, limit})
  * - listCardsOfUser(tx, userId), removeNewUser(tx, user) (same transaction only), walletLabels(tx, walletIds) → Map (name, e-mail or card tag), cardTags(tx, cardIds) → Map
  *
+ * Compat (repo-compat.ts), the Fedow-compatible API's rows
+ * - insertCompatApiKey, getCompatApiKey(tx, prefix), revokeCompatApiKey → false if already revoked, listCompatApiKeys(tx, kind, place?)
+ * - upsertCompatPlace, getCompatPlace; insertWalletKey → false if the wallet has one, getWalletKey
+ * - insertCompatTokens (first uuid wins), getCompatTokens(tx, walletIds)
+ * - insertCompatTransactions, getCompatTransactions → Map by transfer, getCompatTransactionByHash
+ * - claimCompatDedupKeys(tx, keys, transfer) → false if one was used, isCompatDedupKeyUsed
+ *
  * Ordering: transfers.seq and card_changes.seq increase in commit order in both
  * dialects (see lockCommitOrder); in PostgreSQL a rolled-back transaction leaves a gap.
  */
@@ -80,4 +87,5 @@ export * from './repo-payouts';
 export * from './repo-payments';
 export * from './repo-wallets';
 export * from './repo-operators';
+export * from './repo-compat';
 export type * from './rows';

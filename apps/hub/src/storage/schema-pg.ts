@@ -14,6 +14,7 @@ import { sql } from 'drizzle-orm';
 import { bigint, boolean, check, index, integer, pgTable, primaryKey, text, unique, uniqueIndex } from 'drizzle-orm/pg-core';
 import {
   ASSET_CATEGORIES,
+  COMPAT_KEY_KINDS,
   ENTRY_STATUSES,
   OPERATOR_ROLES,
   PAYOUT_STATUSES,
@@ -500,4 +501,99 @@ export const payoutBatches = pgTable('payout_batches', {
   /** The pain.001.001.03 XML, as exported. */
   file: text('file'),
   sentAt: text('sent_at'),
+});
+
+/*
+ * The Fedow-compatible API (apps/hub/src/compat, issue 13): the original's
+ * credentials and what its answers need beyond our own rows. Cards, assets, places,
+ * wallets and transfers made through it are the ordinary rows above.
+ */
+
+/**
+ * `Authorization: Api-Key <prefix>.<secret>` keys (41 characters). Only a hash is
+ * kept: `sha256$<hex>` for keys made here; an imported key keeps the original's
+ * hasher string (`sha512$$<hex>`, `pbkdf2_sha256$…`) and is checked with it.
+ */
+export const compatApiKeys = pgTable(
+  'compat_api_keys',
+  {
+    prefix: text('prefix').primaryKey(),
+    hashedKey: text('hashed_key').notNull(),
+    name: text('name').notNull(),
+    kind: text('kind', { enum: COMPAT_KEY_KINDS }).notNull(),
+    /** The place a place or temp key acts for; null for the root key. */
+    placeId: text('place_id').references(() => places.id),
+    /** The place administrator the key was issued to (the original's OrganizationAPIKey.user). */
+    userId: text('user_id').references(() => users.id),
+    createdAt: text('created_at').notNull(),
+    revokedAt: text('revoked_at'),
+  },
+  (t) => [checkIn('compat_api_keys_kind_check', 'kind', COMPAT_KEY_KINDS), index('compat_api_keys_place').on(t.placeId)],
+);
+
+/** What the original keeps on a place for LaBoutik and Lespass: the cashless RSA key checks LaBoutik's signatures. */
+export const compatPlaces = pgTable('compat_places', {
+  placeId: text('place_id')
+    .primaryKey()
+    .references(() => places.id),
+  /** Set for a place created by Lespass: with no cashless key, its key alone passes KP. */
+  lespassDomain: text('lespass_domain'),
+  /** LaBoutik's RSA public key (SPKI PEM), from the handshake. */
+  cashlessRsaPubKey: text('cashless_rsa_pub_key'),
+  cashlessIp: text('cashless_ip'),
+  cashlessUrl: text('cashless_url'),
+  /** LaBoutik's own API key, hashed like ours: the hub never calls LaBoutik, so it needs no clear copy. */
+  cashlessAdminApikeyHash: text('cashless_admin_apikey_hash'),
+  dokosId: text('dokos_id'),
+  handshakeAt: text('handshake_at'),
+});
+
+/** A wallet's RSA public key (SPKI PEM, ≤ 512 characters): Lespass users, place admins, the hub's primary wallet. */
+export const compatWalletKeys = pgTable('compat_wallet_keys', {
+  walletId: text('wallet_id')
+    .primaryKey()
+    .references(() => wallets.id),
+  publicPem: text('public_pem').notNull(),
+  createdAt: text('created_at').notNull(),
+});
+
+/** The original's token uuids (a balance row has none): pre-tokens given by LaBoutik, imported tokens. */
+export const compatTokens = pgTable(
+  'compat_tokens',
+  {
+    uuid: text('uuid').primaryKey(),
+    walletId: text('wallet_id')
+      .notNull()
+      .references(() => wallets.id),
+    assetId: text('asset_id')
+      .notNull()
+      .references(() => assets.id),
+  },
+  (t) => [unique('compat_tokens_wallet_asset').on(t.walletId, t.assetId)],
+);
+
+/**
+ * What an answer in the original's shape needs of a transfer made through the API:
+ * its 64-hex hash (known at once, before sealing), the `metadata` and `comment`
+ * echoed byte for byte.
+ */
+export const compatTransactions = pgTable('compat_transactions', {
+  transferId: text('transfer_id')
+    .primaryKey()
+    .references(() => transfers.id),
+  hash: text('hash').notNull().unique(),
+  /** The JSON text of `metadata` as received (a string stays a JSON string); null = absent. */
+  metadata: text('metadata'),
+  /** The JSON text of `comment` as received; null = absent. */
+  comment: text('comment'),
+  subscriptionStart: text('subscription_start'),
+  createdAt: text('created_at').notNull(),
+});
+
+/** Lespass refills' `checkout:<id>` and `invoice:<id>`: a second use is refused ("Already reported"). */
+export const compatDedupKeys = pgTable('compat_dedup_keys', {
+  key: text('key').primaryKey(),
+  transferId: text('transfer_id')
+    .notNull()
+    .references(() => transfers.id),
 });

@@ -37,3 +37,11 @@ export function inList(values: readonly string[]): string {
   }
   return `(${values.map((value) => `'${value}'`).join(', ')})`;
 }
+
+/**
+ * The original Fedow's API keys (issue 13): the root key that creates places, a
+ * place's key (Lespass `lespass_…`, LaBoutik's `{place}:{email}`), and the one-use
+ * key a LaBoutik hands back in its handshake.
+ */
+export const COMPAT_KEY_KINDS = ['root', 'place', 'temp'] as const;
+export type CompatKeyKind = (typeof COMPAT_KEY_KINDS)[number];

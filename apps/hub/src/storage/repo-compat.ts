@@ -1,0 +1,115 @@
+/**
+ * The Fedow-compatible API's own rows (issue 13): the original's API keys, the
+ * places' LaBoutik/Lespass settings, wallets' RSA keys, token uuids and what a
+ * transaction answer echoes. The import of an existing Fedow writes the same rows.
+ */
+import { and, eq, isNull } from 'drizzle-orm';
+import { chunks, inList } from './batch';
+import type { CompatApiKey, CompatPlace, CompatToken, CompatTransaction, NewCompatApiKey, NewCompatPlace, NewCompatTransaction } from './rows';
+import type { CompatKeyKind } from './schema-values';
+import type { Tx } from './types';
+
+export async function insertCompatApiKey(tx: Tx, row: NewCompatApiKey): Promise<void> {
+  await tx.db.insert(tx.t.compatApiKeys).values(row);
+}
+
+/** The key whose prefix (the part before the dot) is given, revoked or not. */
+export async function getCompatApiKey(tx: Tx, prefix: string): Promise<CompatApiKey | undefined> {
+  const { compatApiKeys } = tx.t;
+  const [row] = await tx.db.select().from(compatApiKeys).where(eq(compatApiKeys.prefix, prefix));
+  return row;
+}
+
+/** False when it was already revoked (a temp key is spent by the handshake that uses it). */
+export async function revokeCompatApiKey(tx: Tx, prefix: string, at: string): Promise<boolean> {
+  const { compatApiKeys } = tx.t;
+  const updated = await tx.db
+    .update(compatApiKeys)
+    .set({ revokedAt: at })
+    .where(and(eq(compatApiKeys.prefix, prefix), isNull(compatApiKeys.revokedAt)))
+    .returning({ prefix: compatApiKeys.prefix });
+  return updated.length === 1;
+}
+
+/** Active keys of a kind, for a place or (place undefined) any place. */
+export async function listCompatApiKeys(tx: Tx, kind: CompatKeyKind, placeId?: string): Promise<CompatApiKey[]> {
+  const { compatApiKeys } = tx.t;
+  const conditions = [eq(compatApiKeys.kind, kind), isNull(compatApiKeys.revokedAt)];
+  if (placeId !== undefined) conditions.push(eq(compatApiKeys.placeId, placeId));
+  return tx.db.select().from(compatApiKeys).where(and(...conditions));
+}
+
+/** Inserts or replaces a place's settings (the handshake fills the cashless ones later). */
+export async function upsertCompatPlace(tx: Tx, row: NewCompatPlace): Promise<void> {
+  const { compatPlaces } = tx.t;
+  const { placeId: _placeId, ...changes } = row;
+  await tx.db.insert(compatPlaces).values(row).onConflictDoUpdate({ target: compatPlaces.placeId, set: changes });
+}
+
+export async function getCompatPlace(tx: Tx, placeId: string): Promise<CompatPlace | undefined> {
+  const { compatPlaces } = tx.t;
+  const [row] = await tx.db.select().from(compatPlaces).where(eq(compatPlaces.placeId, placeId));
+  return row;
+}
+
+/** Stores a wallet's RSA public key; false (and nothing changed) when the wallet already has one. */
+export async function insertWalletKey(tx: Tx, walletId: string, publicPem: string, at: string): Promise<boolean> {
+  const { compatWalletKeys } = tx.t;
+  const inserted = await tx.db
+    .insert(compatWalletKeys)
+    .values({ walletId, publicPem, createdAt: at })
+    .onConflictDoNothing()
+    .returning({ walletId: compatWalletKeys.walletId });
+  return inserted.length === 1;
+}
+
+export async function getWalletKey(tx: Tx, walletId: string): Promise<string | undefined> {
+  const { compatWalletKeys } = tx.t;
+  const [row] = await tx.db.select({ pem: compatWalletKeys.publicPem }).from(compatWalletKeys).where(eq(compatWalletKeys.walletId, walletId));
+  return row?.pem;
+}
+
+/** Token uuids; a (wallet, asset) pair or a uuid already known keeps its first uuid. */
+export async function insertCompatTokens(tx: Tx, rows: readonly CompatToken[]): Promise<void> {
+  for (const chunk of chunks(rows, 3)) await tx.db.insert(tx.t.compatTokens).values(chunk).onConflictDoNothing();
+}
+
+export async function getCompatTokens(tx: Tx, walletIds: readonly string[]): Promise<CompatToken[]> {
+  if (walletIds.length === 0) return [];
+  const { compatTokens } = tx.t;
+  return tx.db.select().from(compatTokens).where(inList(tx, compatTokens.walletId, walletIds));
+}
+
+export async function insertCompatTransactions(tx: Tx, rows: readonly NewCompatTransaction[]): Promise<void> {
+  for (const chunk of chunks(rows, 6)) await tx.db.insert(tx.t.compatTransactions).values(chunk);
+}
+
+export async function getCompatTransactions(tx: Tx, transferIds: readonly string[]): Promise<Map<string, CompatTransaction>> {
+  if (transferIds.length === 0) return new Map();
+  const { compatTransactions } = tx.t;
+  const rows = await tx.db.select().from(compatTransactions).where(inList(tx, compatTransactions.transferId, transferIds));
+  return new Map(rows.map((row) => [row.transferId, row]));
+}
+
+export async function getCompatTransactionByHash(tx: Tx, hash: string): Promise<CompatTransaction | undefined> {
+  const { compatTransactions } = tx.t;
+  const [row] = await tx.db.select().from(compatTransactions).where(eq(compatTransactions.hash, hash));
+  return row;
+}
+
+/** Records de-duplication keys; false (nothing written) when one of them was already used. */
+export async function claimCompatDedupKeys(tx: Tx, keys: readonly string[], transferId: string): Promise<boolean> {
+  if (keys.length === 0) return true;
+  const { compatDedupKeys } = tx.t;
+  const used = await tx.db.select({ key: compatDedupKeys.key }).from(compatDedupKeys).where(inList(tx, compatDedupKeys.key, keys));
+  if (used.length > 0) return false;
+  await tx.db.insert(compatDedupKeys).values(keys.map((key) => ({ key, transferId })));
+  return true;
+}
+
+export async function isCompatDedupKeyUsed(tx: Tx, keys: readonly string[]): Promise<boolean> {
+  if (keys.length === 0) return false;
+  const { compatDedupKeys } = tx.t;
+  const used = await tx.db.select({ key: compatDedupKeys.key }).from(compatDedupKeys).where(inList(tx, compatDedupKeys.key, keys));
+  return used.length > 0;
+}

@@ -10,6 +10,7 @@ import { cardsCommand, CARDS_USAGE } from './cards';
 import { correctCommand, CORRECT_USAGE } from './correct';
 import { BANK_DEPOSIT_ALIAS_USAGE, depositCommand, DEPOSIT_USAGE } from './deposit';
 import { federationsCommand, FEDERATIONS_USAGE } from './federations';
+import { importFedowCommand, IMPORT_FEDOW_USAGE } from './import-fedow';
 import { type Io, UsageError } from './io';
 import { payoutsCommand, PAYOUTS_USAGE } from './payouts';
 import { placesCommand, PLACES_USAGE } from './places';
@@ -41,6 +42,7 @@ const COMMANDS: Record<string, { run: (args: string[], io: Io) => Promise<number
   restore: { run: restoreCommand, usage: BACKUP_USAGE },
   tokens: { run: tokensCommand, usage: TOKENS_USAGE },
   correct: { run: correctCommand, usage: CORRECT_USAGE },
+  'import-fedow': { run: importFedowCommand, usage: IMPORT_FEDOW_USAGE },
 };
 
 const USAGE = [

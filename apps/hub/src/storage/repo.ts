@@ -88,4 +88,5 @@ export * from './repo-payments';
 export * from './repo-wallets';
 export * from './repo-operators';
 export * from './repo-compat';
+export * from './repo-import';
 export type * from './rows';

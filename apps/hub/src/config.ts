@@ -18,6 +18,13 @@ export interface HubConfig {
   sepa: SepaAccountSetting;
   /** Stripe, when STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET are set; null otherwise (its routes answer provider_not_configured). */
   stripe: StripeConfig | null;
+  /** Serve https directly (`fedow serve --tls-cert --tls-key`): the PEM certificate chain and key. Absent: plain http, behind a reverse proxy. */
+  tls?: TlsConfig;
+}
+
+export interface TlsConfig {
+  cert: Buffer;
+  key: Buffer;
 }
 
 /** As set in the environment: any may be missing until a SEPA file is asked for. */
@@ -49,6 +56,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: P
     metricsToken: overrides.metricsToken !== undefined ? overrides.metricsToken : env.METRICS_TOKEN || null,
     sepa: overrides.sepa ?? { name: env.FEDOW_SEPA_NAME, iban: env.FEDOW_SEPA_IBAN, bic: env.FEDOW_SEPA_BIC },
     stripe: overrides.stripe !== undefined ? overrides.stripe : stripeFromEnv(env),
+    ...(overrides.tls ? { tls: overrides.tls } : {}),
   };
 }
 

@@ -8,7 +8,7 @@
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 
-const DDL = `
+export const DDL = `
 CREATE TABLE "fedow_core_wallet" ("uuid" char(32) NOT NULL PRIMARY KEY, "name" varchar(100) NULL, "private_pem" varchar(2048) NOT NULL, "public_pem" varchar(512) NOT NULL, "ip" char(39) NOT NULL);
 CREATE TABLE "fedow_core_configuration" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "name" varchar(100) NOT NULL, "domain" varchar(200) NOT NULL, "stripe_endpoint_secret_enc" varchar(100) NULL, "primary_wallet_id" char(32) NOT NULL UNIQUE REFERENCES "fedow_core_wallet" ("uuid") DEFERRABLE INITIALLY DEFERRED);
 CREATE TABLE "fedow_core_fedowuser" ("password" varchar(128) NOT NULL, "last_login" datetime NULL, "is_superuser" bool NOT NULL, "username" varchar(150) NOT NULL UNIQUE, "first_name" varchar(150) NOT NULL, "last_name" varchar(150) NOT NULL, "is_staff" bool NOT NULL, "is_active" bool NOT NULL, "date_joined" datetime NOT NULL, "uuid" char(32) NOT NULL PRIMARY KEY, "email" varchar(100) NOT NULL UNIQUE, "stripe_customer_id" varchar(21) NULL, "wallet_id" char(32) NULL UNIQUE REFERENCES "fedow_core_wallet" ("uuid") DEFERRABLE INITIALLY DEFERRED);
@@ -119,4 +119,36 @@ export function buildOriginalFedow(path: string): OriginalFixture {
   db.prepare(`insert into fedow_core_createplaceapikey values (?, 'RootKey1', 'sha512$$aaaa', ?, 'billetterie_root_10.0.0.1', 0, null)`).run('RootKey1.sha512$$aaaa', DJANGO_TIME);
   db.prepare(`insert into fedow_core_organizationapikey values (?, 'PlaceKy1', 'sha512$$bbbb', ?, ?, 0, null, ?, ?)`).run('PlaceKy1.sha512$$bbbb', DJANGO_TIME, `${hex(ids.bar)}:alice@example.org`, hex(ids.bar), hex(ids.alice));
   return { ids, tokens, db };
+}
+
+/**
+ * The same database on PostgreSQL, as Django makes it there (uuid, timestamptz,
+ * boolean, serial), filled with the SQLite fixture's rows: PostgreSQL reads the
+ * 32-hex UUIDs, the naive times (as UTC) and 0/1 booleans as Django wrote them.
+ */
+export async function copyOriginalToPostgres(fixture: OriginalFixture, url: string): Promise<void> {
+  const pg = (await import('pg')).default;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`set time zone 'UTC'`);
+    const ddl = DDL.replace(/char\(32\)/g, 'uuid')
+      .replace(/ datetime/g, ' timestamp with time zone')
+      .replace(/ bool /g, ' boolean ')
+      .replace(/integer unsigned/g, 'integer')
+      .replace(/"id" integer NOT NULL PRIMARY KEY AUTOINCREMENT/g, '"id" serial PRIMARY KEY')
+      .replace(/ DEFERRABLE INITIALLY DEFERRED/g, '');
+    await client.query(ddl);
+    const tables = fixture.db.prepare(`select name from sqlite_master where type = 'table' and name like 'fedow_core_%' order by rowid`).all() as { name: string }[];
+    for (const { name } of tables) {
+      const booleans = new Set((fixture.db.prepare(`select name, type from pragma_table_info(?)`).all(name) as { name: string; type: string }[]).filter((column) => column.type === 'bool').map((column) => column.name));
+      for (const row of fixture.db.prepare(`select * from "${name}"`).all() as Record<string, unknown>[]) {
+        const columns = Object.keys(row);
+        const values = columns.map((column) => (booleans.has(column) ? row[column] === 1 : row[column]));
+        await client.query(`insert into "${name}" (${columns.map((column) => `"${column}"`).join(', ')}) values (${columns.map((_, index) => `$${index + 1}`).join(', ')})`, values);
+      }
+    }
+  } finally {
+    await client.end();
+  }
 }

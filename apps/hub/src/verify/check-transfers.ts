@@ -44,9 +44,18 @@ class TransferStream {
     return taken;
   }
 
-  /** The next page of whatever is left (the unsealed tail); empty at the end. */
+  /**
+   * The next page of whatever is left (the unsealed tail); empty at the end. A full
+   * page is a page, not a refusal: `through` answers null past its maximum, which
+   * here ended the walk early and left a tail of more than a page unreplayed.
+   */
   async page(): Promise<Transfer[]> {
-    return (await this.through(Number.MAX_SAFE_INTEGER, TRANSFERS_PER_PAGE)) ?? [];
+    const taken: Transfer[] = [];
+    for (let row = await this.next(); row !== undefined && taken.length < TRANSFERS_PER_PAGE; row = await this.next()) {
+      taken.push(row);
+      this.index++;
+    }
+    return taken;
   }
 }
 

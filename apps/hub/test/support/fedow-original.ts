@@ -152,3 +152,19 @@ export async function copyOriginalToPostgres(fixture: OriginalFixture, url: stri
     await client.end();
   }
 }
+
+/** `count` more anonymous cards of the bar, each with its ephemeral wallet holding some local currency: an original of a real size. */
+export function addAnonymousCards(fixture: OriginalFixture, count: number): void {
+  const wallet = fixture.db.prepare(`insert into fedow_core_wallet values (?, null, 'encrypted-private', '', '0.0.0.0')`);
+  const card = fixture.db.prepare(`insert into fedow_core_card values (?, ?, null, ?, ?, 1, null, ?)`);
+  const token = fixture.db.prepare(`insert into fedow_core_token values (?, ?, ?, ?)`);
+  fixture.db.transaction(() => {
+    for (let index = 0; index < count; index++) {
+      const walletId = randomUUID();
+      wallet.run(hex(walletId));
+      card.run(hex(randomUUID()), (0x10000000 + index).toString(16).toUpperCase(), hex(randomUUID()), String(50_000_000 + index), hex(walletId));
+      token.run(hex(randomUUID()), 100 + index, hex(fixture.ids.local), hex(walletId));
+      fixture.tokens.push({ wallet: walletId, asset: fixture.ids.local, value: 100 + index });
+    }
+  })();
+}

@@ -19,6 +19,15 @@ import { loadOrCreateHubKey } from './identity/key-file';
 import { SignalRelay } from './signals/relay';
 import { openStorage } from './storage';
 
+/**
+ * Fastify's https option when the hub serves TLS itself. The instance is typed as
+ * the plain http one: what the plugins use of `app.server` (listen, `upgrade` for
+ * the sync WebSocket, close) is the same on an https.Server.
+ */
+function httpsOption(config: HubConfig): { https?: { cert: Buffer; key: Buffer } } {
+  return config.tls ? { https: { cert: config.tls.cert, key: config.tls.key } } : {};
+}
+
 export interface Hub {
   app: FastifyInstance;
   context: HubContext;
@@ -45,6 +54,7 @@ export async function buildHub(config: HubConfig, options: HubOptions = {}): Pro
   const pool = new CryptoPool(options.cryptoWorkers);
   try {
     const app = Fastify({
+      ...httpsOption(config),
       logger: config.log === false ? false : { level: config.log },
       bodyLimit: HTTP_BODY_BYTES_MAX,
       // The hub is the only writer of ids: requests carry none of their own.

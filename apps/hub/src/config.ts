@@ -20,6 +20,13 @@ export interface HubConfig {
   stripe: StripeConfig | null;
   /** Place ↔ place compensation on a schedule (FEDOW_COMPENSATION): off, monthly or weekly. */
   compensation: 'off' | 'monthly' | 'weekly';
+  /** Serve https directly (`fedow serve --tls-cert --tls-key`): the PEM certificate chain and key. Absent: plain http, behind a reverse proxy. */
+  tls?: TlsConfig;
+}
+
+export interface TlsConfig {
+  cert: Buffer;
+  key: Buffer;
 }
 
 /** As set in the environment: any may be missing until a SEPA file is asked for. */
@@ -52,6 +59,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: P
     sepa: overrides.sepa ?? { name: env.FEDOW_SEPA_NAME, iban: env.FEDOW_SEPA_IBAN, bic: env.FEDOW_SEPA_BIC },
     stripe: overrides.stripe !== undefined ? overrides.stripe : stripeFromEnv(env),
     compensation: overrides.compensation ?? compensationFromEnv(env.FEDOW_COMPENSATION),
+    ...(overrides.tls ? { tls: overrides.tls } : {}),
   };
 }
 

@@ -13,6 +13,7 @@ export * from './rules-operator';
 export * from './rules-corrections';
 export * from './rules-payouts';
 export * from './rules-api';
+export * from './rules-import';
 export * from './blocks';
 export * from './chain';
 export * from './memory-ledger';

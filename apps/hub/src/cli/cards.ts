@@ -117,7 +117,7 @@ function describeCard(view: CardView): string[] {
 }
 
 /** A bar on stderr, redrawn when the percentage moves; nothing when stderr is not a terminal (a log, a pipe). */
-export function progressBar(io: Io): ((done: number, total: number) => void) | undefined {
+export function progressBar(io: Io, what = 'importing cards'): ((done: number, total: number) => void) | undefined {
   if (!(io.stderr as { isTTY?: boolean }).isTTY) return undefined;
   const width = 30;
   let shown = -1;
@@ -126,7 +126,7 @@ export function progressBar(io: Io): ((done: number, total: number) => void) | u
     if (percent === shown) return;
     shown = percent;
     const filled = Math.round((width * percent) / 100);
-    io.stderr.write(`\rimporting cards [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${percent}%`);
+    io.stderr.write(`\r${what} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${percent}%`);
     if (done === total) io.stderr.write('\n');
   };
 }

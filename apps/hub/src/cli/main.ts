@@ -11,6 +11,7 @@ import { compensateCommand, COMPENSATE_USAGE } from './compensate';
 import { correctCommand, CORRECT_USAGE } from './correct';
 import { BANK_DEPOSIT_ALIAS_USAGE, depositCommand, DEPOSIT_USAGE } from './deposit';
 import { federationsCommand, FEDERATIONS_USAGE } from './federations';
+import { importFedowCommand, IMPORT_FEDOW_USAGE } from './import-fedow';
 import { type Io, UsageError } from './io';
 import { payoutsCommand, PAYOUTS_USAGE } from './payouts';
 import { placesCommand, PLACES_USAGE } from './places';
@@ -45,6 +46,7 @@ const COMMANDS: Record<string, { run: (args: string[], io: Io) => Promise<number
   correct: { run: correctCommand, usage: CORRECT_USAGE },
   compensate: { run: compensateCommand, usage: COMPENSATE_USAGE },
   time: { run: timeCommand, usage: TIME_USAGE },
+  'import-fedow': { run: importFedowCommand, usage: IMPORT_FEDOW_USAGE },
 };
 
 const USAGE = [

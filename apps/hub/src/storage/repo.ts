@@ -97,4 +97,5 @@ export * from './repo-wallets';
 export * from './repo-operators';
 export * from './repo-signals';
 export * from './repo-compat';
+export * from './repo-import';
 export type * from './rows';

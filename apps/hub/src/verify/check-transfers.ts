@@ -44,9 +44,12 @@ class TransferStream {
     return taken;
   }
 
-  /** The next page of whatever is left (the unsealed tail); empty at the end. */
+  /**
+   * The next page of whatever is left (the unsealed tail); empty at the end. A full
+   * page is a page, not a refusal: `through` answers null past its maximum, which
+   * here ended the walk early and left a tail of more than a page unreplayed.
+   */
   async page(): Promise<Transfer[]> {
-    // Not `through(…, max) ?? []`: past a page, that gave [] and ended the replay of a longer tail.
     const taken: Transfer[] = [];
     for (let row = await this.next(); row !== undefined && taken.length < TRANSFERS_PER_PAGE; row = await this.next()) {
       taken.push(row);

@@ -1,4 +1,5 @@
 import { dirname, join } from 'node:path';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './notify/backoff';
 import { dataDirFromEnv, databaseUrlFromEnv, parseDatabaseUrl } from './storage';
 
 export interface HubConfig {
@@ -18,6 +19,18 @@ export interface HubConfig {
   sepa: SepaAccountSetting;
   /** Stripe, when STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET are set; null otherwise (its routes answer provider_not_configured). */
   stripe: StripeConfig | null;
+  /** Outgoing webhooks: how often the deliverer looks, how long it waits, how it retries. */
+  webhooks: WebhookSettings;
+}
+
+export interface WebhookSettings {
+  /** The outbox and the endpoints' queues are looked at this often. */
+  pollMs: number;
+  /** An endpoint that has not answered after this long has failed this attempt. */
+  timeoutMs: number;
+  /** Endpoints served at once; each has one delivery in flight at most (its order). */
+  endpointsInFlightMax: number;
+  retry: RetryPolicy;
 }
 
 /** As set in the environment: any may be missing until a SEPA file is asked for. */
@@ -49,6 +62,28 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: P
     metricsToken: overrides.metricsToken !== undefined ? overrides.metricsToken : env.METRICS_TOKEN || null,
     sepa: overrides.sepa ?? { name: env.FEDOW_SEPA_NAME, iban: env.FEDOW_SEPA_IBAN, bic: env.FEDOW_SEPA_BIC },
     stripe: overrides.stripe !== undefined ? overrides.stripe : stripeFromEnv(env),
+    webhooks: overrides.webhooks ?? webhooksFromEnv(env),
+  };
+}
+
+/** FEDOW_WEBHOOK_* (milliseconds): the defaults suit production; tests shorten them. */
+function webhooksFromEnv(env: NodeJS.ProcessEnv): WebhookSettings {
+  const ms = (name: string, fallback: number): number => {
+    const value = env[name];
+    if (value === undefined || value === '') return fallback;
+    const parsed = Number(value);
+    if (!Number.isSafeInteger(parsed) || parsed < 1) throw new Error(`${name} must be a positive whole number of milliseconds, got ${value}`);
+    return parsed;
+  };
+  return {
+    pollMs: ms('FEDOW_WEBHOOK_POLL_MS', 250),
+    timeoutMs: ms('FEDOW_WEBHOOK_TIMEOUT_MS', 10_000),
+    endpointsInFlightMax: 16,
+    retry: {
+      firstDelayMs: ms('FEDOW_WEBHOOK_RETRY_FIRST_MS', DEFAULT_RETRY_POLICY.firstDelayMs),
+      delayMsMax: ms('FEDOW_WEBHOOK_RETRY_MAX_MS', DEFAULT_RETRY_POLICY.delayMsMax),
+      retryForMs: ms('FEDOW_WEBHOOK_RETRY_FOR_MS', DEFAULT_RETRY_POLICY.retryForMs),
+    },
   };
 }
 

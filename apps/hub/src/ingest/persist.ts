@@ -1,4 +1,5 @@
 import { transferDeltas, type Acceptance, type Effect, type LedgerState, type TransferDraft } from '@fedow/ledger';
+import { recordEvents, recordTransfersApplied, type OutboxEvent } from '../outbox/events';
 import * as repo from '../storage/repo';
 import type { Tx } from '../storage/types';
 import { bodyText, type PushPlan } from './push';
@@ -34,6 +35,10 @@ export async function persistPlan(
       reason,
     })),
   );
+  const rejected: OutboxEvent[] = plan.chained.flatMap(({ entry, key, status, reason }) =>
+    status === 'rejected' ? [{ type: 'entry.rejected' as const, data: { terminal: terminalId, seq: entry.body.seq, entry: key, kind: entry.body.kind, reason: reason ?? null } }] : [],
+  );
+  await recordEvents(tx, rejected, receivedAt);
   const decisions = plan.chained.flatMap(({ decision }) => (decision ? [decision] : []));
   return persistDecisions(tx, writer, decisions, state, 'entry');
 }
@@ -69,12 +74,33 @@ export async function persistDecisions(
     }),
   );
   for (const transfer of transfers) if (transfer.card) changedCards.add(transfer.card);
+  await announce(tx, transfers, effects);
   // A request may move a wallet's money without naming a card (a correction, a
   // transfer between users): the tills still need the new balance of its cards.
   // A till's transfers always name the card whose wallet they move.
   const unnamed = origin === 'request' ? transfers.filter((transfer) => transfer.card === null).flatMap((transfer) => [transfer.sender, transfer.receiver]) : [];
   if (unnamed.length > 0) for (const cards of (await repo.cardsOfWallets(tx, unnamed)).values()) for (const card of cards) changedCards.add(card.id);
   return [...changedCards];
+}
+
+/**
+ * The outbox rows of what the decisions changed, in their transaction (the
+ * transactional outbox: announced if and only if committed). Times come from
+ * the decisions themselves, never from a clock read here.
+ */
+async function announce(tx: Tx, transfers: readonly TransferDraft[], effects: readonly Effect[]): Promise<void> {
+  const at = transfers[0]?.at;
+  if (at !== undefined) await recordTransfersApplied(tx, transfers.map((transfer) => transfer.id), at);
+  for (const effect of effects) {
+    if (effect.type === 'card-lost') await recordEvents(tx, [{ type: 'card.lost', data: { card: effect.card, at: effect.at } }], effect.at);
+    if (effect.type === 'membership') {
+      const { wallet, asset, start, validUntil } = effect.membership;
+      await recordEvents(tx, [{ type: 'membership.sold', data: { wallet, asset, start, validUntil } }], at ?? start);
+    }
+    if (effect.type === 'debt' && at !== undefined) {
+      await recordEvents(tx, [{ type: 'card.blocked', data: { card: effect.card, wallet: effect.wallet, asset: effect.asset, balance: effect.balance, reason: 'debt' } }], at);
+    }
+  }
 }
 
 /** The quarantine rows of a planned push. */

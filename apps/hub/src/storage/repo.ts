@@ -66,6 +66,12 @@
  * - listWalletTransfers(tx, wallet, {beforeSeq?, limit}) newest first; listUsers(tx, {search?, afterEmail?, limit})
  * - listCardsOfUser(tx, userId), removeNewUser(tx, user) (same transaction only), walletLabels(tx, walletIds) → Map (name, e-mail or card tag), cardTags(tx, cardIds) → Map
  *
+ * Outbox (repo-outbox.ts)
+ * - insertOutboxEvents (in the change's transaction), listOutboxEvents, deleteOutboxEvents, countOutboxEvents
+ * - insertWebhookEndpoint, getWebhookEndpoint, listWebhookEndpoints, removeWebhookEndpoint → false if already removed
+ * - insertWebhookDeliveries, headDelivery(tx, endpoint), recordDeliveryAttempt → false unless pending, abandonDeliveries
+ * - getWebhookDelivery, listWebhookDeliveries (newest first), countDeliveriesByStatus
+ *
  * Ordering: transfers.seq and card_changes.seq increase in commit order in both
  * dialects (see lockCommitOrder); in PostgreSQL a rolled-back transaction leaves a gap.
  */
@@ -80,4 +86,5 @@ export * from './repo-payouts';
 export * from './repo-payments';
 export * from './repo-wallets';
 export * from './repo-operators';
+export * from './repo-outbox';
 export type * from './rows';

@@ -37,3 +37,7 @@ export function inList(values: readonly string[]): string {
   }
   return `(${values.map((value) => `'${value}'`).join(', ')})`;
 }
+
+/** An outgoing webhook's delivery: waiting (or retrying), answered with 2xx, or given up after its retry window. */
+export const WEBHOOK_DELIVERY_STATUSES = ['pending', 'delivered', 'dead'] as const;
+export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number];

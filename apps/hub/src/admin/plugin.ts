@@ -13,6 +13,7 @@ import { payoutRoutes } from './payout-routes';
 import { paymentRoutes } from './payment-routes';
 import { terminalRoutes } from './terminal-routes';
 import { userRoutes } from './user-routes';
+import { webhookRoutes } from './webhook-routes';
 import { walletRequestRoutes } from './wallet-routes';
 
 /**
@@ -47,6 +48,7 @@ export const adminPlugin: HubPlugin = async (app, context, config) => {
       await userRoutes(operator, context);
       await operatorRoutes(operator, context);
       await payoutRoutes(operator, context, config.sepa);
+      await webhookRoutes(operator, context);
     });
   });
 };

@@ -20,6 +20,7 @@ import { terminalsCommand, TERMINALS_USAGE } from './terminals';
 import { usersCommand, USERS_USAGE } from './users';
 import { tokensCommand, TOKENS_USAGE } from './tokens';
 import { verifyCommand, VERIFY_USAGE } from './verify';
+import { webhooksCommand, WEBHOOKS_USAGE, WEBHOOK_EVENTS_HELP } from './webhooks';
 
 const COMMANDS: Record<string, { run: (args: string[], io: Io) => Promise<number>; usage: string }> = {
   places: { run: placesCommand, usage: PLACES_USAGE },
@@ -41,6 +42,7 @@ const COMMANDS: Record<string, { run: (args: string[], io: Io) => Promise<number
   restore: { run: restoreCommand, usage: BACKUP_USAGE },
   tokens: { run: tokensCommand, usage: TOKENS_USAGE },
   correct: { run: correctCommand, usage: CORRECT_USAGE },
+  webhooks: { run: webhooksCommand, usage: WEBHOOKS_USAGE },
 };
 
 const USAGE = [
@@ -48,6 +50,7 @@ const USAGE = [
   ...Object.values(COMMANDS).map((command) => `  ${command.usage}`),
   'environment: FEDOW_DATA_DIR (default ./data: the database and the key), DATABASE_URL (default sqlite:$FEDOW_DATA_DIR/fedow.sqlite), HUB_KEY_FILE, HUB_KEY; FEDOW_SEPA_NAME, FEDOW_SEPA_IBAN, FEDOW_SEPA_BIC (payout files); STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET (payments)',
   'amounts: integers in cents (minor units)',
+  `webhooks: ${WEBHOOK_EVENTS_HELP}; FEDOW_WEBHOOK_TIMEOUT_MS, FEDOW_WEBHOOK_RETRY_FIRST_MS, FEDOW_WEBHOOK_RETRY_MAX_MS, FEDOW_WEBHOOK_RETRY_FOR_MS`,
 ].join('\n');
 
 export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {

@@ -1,3 +1,4 @@
+import { WEBHOOK_DELIVERIES_PAGE_MAX, WEBHOOK_URL_CHARS_MAX } from '@fedow/protocol';
 import type { HubContext } from '../context';
 import { notFound, now, requirePlace } from '../directory/common';
 import { HubError } from '../errors';
@@ -9,8 +10,6 @@ import { newWebhookSecret } from './signature';
 
 /** Subscriptions and deliveries as the admin API, the CLI and the dashboard show them. */
 
-export const WEBHOOK_URL_CHARS_MAX = 2_000;
-export const DELIVERIES_PAGE_MAX = 200;
 
 export interface EndpointView {
   id: string;
@@ -94,7 +93,7 @@ export async function listDeliveries(
   filter: { endpoint?: string; place?: string; statuses?: readonly WebhookDeliveryStatus[]; beforeSeq?: number; limit?: number },
 ): Promise<DeliveryView[]> {
   const read = context.storage.read;
-  const limit = Math.min(filter.limit ?? 50, DELIVERIES_PAGE_MAX);
+  const limit = Math.min(filter.limit ?? 50, WEBHOOK_DELIVERIES_PAGE_MAX);
   if (filter.endpoint !== undefined && !(await repo.getWebhookEndpoint(read, filter.endpoint))) throw notFound('webhook endpoint', filter.endpoint);
   const endpointIds = filter.place === undefined ? undefined : (await repo.listWebhookEndpoints(read, { placeId: filter.place, includeRemoved: true })).map((endpoint) => endpoint.id);
   const rows = await repo.listWebhookDeliveries(read, { endpointId: filter.endpoint, endpointIds, statuses: filter.statuses, beforeSeq: filter.beforeSeq, limit });

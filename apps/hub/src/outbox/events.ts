@@ -1,20 +1,8 @@
+import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from '@fedow/protocol';
 import * as repo from '../storage/repo';
 import type { Tx } from '../storage/types';
 
-/** What an endpoint may subscribe to (issue 14.3), in the order the docs list them. */
-export const WEBHOOK_EVENT_TYPES = [
-  'transfer.applied',
-  'entry.rejected',
-  'card.blocked',
-  'card.unblocked',
-  'card.lost',
-  'terminal.offline',
-  'terminal.frozen',
-  'block.sealed',
-  'payout.requested',
-  'membership.sold',
-] as const;
-export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+export { WEBHOOK_EVENT_TYPES, type WebhookEventType } from '@fedow/protocol';
 
 export function isWebhookEventType(value: string): value is WebhookEventType {
   return (WEBHOOK_EVENT_TYPES as readonly string[]).includes(value);

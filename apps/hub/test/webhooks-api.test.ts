@@ -46,9 +46,20 @@ describe('admin API: outgoing webhooks', () => {
     hub = await startTestHub();
     const endpoint = await hub.call('POST', '/api/v1/webhooks', { url: 'http://127.0.0.1:9/never', events: ['block.sealed'] });
     expect((await hub.call('GET', `/api/v1/webhook-deliveries?endpoint=${endpoint.json.id}`)).json).toEqual({ deliveries: [] });
+    expect((await hub.call('GET', '/api/v1/webhook-deliveries?status=lost')).status).toBe(400);
     expect((await hub.call('GET', '/api/v1/webhook-deliveries?limit=100000')).status).toBe(400);
     expect((await hub.call('GET', '/api/v1/webhook-deliveries?endpoint=01900000-0000-7000-8000-000000000000')).status).toBe(404);
     expect((await hub.call('POST', '/api/v1/webhook-deliveries/01900000-0000-7000-8000-000000000000/replay')).status).toBe(404);
+    // A delivery still being tried is not queued twice.
+    const pending = hub.context.newId();
+    const far = '2099-01-01T00:00:00.000Z';
+    await hub.context.storage.transaction((tx) =>
+      repo.insertWebhookDeliveries(tx, [{ id: pending, endpointId: endpoint.json.id, messageId: 'msg_x', type: 'block.sealed', body: '{}', status: 'pending', createdAt: far, nextAttemptAt: far }]),
+    );
+    const again = await hub.call('POST', `/api/v1/webhook-deliveries/${pending}/replay`);
+    expect([again.status, again.json.error.code]).toEqual([409, 'conflict']);
+    const listed = (await hub.call('GET', `/api/v1/webhook-deliveries?endpoint=${endpoint.json.id}&status=pending`)).json.deliveries;
+    expect(listed.map((delivery: { id: string }) => delivery.id)).toEqual([pending]);
 
     const viewer = await hub.call('POST', '/api/v1/tokens', { name: 'regard', role: 'viewer' });
     const as = { authorization: `Bearer ${viewer.json.token}` };

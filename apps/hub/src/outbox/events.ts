@@ -16,6 +16,7 @@ export function isWebhookEventType(value: string): value is WebhookEventType {
 export interface EventData {
   'entry.rejected': { terminal: string; seq: number; entry: string; kind: string; reason: string | null };
   'card.blocked': { card: string; wallet: string; asset: string; balance: number; reason: 'debt' };
+  'card.unblocked': { card: string; wallet: string };
   'card.lost': { card: string; at: string };
   'terminal.offline': { terminal: string; at: string };
   'terminal.frozen': { terminal: string; reason: 'fork' | 'quarantine' };

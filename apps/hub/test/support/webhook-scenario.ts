@@ -122,7 +122,6 @@ export async function deadLetterAndReplay(world: Seeded & { syncUrl: string }): 
     await until(() => receiver.accepted.length === 2, 'the next messages delivered after the dead ones');
     const replay = await replayDelivery(context, dead[0]!.id);
     expect(replay.replayOf).toBe(dead[0]!.id);
-    await expect(replayDelivery(context, replay.id)).rejects.toMatchObject({ code: 'conflict' });
     await until(() => receiver.accepted.length === 3, 'the replay delivered');
     expect(receiver.accepted[2]!.id).toBe(dead[0]!.messageId);
     expect(receiver.accepted[2]!.body).toBe(dead[0]!.body);

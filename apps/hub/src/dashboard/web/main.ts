@@ -16,6 +16,7 @@ import { AuditView, TokensView } from './views-operators';
 import { EntriesView, PairingView } from './views-pairing';
 import { PayoutsView } from './views-payouts';
 import { UsersView } from './views-users';
+import { WebhooksView } from './views-webhooks';
 import { fetchOverview, StatusView } from './views-status';
 
 /** Sections, and the roles that see them (the hub refuses the others anyway). */
@@ -30,6 +31,7 @@ const SECTIONS: [string, Word, readonly OperatorRole[]][] = [
   ['audit', 'audit', ['admin', 'cashdesk', 'viewer']],
   ['pairing', 'pairing', ['admin']],
   ['tokens', 'tokens', ['admin']],
+  ['webhooks', 'webhooks', ['admin']],
 ];
 
 let directory: Directory;
@@ -91,6 +93,8 @@ function viewFor(name: string, query: string): View {
       return new AuditView(() => directory, query);
     case 'tokens':
       return new TokensView();
+    case 'webhooks':
+      return new WebhooksView(() => directory);
     default:
       return new StatusView('tills', () => directory, currentOverview);
   }

@@ -1,7 +1,7 @@
 /**
  * Ingest with outgoing webhooks subscribed beside the same ingest without any
  * (issue 14.3: goal within 5 %), in the same run, on fresh copies of one world:
- * `fedow serve` in a child process, 10 tills × 2,000 pre-signed entries over
+ * `fedow serve` in a child process, 4 tills × 1,500 pre-signed entries over
  * ws://127.0.0.1, the runs interleaved (off, on, off, on, …) and the median of
  * each reported, because this machine's speed drifts between runs. With the
  * subscription, one endpoint takes every event (a local HTTP receiver answering
@@ -22,7 +22,7 @@ import { pushFrames, signChains } from './support/chains';
 import { startHubProcess } from './support/hub-process';
 import { copyWorld, createWorld, type BenchWorld } from './support/hub-world';
 
-const RUN = { tills: 10, perTill: 2_000 };
+const RUN = { tills: 4, perTill: 1_500 };
 /** Runs of each kind, interleaved. */
 const ROUNDS = 3;
 const GOAL_SLOWDOWN_MAX = 0.05;

@@ -17,7 +17,7 @@ const placeB = new WebhookReceiver();
 beforeAll(async () => {
   world = await seededWithWebhooks();
   const context = world.hub.context;
-  const everything = ['entry.rejected', 'card.blocked', 'card.unblocked', 'card.lost', 'terminal.offline', 'terminal.frozen', 'block.sealed', 'payout.requested'];
+  const everything = ['entry.rejected', 'card.blocked', 'card.unblocked', 'card.lost', 'terminal.offline', 'terminal.frozen', 'block.sealed', 'payout.requested', 'membership.sold'];
   hubWide.useSecret((await addEndpoint(context, { url: await hubWide.listen(), events: everything, createdBy: 'test' })).secret);
   placeB.useSecret((await addEndpoint(context, { url: await placeB.listen(), events: everything, place: world.placeB.id, createdBy: 'test' })).secret);
 }, 60_000);
@@ -33,7 +33,7 @@ function ofType(receiver: WebhookReceiver, type: string) {
 }
 
 describe('webhook events from the paths that cause them', () => {
-  it('rejected entry, debt and its settlement, lost card, frozen and offline till, sealed block, payout request', async () => {
+  it('rejected entry, membership sold, debt and its settlement, lost card, frozen and offline till, sealed block, payout request', async () => {
     const card = world.cards[4]!;
     const tillA = await world.till('A');
     const till = new SpecTill(tillA, world.syncUrl);
@@ -47,6 +47,20 @@ describe('webhook events from the paths that cause them', () => {
     await until(() => ofType(hubWide, 'card.blocked').length === 1, 'card.blocked');
     expect(ofType(hubWide, 'entry.rejected')).toEqual([expect.objectContaining({ terminal: tillA.id, seq: 2, kind: 'SAL', reason: 'insufficient_funds' })]);
     expect(ofType(hubWide, 'card.blocked')[0]).toMatchObject({ asset: world.local, balance: -200, reason: 'debt' });
+
+    // A membership of place A, sold at its till (the original called Lespass back for these).
+    const asset = await world.hub.app.inject({
+      method: 'POST',
+      url: '/api/v1/assets',
+      headers: { authorization: `Bearer ${world.hub.identity.operatorToken}` },
+      payload: { name: 'Adhésion', currencyCode: 'ADH', category: 'SUB', placeOrigin: world.placeA.id },
+    });
+    expect(asset.statusCode, asset.body).toBe(201);
+    const membership = (asset.json() as { id: string }).id;
+    const sold = await till.push([till.entry('SUB', { card: world.cards[7]!, primary: CASHIER, asset: membership, amount: 1_500 })]);
+    expect(sold.results.map((result) => result.status)).toEqual(['applied']);
+    await until(() => ofType(hubWide, 'membership.sold').length === 1, 'membership.sold');
+    expect(ofType(hubWide, 'membership.sold')[0]).toMatchObject({ asset: membership, validUntil: expect.any(String) });
 
     // A sale deeper into the debt blocks nothing new; the top-up that settles it unblocks the card.
     await till.push([till.entry('SAL', { card, primary: CASHIER, asset: world.local, amount: 50, auth: 'offline' })]);

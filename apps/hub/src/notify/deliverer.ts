@@ -4,6 +4,7 @@ import type { Leadership } from '../sealer/leader';
 import * as repo from '../storage/repo';
 import { nextAttempt } from './backoff';
 import { dispatchOutbox } from './dispatch';
+import { Pacer } from './pacer';
 import { signedHeaders } from './signature';
 
 /** Outbox rows per dispatch transaction: short, so ingest never waits long for the writer. */
@@ -35,6 +36,8 @@ export class Deliverer {
   private round: Promise<void> | null = null;
   private readonly lanes = new Map<string, Promise<void>>();
   private readonly stopping = new AbortController();
+  /** Ingest first: delivery work yields while tills push (pacer.ts). */
+  readonly pacer = new Pacer();
 
   constructor(
     private readonly context: HubContext,
@@ -68,7 +71,8 @@ export class Deliverer {
   private async runRound(): Promise<void> {
     if (!(await this.leader.acquire())) return;
     for (let round = 0; round < DISPATCH_ROUNDS_MAX && !this.stopping.signal.aborted; round++) {
-      if ((await dispatchOutbox(this.context, DISPATCH_ROWS_MAX)) < DISPATCH_ROWS_MAX) break;
+      const taken = await this.pacer.run(() => dispatchOutbox(this.context, DISPATCH_ROWS_MAX), this.stopping.signal);
+      if (taken < DISPATCH_ROWS_MAX) break;
     }
     for (const endpoint of await repo.listWebhookEndpoints(this.context.storage.read)) {
       if (this.lanes.has(endpoint.id) || this.lanes.size >= this.settings.endpointsInFlightMax || this.stopping.signal.aborted) continue;
@@ -82,11 +86,13 @@ export class Deliverer {
   /** The endpoint's due deliveries, oldest first, until one must wait for its retry. */
   private async runLane(endpoint: repo.WebhookEndpoint): Promise<void> {
     while (!this.stopping.signal.aborted) {
-      const head = await repo.headDelivery(this.context.storage.read, endpoint.id);
+      // The database work is paced; waiting for the endpoint is not, so a slow
+      // endpoint books no pause for the others.
+      const head = await this.pacer.run(() => repo.headDelivery(this.context.storage.read, endpoint.id), this.stopping.signal);
       if (!head || Date.parse(head.nextAttemptAt) > this.context.clock.now().getTime()) return;
       const attempt = await this.send(endpoint, head);
       if (attempt === null) return;
-      await this.record(head, attempt);
+      await this.pacer.run(() => this.record(head, attempt), this.stopping.signal);
     }
   }
 

@@ -19,6 +19,7 @@ export const notifyPlugin: HubPlugin = async (app, context, config) => {
   const deliverer = new Deliverer(context, config.webhooks, leadership(context.storage, PG_LOCK_WEBHOOKS), (error) =>
     context.events.emit('internal-error', { where: 'webhook deliverer', error }),
   );
+  context.events.on('ingested', () => deliverer.pacer.ingested());
   const writes = new Set<Promise<void>>();
   let closing = false;
   context.events.on('terminal', ({ terminal, change }) => {

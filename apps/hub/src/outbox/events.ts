@@ -38,7 +38,7 @@ export async function recordEvents(tx: Tx, events: readonly OutboxEvent[], at: s
 
 /**
  * The transfers one transaction applied: ONE outbox row for all of them (ingest
- * writes hundreds per push, and a row per transfer showed in its throughput);
+ * writes hundreds per push: one more insert per push, not hundreds);
  * the dispatcher reads the transfers back and makes one message per transfer.
  */
 export async function recordTransfersApplied(tx: Tx, transferIds: readonly string[], at: string): Promise<void> {

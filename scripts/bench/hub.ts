@@ -10,7 +10,8 @@
  * 4. a full snapshot of 100,000 cards beside a bare SELECT of the same rows;
  * 5. RSS with 1,000 idle tills beside the same hub with none;
  * 6. a normal till's push→ack p99 while three others flood (beyond their window
- *    and message rate, reconnecting at once) beside the same till's p99 alone.
+ *    and message rate, reconnecting at once) beside the same till's p99 alone;
+ * 7. entries/s with every webhook event subscribed beside the same without (webhooks.ts).
  * Entries are signed before any timing, so the tills' signing never counts.
  */
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
@@ -29,6 +30,7 @@ import { FloodTill } from './support/flood-till';
 import { pushFrames, signChains, type ChainJob } from './support/chains';
 import { startHubProcess, type HubProcess } from './support/hub-process';
 import { addFundedCards, copyWorld, createWorld, type BenchWorld } from './support/hub-world';
+import { benchWebhooks } from './webhooks';
 
 const CATCH_UP_ENTRIES = 100_000;
 /**
@@ -99,6 +101,10 @@ export async function benchHub(): Promise<void> {
       );
       console.log(`     ${result.detail}`);
     }
+
+    // Ingest with every event subscribed beside ingest without (issue 14.3), interleaved runs.
+    const webhooks = await benchWebhooks(world, chains);
+    summary.push({ name: 'push → durable ack with webhooks subscribed', value: webhooks.value, limit: webhooks.limit, goal: '≤ 5 % slower', met: webhooks.met });
 
     const latency = await pacedLatency(world, chains);
     const bare = await bareRoundTrip(latency.frameBytes);

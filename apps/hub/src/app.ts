@@ -14,6 +14,7 @@ import { timeSchedulePlugin } from './money/time-schedule';
 import { sealerPlugin } from './sealer/plugin';
 import { syncPlugin } from './sync/plugin';
 import { webhooksPlugin } from './webhooks/plugin';
+import { notifyPlugin } from './notify/plugin';
 import { bootstrapIdentity, type Identity } from './identity/bootstrap';
 import { loadOrCreateHubKey } from './identity/key-file';
 import { SignalRelay } from './signals/relay';
@@ -44,7 +45,7 @@ export interface HubOptions {
 
 /**
  * Builds the hub: storage and identity first, then the plugins in a fixed order
- * (errors → health → pairing and admin API → payment webhooks → Fedow-compatible API → sync → sealer → dashboard). Each
+ * (errors → health → pairing and admin API → payment webhooks → outgoing webhooks → Fedow-compatible API → sync → sealer → dashboard → schedules). Each
  * plugin adds its routes and registers what it must stop in `onClose`.
  */
 export async function buildHub(config: HubConfig, options: HubOptions = {}): Promise<Hub> {
@@ -117,4 +118,4 @@ declare module 'fastify' {
 }
 
 /** The plugins, in load order. */
-const HUB_PLUGINS: HubPlugin[] = [healthPlugin, adminPlugin, webhooksPlugin, compatPlugin, syncPlugin, sealerPlugin, dashboardPlugin, compensationSchedulePlugin, timeSchedulePlugin];
+const HUB_PLUGINS: HubPlugin[] = [healthPlugin, adminPlugin, webhooksPlugin, notifyPlugin, compatPlugin, syncPlugin, sealerPlugin, dashboardPlugin, compensationSchedulePlugin, timeSchedulePlugin];

@@ -1,4 +1,5 @@
 import { dirname, join } from 'node:path';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './notify/backoff';
 import { dataDirFromEnv, databaseUrlFromEnv, parseDatabaseUrl } from './storage';
 
 export interface HubConfig {
@@ -22,11 +23,23 @@ export interface HubConfig {
   compensation: 'off' | 'monthly' | 'weekly';
   /** Serve https directly (`fedow serve --tls-cert --tls-key`): the PEM certificate chain and key. Absent: plain http, behind a reverse proxy. */
   tls?: TlsConfig;
+  /** Outgoing webhooks: how often the deliverer looks, how long it waits, how it retries. */
+  webhooks: WebhookSettings;
 }
 
 export interface TlsConfig {
   cert: Buffer;
   key: Buffer;
+}
+
+export interface WebhookSettings {
+  /** The outbox and the endpoints' queues are looked at this often. */
+  pollMs: number;
+  /** An endpoint that has not answered after this long has failed this attempt. */
+  timeoutMs: number;
+  /** Endpoints served at once; each has one delivery in flight at most (its order). */
+  endpointsInFlightMax: number;
+  retry: RetryPolicy;
 }
 
 /** As set in the environment: any may be missing until a SEPA file is asked for. */
@@ -60,6 +73,28 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: P
     stripe: overrides.stripe !== undefined ? overrides.stripe : stripeFromEnv(env),
     compensation: overrides.compensation ?? compensationFromEnv(env.FEDOW_COMPENSATION),
     ...(overrides.tls ? { tls: overrides.tls } : {}),
+    webhooks: overrides.webhooks ?? webhooksFromEnv(env),
+  };
+}
+
+/** FEDOW_WEBHOOK_* (milliseconds): the defaults suit production; tests shorten them. */
+function webhooksFromEnv(env: NodeJS.ProcessEnv): WebhookSettings {
+  const ms = (name: string, fallback: number): number => {
+    const value = env[name];
+    if (value === undefined || value === '') return fallback;
+    const parsed = Number(value);
+    if (!Number.isSafeInteger(parsed) || parsed < 1) throw new Error(`${name} must be a positive whole number of milliseconds, got ${value}`);
+    return parsed;
+  };
+  return {
+    pollMs: ms('FEDOW_WEBHOOK_POLL_MS', 250),
+    timeoutMs: ms('FEDOW_WEBHOOK_TIMEOUT_MS', 10_000),
+    endpointsInFlightMax: 16,
+    retry: {
+      firstDelayMs: ms('FEDOW_WEBHOOK_RETRY_FIRST_MS', DEFAULT_RETRY_POLICY.firstDelayMs),
+      delayMsMax: ms('FEDOW_WEBHOOK_RETRY_MAX_MS', DEFAULT_RETRY_POLICY.delayMsMax),
+      retryForMs: ms('FEDOW_WEBHOOK_RETRY_FOR_MS', DEFAULT_RETRY_POLICY.retryForMs),
+    },
   };
 }
 

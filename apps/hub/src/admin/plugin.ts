@@ -15,6 +15,7 @@ import { paymentRoutes } from './payment-routes';
 import { terminalRoutes } from './terminal-routes';
 import { timeRoutes } from './time-routes';
 import { userRoutes } from './user-routes';
+import { webhookRoutes } from './webhook-routes';
 import { walletRequestRoutes } from './wallet-routes';
 
 /**
@@ -51,6 +52,7 @@ export const adminPlugin: HubPlugin = async (app, context, config) => {
       await payoutRoutes(operator, context, config.sepa);
       await compensationRoutes(operator, context, config.sepa);
       await timeRoutes(operator, context);
+      await webhookRoutes(operator, context);
     });
   });
 };

@@ -23,6 +23,7 @@ import { timeCommand, TIME_USAGE } from './time';
 import { usersCommand, USERS_USAGE } from './users';
 import { tokensCommand, TOKENS_USAGE } from './tokens';
 import { verifyCommand, VERIFY_USAGE } from './verify';
+import { webhooksCommand, WEBHOOKS_USAGE, WEBHOOK_EVENTS_HELP } from './webhooks';
 
 const COMMANDS: Record<string, { run: (args: string[], io: Io) => Promise<number>; usage: string }> = {
   places: { run: placesCommand, usage: PLACES_USAGE },
@@ -47,6 +48,7 @@ const COMMANDS: Record<string, { run: (args: string[], io: Io) => Promise<number
   compensate: { run: compensateCommand, usage: COMPENSATE_USAGE },
   time: { run: timeCommand, usage: TIME_USAGE },
   'import-fedow': { run: importFedowCommand, usage: IMPORT_FEDOW_USAGE },
+  webhooks: { run: webhooksCommand, usage: WEBHOOKS_USAGE },
 };
 
 const USAGE = [
@@ -54,6 +56,7 @@ const USAGE = [
   ...Object.values(COMMANDS).map((command) => `  ${command.usage}`),
   'environment: FEDOW_DATA_DIR (default ./data: the database and the key), DATABASE_URL (default sqlite:$FEDOW_DATA_DIR/fedow.sqlite), HUB_KEY_FILE, HUB_KEY; FEDOW_SEPA_NAME, FEDOW_SEPA_IBAN, FEDOW_SEPA_BIC (payout and compensation files); FEDOW_COMPENSATION (off, monthly, weekly: compensation on a schedule); STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET (payments)',
   'amounts: integers in cents (minor units)',
+  `webhooks: ${WEBHOOK_EVENTS_HELP}; FEDOW_WEBHOOK_TIMEOUT_MS, FEDOW_WEBHOOK_RETRY_FIRST_MS, FEDOW_WEBHOOK_RETRY_MAX_MS, FEDOW_WEBHOOK_RETRY_FOR_MS`,
 ].join('\n');
 
 export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {

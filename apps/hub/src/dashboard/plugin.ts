@@ -14,6 +14,7 @@ import { DashboardStream } from './stream';
 import { TillMemory } from './tills';
 import { userApiRoutes } from './user-routes';
 import { VerifyRunner } from './verify-runner';
+import { webhookApiRoutes } from './webhook-routes';
 
 /**
  * The operator dashboard at /dashboard (and / redirects there): a login with the
@@ -58,6 +59,7 @@ export const dashboardPlugin: HubPlugin = async (app, context, config) => {
       await userApiRoutes(api, dashboard);
       await operatorRoutes(api, dashboard);
       await payoutApiRoutes(api, dashboard, config.sepa);
+      await webhookApiRoutes(api, dashboard);
     });
   });
 };

@@ -4,6 +4,7 @@
  */
 
 import type { CardView } from '../directory/cards';
+import type { DeliveryView, EndpointView } from '../notify/endpoints';
 
 export type AssetCategory = 'FED' | 'TLF' | 'TNF' | 'TIM' | 'FID' | 'BDG' | 'SUB';
 
@@ -206,4 +207,10 @@ export interface PayoutsPage {
   batches: import('@fedow/protocol').PayoutBatch[];
   /** The SEPA file can be made: the federation's account is set (FEDOW_SEPA_*). */
   sepaReady: boolean;
+}
+
+/** The webhooks screen: endpoints and the latest deliveries (notify/endpoints.ts). */
+export interface WebhooksPage {
+  endpoints: EndpointView[];
+  deliveries: DeliveryView[];
 }

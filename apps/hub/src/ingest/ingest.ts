@@ -11,6 +11,7 @@ import { iso, type HubContext } from '../context';
 import { lockLedger } from '../storage/ledger-lock';
 import * as repo from '../storage/repo';
 import type { Tx } from '../storage/types';
+import { recordEvents } from '../outbox/events';
 import { persistPlan, quarantineRows } from './persist';
 import { ingestWriter } from './writer';
 import { planPush, type ChainHead, type KeyHolder, type PushPlan, type Stop, type StoredEntry } from './push';
@@ -182,7 +183,11 @@ export class Ingest {
     if (!moved) throw new Error(`terminal ${terminalId}: its head moved during the push`);
     // A till that keeps sending entries it may not sign is frozen until an operator looks.
     const frozen = quarantineCount >= QUARANTINE_FREEZE_ENTRIES;
-    if (frozen || plans.some((plan) => plan.stop?.code === 'fork')) await repo.setTerminalStatus(tx, terminalId, 'frozen');
+    const forked = plans.some((plan) => plan.stop?.code === 'fork');
+    if (frozen || forked) {
+      await repo.setTerminalStatus(tx, terminalId, 'frozen');
+      await recordEvents(tx, [{ type: 'terminal.frozen', data: { terminal: terminalId, reason: forked ? 'fork' : 'quarantine' } }], now);
+    }
     const cursor = await repo.appendCardChanges(tx, [...cardIds], now);
     return { kind: 'applied', plans, head, cardIds: [...cardIds], cursor, frozen };
   }

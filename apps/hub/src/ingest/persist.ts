@@ -1,8 +1,9 @@
 import { transferDeltas, type Acceptance, type Effect, type LedgerState, type TransferDraft } from '@fedow/ledger';
+import { recordEvents, recordTransfersApplied, type OutboxEvent } from '../outbox/events';
 import * as repo from '../storage/repo';
 import type { Tx } from '../storage/types';
 import { bodyText, type PushPlan } from './push';
-import type { IngestWriter } from './writer';
+import type { BalanceCrossing, IngestWriter } from './writer';
 
 /**
  * Writes a planned push inside its transaction, in foreign-key order: entries,
@@ -34,6 +35,10 @@ export async function persistPlan(
       reason,
     })),
   );
+  const rejected: OutboxEvent[] = plan.chained.flatMap(({ entry, key, status, reason }) =>
+    status === 'rejected' ? [{ type: 'entry.rejected' as const, data: { terminal: terminalId, seq: entry.body.seq, entry: key, kind: entry.body.kind, reason: reason ?? null } }] : [],
+  );
+  await recordEvents(tx, rejected, receivedAt);
   const decisions = plan.chained.flatMap(({ decision }) => (decision ? [decision] : []));
   return persistDecisions(tx, writer, decisions, state, 'entry');
 }
@@ -62,19 +67,61 @@ export async function persistDecisions(
       throw new Error(`payment reference ${effect.ref} was used meanwhile`);
     }
   }
-  await writer.balances(
+  const crossings = await writer.balances(
     transfers.flatMap((transfer) => {
       const category = state.assets.get(transfer.asset)!.category;
       return transferDeltas(transfer, category, state.primaryWallet).map(({ wallet, delta }) => ({ walletId: wallet, assetId: transfer.asset, delta }));
     }),
   );
   for (const transfer of transfers) if (transfer.card) changedCards.add(transfer.card);
+  await announce(tx, transfers, effects, crossings);
   // A request may move a wallet's money without naming a card (a correction, a
   // transfer between users): the tills still need the new balance of its cards.
   // A till's transfers always name the card whose wallet they move.
   const unnamed = origin === 'request' ? transfers.filter((transfer) => transfer.card === null).flatMap((transfer) => [transfer.sender, transfer.receiver]) : [];
   if (unnamed.length > 0) for (const cards of (await repo.cardsOfWallets(tx, unnamed)).values()) for (const card of cards) changedCards.add(card.id);
   return [...changedCards];
+}
+
+/**
+ * The outbox rows of what the decisions changed, in their transaction (the
+ * transactional outbox: announced if and only if committed). Times come from
+ * the decisions themselves, never from a clock read here.
+ */
+async function announce(tx: Tx, transfers: readonly TransferDraft[], effects: readonly Effect[], crossings: readonly BalanceCrossing[]): Promise<void> {
+  const at = transfers[0]?.at;
+  if (at !== undefined) await recordTransfersApplied(tx, transfers.map((transfer) => transfer.id), at);
+  for (const effect of effects) {
+    if (effect.type === 'card-lost') await recordEvents(tx, [{ type: 'card.lost', data: { card: effect.card, at: effect.at } }], effect.at);
+    if (effect.type === 'membership') {
+      const { wallet, asset, start, validUntil } = effect.membership;
+      await recordEvents(tx, [{ type: 'membership.sold', data: { wallet, asset, start, validUntil } }], at ?? start);
+    }
+  }
+  // Balances cross zero only through transfers, so `at` is set whenever there are crossings.
+  if (at !== undefined && crossings.length > 0) await recordEvents(tx, await debtChanges(tx, effects, crossings), at);
+}
+
+/**
+ * A card is blocked when a balance of its wallet goes below zero (an offline
+ * sale beyond it: the ledger's `debt` effect names the card), and unblocked
+ * when the last negative balance of its wallet is back to zero or more.
+ */
+async function debtChanges(tx: Tx, effects: readonly Effect[], crossings: readonly BalanceCrossing[]): Promise<OutboxEvent[]> {
+  const events: OutboxEvent[] = [];
+  for (const effect of effects) {
+    if (effect.type !== 'debt') continue;
+    if (crossings.some((crossing) => crossing.walletId === effect.wallet && crossing.assetId === effect.asset && crossing.after < 0)) {
+      events.push({ type: 'card.blocked', data: { card: effect.card, wallet: effect.wallet, asset: effect.asset, balance: effect.balance, reason: 'debt' } });
+    }
+  }
+  const settled = [...new Set(crossings.filter((crossing) => crossing.after >= 0).map((crossing) => crossing.walletId))];
+  if (settled.length === 0) return events;
+  const stillInDebt = new Set((await repo.loadWalletBalances(tx, settled)).filter((balance) => balance.value < 0).map((balance) => balance.walletId));
+  for (const [wallet, cards] of await repo.cardsOfWallets(tx, settled.filter((wallet) => !stillInDebt.has(wallet)))) {
+    for (const card of cards) if (card.lostAt === null) events.push({ type: 'card.unblocked', data: { card: card.id, wallet } });
+  }
+  return events;
 }
 
 /** The quarantine rows of a planned push. */

@@ -14,7 +14,21 @@ export interface IngestWriter {
   /** Throws when a row is already stored: the plan disagrees with the database. */
   entries(rows: readonly repo.NewEntry[]): Promise<void>;
   transfers(rows: readonly repo.NewTransfer[]): Promise<void>;
-  balances(deltas: readonly repo.BalanceDelta[]): Promise<void>;
+  /** Returns the balances that crossed zero (into debt, or out of it), for the outbox. */
+  balances(deltas: readonly repo.BalanceDelta[]): Promise<BalanceCrossing[]>;
+}
+
+/** A balance that went below zero, or back to zero or more. */
+export interface BalanceCrossing {
+  walletId: string;
+  assetId: string;
+  before: number;
+  after: number;
+}
+
+function crossed(walletId: string, assetId: string, delta: number, after: number): BalanceCrossing | null {
+  const before = after - delta;
+  return before < 0 !== after < 0 ? { walletId, assetId, before, after } : null;
 }
 
 export function ingestWriter(tx: Tx): IngestWriter {
@@ -31,7 +45,9 @@ function drizzleWriter(tx: Tx): IngestWriter {
       await repo.insertTransfers(tx, rows);
     },
     async balances(deltas) {
-      await repo.applyBalanceDeltas(tx, deltas);
+      const sums = new Map<string, number>();
+      for (const { walletId, assetId, delta } of deltas) sums.set(`${walletId} ${assetId}`, (sums.get(`${walletId} ${assetId}`) ?? 0) + delta);
+      return (await repo.applyBalanceDeltas(tx, deltas)).flatMap((row) => crossed(row.walletId, row.assetId, sums.get(`${row.walletId} ${row.assetId}`)!, row.value) ?? []);
     },
   };
 }
@@ -69,11 +85,15 @@ function sqliteWriter(sqlite: BetterSqlite3.Database): IngestWriter {
         const total = (merged.get(key)?.delta ?? 0) + delta.delta;
         merged.set(key, { ...delta, delta: total });
       }
+      const crossings: BalanceCrossing[] = [];
       for (const { walletId, assetId, delta } of merged.values()) {
         if (delta === 0) continue;
         const { value } = statement.balance.get(walletId, assetId, delta)!;
         if (!Number.isSafeInteger(value)) throw new Error(`balance ${walletId} ${assetId} left the safe integer range`);
+        const crossing = crossed(walletId, assetId, delta, value);
+        if (crossing) crossings.push(crossing);
       }
+      return crossings;
     },
   };
 }

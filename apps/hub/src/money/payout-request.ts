@@ -2,6 +2,7 @@ import { accept, balanceOf, refuse } from '@fedow/ledger';
 import { HubError } from '../errors';
 import { iso, type HubContext } from '../context';
 import { lockLedger } from '../storage/ledger-lock';
+import { recordEvents } from '../outbox/events';
 import * as repo from '../storage/repo';
 import { normaliseIban } from './iban';
 import { CLI_OPERATOR, type Source } from './source';
@@ -56,8 +57,9 @@ export async function requestPayout(context: HubContext, input: PayoutRequest): 
           : accept([]);
       },
       // The payout's id is the request's: a retry's answer names it.
-      alsoWrite: (write, applied) =>
-        repo.insertPayout(write, {
+      alsoWrite: async (write, applied) => {
+        await recordEvents(write, [{ type: 'payout.requested', data: { payout: applied.request, wallet: input.wallet, asset: fed.id, amount: input.amount } }], env.at);
+        await repo.insertPayout(write, {
           id: applied.request,
           walletId: input.wallet,
           cardId: input.card ?? null,
@@ -69,7 +71,8 @@ export async function requestPayout(context: HubContext, input: PayoutRequest): 
           batchId: null,
           requestedAt: env.at,
           requestId: null,
-        }),
+        });
+      },
     });
     return outcome;
   });

@@ -20,16 +20,20 @@ export interface Leadership {
   release(): Promise<void>;
 }
 
-export function leadership(storage: Storage): Leadership {
+/** `lockKey`: the sealer's by default; another single-runner job (the webhook deliverer) passes its own. */
+export function leadership(storage: Storage, lockKey: number = PG_LOCK_SEALER): Leadership {
   if (storage.dialect === 'sqlite') return { acquire: async () => true, release: async () => undefined };
-  return new PostgresLeadership(storage.pool);
+  return new PostgresLeadership(storage.pool, lockKey);
 }
 
 class PostgresLeadership implements Leadership {
   private client: pg.PoolClient | null = null;
   private lost = false;
 
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly lockKey: number,
+  ) {}
 
   async acquire(): Promise<boolean> {
     if (this.client && !this.lost && (await this.alive(this.client))) return true;
@@ -40,7 +44,7 @@ class PostgresLeadership implements Leadership {
     };
     client.on('error', onError);
     try {
-      const result = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [PG_LOCK_SEALER]);
+      const result = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [this.lockKey]);
       if (result.rows[0]?.locked === true) {
         this.client = client;
         this.lost = false;
@@ -65,7 +69,7 @@ class PostgresLeadership implements Leadership {
       return;
     }
     try {
-      await client.query('SELECT pg_advisory_unlock($1)', [PG_LOCK_SEALER]);
+      await client.query('SELECT pg_advisory_unlock($1)', [this.lockKey]);
       client.release();
     } catch (error) {
       // Destroying the connection releases the lock on the server anyway.

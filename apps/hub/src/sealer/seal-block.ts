@@ -1,6 +1,7 @@
 import { chainTransfers, signNextBlock, type Block, type TransferRecord } from '@fedow/ledger';
 import { nodeCrypto } from '@fedow/ledger/crypto-node';
 import { iso, type HubContext } from '../context';
+import { recordEvents } from '../outbox/events';
 import * as repo from '../storage/repo';
 import type { Tx } from '../storage/types';
 import { blockRecord, blockRow, transferRecord } from './records';
@@ -69,5 +70,6 @@ async function writeBlock(context: HubContext, tx: Tx, { previous, records }: Pe
   const block = signNextBlock(nodeCrypto, context.key.secretKey, previous, records, hashes, iso(context.clock.now()));
   await repo.insertBlock(tx, blockRow(block));
   await repo.sealTransfers(tx, block.height, records.map((record, index) => ({ seq: record.seq, hash: hashes[index]! })));
+  await recordEvents(tx, [{ type: 'block.sealed', data: { height: block.height, transfers: records.length, lastSeq: block.lastSeq, hash: block.hash } }], block.sealedAt);
   return { height: block.height, transfers: records.length };
 }

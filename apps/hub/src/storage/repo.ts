@@ -78,6 +78,11 @@
  * - insertCompatTokens (first uuid wins), getCompatTokens(tx, walletIds)
  * - insertCompatTransactions, getCompatTransactions → Map by transfer, getCompatTransactionByHash
  * - claimCompatDedupKeys(tx, keys, transfer) → false if one was used, isCompatDedupKeyUsed
+ * Outbox (repo-outbox.ts)
+ * - insertOutboxEvents (in the change's transaction), listOutboxEvents, deleteOutboxEvents, countOutboxEvents
+ * - insertWebhookEndpoint, getWebhookEndpoint, listWebhookEndpoints, removeWebhookEndpoint → false if already removed
+ * - insertWebhookDeliveries, headDelivery(tx, endpoint), recordDeliveryAttempt → false unless pending, abandonDeliveries
+ * - getWebhookDelivery, listWebhookDeliveries (newest first), countDeliveriesByStatus
  *
  * Ordering: transfers.seq and card_changes.seq increase in commit order in both
  * dialects (see lockCommitOrder); in PostgreSQL a rolled-back transaction leaves a gap.
@@ -98,4 +103,5 @@ export * from './repo-operators';
 export * from './repo-signals';
 export * from './repo-compat';
 export * from './repo-import';
+export * from './repo-outbox';
 export type * from './rows';

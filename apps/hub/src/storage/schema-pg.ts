@@ -24,6 +24,7 @@ import {
   TRANSFER_ACTIONS,
   TIME_MODES,
   WALLET_KINDS,
+  WEBHOOK_DELIVERY_STATUSES,
 } from './schema-values';
 
 const bool = (name: string) => boolean(name);
@@ -632,3 +633,62 @@ export const compatDedupKeys = pgTable('compat_dedup_keys', {
     .notNull()
     .references(() => transfers.id),
 });
+
+/**
+ * An outgoing webhook subscription: where to POST which events, signed with its
+ * secret. `placeId` null: every place of the hub (an operator's endpoint).
+ * Removed endpoints stay (their deliveries name them) with `removedAt` set.
+ */
+export const webhookEndpoints = pgTable('webhook_endpoints', {
+  id: text('id').primaryKey(),
+  placeId: text('place_id').references(() => places.id),
+  url: text('url').notNull(),
+  /** JSON array of event types. */
+  events: text('events').notNull(),
+  /** `whsec_` + base64 of the HMAC key (Standard Webhooks). */
+  secret: text('secret').notNull(),
+  createdAt: text('created_at').notNull(),
+  createdBy: text('created_by').notNull(),
+  removedAt: text('removed_at'),
+});
+
+/**
+ * The transactional outbox: what happened, written in the transaction of the
+ * change itself; the dispatcher turns each row into deliveries and deletes it.
+ * `seq` follows commit order (lockCommitOrder), so deliveries keep it.
+ */
+export const outboxEvents = pgTable('outbox_events', {
+  seq: big('seq').primaryKey().generatedByDefaultAsIdentity(),
+  type: text('type').notNull(),
+  /** JSON text: the event's data, or for `transfer.applied` the ids of the transfers of one transaction. */
+  payload: text('payload').notNull(),
+  at: text('at').notNull(),
+});
+
+/** One message to one endpoint, in the endpoint's order (`seq`), with its attempts. */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    seq: big('seq').primaryKey().generatedByDefaultAsIdentity(),
+    id: text('id').notNull().unique(),
+    endpointId: text('endpoint_id')
+      .notNull()
+      .references(() => webhookEndpoints.id),
+    /** The `webhook-id` header: the same for every attempt and every replay of one message. */
+    messageId: text('message_id').notNull(),
+    type: text('type').notNull(),
+    /** The exact JSON body sent and signed. */
+    body: text('body').notNull(),
+    status: text('status', { enum: WEBHOOK_DELIVERY_STATUSES }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    /** JSON array of the latest attempts: {at, status, error, ms}. */
+    attemptLog: text('attempt_log').notNull().default('[]'),
+    createdAt: text('created_at').notNull(),
+    firstAttemptAt: text('first_attempt_at'),
+    nextAttemptAt: text('next_attempt_at').notNull(),
+    finishedAt: text('finished_at'),
+    /** The delivery this one replays, when an operator asked. */
+    replayOf: text('replay_of'),
+  },
+  (t) => [checkIn('webhook_deliveries_status_check', 'status', WEBHOOK_DELIVERY_STATUSES), index('webhook_deliveries_queue').on(t.endpointId, t.status, t.seq)],
+);

@@ -17,6 +17,7 @@ import { AuditView, TokensView } from './views-operators';
 import { EntriesView, PairingView } from './views-pairing';
 import { PayoutsView } from './views-payouts';
 import { UsersView } from './views-users';
+import { WebhooksView } from './views-webhooks';
 import { fetchOverview, StatusView } from './views-status';
 
 /** Sections, and the roles that see them (the hub refuses the others anyway). */
@@ -32,6 +33,7 @@ const SECTIONS: [string, Word, readonly OperatorRole[]][] = [
   ['audit', 'audit', ['admin', 'cashdesk', 'viewer']],
   ['pairing', 'pairing', ['admin']],
   ['tokens', 'tokens', ['admin']],
+  ['webhooks', 'webhooks', ['admin']],
 ];
 
 let directory: Directory;
@@ -95,6 +97,8 @@ function viewFor(name: string, query: string): View {
       return new AuditView(() => directory, query);
     case 'tokens':
       return new TokensView();
+    case 'webhooks':
+      return new WebhooksView(() => directory);
     default:
       return new StatusView('tills', () => directory, currentOverview);
   }

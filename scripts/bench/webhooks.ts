@@ -1,0 +1,146 @@
+/**
+ * Ingest with outgoing webhooks subscribed beside the same ingest without any
+ * (issue 14.3: goal within 5 %), in the same run, on fresh copies of one world:
+ * `fedow serve` in a child process, 4 tills × 1,500 pre-signed entries over
+ * ws://127.0.0.1, the runs interleaved (off, on, off, on, …) and the median of
+ * each reported, because this machine's speed drifts between runs. With the
+ * subscription, one endpoint takes every event (a local HTTP receiver answering
+ * 204) and the hub dispatches and delivers while it ingests.
+ * Standalone: `node --import tsx scripts/bench/webhooks.ts`.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { availableParallelism, loadavg } from 'node:os';
+import { rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { PUSH_ENTRIES_MAX, WEBHOOK_EVENT_TYPES } from '@fedow/protocol';
+import { newWebhookSecret } from '../../apps/hub/src/notify/signature';
+import { percentile, report } from './report';
+import { BenchTill } from './support/bench-till';
+import { pushFrames, signChains } from './support/chains';
+import { startHubProcess } from './support/hub-process';
+import { copyWorld, createWorld, type BenchWorld } from './support/hub-world';
+
+const RUN = { tills: 4, perTill: 1_500 };
+/** Runs of each kind, interleaved. */
+const ROUNDS = 3;
+const GOAL_SLOWDOWN_MAX = 0.05;
+
+interface IngestRun {
+  rate: number;
+  /** Messages the receiver had when the last ack came back, and when the hub stopped. */
+  deliveredDuringIngest: number;
+}
+
+export async function benchWebhooks(world: BenchWorld, chains: readonly string[][]): Promise<{ met: boolean; value: string; limit: string }> {
+  const receiver = await startReceiver();
+  try {
+    const off: IngestRun[] = [];
+    const on: IngestRun[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      off.push(await ingest(world, chains, `webhooks-off-${round}`, null, receiver));
+      on.push(await ingest(world, chains, `webhooks-on-${round}`, receiver.url, receiver));
+    }
+    const median = (runs: IngestRun[]) => percentile(runs.map((run) => run.rate).sort((a, b) => a - b), 50);
+    const without = median(off);
+    const withHooks = median(on);
+    const slowdown = 1 - withHooks / without;
+    const met = slowdown <= GOAL_SLOWDOWN_MAX;
+    report({
+      name: `push → durable ack, ${RUN.tills} tills, every event subscribed`,
+      value: withHooks,
+      unit: 'entries/s',
+      limit: without,
+      limitName: 'the same ingest with no subscription, same run',
+      better: 'higher',
+      goal: `≤ 5 % slower ${met ? '(met)' : '(NOT met)'}`,
+    });
+    const rates = (runs: IngestRun[]) => runs.map((run) => Math.round(run.rate).toLocaleString('en-US')).join(', ');
+    console.log(`     medians of ${ROUNDS} interleaved runs: ${Math.round(withHooks).toLocaleString('en-US')} vs ${Math.round(without).toLocaleString('en-US')} entries/s (${(slowdown * 100).toFixed(1)} % slower)`);
+    console.log(`     with: ${rates(on)}; without: ${rates(off)} entries/s`);
+    console.log(`     messages delivered while ingesting (signed, 204 from a local receiver): ${on.map((run) => run.deliveredDuringIngest.toLocaleString('en-US')).join(', ')}`);
+    return { met, value: `${Math.round(withHooks).toLocaleString('en-US')} entries/s (${(slowdown * 100).toFixed(1)} % slower)`, limit: `${Math.round(without).toLocaleString('en-US')} entries/s without` };
+  } finally {
+    await receiver.close();
+  }
+}
+
+async function ingest(world: BenchWorld, chains: readonly string[][], name: string, url: string | null, receiver: Receiver): Promise<IngestRun> {
+  const path = copyWorld(world, name);
+  if (url !== null) subscribe(path, url);
+  const hub = await startHubProcess(path);
+  const clients = world.tills.slice(0, RUN.tills).map((till) => new BenchTill(till, hub.syncUrl));
+  try {
+    for (const client of clients) await client.connect();
+    const frames = clients.map((_, index) => pushFrames(chains[index]!, PUSH_ENTRIES_MAX, RUN.perTill));
+    const lastSeqs = frames[0]!.map((_, index) => Math.min(RUN.perTill, (index + 1) * PUSH_ENTRIES_MAX));
+    const before = receiver.count;
+    const start = performance.now();
+    const ends = await Promise.all(clients.map((client, index) => client.pushAll(frames[index]!, lastSeqs))).catch((error: unknown) => {
+      throw new Error(`bench: ${name}: ${error instanceof Error ? error.message : String(error)}`);
+    });
+    const seconds = (Math.max(...ends) - start) / 1000;
+    const failed = clients.flatMap((client) => client.errors);
+    if (failed.length > 0) throw new Error(`bench: ${name}: ${failed.join('; ')}`);
+    return { rate: (RUN.tills * RUN.perTill) / seconds, deliveredDuringIngest: receiver.count - before };
+  } finally {
+    for (const client of clients) client.terminate();
+    await hub.stop();
+    rmSync(path, { force: true });
+    rmSync(`${path}-wal`, { force: true });
+    rmSync(`${path}-shm`, { force: true });
+  }
+}
+
+/** The endpoint, written in the copy before its hub starts: the hub finds it on its first round. */
+function subscribe(path: string, url: string): void {
+  const database = new Database(path);
+  try {
+    database
+      .prepare('INSERT INTO webhook_endpoints (id, place_id, url, events, secret, created_at, created_by) VALUES (?, NULL, ?, ?, ?, ?, ?)')
+      .run(crypto.randomUUID(), url, JSON.stringify(WEBHOOK_EVENT_TYPES), newWebhookSecret(), new Date().toISOString(), 'bench');
+  } finally {
+    database.close();
+  }
+}
+
+interface Receiver {
+  url: string;
+  count: number;
+  close(): Promise<void>;
+}
+
+/** Answers 204 to every POST: the receiver's cost is not what is measured. */
+async function startReceiver(): Promise<Receiver> {
+  const state = { count: 0 };
+  const server: Server = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      state.count++;
+      response.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    get count() {
+      return state.count;
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  console.log(`\n== hub with webhooks (apps/hub): ${availableParallelism()} cores, load average ${loadavg()[0]!.toFixed(2)} at start`);
+  const world = await createWorld(RUN.tills);
+  try {
+    const chains = await signChains(world.tills.map((till) => ({ terminal: till.id, secretKeyHex: till.secretKeyHex, genesis: till.genesis, count: RUN.perTill, cards: world.cards, cashier: world.cashier, asset: world.local })));
+    await benchWebhooks(world, chains);
+  } finally {
+    rmSync(world.dir, { recursive: true, force: true });
+  }
+}

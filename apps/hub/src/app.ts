@@ -8,6 +8,7 @@ import { installErrorHandler } from './errors';
 import { adminPlugin } from './admin/plugin';
 import { dashboardPlugin } from './dashboard/plugin';
 import { healthPlugin } from './health/health';
+import { holderPlugin } from './holder/plugin';
 import { sealerPlugin } from './sealer/plugin';
 import { syncPlugin } from './sync/plugin';
 import { webhooksPlugin } from './webhooks/plugin';
@@ -29,7 +30,7 @@ export interface HubOptions {
 
 /**
  * Builds the hub: storage and identity first, then the plugins in a fixed order
- * (errors → health → pairing and admin API → payment webhooks → sync → sealer → dashboard). Each
+ * (errors → health → pairing and admin API → payment webhooks → sync → sealer → dashboard → card holder's page). Each
  * plugin adds its routes and registers what it must stop in `onClose`.
  */
 export async function buildHub(config: HubConfig, options: HubOptions = {}): Promise<Hub> {
@@ -90,4 +91,4 @@ declare module 'fastify' {
 }
 
 /** The plugins, in load order. */
-const HUB_PLUGINS: HubPlugin[] = [healthPlugin, adminPlugin, webhooksPlugin, syncPlugin, sealerPlugin, dashboardPlugin];
+const HUB_PLUGINS: HubPlugin[] = [healthPlugin, adminPlugin, webhooksPlugin, syncPlugin, sealerPlugin, dashboardPlugin, holderPlugin];

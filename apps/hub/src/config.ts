@@ -18,6 +18,18 @@ export interface HubConfig {
   sepa: SepaAccountSetting;
   /** Stripe, when STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET are set; null otherwise (its routes answer provider_not_configured). */
   stripe: StripeConfig | null;
+  /** The card holder's page: e-mail (SMTP_URL, MAIL_FROM) and the address its links point at (FEDOW_PUBLIC_URL). */
+  holder: HolderConfig;
+}
+
+export interface HolderConfig {
+  /** Where e-mail goes (smtp://, smtps://); null hides the e-mail features of the card holder's page. */
+  smtpUrl: string | null;
+  mailFrom: string;
+  /** The hub's address as card holders reach it (the domain printed on cards); e-mailed links start with it. */
+  publicUrl: string | null;
+  /** A user's transfers per asset and per day, in minor units, unless an operator set another for them. */
+  transferDailyMax: number;
 }
 
 /** As set in the environment: any may be missing until a SEPA file is asked for. */
@@ -49,6 +61,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: P
     metricsToken: overrides.metricsToken !== undefined ? overrides.metricsToken : env.METRICS_TOKEN || null,
     sepa: overrides.sepa ?? { name: env.FEDOW_SEPA_NAME, iban: env.FEDOW_SEPA_IBAN, bic: env.FEDOW_SEPA_BIC },
     stripe: overrides.stripe !== undefined ? overrides.stripe : stripeFromEnv(env),
+    holder: overrides.holder ?? holderFromEnv(env),
   };
 }
 
@@ -63,6 +76,17 @@ function stripeFromEnv(env: NodeJS.ProcessEnv): StripeConfig | null {
     webhookSecret,
     returnUrl: env.STRIPE_RETURN_URL || null,
     apiBase: env.STRIPE_API_BASE ? new URL(env.STRIPE_API_BASE) : null,
+  };
+}
+
+function holderFromEnv(env: NodeJS.ProcessEnv): HolderConfig {
+  const daily = env.FEDOW_TRANSFER_DAILY_MAX === undefined || env.FEDOW_TRANSFER_DAILY_MAX === '' ? 10_000 : Number(env.FEDOW_TRANSFER_DAILY_MAX);
+  if (!Number.isSafeInteger(daily) || daily < 0) throw new Error('FEDOW_TRANSFER_DAILY_MAX is a whole number of minor units');
+  return {
+    smtpUrl: env.SMTP_URL || null,
+    mailFrom: env.MAIL_FROM || 'Fedow <no-reply@fedow.invalid>',
+    publicUrl: env.FEDOW_PUBLIC_URL ? env.FEDOW_PUBLIC_URL.replace(/\/+$/, '') : null,
+    transferDailyMax: daily,
   };
 }
 

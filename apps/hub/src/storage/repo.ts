@@ -66,6 +66,12 @@
  * - listWalletTransfers(tx, wallet, {beforeSeq?, limit}) newest first; listUsers(tx, {search?, afterEmail?, limit})
  * - listCardsOfUser(tx, userId), removeNewUser(tx, user) (same transaction only), walletLabels(tx, walletIds) → Map (name, e-mail or card tag), cardTags(tx, cardIds) → Map
  *
+ * Card holder's page (repo-holder.ts)
+ * - insertHolderLink, claimHolderLink(tx, hash, now) → claimed | unknown | expired | used; countHolderLinksSince
+ * - insertHolderSession, getHolderSession(tx, hash, now), deleteHolderSession, pruneHolderRows
+ * - insertHolderCode, getHolderCode, spendHolderCodeTry, useHolderCode, countHolderCodesSince
+ * - getHolderLimit(s), setHolderLimit, getHolderOption, setHolderOption, sumTransfersSentSince
+ *
  * Ordering: transfers.seq and card_changes.seq increase in commit order in both
  * dialects (see lockCommitOrder); in PostgreSQL a rolled-back transaction leaves a gap.
  */
@@ -80,4 +86,5 @@ export * from './repo-payouts';
 export * from './repo-payments';
 export * from './repo-wallets';
 export * from './repo-operators';
+export * from './repo-holder';
 export type * from './rows';

@@ -43,3 +43,7 @@ export type Payout = typeof s.payouts.$inferSelect;
 export type NewPayout = typeof s.payouts.$inferInsert;
 export type PayoutBatch = typeof s.payoutBatches.$inferSelect;
 export type NewPayoutBatch = typeof s.payoutBatches.$inferInsert;
+export type HolderLink = typeof s.holderLinks.$inferSelect;
+export type HolderSession = typeof s.holderSessions.$inferSelect;
+export type HolderCode = typeof s.holderCodes.$inferSelect;
+export type HolderLimit = typeof s.holderLimits.$inferSelect;

@@ -101,7 +101,7 @@ function cardsSection(account: Account, done: (text: string) => void): HTMLEleme
       ...account.cards.map((card) =>
         h(
           'li',
-          { 'data-tag': card.tag, 'data-lost': card.lost },
+          { 'data-tag': card.tag, 'data-lost': String(card.lost) },
           h('span', {}, card.number ?? card.tag),
           card.lost ? h('em', {}, words.isLost) : h('button', { type: 'button', class: 'danger', 'data-lost-button': card.tag, onclick: () => void declare(card.tag) }, words.lost),
         ),

@@ -195,3 +195,29 @@ it('takes a visitor from the card’s page to an account: balances and history i
 
   expect((await verifyChain(world.hub.context)).firstDiscrepancy).toBeNull();
 }, 180_000);
+
+it('lets an operator see a user’s cards and transfers, block their transfers, set their daily limit and open payouts, from the dashboard', async () => {
+  await browser.context.clearCookies();
+  await page.setViewportSize({ width: 1280, height: 800 });
+  const token = world.hub.identity.operatorToken!;
+  await page.goto(`${base}/`);
+  await page.fill('#token', token);
+  await Promise.all([page.waitForURL(`${base}/dashboard`), page.click('button[type=submit]')]);
+  await page.goto(`${base}/dashboard#/users?email=${encodeURIComponent('alice@example.org')}`);
+  await page.waitForSelector('#user-history tr[data-action="TRF"]');
+  expect(await text('#user-cards')).toContain(world.cards[0]!);
+  await page.waitForSelector('#transfers-blocked');
+  await page.check('#transfers-blocked');
+  await page.fill('#transfers-limit', '2500');
+  await page.click('#transfers-save');
+  await page.waitForSelector('#transfers-status p.good');
+  const alice = (await repo.getUserByEmail(world.hub.context.storage.read, 'alice@example.org'))!;
+  expect(await repo.getHolderLimit(world.hub.context.storage.read, alice.id)).toMatchObject({ transfersBlocked: true, transferDailyMax: 2_500 });
+
+  await page.goto(`${base}/dashboard#/users`);
+  await page.waitForSelector('#payouts-open:checked');
+  await page.uncheck('#payouts-open');
+  await page.waitForFunction(async () => (await (await fetch('/dashboard/api/holder')).json()).payoutsOpen === false);
+  expect(await repo.getHolderOption(world.hub.context.storage.read, 'payouts_open')).toBe('false');
+  expect((await verifyChain(world.hub.context)).firstDiscrepancy).toBeNull();
+}, 120_000);

@@ -13,6 +13,7 @@ import { DashboardSessions } from './sessions';
 import { DashboardStream } from './stream';
 import { TillMemory } from './tills';
 import { userApiRoutes } from './user-routes';
+import { holderSettingsRoutes } from './holder-routes';
 import { VerifyRunner } from './verify-runner';
 
 /**
@@ -58,6 +59,7 @@ export const dashboardPlugin: HubPlugin = async (app, context, config) => {
       await userApiRoutes(api, dashboard);
       await operatorRoutes(api, dashboard);
       await payoutApiRoutes(api, dashboard, config.sepa);
+      await holderSettingsRoutes(api, dashboard, config.holder);
     });
   });
 };

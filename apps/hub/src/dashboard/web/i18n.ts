@@ -184,6 +184,15 @@ const EN = {
   ibanIfPayout: 'IBAN (if not paid by Stripe)',
   refundedStripe: 'Refunded through Stripe',
   payoutRequested: 'Payout requested (SEPA transfer)',
+  holderTransfers: 'Transfers between card holders',
+  transfersBlocked: 'Transfers blocked',
+  dailyLimit: 'Daily limit per asset (minor units, empty: the hub’s default)',
+  holderDefault: 'default',
+  holderSaved: 'Saved.',
+  holderSave: 'Save',
+  holderPage: 'Card holders’ page',
+  payoutsOpen: 'Payouts of leftovers open',
+  holderNoEmail: 'No SMTP_URL: the card holders’ page shows balances only.',
 } as const;
 
 export type Word = keyof typeof EN;
@@ -370,6 +379,15 @@ const FR: Record<Word, string> = {
   ibanIfPayout: 'IBAN (si non payé par Stripe)',
   refundedStripe: 'Remboursé par Stripe',
   payoutRequested: 'Virement de remboursement demandé (SEPA)',
+  holderTransfers: 'Virements entre usagers',
+  transfersBlocked: 'Virements bloqués',
+  dailyLimit: 'Limite par jour et par monnaie (unités mineures, vide : celle du hub)',
+  holderDefault: 'par défaut',
+  holderSaved: 'Enregistré.',
+  holderSave: 'Enregistrer',
+  holderPage: 'Page des porteurs de carte',
+  payoutsOpen: 'Remboursement des restes ouvert',
+  holderNoEmail: 'Pas de SMTP_URL : la page des porteurs ne montre que les soldes.',
 };
 
 /** Transfer actions (LEDGER.md) in words, for a wallet's history. */

@@ -9,12 +9,13 @@ import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { fromHex, publicKeyHex, signBody } from '@fedow/ledger';
 import { nodeCrypto } from '@fedow/ledger/crypto-node';
-import { HOLDER_REQUESTS_PER_MINUTE_MAX, WALLET_REQUEST_PURPOSE } from '@fedow/protocol';
+import { HOLDER_LINKS_PER_HOUR_MAX, HOLDER_REQUESTS_PER_MINUTE_MAX, WALLET_REQUEST_PURPOSE } from '@fedow/protocol';
 import { DIALECTS, freshDatabase } from '../../../test/support/dialects';
 import { setTransferSettings } from '../src/holder/account';
 import * as repo from '../src/storage/repo';
 import { verifyChain } from '../src/verify/verify-chain';
-import { removeTestDirs } from './admin-support';
+import { removeTestDirs, startTestHub } from './admin-support';
+import { importCards } from '../src/directory/cards';
 import { fundCard, holderCall, signIn, startHolderWorld, type HolderWorld } from './holder-support';
 import { linkSecret, mailCode } from './support/smtp-inbox';
 
@@ -129,6 +130,13 @@ describe.each(DIALECTS)('the card holder’s page on %s', (dialect) => {
     expect((await holderCall(world, 'POST', '/qr/api/links', { email: 'zoe@example.org', qrcode: card!.qrcode, language: 'en' })).status).toBe(202);
     await world.inbox.next('zoe@example.org', 2);
     expect(world.inbox.count('mallory@example.org')).toBe(0);
+
+    // At most HOLDER_LINKS_PER_HOUR_MAX links per address and hour, whatever the form is told.
+    for (let index = 0; index < HOLDER_LINKS_PER_HOUR_MAX + 2; index += 1) {
+      expect((await holderCall(world, 'POST', '/qr/api/links', { email: 'flood@example.org', qrcode: null, language: 'en' }, null, `10.1.0.${index}`)).status).toBe(202);
+    }
+    await world.inbox.next('flood@example.org', HOLDER_LINKS_PER_HOUR_MAX - 1);
+    expect(await count(`holder_links where email = 'flood@example.org'`)).toBe(HOLDER_LINKS_PER_HOUR_MAX);
   });
 
   it('applies a transfer only with the e-mailed code: not without it, not after 5 wrong codes, not twice', async () => {
@@ -200,5 +208,27 @@ describe.each(DIALECTS)('the card holder’s page on %s', (dialect) => {
     expect((await send(100)).json.error.code).toBe('transfers_blocked');
     expect(await balance(alice.wallet, world.local)).toBe(4_000);
     expect(await balance(bob.wallet, world.local)).toBe(4_000);
+  });
+});
+
+describe('the card holder’s page without SMTP_URL', () => {
+  it('still shows the card, and says e-mail is off instead of sending links', async () => {
+    const world = await startHolderWorld(undefined);
+    const hub = await startTestHub(undefined, { holder: { smtpUrl: null, mailFrom: 'x@y.z', publicUrl: null, transferDailyMax: 10 } });
+    try {
+      const place = (await hub.call('POST', '/api/v1/places', { name: 'Bar', email: 'bar@example.org' })).json;
+      const csv = `qr_url,number,tag_id\nhttps://tibillet.coop/qr/${world.cards[0]!.qrcode},00000001,${world.cards[0]!.tag}\n`;
+      await importCards(hub.context, csv, { place: place.id, generation: 1, primary: false });
+      const call = (method: 'GET' | 'POST', url: string, body?: unknown) => hub.app.inject({ method, url, payload: body === undefined ? undefined : JSON.stringify(body), headers: body === undefined ? {} : { 'content-type': 'application/json' } });
+      expect((await call('GET', '/qr/api/config')).json()).toEqual({ email: false, topUp: false });
+      expect((await call('GET', `/qr/api/cards/${world.cards[0]!.qrcode}`)).statusCode).toBe(200);
+      const link = await call('POST', '/qr/api/links', { email: 'zoe@example.org', qrcode: world.cards[0]!.qrcode, language: 'en' });
+      expect(link.statusCode).toBe(503);
+      expect(link.json().error.code).toBe('email_not_configured');
+      expect(Number((await hub.context.storage.read.all<{ n: number | string }>(sql`select count(*) as n from holder_links`))[0]?.n)).toBe(0);
+    } finally {
+      await hub.close();
+      await world.close();
+    }
   });
 });

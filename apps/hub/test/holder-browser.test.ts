@@ -221,3 +221,10 @@ it('lets an operator see a user’s cards and transfers, block their transfers, 
   expect(await repo.getHolderOption(world.hub.context.storage.read, 'payouts_open')).toBe('false');
   expect((await verifyChain(world.hub.context)).firstDiscrepancy).toBeNull();
 }, 120_000);
+
+it('serves a page script small enough for a festival’s network: no schema library in it', async () => {
+  const script = await (await fetch(`${base}/qr/app.js`)).text();
+  // 48 kB when written; zod alone would add 450 kB.
+  expect(script.length).toBeLessThan(100_000);
+  expect(script).toContain('FEDOWPAY1.');
+});

@@ -144,6 +144,11 @@ describe.each(DIALECTS)('the card holder’s page on %s', (dialect) => {
     const { alice, bob } = await twoHolders();
     const fields = { wallet: alice.wallet, kind: 'TRF', asset: world.local, amount: 1_200, to: bob.wallet };
     const transfers = await count('transfers');
+    // The receiver named by e-mail or by their card's QR code (the URL's UUID); never oneself, never a stranger.
+    expect((await holderCall(world, 'GET', '/qr/api/recipient?email=BOB@example.org', undefined, alice.cookie)).json).toEqual({ wallet: bob.wallet, email: 'bob@example.org' });
+    expect((await holderCall(world, 'GET', `/qr/api/recipient?qrcode=${world.cards[1]!.qrcode}`, undefined, alice.cookie)).json).toEqual({ wallet: bob.wallet, email: 'bob@example.org' });
+    expect((await holderCall(world, 'GET', `/qr/api/recipient?qrcode=${world.cards[0]!.qrcode}`, undefined, alice.cookie)).status).toBe(400);
+    expect((await holderCall(world, 'GET', `/qr/api/recipient?qrcode=${world.cards[2]!.qrcode}`, undefined, alice.cookie)).status).toBe(404);
     // Signed by Alice's key, sent to the public endpoint without the code.
     const bare = await world.hub.call('POST', '/api/v1/wallet-requests', signed(ALICE_KEY, fields), { authorization: '' });
     expect(bare).toMatchObject({ status: 403, json: { error: { code: 'confirmation_required' } } });

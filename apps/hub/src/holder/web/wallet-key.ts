@@ -3,8 +3,16 @@
  * knows only its public half. It signs transfers and payment codes over hash(body),
  * as every signature of LEDGER.md.
  */
-import { fromHex, hashBody, nobleCrypto, signHash, toHex } from '@fedow/ledger';
-import { encodePayToken, PAY_TOKEN_PURPOSE, PAY_TOKEN_TTL_MS, WALLET_REQUEST_PURPOSE, type PayTokenBody, type WalletRequest } from '@fedow/protocol';
+// Single modules, not the packages' indexes: the page's bundle then carries only the signing and the code's format.
+import { hashBody, signHash } from '../../../../../packages/ledger/src/crypto';
+import { nobleCrypto } from '../../../../../packages/ledger/src/crypto-noble';
+import { fromHex, toHex } from '../../../../../packages/ledger/src/hex';
+import type { PayTokenBody } from '../../../../../packages/protocol/src/pay-token';
+import { encodePayToken, PAY_TOKEN_PURPOSE, PAY_TOKEN_TTL_MS } from '../../../../../packages/protocol/src/pay-token-text';
+import type { WALLET_REQUEST_PURPOSE, WalletRequest } from '../../../../../packages/protocol/src/wallet';
+
+// wallet.ts holds its schemas too (zod): its constant is typed from there, so a change there fails here.
+const TRANSFER_PURPOSE: typeof WALLET_REQUEST_PURPOSE = 'fedow-wallet-request';
 
 const STORAGE = 'fedow-wallet-key:';
 
@@ -40,7 +48,7 @@ export function payToken(key: WalletKey, nowMs: number): { text: string; expires
 /** A transfer signed by the sender's key; the hub then asks for the e-mailed code. */
 export function signedTransfer(key: WalletKey, fields: { to: string; asset: string; amount: number }, nowMs: number): WalletRequest {
   const body = {
-    purpose: WALLET_REQUEST_PURPOSE as typeof WALLET_REQUEST_PURPOSE,
+    purpose: TRANSFER_PURPOSE,
     v: 1 as const,
     wallet: key.wallet,
     kind: 'TRF' as const,

@@ -155,7 +155,12 @@ it('takes a visitor from the card’s page to an account: balances and history i
   await page.waitForSelector('#transfer-code');
   const codeMessage = await inbox.next('alice@example.org', 1);
   expect(codeMessage.subject).toContain('code de confirmation');
-  await page.fill('#transfer-code', mailCode(codeMessage));
+  const code = mailCode(codeMessage);
+  await page.fill('#transfer-code', code === '000000' ? '111111' : '000000');
+  await page.click('#transfer-confirm');
+  await page.waitForSelector('#code-wrong');
+  expect(await text('#code-wrong')).toBe('Refusé : code erroné. (4)');
+  await page.fill('#transfer-code', code);
   await page.click('#transfer-confirm');
   await page.waitForSelector(`#balances li[data-asset="${local}"][data-value="3250"]`);
   expect(await text('#flash')).toContain('Envoyé');

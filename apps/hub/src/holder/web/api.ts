@@ -22,3 +22,11 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   if (!response.ok) throw new ApiFailure(response.status, json.error?.code ?? 'internal', json.error?.message ?? response.statusText, json.error ?? {});
   return json as T;
 }
+
+/** A refusal in the visitor's words when the page knows its code, else the hub's (English) message; tries left when a code was wrong. */
+export function refusalText(error: unknown, words: Record<string, string>): string {
+  if (!(error instanceof ApiFailure)) return (error as Error).message;
+  const known = words[error.code];
+  const tries = typeof error.details.triesLeft === 'number' ? ` (${error.details.triesLeft})` : '';
+  return known === undefined ? error.message : `${known}${tries}`;
+}

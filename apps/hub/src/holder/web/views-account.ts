@@ -1,4 +1,4 @@
-import { api, ApiFailure } from './api';
+import { api, ApiFailure, refusalText } from './api';
 import { h, replace } from './dom';
 import { money, parseMoney, type Asset } from './format';
 import { language, t } from './i18n';
@@ -56,7 +56,7 @@ function signInForm(): HTMLElement {
       await api('POST', '/links', { email: email.value, qrcode: null, language: language() });
       replace(status, notice('link-sent', words.linkSent));
     } catch (error) {
-      replace(status, notice('link-error', `${words.error} ${(error as Error).message}`, 'bad'));
+      replace(status, notice('link-error', `${words.error} ${refusalText(error, words.errors)}`, 'bad'));
     }
   };
   return h('section', { id: 'signin' }, h('h2', {}, words.signInTitle), h('form', { onsubmit: submit }, h('label', { for: 'signin-email' }, words.email), email, h('button', { type: 'submit' }, words.sendLink)), status);
@@ -126,7 +126,7 @@ function topUpSection(): HTMLElement {
       const checkout = await api<{ url: string }>('POST', '/topups', { amount: cents });
       location.assign(checkout.url);
     } catch (error) {
-      replace(status, notice('topup-error', `${words.error} ${(error as Error).message}`, 'bad'));
+      replace(status, notice('topup-error', `${words.error} ${refusalText(error, words.errors)}`, 'bad'));
     }
   };
   return h('section', { id: 'topup' }, h('h2', {}, words.topUpTitle), h('form', { onsubmit: submit }, h('label', { for: 'topup-amount' }, `${words.amount} (EUR)`), amount, h('button', { type: 'submit', id: 'topup-pay' }, words.topUp)), status);
@@ -142,7 +142,7 @@ function transferSection(account: Account, key: WalletKey, done: (text: string) 
   const asset = h('select', { id: 'transfer-asset' }, ...held.map(([id]) => h('option', { value: id }, assets.get(id)?.name ?? id)));
   const amount = h('input', { id: 'transfer-amount', inputmode: 'decimal', required: true });
   const status = h('div', { id: 'transfer-status' });
-  const fail = (error: unknown) => replace(status, notice('transfer-error', `${words.error} ${(error as Error).message}`, 'bad'));
+  const fail = (error: unknown) => replace(status, notice('transfer-error', `${words.error} ${refusalText(error, words.errors)}`, 'bad'));
   const submit = async (event: Event) => {
     event.preventDefault();
     const chosen = assets.get(asset.value);
@@ -182,16 +182,19 @@ function transferSection(account: Account, key: WalletKey, done: (text: string) 
 function codeForm(id: string, what: string, done: (text: string) => void, fail: (error: unknown) => void): HTMLElement {
   const words = t();
   const code = h('input', { id: 'transfer-code', inputmode: 'numeric', autocomplete: 'one-time-code', maxlength: 6, required: true });
+  const note = h('div', { id: 'code-note' });
   const submit = async (event: Event) => {
     event.preventDefault();
     try {
       await api('POST', `/transfers/${id}/confirm`, { code: code.value });
       done(`${words.transferDone} ${what}`);
     } catch (error) {
+      // A wrong code keeps the form for the next try; anything else ends this transfer.
+      if (error instanceof ApiFailure && error.code === 'wrong_code') return replace(note, notice('code-wrong', `${words.error} ${refusalText(error, words.errors)}`, 'bad'));
       fail(error);
     }
   };
-  return h('form', { id: 'code-form', onsubmit: submit }, h('p', {}, `${words.codeSent} (${what})`), h('label', { for: 'transfer-code' }, words.code), code, h('button', { type: 'submit', id: 'transfer-confirm' }, words.confirm));
+  return h('form', { id: 'code-form', onsubmit: submit }, h('p', {}, `${words.codeSent} (${what})`), h('label', { for: 'transfer-code' }, words.code), code, h('button', { type: 'submit', id: 'transfer-confirm' }, words.confirm), note);
 }
 
 function payoutSection(account: Account, done: (text: string) => void): HTMLElement {
@@ -210,7 +213,7 @@ function payoutSection(account: Account, done: (text: string) => void): HTMLElem
       await api('POST', '/payouts', { amount: minor, iban: iban.value, holder: name.value, key });
       done(words.payoutAsked);
     } catch (error) {
-      replace(status, notice('payout-error', `${words.error} ${(error as Error).message}`, 'bad'));
+      replace(status, notice('payout-error', `${words.error} ${refusalText(error, words.errors)}`, 'bad'));
     }
   };
   return h(

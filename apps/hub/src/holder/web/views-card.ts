@@ -1,4 +1,4 @@
-import { api, ApiFailure } from './api';
+import { api, ApiFailure, refusalText } from './api';
 import { h, replace } from './dom';
 import { language, t } from './i18n';
 import { balancesSection, header, historySection, notice, type WalletView } from './views-common';
@@ -31,7 +31,7 @@ function linkForm(qrcode: string, linked: boolean): HTMLElement {
       await api('POST', '/links', { email: email.value, qrcode, language: language() });
       replace(status, notice('link-sent', words.linkSent));
     } catch (error) {
-      replace(status, notice('link-error', `${words.error} ${(error as Error).message}`, 'bad'));
+      replace(status, notice('link-error', `${words.error} ${refusalText(error, words.errors)}`, 'bad'));
     }
   };
   return h(

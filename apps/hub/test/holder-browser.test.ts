@@ -150,6 +150,7 @@ it('takes a visitor from the card’s page to an account: balances and history i
   await page.waitForSelector('h1:has-text("Mon compte")');
   await page.fill('#transfer-to', 'bob@example.org');
   await page.selectOption('#transfer-asset', local);
+  expect(await text('#transfer-limit')).toBe('Limite par jour : 100,00 MLA');
   await page.fill('#transfer-amount', '10,50');
   await page.click('#transfer-send');
   await page.waitForSelector('#transfer-code');

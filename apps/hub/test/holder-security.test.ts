@@ -118,9 +118,14 @@ describe.each(DIALECTS)('the card holder’s page on %s', (dialect) => {
     expect(stored[0]!.id_hash).not.toContain(secret);
 
     expect((await holderCall(world, 'POST', '/qr/api/login', { token })).json.error.code).toBe('gone');
+    // Signing out forgets the session on the hub, not only in the browser.
+    const other = await signIn(world, 'zoe@example.org', null);
+    expect((await holderCall(world, 'GET', '/qr/api/account', undefined, other.cookie)).status).toBe(200);
+    expect((await holderCall(world, 'POST', '/qr/api/logout', undefined, other.cookie)).status).toBe(204);
+    expect((await holderCall(world, 'GET', '/qr/api/account', undefined, other.cookie)).status).toBe(401);
     expect((await holderCall(world, 'POST', '/qr/api/login', { token: 'x'.repeat(43) })).status).toBe(404);
     expect((await holderCall(world, 'POST', '/qr/api/links', { email: 'zoe@example.org', qrcode: second!.qrcode, language: 'en' })).status).toBe(202);
-    const late = linkSecret(await world.inbox.next('zoe@example.org', 1));
+    const late = linkSecret(await world.inbox.next('zoe@example.org', 2));
     world.hub.clock.advance(15 * 60_000 + 1);
     expect((await holderCall(world, 'POST', '/qr/api/login', { token: late })).json.error.code).toBe('expired');
     expect((await repo.loadCardsByTag(world.hub.context.storage.read, [second!.tag])).get(second!.tag)?.userId).toBeNull();
@@ -128,7 +133,7 @@ describe.each(DIALECTS)('the card holder’s page on %s', (dialect) => {
     // Zoe's card asked for by someone else: the same answer, and no mail leaves.
     expect((await holderCall(world, 'POST', '/qr/api/links', { email: 'mallory@example.org', qrcode: card!.qrcode, language: 'en' })).status).toBe(202);
     expect((await holderCall(world, 'POST', '/qr/api/links', { email: 'zoe@example.org', qrcode: card!.qrcode, language: 'en' })).status).toBe(202);
-    await world.inbox.next('zoe@example.org', 2);
+    await world.inbox.next('zoe@example.org', 3);
     expect(world.inbox.count('mallory@example.org')).toBe(0);
 
     // At most HOLDER_LINKS_PER_HOUR_MAX links per address and hour, whatever the form is told.

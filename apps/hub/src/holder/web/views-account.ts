@@ -142,6 +142,11 @@ function transferSection(account: Account, key: WalletKey, done: (text: string) 
   const asset = h('select', { id: 'transfer-asset' }, ...held.map(([id]) => h('option', { value: id }, assets.get(id)?.name ?? id)));
   const amount = h('input', { id: 'transfer-amount', inputmode: 'decimal', required: true });
   const status = h('div', { id: 'transfer-status' });
+  // The limit counts each asset in its own minor units: shown in the chosen asset's unit.
+  const limit = h('p', { class: 'muted', id: 'transfer-limit' });
+  const showLimit = () => (limit.textContent = `${words.dailyLimit} ${money(account.transfers.dailyMax, assets.get(asset.value))}`);
+  asset.addEventListener('change', showLimit);
+  showLimit();
   const fail = (error: unknown) => replace(status, notice('transfer-error', `${words.error} ${refusalText(error, words.errors)}`, 'bad'));
   const submit = async (event: Event) => {
     event.preventDefault();
@@ -174,7 +179,7 @@ function transferSection(account: Account, key: WalletKey, done: (text: string) 
       amount,
       h('button', { type: 'submit', id: 'transfer-send' }, words.send),
     ),
-    h('p', { class: 'muted' }, `${words.dailyLimit}: ${account.transfers.dailyMax / 100}`),
+    limit,
     status,
   );
 }

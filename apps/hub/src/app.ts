@@ -11,6 +11,7 @@ import { dashboardPlugin } from './dashboard/plugin';
 import { healthPlugin } from './health/health';
 import { compensationSchedulePlugin } from './money/compensation-schedule';
 import { timeSchedulePlugin } from './money/time-schedule';
+import { holderPlugin } from './holder/plugin';
 import { sealerPlugin } from './sealer/plugin';
 import { syncPlugin } from './sync/plugin';
 import { webhooksPlugin } from './webhooks/plugin';
@@ -45,7 +46,7 @@ export interface HubOptions {
 
 /**
  * Builds the hub: storage and identity first, then the plugins in a fixed order
- * (errors → health → pairing and admin API → payment webhooks → outgoing webhooks → Fedow-compatible API → sync → sealer → dashboard → schedules). Each
+ * (errors → health → pairing and admin API → payment webhooks → outgoing webhooks → Fedow-compatible API → sync → sealer → dashboard → card holder's page → schedules). Each
  * plugin adds its routes and registers what it must stop in `onClose`.
  */
 export async function buildHub(config: HubConfig, options: HubOptions = {}): Promise<Hub> {
@@ -118,4 +119,4 @@ declare module 'fastify' {
 }
 
 /** The plugins, in load order. */
-const HUB_PLUGINS: HubPlugin[] = [healthPlugin, adminPlugin, webhooksPlugin, notifyPlugin, compatPlugin, syncPlugin, sealerPlugin, dashboardPlugin, compensationSchedulePlugin, timeSchedulePlugin];
+const HUB_PLUGINS: HubPlugin[] = [healthPlugin, adminPlugin, webhooksPlugin, notifyPlugin, compatPlugin, syncPlugin, sealerPlugin, dashboardPlugin, holderPlugin, compensationSchedulePlugin, timeSchedulePlugin];

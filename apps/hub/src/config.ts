@@ -25,6 +25,8 @@ export interface HubConfig {
   tls?: TlsConfig;
   /** Outgoing webhooks: how often the deliverer looks, how long it waits, how it retries. */
   webhooks: WebhookSettings;
+  /** The card holder's page: e-mail (SMTP_URL, MAIL_FROM) and the address its links point at (FEDOW_PUBLIC_URL). */
+  holder: HolderConfig;
 }
 
 export interface TlsConfig {
@@ -40,6 +42,16 @@ export interface WebhookSettings {
   /** Endpoints served at once; each has one delivery in flight at most (its order). */
   endpointsInFlightMax: number;
   retry: RetryPolicy;
+}
+
+export interface HolderConfig {
+  /** Where e-mail goes (smtp://, smtps://); null hides the e-mail features of the card holder's page. */
+  smtpUrl: string | null;
+  mailFrom: string;
+  /** The hub's address as card holders reach it (the domain printed on cards); e-mailed links start with it. */
+  publicUrl: string | null;
+  /** A user's transfers per asset and per day, in minor units, unless an operator set another for them. */
+  transferDailyMax: number;
 }
 
 /** As set in the environment: any may be missing until a SEPA file is asked for. */
@@ -74,6 +86,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: P
     compensation: overrides.compensation ?? compensationFromEnv(env.FEDOW_COMPENSATION),
     ...(overrides.tls ? { tls: overrides.tls } : {}),
     webhooks: overrides.webhooks ?? webhooksFromEnv(env),
+    holder: overrides.holder ?? holderFromEnv(env),
   };
 }
 
@@ -115,6 +128,17 @@ function stripeFromEnv(env: NodeJS.ProcessEnv): StripeConfig | null {
     webhookSecret,
     returnUrl: env.STRIPE_RETURN_URL || null,
     apiBase: env.STRIPE_API_BASE ? new URL(env.STRIPE_API_BASE) : null,
+  };
+}
+
+function holderFromEnv(env: NodeJS.ProcessEnv): HolderConfig {
+  const daily = env.FEDOW_TRANSFER_DAILY_MAX === undefined || env.FEDOW_TRANSFER_DAILY_MAX === '' ? 10_000 : Number(env.FEDOW_TRANSFER_DAILY_MAX);
+  if (!Number.isSafeInteger(daily) || daily < 0) throw new Error('FEDOW_TRANSFER_DAILY_MAX is a whole number of minor units');
+  return {
+    smtpUrl: env.SMTP_URL || null,
+    mailFrom: env.MAIL_FROM || 'Fedow <no-reply@fedow.invalid>',
+    publicUrl: env.FEDOW_PUBLIC_URL ? env.FEDOW_PUBLIC_URL.replace(/\/+$/, '') : null,
+    transferDailyMax: daily,
   };
 }
 

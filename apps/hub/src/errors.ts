@@ -19,6 +19,11 @@ const STATUS: Record<string, number> = {
   stale_notification: 400,
   provider_error: 502,
   provider_not_configured: 503,
+  confirmation_required: 403,
+  wrong_code: 403,
+  transfer_limit: 422,
+  transfers_blocked: 403,
+  email_not_configured: 503,
 };
 
 /** An expected failure with a stable code: becomes `{error: {code, message}}` with its HTTP status. */

@@ -45,18 +45,23 @@ describe.each(DIALECTS)('wallet-signed requests on %s', (dialect) => {
   const balance = async (wallet: string, asset: string) => (await hub.call('GET', `/api/v1/wallets/${wallet}`)).json.balances?.[asset] ?? 0;
   const requestCount = async () => Number((await hub.context.storage.read.all<{ n: number | string }>(sql`select count(*) as n from requests where source = 'wallet'`))[0]?.n);
 
-  it('applies a transfer signed by the sender’s wallet once, however often it is sent', async () => {
-    const { fed, alice, bob } = await start();
-    const transfer = signed(ALICE_KEY, { wallet: alice.wallet, kind: 'TRF', asset: fed.id, amount: 1200, to: bob.wallet });
-    const first = await send(transfer);
+  it('applies a QR payment signed by the wallet once, however often it is sent; refuses a transfer without its e-mailed code', async () => {
+    const { place, fed, alice, bob } = await start();
+    const payment = signed(ALICE_KEY, { wallet: alice.wallet, kind: 'QRS', asset: fed.id, amount: 1200, place: place.id });
+    const first = await send(payment);
     expect(first.status).toBe(201);
-    expect(first.json.transfers.map((t: { action: string }) => t.action)).toEqual(['TRF']);
-    const [again, twice] = await Promise.all([send(transfer), send(transfer)]);
+    expect(first.json.transfers.map((t: { action: string }) => t.action)).toEqual(['QRS']);
+    const [again, twice] = await Promise.all([send(payment), send(payment)]);
     expect([again.status, twice.status]).toEqual([200, 200]);
     expect(await balance(alice.wallet, fed.id)).toBe(3800);
-    expect(await balance(bob.wallet, fed.id)).toBe(1200);
-    const overdraw = await send(signed(ALICE_KEY, { wallet: alice.wallet, kind: 'TRF', asset: fed.id, amount: 999_999, to: bob.wallet }));
+    const overdraw = await send(signed(ALICE_KEY, { wallet: alice.wallet, kind: 'QRS', asset: fed.id, amount: 999_999, place: place.id }));
     expect(overdraw).toMatchObject({ status: 422, json: { error: { code: 'insufficient_funds' } } });
+    // A TRF needs the sender's e-mailed code too (holder-security.test.ts): the key alone is refused, nothing stored.
+    const before = await requestCount();
+    const transfer = await send(signed(ALICE_KEY, { wallet: alice.wallet, kind: 'TRF', asset: fed.id, amount: 100, to: bob.wallet }));
+    expect(transfer).toMatchObject({ status: 403, json: { error: { code: 'confirmation_required' } } });
+    expect(await requestCount()).toBe(before);
+    expect(await balance(bob.wallet, fed.id)).toBe(0);
   });
 
   it('pays a place by QR code (QRS), never into debt', async () => {

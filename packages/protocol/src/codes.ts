@@ -118,6 +118,16 @@ export const HTTP_ERROR_CODES = [
   'provider_not_configured',
   /** The payment provider refused or could not be reached; nothing was paid by this call. */
   'provider_error',
+  /** A transfer (TRF) sent without the 6-digit code e-mailed to its sender. */
+  'confirmation_required',
+  /** A wrong e-mailed code; `triesLeft` says how many remain. */
+  'wrong_code',
+  /** Over the sender's daily transfer limit, per asset, set by the operator. */
+  'transfer_limit',
+  /** An operator blocked this user's transfers. */
+  'transfers_blocked',
+  /** The hub has no SMTP server (SMTP_URL): nothing can be e-mailed. */
+  'email_not_configured',
   ...RULE_CODES,
 ] as const;
 export type HttpErrorCode = (typeof HTTP_ERROR_CODES)[number];

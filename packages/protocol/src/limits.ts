@@ -102,3 +102,21 @@ export const HISTORY_PAGE_MAX = 200;
 export const PAYOUT_BATCH_PAYOUTS_MAX = 5_000;
 /** A wallet-signed request (a transfer, a QR payment) is valid this long after it is made. */
 export const WALLET_REQUEST_TTL_MS = 5 * 60_000;
+
+// ── the card holder's page (issue 12) ──
+/** A one-time sign-in link works once, within this long. */
+export const HOLDER_LINK_TTL_MS = 15 * 60_000;
+/** A card holder's session; then a new link by e-mail. */
+export const HOLDER_SESSION_TTL_MS = 30 * 24 * 60 * 60_000;
+/** A transfer's e-mailed code: valid this long, this many tries. */
+export const TRANSFER_CODE_TTL_MS = 5 * 60_000;
+export const TRANSFER_CODE_TRIES_MAX = 5;
+/** Sign-in links one e-mail address receives per hour, and codes one user receives per hour. */
+export const HOLDER_LINKS_PER_HOUR_MAX = 5;
+export const TRANSFER_CODES_PER_HOUR_MAX = 10;
+/** Requests one address makes to the card pages and the sign-in form per minute (a QR code UUID is not guessed at speed). */
+export const HOLDER_REQUESTS_PER_MINUTE_MAX = 60;
+/** History lines a card holder's page shows. */
+export const HOLDER_HISTORY_ROWS_MAX = 30;
+/** The largest online top-up from the card holder's page, in euro cents. */
+export const HOLDER_TOPUP_CENTS_MAX = 500_00;

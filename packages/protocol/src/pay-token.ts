@@ -12,12 +12,10 @@
  * those bytes, as every signature of LEDGER.md.
  */
 import { z } from 'zod';
+import { ALPHABET, PAY_TOKEN_PREFIX, PAY_TOKEN_PURPOSE, TOKEN_BYTES } from './pay-token-text';
 import { Timestamp, Uuid } from './primitives';
 
-export const PAY_TOKEN_PURPOSE = 'fedow-pay-token';
-/** A payment code is valid this long after it is shown. */
-export const PAY_TOKEN_TTL_MS = 60_000;
-export const PAY_TOKEN_PREFIX = 'FEDOWPAY1.';
+export { encodePayToken, PAY_TOKEN_PREFIX, PAY_TOKEN_PURPOSE, PAY_TOKEN_TTL_MS } from './pay-token-text';
 
 const Hex = (bytes: number) => z.string().regex(new RegExp(`^[0-9a-f]{${bytes * 2}}$`), `${bytes} bytes of lowercase hex`);
 
@@ -32,18 +30,6 @@ export type PayTokenBody = z.infer<typeof PayTokenBody>;
 
 export const PayToken = z.strictObject({ body: PayTokenBody, sig: Hex(64) });
 export type PayToken = z.infer<typeof PayToken>;
-
-const TOKEN_BYTES = 16 + 16 + 8 + 64;
-
-/** The text of the QR code. */
-export function encodePayToken(token: PayToken): string {
-  const bytes = new Uint8Array(TOKEN_BYTES);
-  bytes.set(hexToBytes(token.body.wallet.replace(/-/g, '')), 0);
-  bytes.set(hexToBytes(token.body.nonce), 16);
-  new DataView(bytes.buffer).setBigUint64(32, BigInt(Date.parse(token.body.expires)));
-  bytes.set(hexToBytes(token.sig), 40);
-  return PAY_TOKEN_PREFIX + toBase64Url(bytes);
-}
 
 export type DecodedPayToken = { ok: true; token: PayToken } | { ok: false; reason: string };
 
@@ -69,26 +55,8 @@ export function decodePayToken(text: string): DecodedPayToken {
   return parsed.success ? { ok: true, token: parsed.data } : { ok: false, reason: 'a damaged payment code: scan it again' };
 }
 
-function hexToBytes(hex: string): Uint8Array {
-  const bytes = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < bytes.length; i++) bytes[i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16);
-  return bytes;
-}
-
 function bytesToHex(bytes: Uint8Array): string {
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
-}
-
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-
-function toBase64Url(bytes: Uint8Array): string {
-  let text = '';
-  for (let i = 0; i < bytes.length; i += 3) {
-    const chunk = (bytes[i]! << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
-    const chars = i + 1 >= bytes.length ? 2 : i + 2 >= bytes.length ? 3 : 4;
-    for (let c = 0; c < chars; c++) text += ALPHABET[(chunk >> (18 - 6 * c)) & 63];
-  }
-  return text;
 }
 
 function fromBase64Url(text: string): Uint8Array | null {

@@ -19,10 +19,10 @@ export async function walletRequestRoutes(app: FastifyInstance, context: HubCont
     {
       schema: {
         tags: ['money'],
-        summary: 'A transfer (TRF) or a QR payment (QRS) signed by the paying wallet’s key; its nonce makes it apply once',
+        summary: 'A QR payment (QRS) signed by the paying wallet’s key, applied once per nonce; a transfer (TRF) is refused here (403): it goes through the card holder’s page and its e-mailed code',
         security: [],
         body: WalletRequest,
-        response: { 200: RequestOutcome, 201: RequestOutcome, 401: ApiError, 409: ApiError, 410: ApiError, 422: ApiError, 429: ApiError },
+        response: { 200: RequestOutcome, 201: RequestOutcome, 401: ApiError, 403: ApiError, 409: ApiError, 410: ApiError, 422: ApiError, 429: ApiError },
       },
       onRequest: async (request) => {
         if (limiter.blocked(request.ip)) throw new HubError('rate_limited', 'too many refused requests: wait a minute');

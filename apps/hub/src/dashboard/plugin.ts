@@ -13,6 +13,7 @@ import { DashboardSessions } from './sessions';
 import { DashboardStream } from './stream';
 import { TillMemory } from './tills';
 import { userApiRoutes } from './user-routes';
+import { holderSettingsRoutes } from './holder-routes';
 import { VerifyRunner } from './verify-runner';
 import { webhookApiRoutes } from './webhook-routes';
 
@@ -60,6 +61,7 @@ export const dashboardPlugin: HubPlugin = async (app, context, config) => {
       await operatorRoutes(api, dashboard);
       await payoutApiRoutes(api, dashboard, config.sepa);
       await webhookApiRoutes(api, dashboard);
+      await holderSettingsRoutes(api, dashboard, config.holder);
     });
   });
 };

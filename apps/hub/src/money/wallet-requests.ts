@@ -4,7 +4,7 @@ import { WALLET_REQUEST_TTL_MS, type WalletRequest } from '@fedow/protocol';
 import type { HubContext } from '../context';
 import { HubError } from '../errors';
 import * as repo from '../storage/repo';
-import { submitRequest, type RequestOutcome } from './submit';
+import { submitRequest, type MoneyRequest, type RequestOutcome } from './submit';
 
 /**
  * A card holder's signed request (DESIGN.md: the `wallet` source): a transfer to
@@ -12,18 +12,23 @@ import { submitRequest, type RequestOutcome } from './submit';
  * Ed25519 key must have signed hash(body); the body must not have expired nor be
  * dated further ahead than its lifetime; its nonce is the idempotency key, so a
  * code is applied once and a replay gets the first answer. A forged, expired or
- * unsigned request is refused before anything is stored.
+ * unsigned request is refused before anything is stored. A transfer also needs
+ * the code e-mailed to its sender (holder/transfers.ts checks it, then calls this
+ * with `emailCode: true`): a stolen key alone moves nothing to another user.
  */
-export async function submitWalletRequest(context: HubContext, request: WalletRequest): Promise<RequestOutcome> {
+export async function submitWalletRequest(context: HubContext, request: WalletRequest, confirmation: WalletConfirmation = { emailCode: false }): Promise<RequestOutcome> {
+  await checkWalletRequest(context, request);
   const { body, sig } = request;
-  const wallet = (await repo.getWallets(context.storage.read, [body.wallet])).get(body.wallet);
-  if (!wallet?.publicKey) throw new HubError('unauthorized', 'this wallet has no registered key: sign in on the card holder’s page first');
-  if (!verifyHash(nodeCrypto, wallet.publicKey, hashBody(nodeCrypto, body), sig)) throw new HubError('unauthorized', 'the signature does not match the wallet’s key');
-  const now = context.clock.now().getTime();
-  const expires = Date.parse(body.expires);
-  if (expires < now) throw new HubError('expired', `this code expired at ${body.expires}: show a fresh one`);
-  if (expires > now + WALLET_REQUEST_TTL_MS) throw new HubError('bad_request', `a signed request lives at most ${WALLET_REQUEST_TTL_MS / 60_000} minutes`);
-  return submitRequest(context, {
+  if (body.kind === 'TRF' && !confirmation.emailCode) {
+    throw new HubError('confirmation_required', 'a transfer is confirmed with the code e-mailed to its sender: send it from the card holder’s page');
+  }
+  return submitRequest(context, walletMoneyRequest(request));
+}
+
+/** The request on the one path: the nonce is its idempotency key, the body is stored with its signature. */
+export function walletMoneyRequest(request: WalletRequest): MoneyRequest {
+  const { body, sig } = request;
+  return {
     source: { kind: 'wallet', wallet: body.wallet },
     idempotencyKey: body.nonce,
     kind: body.kind === 'TRF' ? 'transfer' : 'qr-sale',
@@ -33,14 +38,26 @@ export async function submitWalletRequest(context: HubContext, request: WalletRe
       body.kind === 'TRF'
         ? decideTransfer(state, { sender: body.wallet, receiver: body.to!, asset: body.asset, amount: body.amount, request: id }, decision)
         : decideQrSale(state, { wallet: body.wallet, place: body.place!, asset: body.asset, amount: body.amount, request: id }, decision),
-  });
+  };
 }
 
-/**
- * Registers the public key a card holder's browser made for a user wallet (the
- * card holder's page does it once the holder is signed in). A key belongs to one
- * wallet; a wallet's key is replaced only by an admin.
- */
+/** Whether the request's second factor was checked: a TRF needs the sender's e-mailed code (issue 12). */
+export interface WalletConfirmation {
+  emailCode: boolean;
+}
+
+/** The wallet's registered key signed hash(body), and the body lives now: else a typed refusal, nothing stored. */
+export async function checkWalletRequest(context: HubContext, request: WalletRequest): Promise<void> {
+  const { body, sig } = request;
+  const wallet = (await repo.getWallets(context.storage.read, [body.wallet])).get(body.wallet);
+  if (!wallet?.publicKey) throw new HubError('unauthorized', 'this wallet has no registered key: sign in on the card holder’s page first');
+  if (!verifyHash(nodeCrypto, wallet.publicKey, hashBody(nodeCrypto, body), sig)) throw new HubError('unauthorized', 'the signature does not match the wallet’s key');
+  const now = context.clock.now().getTime();
+  const expires = Date.parse(body.expires);
+  if (expires < now) throw new HubError('expired', `this code expired at ${body.expires}: show a fresh one`);
+  if (expires > now + WALLET_REQUEST_TTL_MS) throw new HubError('bad_request', `a signed request lives at most ${WALLET_REQUEST_TTL_MS / 60_000} minutes`);
+}
+
 export async function registerWalletKey(context: HubContext, walletId: string, publicKey: string): Promise<{ wallet: string; publicKey: string }> {
   return context.storage.transaction(async (tx) => {
     const wallet = (await repo.getWallets(tx, [walletId])).get(walletId);

@@ -83,6 +83,11 @@
  * - insertWebhookEndpoint, getWebhookEndpoint, listWebhookEndpoints, removeWebhookEndpoint → false if already removed
  * - insertWebhookDeliveries, headDelivery(tx, endpoint), recordDeliveryAttempt → false unless pending, abandonDeliveries
  * - getWebhookDelivery, listWebhookDeliveries (newest first), countDeliveriesByStatus
+ * Card holder's page (repo-holder.ts)
+ * - insertHolderLink, claimHolderLink(tx, hash, now) → claimed | unknown | expired | used; countHolderLinksSince
+ * - insertHolderSession, getHolderSession(tx, hash, now), deleteHolderSession, pruneHolderRows
+ * - insertHolderCode, getHolderCode, spendHolderCodeTry, useHolderCode, countHolderCodesSince
+ * - getHolderLimit(s), setHolderLimit, getHolderOption, setHolderOption, sumTransfersSentSince
  *
  * Ordering: transfers.seq and card_changes.seq increase in commit order in both
  * dialects (see lockCommitOrder); in PostgreSQL a rolled-back transaction leaves a gap.
@@ -104,4 +109,5 @@ export * from './repo-signals';
 export * from './repo-compat';
 export * from './repo-import';
 export * from './repo-outbox';
+export * from './repo-holder';
 export type * from './rows';

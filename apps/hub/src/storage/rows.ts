@@ -57,3 +57,7 @@ export type NewWebhookEndpoint = typeof s.webhookEndpoints.$inferInsert;
 export type OutboxEvent = typeof s.outboxEvents.$inferSelect;
 export type WebhookDelivery = typeof s.webhookDeliveries.$inferSelect;
 export type NewWebhookDelivery = Omit<typeof s.webhookDeliveries.$inferInsert, 'seq'>;
+export type HolderLink = typeof s.holderLinks.$inferSelect;
+export type HolderSession = typeof s.holderSessions.$inferSelect;
+export type HolderCode = typeof s.holderCodes.$inferSelect;
+export type HolderLimit = typeof s.holderLimits.$inferSelect;

@@ -692,3 +692,63 @@ export const webhookDeliveries = pgTable(
   },
   (t) => [checkIn('webhook_deliveries_status_check', 'status', WEBHOOK_DELIVERY_STATUSES), index('webhook_deliveries_queue').on(t.endpointId, t.status, t.seq)],
 );
+
+/** A card holder's one-time sign-in link (issue 12): only the hash of its token is kept; used once, within 15 minutes. */
+export const holderLinks = pgTable('holder_links', {
+  tokenHash: text('token_hash').primaryKey(),
+  email: text('email').notNull(),
+  /** The card whose page asked for it: linked to the e-mail when the link is followed. */
+  cardId: text('card_id').references(() => cards.id),
+  createdAt: text('created_at').notNull(),
+  expiresAt: text('expires_at').notNull(),
+  usedAt: text('used_at'),
+});
+
+/** A card holder's signed-in session: the cookie holds a random id, the table its hash. */
+export const holderSessions = pgTable(
+  'holder_sessions',
+  {
+    idHash: text('id_hash').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    createdAt: text('created_at').notNull(),
+    expiresAt: text('expires_at').notNull(),
+  },
+  (t) => [index('holder_sessions_user').on(t.userId)],
+);
+
+/** A transfer waiting for its e-mailed 6-digit code: the signed request, the code's hash, the tries left. */
+export const holderCodes = pgTable(
+  'holder_codes',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    /** The signed wallet request (JSON), submitted as is once the code matches. */
+    request: text('request').notNull(),
+    codeHash: text('code_hash').notNull(),
+    triesLeft: integer('tries_left').notNull(),
+    createdAt: text('created_at').notNull(),
+    expiresAt: text('expires_at').notNull(),
+    usedAt: text('used_at'),
+  },
+  (t) => [index('holder_codes_user').on(t.userId)],
+);
+
+/** What an operator set for one user's transfers: a daily limit (minor units, per asset; null = the hub's default) and a block. */
+export const holderLimits = pgTable('holder_limits', {
+  userId: text('user_id')
+    .primaryKey()
+    .references(() => users.id),
+  transferDailyMax: big('transfer_daily_max'),
+  transfersBlocked: bool('transfers_blocked').notNull().default(false),
+  updatedAt: text('updated_at').notNull(),
+});
+
+/** The card holder's page's settings an operator changes from the dashboard (payouts open, default transfer limit). */
+export const holderOptions = pgTable('holder_options', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});

@@ -213,6 +213,15 @@ const EN = {
   deliveryDead: 'given up',
   allStatuses: 'All statuses',
   noAnswer: 'no answer',
+  holderTransfers: 'Transfers between card holders',
+  transfersBlocked: 'Transfers blocked',
+  dailyLimit: 'Daily limit per asset (minor units, empty: the hub’s default)',
+  holderDefault: 'default',
+  holderSaved: 'Saved.',
+  holderSave: 'Save',
+  holderPage: 'Card holders’ page',
+  payoutsOpen: 'Payouts of leftovers open',
+  holderNoEmail: 'No SMTP_URL: the card holders’ page shows balances only.',
 } as const;
 
 export type Word = keyof typeof EN;
@@ -428,6 +437,15 @@ const FR: Record<Word, string> = {
   deliveryDead: 'abandonné',
   allStatuses: 'Tous les états',
   noAnswer: 'pas de réponse',
+  holderTransfers: 'Virements entre usagers',
+  transfersBlocked: 'Virements bloqués',
+  dailyLimit: 'Limite par jour et par monnaie (unités mineures, vide : celle du hub)',
+  holderDefault: 'par défaut',
+  holderSaved: 'Enregistré.',
+  holderSave: 'Enregistrer',
+  holderPage: 'Page des porteurs de carte',
+  payoutsOpen: 'Remboursement des restes ouvert',
+  holderNoEmail: 'Pas de SMTP_URL : la page des porteurs ne montre que les soldes.',
 };
 
 /** Transfer actions (LEDGER.md) in words, for a wallet's history. */

@@ -5,6 +5,7 @@ import { h, replace } from './dom';
 import { dateTime, money } from './format';
 import { actionText, t } from './i18n';
 import type { Directory, View } from './state';
+import { holderPagePanel, userTransfersPanel } from './views-holder';
 
 export class UsersView implements View {
   readonly topics = ['cards'] as const;
@@ -56,6 +57,7 @@ export class UsersView implements View {
         ? h('p', { class: 'muted' }, t('noUsers'))
         : h('ul', { class: 'plain panel', id: 'users-list' }, ...list.users.map((user) => h('li', { 'data-email': user.email }, h('a', { href: userHref(user.email) }, user.email), ' ', h('span', { class: 'muted' }, dateTime(user.createdAt))))),
       more,
+      holderPagePanel(),
     );
   }
 
@@ -113,6 +115,7 @@ export class UsersView implements View {
       ),
       view.history.transfers.length === 0 ? h('p', { class: 'muted' }, t('none')) : null,
       older,
+      userTransfersPanel(view.user.email),
     );
   }
 }

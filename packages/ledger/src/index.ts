@@ -15,3 +15,4 @@ export * from './rules-payouts';
 export * from './blocks';
 export * from './chain';
 export * from './memory-ledger';
+export * from './melt';

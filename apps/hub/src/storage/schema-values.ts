@@ -10,7 +10,7 @@ export type WalletKind = (typeof WALLET_KINDS)[number];
 
 export const ASSET_CATEGORIES = ['FED', 'TLF', 'TNF', 'TIM', 'FID', 'BDG', 'SUB'] as const;
 
-export const TRANSFER_ACTIONS = ['FST', 'CRE', 'REF', 'SAL', 'QRS', 'SUB', 'BDG', 'FUS', 'RFD', 'BNK', 'COR', 'TRF'] as const;
+export const TRANSFER_ACTIONS = ['FST', 'CRE', 'REF', 'SAL', 'QRS', 'SUB', 'BDG', 'FUS', 'RFD', 'BNK', 'COR', 'TRF', 'MLT'] as const;
 
 export const TERMINAL_STATUSES = ['active', 'frozen', 'revoked'] as const;
 export type TerminalStatus = (typeof TERMINAL_STATUSES)[number];

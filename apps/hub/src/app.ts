@@ -8,6 +8,7 @@ import { installErrorHandler } from './errors';
 import { adminPlugin } from './admin/plugin';
 import { dashboardPlugin } from './dashboard/plugin';
 import { healthPlugin } from './health/health';
+import { meltSweepPlugin } from './money/melt-plugin';
 import { sealerPlugin } from './sealer/plugin';
 import { syncPlugin } from './sync/plugin';
 import { webhooksPlugin } from './webhooks/plugin';
@@ -90,4 +91,4 @@ declare module 'fastify' {
 }
 
 /** The plugins, in load order. */
-const HUB_PLUGINS: HubPlugin[] = [healthPlugin, adminPlugin, webhooksPlugin, syncPlugin, sealerPlugin, dashboardPlugin];
+const HUB_PLUGINS: HubPlugin[] = [healthPlugin, adminPlugin, webhooksPlugin, syncPlugin, sealerPlugin, meltSweepPlugin, dashboardPlugin];

@@ -250,7 +250,11 @@ export class ChainVerifier {
 
   /** A melt takes exactly what the policy in force gives, from the replayed balance and activity, to the policy's wallet. */
   private checkMelt(transfer: TransferRecord): string | null {
-    const policy = policyAt(this.facts.melts?.get(transfer.asset) ?? [], transfer.at);
+    // The version the decision read (its meta): a policy set while a decision waited
+    // for the ledger's lock is in force for it although its time is later.
+    const versions = this.facts.melts?.get(transfer.asset) ?? [];
+    const named = typeof transfer.meta?.policy === 'string' ? versions.find((version) => version.id === transfer.meta!.policy) : undefined;
+    const policy = named ?? policyAt(versions, transfer.at);
     if (!policy || policy.rule === null) return 'a melt while the asset does not melt';
     if (transfer.receiver !== policy.wallet) return `a melt to ${transfer.receiver}, not to the melt wallet ${policy.wallet}`;
     const key = balanceKey(transfer.sender, transfer.asset);

@@ -16,3 +16,4 @@ export * from './blocks';
 export * from './chain';
 export * from './memory-ledger';
 export * from './melt';
+export * from './melt-report';

@@ -50,3 +50,7 @@ export type BalanceActivity = z.infer<typeof BalanceActivity>;
 /** The admin API's and CLI's body to set an asset's melting. */
 export const MeltSet = z.strictObject({ rule: MeltRule.nullable() });
 export type MeltSet = z.infer<typeof MeltSet>;
+
+/** The admin API's body to preview a rule over the last 12 months. */
+export const MeltPreviewBody = z.strictObject({ rule: MeltRule });
+export type MeltPreviewBody = z.infer<typeof MeltPreviewBody>;

@@ -79,5 +79,6 @@ export * from './repo-requests';
 export * from './repo-payouts';
 export * from './repo-payments';
 export * from './repo-wallets';
+export * from './repo-melt';
 export * from './repo-operators';
 export type * from './rows';

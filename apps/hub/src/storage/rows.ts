@@ -43,3 +43,4 @@ export type Payout = typeof s.payouts.$inferSelect;
 export type NewPayout = typeof s.payouts.$inferInsert;
 export type PayoutBatch = typeof s.payoutBatches.$inferSelect;
 export type NewPayoutBatch = typeof s.payoutBatches.$inferInsert;
+export type MeltPolicyRow = typeof s.meltPolicies.$inferSelect;

@@ -8,6 +8,7 @@ import { benchKiosk } from './bench/kiosk';
 import { benchTerminal } from './bench/terminal';
 import { benchVerify } from './bench/verify';
 import { benchHub } from './bench/hub';
+import { benchMelt } from './bench/melt';
 
 const groups: Record<string, () => Promise<void>> = {
   ledger: benchLedger,
@@ -15,6 +16,7 @@ const groups: Record<string, () => Promise<void>> = {
   terminal: benchTerminal,
   kiosk: benchKiosk,
   hub: benchHub,
+  melt: benchMelt,
 };
 
 const wanted = process.argv.slice(2);

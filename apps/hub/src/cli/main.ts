@@ -11,6 +11,7 @@ import { correctCommand, CORRECT_USAGE } from './correct';
 import { BANK_DEPOSIT_ALIAS_USAGE, depositCommand, DEPOSIT_USAGE } from './deposit';
 import { federationsCommand, FEDERATIONS_USAGE } from './federations';
 import { type Io, UsageError } from './io';
+import { meltCommand, MELT_USAGE } from './melt';
 import { payoutsCommand, PAYOUTS_USAGE } from './payouts';
 import { placesCommand, PLACES_USAGE } from './places';
 import { checkoutCommand, CHECKOUT_USAGE, refundCommand, REFUND_USAGE, topupCommand, TOPUP_USAGE } from './payments';
@@ -41,6 +42,7 @@ const COMMANDS: Record<string, { run: (args: string[], io: Io) => Promise<number
   restore: { run: restoreCommand, usage: BACKUP_USAGE },
   tokens: { run: tokensCommand, usage: TOKENS_USAGE },
   correct: { run: correctCommand, usage: CORRECT_USAGE },
+  melt: { run: meltCommand, usage: MELT_USAGE },
 };
 
 const USAGE = [

@@ -11,6 +11,7 @@ import { initialLanguage, language, setLanguage, t, type Word } from './i18n';
 import { directoryOf, type Directory, type View } from './state';
 import { CardsView } from './views-cards';
 import { ChainView } from './views-chain';
+import { MeltView } from './views-melt';
 import { MoneyView } from './views-money';
 import { AuditView, TokensView } from './views-operators';
 import { EntriesView, PairingView } from './views-pairing';
@@ -24,6 +25,7 @@ const SECTIONS: [string, Word, readonly OperatorRole[]][] = [
   ['alerts', 'alerts', ['admin', 'cashdesk', 'viewer']],
   ['money', 'money', ['admin', 'cashdesk', 'viewer']],
   ['payouts', 'payouts', ['admin']],
+  ['melt', 'melt', ['admin', 'cashdesk', 'viewer']],
   ['chain', 'chain', ['admin', 'cashdesk', 'viewer']],
   ['cards', 'cards', ['admin', 'cashdesk', 'viewer']],
   ['users', 'users', ['admin', 'cashdesk', 'viewer']],
@@ -77,6 +79,8 @@ function viewFor(name: string, query: string): View {
       return new MoneyView(() => directory);
     case 'payouts':
       return new PayoutsView(() => directory);
+    case 'melt':
+      return new MeltView(() => directory, directory.meta.operator.role === 'admin');
     case 'chain':
       return new ChainView(directory.meta.operator.role === 'admin');
     case 'cards':

@@ -101,6 +101,12 @@ describe.each(['sqlite', 'postgres'] as const)('melting on %s', (dialect) => {
     expect(melted).toBeGreaterThan(0);
     const report = (await hub.call('GET', `/api/v1/assets/${asset.id}/melt/report`)).json;
     expect(report.revenue.reduce((sum: number, row: { amount: number }) => sum + row.amount, 0)).toBe(melted);
+    // Forty days without a sweep: every view shows the melted balance, the stored one is what is held.
+    hub.clock.advance(40 * DAY);
+    const later = await card(idle!);
+    expect(later.melting[asset.id].held).toBe(view.balances[asset.id]);
+    expect(later.balances[asset.id]).toBe(later.melting[asset.id].held - later.melting[asset.id].due);
+    expect((await hub.call('GET', `/api/v1/wallets/${later.wallet}`)).json.balances[asset.id] ?? 0).toBe(later.balances[asset.id] ?? 0);
     const verdict = await verifyChain(hub.context);
     expect(verdict).toMatchObject({ ok: true });
     expect(verdict.transfersChecked).toBeGreaterThan(0);

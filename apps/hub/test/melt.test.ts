@@ -3,6 +3,7 @@
  * simulated year (weekly sweeps, a card touched mid-year, a card left alone),
  * every melt a real MLT transfer that `fedow verify` replays.
  */
+import { sql } from 'drizzle-orm';
 import type { MeltRule } from '@fedow/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, type TestPostgres } from '../../../test/support/postgres';
@@ -110,5 +111,10 @@ describe.each(['sqlite', 'postgres'] as const)('melting on %s', (dialect) => {
     const verdict = await verifyChain(hub.context);
     expect(verdict).toMatchObject({ ok: true });
     expect(verdict.transfersChecked).toBeGreaterThan(0);
+    // What melting reads is checked too: one minor unit more "melted since" on a balance is a discrepancy.
+    await hub.context.storage.transaction((tx) => tx.run(sql`update balances set melted = melted + 1 where wallet_id = ${later.wallet} and asset_id = ${asset.id}`));
+    const tampered = await verifyChain(hub.context);
+    expect(tampered).toMatchObject({ ok: false, firstDiscrepancy: { kind: 'balance', message: expect.stringContaining('melted since') } });
+    await hub.context.storage.transaction((tx) => tx.run(sql`update balances set melted = melted - 1 where wallet_id = ${later.wallet} and asset_id = ${asset.id}`));
   }, 600_000);
 });

@@ -292,6 +292,22 @@ export class ChainVerifier {
     return null;
   }
 
+  /**
+   * Each stored activity (what melting reads) equals the replay's. A balance
+   * without a stored activity predates its tracking and counts from the policy's
+   * `since`, which every earlier movement precedes: nothing to compare.
+   */
+  compareActivity(stored: ReadonlyMap<string, BalanceActivity>): Discrepancy | null {
+    for (const [key, activity] of stored) {
+      if (activity.at === null) continue;
+      const replayed = this.activity.get(key) ?? NO_ACTIVITY;
+      if (replayed.at !== activity.at || replayed.melted !== activity.melted) {
+        return { kind: 'balance', message: `balance ${key} was last active at ${activity.at} with ${activity.melted} melted since, the transfers give ${replayed.at ?? 'never'} and ${replayed.melted}` };
+      }
+    }
+    return null;
+  }
+
   /** Invariant 1: per asset, Σ balances = Σ issued − Σ destroyed. */
   conservation(stored: ReadonlyMap<string, number>): Discrepancy | null {
     const totals = new Map<string, number>();

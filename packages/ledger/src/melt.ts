@@ -124,15 +124,20 @@ export function decideMelt(state: LedgerState, balances: readonly { wallet: stri
 }
 
 /**
- * A decision taken on the melted balances: every loaded balance's due melt is
- * applied to a copy of the state, the rule decides on that copy, and the melts
- * of the balances the accepted decision moves are booked before its transfers
- * (the others wait for the sweep). A refusal books nothing.
+ * A decision taken on the melted balances: the due melts of the balances it
+ * moves are applied to a copy of the state, the rule decides again on that copy,
+ * and those melts are booked before its transfers (the others wait for the
+ * sweep). A refusal books nothing. Only the wallets a first decision moves are
+ * looked at, so a batch of till entries does not recompute every loaded balance
+ * per entry; a refusal is decided again on every loaded balance melted, so its
+ * words (what is missing) are the melted ones.
  */
 export function decideWithMelts(state: LedgerState, context: DecisionContext, decide: (state: LedgerState) => Decision): Decision {
   if (state.melts.size === 0) return decide(state);
-  const pending = pendingMelts(state, context);
-  if (pending.length === 0) return decide(state);
+  const first = decide(state);
+  const wallets = first.ok ? first.transfers.flatMap((transfer) => [transfer.sender, transfer.receiver]) : null;
+  const pending = pendingMelts(state, context, wallets);
+  if (pending.length === 0) return first;
   const melted: LedgerState = { ...state, balances: new Map(state.balances), activity: new Map(state.activity), firsts: new Set(state.firsts) };
   commit(melted, accept(pending));
   const decision = decide(melted);
@@ -143,14 +148,16 @@ export function decideWithMelts(state: LedgerState, context: DecisionContext, de
   return booked.length === 0 ? decision : accept([...booked, ...decision.transfers], decision.effects);
 }
 
-function pendingMelts(state: LedgerState, context: DecisionContext): TransferDraft[] {
+/** The due melts of the given wallets' balances (every loaded balance when null). */
+function pendingMelts(state: LedgerState, context: DecisionContext, wallets: readonly string[] | null): TransferDraft[] {
   const pending: TransferDraft[] = [];
-  for (const [key, value] of state.balances) {
-    if (value <= 0) continue;
-    const split = key.lastIndexOf(':');
-    const asset = key.slice(split + 1);
+  const pairs =
+    wallets === null
+      ? [...state.balances.keys()].map((key) => [key.slice(0, key.lastIndexOf(':')), key.slice(key.lastIndexOf(':') + 1)] as const)
+      : [...new Set(wallets)].flatMap((wallet) => [...state.melts.keys()].map((asset) => [wallet, asset] as const));
+  for (const [wallet, asset] of pairs) {
     if (!state.melts.has(asset)) continue;
-    const transfer = meltTransfer(state, key.slice(0, split), asset, context, null);
+    const transfer = meltTransfer(state, wallet, asset, context, null);
     if (transfer) pending.push(transfer);
   }
   return pending;

@@ -10,6 +10,7 @@ import { benchVerify } from './bench/verify';
 import { benchHub } from './bench/hub';
 import { benchCompensation } from './bench/compensation';
 import { benchCompat } from './bench/compat';
+import { benchMelt } from './bench/melt';
 
 const groups: Record<string, () => Promise<void>> = {
   ledger: benchLedger,
@@ -19,6 +20,7 @@ const groups: Record<string, () => Promise<void>> = {
   hub: benchHub,
   compensation: benchCompensation,
   compat: benchCompat,
+  melt: benchMelt,
 };
 
 const wanted = process.argv.slice(2);

@@ -12,6 +12,7 @@ import { healthPlugin } from './health/health';
 import { compensationSchedulePlugin } from './money/compensation-schedule';
 import { timeSchedulePlugin } from './money/time-schedule';
 import { holderPlugin } from './holder/plugin';
+import { meltSweepPlugin } from './money/melt-plugin';
 import { sealerPlugin } from './sealer/plugin';
 import { syncPlugin } from './sync/plugin';
 import { webhooksPlugin } from './webhooks/plugin';
@@ -119,4 +120,4 @@ declare module 'fastify' {
 }
 
 /** The plugins, in load order. */
-const HUB_PLUGINS: HubPlugin[] = [healthPlugin, adminPlugin, webhooksPlugin, notifyPlugin, compatPlugin, syncPlugin, sealerPlugin, dashboardPlugin, holderPlugin, compensationSchedulePlugin, timeSchedulePlugin];
+const HUB_PLUGINS: HubPlugin[] = [healthPlugin, adminPlugin, webhooksPlugin, notifyPlugin, compatPlugin, syncPlugin, sealerPlugin, meltSweepPlugin, dashboardPlugin, holderPlugin, compensationSchedulePlugin, timeSchedulePlugin];

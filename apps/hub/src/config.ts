@@ -13,6 +13,8 @@ export interface HubConfig {
   /** Sealer: a block every this many transfers or this long. */
   blockTransfersMax: number;
   blockMsMax: number;
+  /** The melt sweep's period (FEDOW_MELT_SWEEP_MS; 0: only on demand). */
+  meltSweepMs: number;
   /** When set, `/metrics` answers only `Authorization: Bearer <this>` (METRICS_TOKEN). */
   metricsToken: string | null;
   /** The federation's bank account, debtor of the SEPA payout files (FEDOW_SEPA_NAME, FEDOW_SEPA_IBAN, FEDOW_SEPA_BIC); checked when a file is made. */
@@ -80,6 +82,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: P
     log: overrides.log ?? ((env.LOG_LEVEL as HubConfig['log']) || 'info'),
     blockTransfersMax: overrides.blockTransfersMax ?? 1_000,
     blockMsMax: overrides.blockMsMax ?? 1_000,
+    meltSweepMs: overrides.meltSweepMs ?? Number(env.FEDOW_MELT_SWEEP_MS ?? 3_600_000),
     metricsToken: overrides.metricsToken !== undefined ? overrides.metricsToken : env.METRICS_TOKEN || null,
     sepa: overrides.sepa ?? { name: env.FEDOW_SEPA_NAME, iban: env.FEDOW_SEPA_IBAN, bic: env.FEDOW_SEPA_BIC },
     stripe: overrides.stripe !== undefined ? overrides.stripe : stripeFromEnv(env),

@@ -106,11 +106,11 @@ describe.each(DIALECTS)('a full snapshot on %s', (dialect) => {
 
 describe('delta cards shared by the tills of a place', () => {
   const facts: CardFacts[] = [
-    { id: 'c1', uid: 'AA01', wallet: 'w1', balances: new Map([['local', 500], ['gift', 200]]), memberships: new Map(), lost: false, primaryFor: [] },
-    { id: 'c2', uid: 'AA02', wallet: 'w2', balances: new Map([['gift', -100]]), memberships: new Map(), lost: false, primaryFor: [] },
-    { id: 'c3', uid: 'AA03', wallet: 'w3', balances: new Map(), memberships: new Map([['member', '2027-01-01']]), lost: true, primaryFor: ['p1'] },
+    { id: 'c1', uid: 'AA01', wallet: 'w1', balances: new Map([['local', 500], ['gift', 200]]), activity: new Map(), memberships: new Map(), lost: false, primaryFor: [] },
+    { id: 'c2', uid: 'AA02', wallet: 'w2', balances: new Map([['gift', -100]]), activity: new Map(), memberships: new Map(), lost: false, primaryFor: [] },
+    { id: 'c3', uid: 'AA03', wallet: 'w3', balances: new Map(), activity: new Map(), memberships: new Map([['member', '2027-01-01']]), lost: true, primaryFor: ['p1'] },
   ];
-  const view = (place: string, accepted: string[]): PlaceView => ({ place, placeWallet: `${place}-wallet`, accepted: new Set(accepted), assets: [], policy: {} as PlaceView['policy'], primaries: [], catalogue: [] });
+  const view = (place: string, accepted: string[]): PlaceView => ({ place, placeWallet: `${place}-wallet`, accepted: new Set(accepted), melting: new Set(), assets: [], policy: {} as PlaceView['policy'], primaries: [], catalogue: [] });
 
   it('is the JSON of forPlace for each card, once per place and accepted assets', () => {
     const first = view('p1', ['local', 'member']);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Clock } from '../src/context';
 import type { HubConfig } from '../src/config';
 import * as repo from '../src/storage/repo';
 import { seedHub, type Seeded } from './support/seed';
@@ -20,7 +21,7 @@ export interface DashboardWorld {
   close(): Promise<void>;
 }
 
-export async function startDashboardHub(options: { databaseUrl?: string; config?: Partial<HubConfig> } = {}): Promise<DashboardWorld> {
+export async function startDashboardHub(options: { databaseUrl?: string; config?: Partial<HubConfig>; clock?: Clock } = {}): Promise<DashboardWorld> {
   const world = await seedHub(options);
   const token = world.hub.identity.operatorToken;
   if (token === null) throw new Error('a fresh hub prints its operator token');

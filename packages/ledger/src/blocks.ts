@@ -1,9 +1,11 @@
-import type { AssetCategory } from '@fedow/protocol';
+import type { AssetCategory, BalanceActivity, MeltPolicy } from '@fedow/protocol';
 import type { CryptoProvider } from './crypto';
 import { hashBody, signHash, verifyHash } from './crypto';
 import { supplyChange, transferDeltas } from './deltas';
 import type { TransferDraft } from './entities';
 import { balanceKey } from './entities';
+import { meltDue, NO_ACTIVITY } from './melt';
+import { nextActivity } from './state';
 
 /** A transfer once committed: its place in the global order, and (once sealed) its hash. */
 export interface TransferRecord extends TransferDraft {
@@ -128,6 +130,13 @@ export function signNextBlock(
 
 // ── verification ─────────────────────────────────────────────────────────────
 
+/** The version in force at `at`: the last one set at or before it. */
+export function policyAt(versions: readonly MeltPolicy[], at: string): MeltPolicy | null {
+  let found: MeltPolicy | null = null;
+  for (const version of versions) if (Date.parse(version.since) <= Date.parse(at)) found = version;
+  return found;
+}
+
 export interface Discrepancy {
   kind:
     | 'block_hash'
@@ -140,7 +149,8 @@ export interface Discrepancy {
     | 'unknown_asset'
     | 'balance'
     | 'conservation'
-    | 'unsealed';
+    | 'unsealed'
+    | 'melt';
   seq?: number;
   height?: number;
   message: string;
@@ -151,6 +161,8 @@ export interface ChainFacts {
   /** Category of every asset, to replay refunds. */
   categories: ReadonlyMap<string, AssetCategory>;
   primaryWallet: string;
+  /** Every melt policy version, per asset, in the order they were set: to replay melts. */
+  melts?: ReadonlyMap<string, readonly MeltPolicy[]>;
 }
 
 /**
@@ -162,6 +174,8 @@ export class ChainVerifier {
   private previous: Block | null = null;
   private lastSeq = 0;
   readonly replayed = new Map<string, number>();
+  /** `wallet:asset` → last activity, replayed like the balances, to recompute every melt. */
+  readonly activity = new Map<string, BalanceActivity>();
   /** Per asset: Σ issued − Σ destroyed, computed independently of the deltas. */
   readonly supply = new Map<string, number>();
   transfersChecked = 0;
@@ -221,12 +235,31 @@ export class ChainVerifier {
   private replay(transfer: TransferRecord): Discrepancy | null {
     const category = this.facts.categories.get(transfer.asset);
     if (!category) return { seq: transfer.seq, kind: 'unknown_asset', message: `transfer ${transfer.seq}: unknown asset ${transfer.asset}` };
+    if (transfer.action === 'MLT') {
+      const problem = this.checkMelt(transfer);
+      if (problem) return { seq: transfer.seq, kind: 'melt', message: `transfer ${transfer.seq}: ${problem}` };
+    }
     for (const { wallet, delta } of transferDeltas(transfer, category, this.facts.primaryWallet)) {
       const key = balanceKey(wallet, transfer.asset);
       this.replayed.set(key, (this.replayed.get(key) ?? 0) + delta);
+      if (delta !== 0) this.activity.set(key, nextActivity(this.activity.get(key), transfer, wallet));
     }
     this.supply.set(transfer.asset, (this.supply.get(transfer.asset) ?? 0) + supplyChange(transfer, category, this.facts.primaryWallet));
     return null;
+  }
+
+  /** A melt takes exactly what the policy in force gives, from the replayed balance and activity, to the policy's wallet. */
+  private checkMelt(transfer: TransferRecord): string | null {
+    // The version the decision read (its meta): a policy set while a decision waited
+    // for the ledger's lock is in force for it although its time is later.
+    const versions = this.facts.melts?.get(transfer.asset) ?? [];
+    const named = typeof transfer.meta?.policy === 'string' ? versions.find((version) => version.id === transfer.meta!.policy) : undefined;
+    const policy = named ?? policyAt(versions, transfer.at);
+    if (!policy || policy.rule === null) return 'a melt while the asset does not melt';
+    if (transfer.receiver !== policy.wallet) return `a melt to ${transfer.receiver}, not to the melt wallet ${policy.wallet}`;
+    const key = balanceKey(transfer.sender, transfer.asset);
+    const due = meltDue(policy.rule, policy.since, this.replayed.get(key) ?? 0, this.activity.get(key) ?? NO_ACTIVITY, transfer.at);
+    return transfer.amount === due ? null : `melts ${transfer.amount}, the policy gives ${due}`;
   }
 
   private accept(block: Block): null {
@@ -255,6 +288,22 @@ export class ChainVerifier {
     }
     for (const [key, value] of this.replayed) {
       if (value !== 0 && !stored.has(key)) return { kind: 'balance', message: `balance ${key} is missing, the transfers give ${value}` };
+    }
+    return null;
+  }
+
+  /**
+   * Each stored activity (what melting reads) equals the replay's. A balance
+   * without a stored activity predates its tracking and counts from the policy's
+   * `since`, which every earlier movement precedes: nothing to compare.
+   */
+  compareActivity(stored: ReadonlyMap<string, BalanceActivity>): Discrepancy | null {
+    for (const [key, activity] of stored) {
+      if (activity.at === null) continue;
+      const replayed = this.activity.get(key) ?? NO_ACTIVITY;
+      if (replayed.at !== activity.at || replayed.melted !== activity.melted) {
+        return { kind: 'balance', message: `balance ${key} was last active at ${activity.at} with ${activity.melted} melted since, the transfers give ${replayed.at ?? 'never'} and ${replayed.melted}` };
+      }
     }
     return null;
   }

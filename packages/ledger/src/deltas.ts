@@ -28,6 +28,7 @@ export function transferDeltas(
     case 'QRS':
     case 'FUS':
     case 'TRF':
+    case 'MLT':
       return [
         { wallet: sender, delta: -amount },
         { wallet: receiver, delta: amount },

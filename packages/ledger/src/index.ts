@@ -19,3 +19,5 @@ export * from './chain';
 export * from './memory-ledger';
 export * from './compensation';
 export * from './time-spent';
+export * from './melt';
+export * from './melt-report';

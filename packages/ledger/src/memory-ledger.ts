@@ -1,9 +1,10 @@
-import type { AssetCategory, EntryBody, OfflinePolicy } from '@fedow/protocol';
+import type { AssetCategory, EntryBody, MeltPolicy, MeltRule, OfflinePolicy } from '@fedow/protocol';
 import { DEFAULT_OFFLINE_POLICY } from '@fedow/protocol';
 import type { TransferRecord } from './blocks';
 import { supplyChange, transferDeltas } from './deltas';
 import type { Asset, Card, Federation, Place, User } from './entities';
 import { balanceKey, firstTagIdOf } from './entities';
+import { decideWithMelts } from './melt';
 import { decideFirst } from './rules-operator';
 import { decideEntry } from './rules-till';
 import type { Decision, DecisionContext, LedgerState } from './state';
@@ -55,7 +56,8 @@ export class MemoryLedger {
   /** A till entry: decided, applied or rejected, and remembered either way. Replays are idempotent. */
   applyEntry(body: EntryBody, till: { place: string; policy?: OfflinePolicy }, at: string): Decision | 'duplicate' {
     if (this.entries.has(body.id)) return 'duplicate';
-    const decision = this.apply(decideEntry(this.state, body, { ...this.context(at), place: till.place, policy: till.policy ?? DEFAULT_OFFLINE_POLICY }));
+    const context = { ...this.context(at), place: till.place, policy: till.policy ?? DEFAULT_OFFLINE_POLICY };
+    const decision = this.apply(decideWithMelts(this.state, context, (state) => decideEntry(state, body, context)));
     this.entries.set(body.id, decision.ok ? { body, status: 'applied' } : { body, status: 'rejected', reason: decision.code });
     return decision;
   }
@@ -94,6 +96,23 @@ export class MemoryLedger {
     const first = this.apply(decideFirst(this.state, asset, this.context(at)));
     if (!first.ok) throw new Error(`addAsset: ${first.message}`);
     return asset;
+  }
+
+  /** Melt policy versions, per asset, in the order they were set (what `fedow verify` reads). */
+  readonly meltPolicies = new Map<string, MeltPolicy[]>();
+
+  /** Sets (or, with null, stops) an asset's melting from `at`; the origin's melt wallet is made on first need. */
+  setMelt(assetId: string, rule: MeltRule | null, at: string): MeltPolicy {
+    const asset = this.state.assets.get(assetId);
+    if (!asset) throw new Error(`setMelt: unknown asset ${assetId}`);
+    const history = this.meltPolicies.get(assetId) ?? [];
+    const wallet = history[0]?.wallet ?? this.newId();
+    if (!this.state.wallets.has(wallet)) this.state.wallets.set(wallet, { id: wallet, kind: 'place', name: `${asset.name} melt`, publicKey: null });
+    const policy: MeltPolicy = { id: this.newId(), asset: assetId, rule, wallet, since: at };
+    this.meltPolicies.set(assetId, [...history, policy]);
+    if (rule === null) this.state.melts.delete(assetId);
+    else this.state.melts.set(assetId, policy);
+    return policy;
   }
 
   addFederation(name: string, places: string[], assets: string[]): Federation {

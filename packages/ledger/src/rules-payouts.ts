@@ -44,5 +44,5 @@ export function decidePayoutBatch(
  * the caller's state is left as it was (a decision never changes what it reads).
  */
 function workingCopy(state: LedgerState): LedgerState {
-  return { ...state, balances: new Map(state.balances), firsts: new Set(state.firsts) };
+  return { ...state, balances: new Map(state.balances), activity: new Map(state.activity), firsts: new Set(state.firsts) };
 }

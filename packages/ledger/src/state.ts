@@ -1,4 +1,4 @@
-import type { RuleCode } from '@fedow/protocol';
+import type { BalanceActivity, MeltPolicy, RuleCode } from '@fedow/protocol';
 import { RULE_MESSAGES } from '@fedow/protocol';
 import { transferDeltas } from './deltas';
 import type { Asset, Card, Federation, Membership, Place, TransferDraft, User, Wallet } from './entities';
@@ -28,6 +28,10 @@ export interface LedgerState {
   /** `wallet:asset` → membership validity. */
   memberships: Map<string, Membership>;
   paymentRefs: Set<string>;
+  /** Asset → its melt policy in force (only assets that melt). */
+  melts: Map<string, MeltPolicy>;
+  /** `wallet:asset` → last activity and what melted since (absent: none known). */
+  activity: Map<string, BalanceActivity>;
 }
 
 export function emptyState(primaryWallet: string): LedgerState {
@@ -45,6 +49,8 @@ export function emptyState(primaryWallet: string): LedgerState {
     balances: new Map(),
     memberships: new Map(),
     paymentRefs: new Set(),
+    melts: new Map(),
+    activity: new Map(),
   };
 }
 
@@ -172,8 +178,18 @@ export function commit(state: LedgerState, decision: Acceptance): void {
     for (const { wallet, delta } of transferDeltas(transfer, asset.category, state.primaryWallet)) {
       const key = balanceKey(wallet, transfer.asset);
       state.balances.set(key, (state.balances.get(key) ?? 0) + delta);
+      if (delta !== 0) state.activity.set(key, nextActivity(state.activity.get(key), transfer, wallet));
     }
   }
+}
+
+/**
+ * A balance's activity after a transfer moved it (DECISIONS.md): a melt adds to
+ * what melted since the last activity; any other movement is activity.
+ */
+export function nextActivity(previous: BalanceActivity | undefined, transfer: { action: string; sender: string; amount: number; at: string }, wallet: string): BalanceActivity {
+  if (transfer.action === 'MLT' && transfer.sender === wallet) return { at: previous?.at ?? null, melted: (previous?.melted ?? 0) + transfer.amount };
+  return { at: transfer.at, melted: 0 };
 }
 
 function commitEffect(state: LedgerState, effect: Effect): void {

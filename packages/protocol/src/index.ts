@@ -15,3 +15,4 @@ export * from './wallet';
 export * from './pay-token';
 export * from './compensation';
 export * from './webhooks';
+export * from './melt';

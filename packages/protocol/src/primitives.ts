@@ -32,7 +32,7 @@ export const ASSET_CATEGORIES = ['FED', 'TLF', 'TNF', 'TIM', 'FID', 'BDG', 'SUB'
 export const AssetCategory = z.enum(ASSET_CATEGORIES);
 export type AssetCategory = z.infer<typeof AssetCategory>;
 
-export const TRANSFER_ACTIONS = ['FST', 'CRE', 'REF', 'SAL', 'QRS', 'SUB', 'BDG', 'FUS', 'RFD', 'BNK', 'COR', 'TRF', 'CMP'] as const;
+export const TRANSFER_ACTIONS = ['FST', 'CRE', 'REF', 'SAL', 'QRS', 'SUB', 'BDG', 'FUS', 'RFD', 'BNK', 'COR', 'TRF', 'CMP', 'MLT'] as const;
 export const TransferAction = z.enum(TRANSFER_ACTIONS);
 export type TransferAction = z.infer<typeof TransferAction>;
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { REJECT_CODES, SYNC_ERROR_CODES } from './codes';
 import { WireEntry } from './entry';
 import { LABEL_CHARS_MAX, PUSH_ENTRIES_MAX, UPDATE_CARDS_MAX } from './limits';
+import { BalanceActivity, MeltInfo } from './melt';
 import { OfflinePolicy } from './policy';
 import { Amount, AssetCategory, Balance, CardUid, Hash, Nonce, PublicKey, Seq, Signature, Timestamp, Uuid } from './primitives';
 
@@ -40,6 +41,8 @@ export const CardState = z.strictObject({
   balances: z.record(Uuid, Balance),
   /** Membership asset → end of validity. */
   membership: z.record(Uuid, Timestamp).optional(),
+  /** Asset → last activity, for the assets that melt: the till computes the melted balance offline. */
+  activity: z.record(Uuid, BalanceActivity).optional(),
   blocked: z.boolean(),
   reason: z.enum(['lost', 'debt']).optional(),
 });
@@ -54,6 +57,8 @@ export const AssetInfo = z.strictObject({
   archived: z.boolean(),
   /** The receiving till's place is the asset's origin: it may top it up and refund it. */
   issuedHere: z.boolean().optional(),
+  /** Present when the asset melts. */
+  melt: MeltInfo.optional(),
 });
 export type AssetInfo = z.infer<typeof AssetInfo>;
 

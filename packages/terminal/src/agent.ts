@@ -263,7 +263,7 @@ export function openAgent(options: AgentOptions): TillAgent {
       auth: bodies[0]!.auth,
       total: bodies.reduce((total, body) => total + body.amount, 0),
       entries: bodies.map((body) => ({ seq: body.seq, asset: body.asset, amount: body.amount })),
-      balances: balancesOf(cache, journal, request.card, language, request.kind === 'VID' ? undefined : entryAssets(bodies)),
+      balances: balancesOf(cache, journal, request.card, language, request.kind === 'VID' ? undefined : entryAssets(bodies), now),
       at: now,
     };
   };
@@ -307,11 +307,11 @@ export function openAgent(options: AgentOptions): TillAgent {
       case 'refund': {
         const asset = action.request.asset ?? localAsset(['TLF', 'TNF', 'FED'])?.id;
         if (!asset) return conclude(refused('no_asset', words(language, 'no_asset'), card));
-        const available = balancesOf(cache, journal, card, language, new Set([asset]))[0]?.available ?? 0;
+        const available = balancesOf(cache, journal, card, language, new Set([asset]), clock.now())[0]?.available ?? 0;
         return conclude(decide({ kind: 'RFD', amount: action.request.amount ?? available, card, asset }));
       }
       case 'void': {
-        const refundable = balancesOf(cache, journal, card, language).filter((view) => ['FED', 'TLF', 'TNF'].includes(view.category));
+        const refundable = balancesOf(cache, journal, card, language, undefined, clock.now()).filter((view) => ['FED', 'TLF', 'TNF'].includes(view.category));
         const amount = refundable.reduce((total, view) => total + Math.max(0, view.available), 0);
         return conclude(decide({ kind: 'VID', amount, card, asset: 'sale' }));
       }

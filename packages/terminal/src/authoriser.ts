@@ -10,6 +10,7 @@ import {
   type RuleCode,
 } from '@fedow/protocol';
 import { sameCard } from './card-uid';
+import { meltedState } from './melt';
 import type { EntryDraft, OfflineCounters } from './journal';
 
 /**
@@ -136,7 +137,9 @@ const SPENDABLE: readonly AssetCategory[] = ['TNF', 'TLF', 'FED', 'TIM', 'FID'];
 const TOP_UP: readonly AssetCategory[] = ['TLF', 'TNF', 'TIM', 'FID'];
 const REFUNDABLE: readonly AssetCategory[] = ['FED', 'TLF', 'TNF'];
 
-export function authorise(input: AuthoriseInput): Decision {
+export function authorise(given: AuthoriseInput): Decision {
+  // Melting currency: the card pays with what it holds now, melted (DECISIONS.md).
+  const input = { ...given, card: meltedState(given.card, given.assets, given.now) };
   const { request } = input;
   if (!holdsCard(input.primaries, request.primary)) return decline('invalid_primary_card');
   if (!validAmount(request.kind, request.amount)) return decline('invalid_amount');

@@ -4,6 +4,7 @@ import type { CardCache } from './card-cache';
 import { firstTagId } from './card-uid';
 import type { TillDatabase } from './database';
 import type { Journal } from './journal';
+import { meltedState, meltNotice } from './melt';
 import { formatAmount, type Language } from './reason';
 
 /**
@@ -19,6 +20,8 @@ export interface BalanceView {
   /** Cached balance − this till's pending debits + pending credits, minor units. */
   available: number;
   formatted: string;
+  /** The next melt of a melting currency, in words (card check only). */
+  melt?: { at: string; amount: number; text: string };
 }
 
 export interface MembershipView {
@@ -46,10 +49,12 @@ export interface CardCheck {
 
 const RECENT_ENTRIES_MAX = 10;
 
-export function balancesOf(cache: CardCache, journal: Journal, card: string, language: Language, only?: ReadonlySet<string>): BalanceView[] {
-  const state = cache.lookup(card)?.state;
-  const pending = journal.pendingForCard(card);
+/** With `now`, melting currencies show what melted by then (and card checks what melts next). */
+export function balancesOf(cache: CardCache, journal: Journal, card: string, language: Language, only?: ReadonlySet<string>, now?: number): BalanceView[] {
   const assets = cache.assets();
+  const cached = cache.lookup(card)?.state;
+  const state = now === undefined ? cached : meltedState(cached, assets, now);
+  const pending = journal.pendingForCard(card);
   const ids = new Set<string>([...Object.keys(state?.balances ?? {}), ...pending.flatMap((entry) => (entry.asset ? [entry.asset] : []))]);
   const views: BalanceView[] = [];
   for (const id of ids) {
@@ -57,7 +62,8 @@ export function balancesOf(cache: CardCache, journal: Journal, card: string, lan
     const asset = assets.get(id);
     if (!asset || asset.category === 'SUB' || asset.category === 'BDG') continue;
     const available = availableBalance(state, pending, card, id);
-    views.push({ asset: id, name: asset.name, category: asset.category, available, formatted: formatAmount(available, asset, language) });
+    const melt = now === undefined ? null : meltNotice(cached, asset, now, language);
+    views.push({ asset: id, name: asset.name, category: asset.category, available, formatted: formatAmount(available, asset, language), ...(melt ? { melt } : {}) });
   }
   return views.sort((a, b) => a.name.localeCompare(b.name));
 }
@@ -71,7 +77,7 @@ export function checkCard(cache: CardCache, journal: Journal, card: string, now:
     known: state !== undefined,
     standing: standing(state, memberships),
     blocked: state?.blocked ?? false,
-    balances: balancesOf(cache, journal, card, language),
+    balances: balancesOf(cache, journal, card, language, undefined, now),
     memberships,
     recent: journal.recentForCard(card, RECENT_ENTRIES_MAX).map(({ body, acked }) => ({
       seq: body.seq,

@@ -6,6 +6,7 @@ import { requireOperator } from './auth';
 import { cardRoutes } from './card-routes';
 import { compensationRoutes } from './compensation-routes';
 import { directoryRoutes } from './directory-routes';
+import { meltRoutes } from './melt-routes';
 import { moneyRoutes } from './money-routes';
 import { documentRoute } from './openapi';
 import { operatorRoutes } from './operator-routes';
@@ -46,6 +47,7 @@ export const adminPlugin: HubPlugin = async (app, context, config) => {
       await cardRoutes(operator, context);
       await terminalRoutes(operator, context);
       await moneyRoutes(operator, context);
+      await meltRoutes(operator, context);
       await paymentRoutes(operator, context);
       await userRoutes(operator, context);
       await operatorRoutes(operator, context);

@@ -13,6 +13,7 @@ import { BANK_DEPOSIT_ALIAS_USAGE, depositCommand, DEPOSIT_USAGE } from './depos
 import { federationsCommand, FEDERATIONS_USAGE } from './federations';
 import { importFedowCommand, IMPORT_FEDOW_USAGE } from './import-fedow';
 import { type Io, UsageError } from './io';
+import { meltCommand, MELT_USAGE } from './melt';
 import { payoutsCommand, PAYOUTS_USAGE } from './payouts';
 import { placesCommand, PLACES_USAGE } from './places';
 import { checkoutCommand, CHECKOUT_USAGE, refundCommand, REFUND_USAGE, topupCommand, TOPUP_USAGE } from './payments';
@@ -49,6 +50,7 @@ const COMMANDS: Record<string, { run: (args: string[], io: Io) => Promise<number
   time: { run: timeCommand, usage: TIME_USAGE },
   'import-fedow': { run: importFedowCommand, usage: IMPORT_FEDOW_USAGE },
   webhooks: { run: webhooksCommand, usage: WEBHOOKS_USAGE },
+  melt: { run: meltCommand, usage: MELT_USAGE },
 };
 
 const USAGE = [

@@ -8,6 +8,7 @@ import { CONTENT_SECURITY_POLICY, languageOf, shellPage } from './html';
 import { loginRoutes } from './login-routes';
 import { paymentActions } from './payment-routes';
 import { operatorRoutes } from './operator-routes';
+import { meltApiRoutes } from './melt-routes';
 import { payoutApiRoutes } from './payout-routes';
 import { DashboardSessions } from './sessions';
 import { DashboardStream } from './stream';
@@ -62,6 +63,7 @@ export const dashboardPlugin: HubPlugin = async (app, context, config) => {
       await payoutApiRoutes(api, dashboard, config.sepa);
       await webhookApiRoutes(api, dashboard);
       await holderSettingsRoutes(api, dashboard, config.holder);
+      await meltApiRoutes(api, dashboard);
     });
   });
 };

@@ -1,6 +1,7 @@
 import { decideLost, type Card } from '@fedow/ledger';
 import type { HubContext } from '../context';
 import { HubError } from '../errors';
+import { currentMelts, shownBalances, type MeltingBalance } from '../money/melt-policies';
 import { CLI_OPERATOR, type Source } from '../money/source';
 import { appliedOrThrow, submitRequest } from '../money/submit';
 import * as repo from '../storage/repo';
@@ -108,7 +109,10 @@ export interface CardView {
   card: Omit<Card, 'ephemeralWallet'> & { userEmail: string | null };
   /** The user's wallet, else the card's ephemeral wallet; null until one is needed. */
   wallet: string | null;
+  /** As shown everywhere: melted (DECISIONS.md, "Melting currency"). */
   balances: Record<string, number>;
+  /** Per melting asset: what is held before the melt due, the melt due, and the next one. */
+  melting: Record<string, MeltingBalance>;
   /** Lost, or any negative balance (debt): refused for sales everywhere. */
   blocked: boolean;
   reason: 'lost' | 'debt' | null;
@@ -138,14 +142,13 @@ export async function findCard(tx: Tx, tag: string): Promise<repo.Card> {
 
 export async function showCard(context: HubContext, tag: string): Promise<CardView> {
   const tx = context.storage.read;
-  return cardView(tx, await findCard(tx, tag));
+  return cardView(tx, await findCard(tx, tag), now(context));
 }
 
-async function cardView(tx: Tx, card: repo.Card): Promise<CardView> {
+async function cardView(tx: Tx, card: repo.Card, at: string): Promise<CardView> {
   const user = card.userId === null ? undefined : (await repo.getUsers(tx, [card.userId])).get(card.userId);
   const wallet = user?.walletId ?? card.ephemeralWalletId;
-  const balances: Record<string, number> = {};
-  if (wallet !== null) for (const row of await repo.loadWalletBalances(tx, [wallet])) balances[row.assetId] = row.value;
+  const { balances, melting } = shownBalances(wallet === null ? [] : await repo.loadWalletBalances(tx, [wallet]), await currentMelts(tx), at);
   const primaryFor = (await repo.loadPrimaryPlaces(tx, [card.id])).get(card.id) ?? [];
   const reason = card.lostAt !== null ? 'lost' : Object.values(balances).some((value) => value < 0) ? 'debt' : null;
   return {
@@ -163,6 +166,7 @@ async function cardView(tx: Tx, card: repo.Card): Promise<CardView> {
     },
     wallet,
     balances,
+    melting,
     blocked: reason !== null,
     reason,
   };
@@ -178,7 +182,7 @@ export async function setPrimary(context: HubContext, input: { tag: string; plac
     if (input.primary) await repo.addCardPrimaryPlaces(tx, input.place, [card.id]);
     else await repo.removeCardPrimaryPlace(tx, input.place, card.id);
     const change = await recordChange(tx, [card.id], at);
-    return { view: await cardView(tx, card), change };
+    return { view: await cardView(tx, card, at), change };
   });
   announce(context, change);
   return view;

@@ -1,6 +1,7 @@
 /** Read-only views for the dashboard: wallets, transfers and blocks as stored. */
 import type { BlockPageQuery, PageQuery } from '@fedow/protocol';
-import type { HubContext } from '../context';
+import { iso, type HubContext } from '../context';
+import { currentMelts, shownBalances } from '../money/melt-policies';
 import * as repo from '../storage/repo';
 import { notFound } from './common';
 
@@ -15,8 +16,10 @@ export async function showWallet(context: HubContext, id: string): Promise<Walle
   const tx = context.storage.read;
   const wallet = (await repo.getWallets(tx, [id])).get(id);
   if (!wallet) throw notFound('wallet', id);
-  const balances: Record<string, number> = {};
-  for (const row of await repo.loadWalletBalances(tx, [id])) balances[row.assetId] = row.value;
+  const rows = await repo.loadWalletBalances(tx, [id]);
+  // A card holder's balances are shown melted (DECISIONS.md, "Melting currency"); places' never melt.
+  const holder = wallet.kind === 'user' || wallet.kind === 'ephemeral';
+  const balances = shownBalances(rows, holder ? await currentMelts(tx) : new Map(), iso(context.clock.now())).balances;
   return { id: wallet.id, kind: wallet.kind, name: wallet.name, balances };
 }
 

@@ -70,7 +70,10 @@ export async function persistDecisions(
   const crossings = await writer.balances(
     transfers.flatMap((transfer) => {
       const category = state.assets.get(transfer.asset)!.category;
-      return transferDeltas(transfer, category, state.primaryWallet).map(({ wallet, delta }) => ({ walletId: wallet, assetId: transfer.asset, delta }));
+      return transferDeltas(transfer, category, state.primaryWallet).map(({ wallet, delta }) => {
+        const melted = transfer.action === 'MLT' && wallet === transfer.sender;
+        return { walletId: wallet, assetId: transfer.asset, delta, activeAt: melted || delta === 0 ? null : transfer.at, melted: melted ? transfer.amount : 0 };
+      });
     }),
   );
   for (const transfer of transfers) if (transfer.card) changedCards.add(transfer.card);

@@ -1,5 +1,5 @@
 import type { AckResult, EntryBody, IntegrityCode, OfflinePolicy, RejectCode, WireEntry } from '@fedow/protocol';
-import { commit, decideEntry, type Acceptance, type LedgerState } from '@fedow/ledger';
+import { commit, decideEntry, decideWithMelts, type Acceptance, type LedgerState } from '@fedow/ledger';
 import type { Verdict } from '../crypto/pool';
 import { clashEntryKey } from './entry-key';
 
@@ -102,7 +102,7 @@ export function planPush(
       plan.results.push({ seq: body.seq, id: body.id, status: 'rejected', reason: 'duplicate_id' });
       held.set(clashKey, { terminal: context.terminal, seq: body.seq });
     } else {
-      const decision = decideEntry(state, body, context);
+      const decision = decideWithMelts(state, context, (melted) => decideEntry(melted, body, context));
       if (decision.ok) commit(state, decision);
       const reason = decision.ok ? null : decision.code;
       plan.chained.push({ entry, key: body.id, status: decision.ok ? 'applied' : 'rejected', reason, decision: decision.ok ? decision : null });

@@ -1,6 +1,7 @@
 import type { OfflinePolicy } from '@fedow/protocol';
 import { DEFAULT_OFFLINE_POLICY, OfflinePolicy as OfflinePolicySchema } from '@fedow/protocol';
 import { balanceKey, emptyState, firstTagIdOf, indexCard, type Asset, type Card, type LedgerState, type Place } from '@fedow/ledger';
+import { currentMelts } from '../money/melt-policies';
 import * as repo from '../storage/repo';
 import type { Tx } from '../storage/types';
 
@@ -105,9 +106,19 @@ export async function loadWorkingSet(tx: Tx, placeId: string, uids: readonly str
   for (const wallet of (await repo.getWallets(tx, walletIds)).values()) {
     state.wallets.set(wallet.id, { id: wallet.id, kind: wallet.kind, name: wallet.name, publicKey: wallet.publicKey });
   }
-  for (const row of await repo.loadWalletBalances(tx, walletIds)) state.balances.set(balanceKey(row.walletId, row.assetId), row.value);
+  loadBalanceRows(state, await repo.loadWalletBalances(tx, walletIds));
   for (const row of await repo.loadMemberships(tx, walletIds)) {
     state.memberships.set(balanceKey(row.walletId, row.assetId), { wallet: row.walletId, asset: row.assetId, start: row.start, validUntil: row.validUntil });
   }
+  state.melts = await currentMelts(tx);
   return state;
+}
+
+/** Balances with their activity (what melting reads). */
+export function loadBalanceRows(state: LedgerState, rows: readonly repo.Balance[]): void {
+  for (const row of rows) {
+    const key = balanceKey(row.walletId, row.assetId);
+    state.balances.set(key, row.value);
+    if (row.activeAt !== null || row.melted !== 0) state.activity.set(key, { at: row.activeAt, melted: row.melted });
+  }
 }

@@ -57,15 +57,17 @@ const INSERT_ENTRY = `INSERT INTO entries (id, terminal_id, seq, prev, hash, sig
   ON CONFLICT DO NOTHING`;
 const INSERT_TRANSFER = `INSERT INTO transfers (id, action, sender_wallet_id, receiver_wallet_id, asset_id, amount, card_id, primary_card_id, entry_id, request_id, at, till_at, meta)
   VALUES (@id, @action, @senderWalletId, @receiverWalletId, @assetId, @amount, @cardId, @primaryCardId, @entryId, @requestId, @at, @tillAt, @meta)`;
-const ADD_BALANCE = `INSERT INTO balances (wallet_id, asset_id, value) VALUES (?, ?, ?)
-  ON CONFLICT (wallet_id, asset_id) DO UPDATE SET value = value + excluded.value
+const ADD_BALANCE = `INSERT INTO balances (wallet_id, asset_id, value, active_at, melted) VALUES (?, ?, ?, ?, ?)
+  ON CONFLICT (wallet_id, asset_id) DO UPDATE SET value = value + excluded.value,
+    active_at = coalesce(excluded.active_at, active_at),
+    melted = CASE WHEN excluded.active_at IS NULL THEN melted + excluded.melted ELSE excluded.melted END
   RETURNING value`;
 
 function sqliteWriter(sqlite: BetterSqlite3.Database): IngestWriter {
   const statement = {
     entry: prepared(sqlite, INSERT_ENTRY),
     transfer: prepared(sqlite, INSERT_TRANSFER),
-    balance: prepared<[string, string, number], { value: number }>(sqlite, ADD_BALANCE),
+    balance: prepared<[string, string, number, string | null, number], { value: number }>(sqlite, ADD_BALANCE),
   };
   return {
     async entries(rows) {
@@ -79,16 +81,9 @@ function sqliteWriter(sqlite: BetterSqlite3.Database): IngestWriter {
       }
     },
     async balances(deltas) {
-      const merged = new Map<string, repo.BalanceDelta>();
-      for (const delta of deltas) {
-        const key = `${delta.walletId} ${delta.assetId}`;
-        const total = (merged.get(key)?.delta ?? 0) + delta.delta;
-        merged.set(key, { ...delta, delta: total });
-      }
       const crossings: BalanceCrossing[] = [];
-      for (const { walletId, assetId, delta } of merged.values()) {
-        if (delta === 0) continue;
-        const { value } = statement.balance.get(walletId, assetId, delta)!;
+      for (const { walletId, assetId, delta, activeAt, melted } of repo.mergeBalanceDeltas(deltas)) {
+        const { value } = statement.balance.get(walletId, assetId, delta, activeAt, melted)!;
         if (!Number.isSafeInteger(value)) throw new Error(`balance ${walletId} ${assetId} left the safe integer range`);
         const crossing = crossed(walletId, assetId, delta, value);
         if (crossing) crossings.push(crossing);

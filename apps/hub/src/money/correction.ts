@@ -53,6 +53,7 @@ export async function repairBalance(context: HubContext, source: Source, drift: 
     kind: 'correction',
     body: { wallet: drift.wallet, asset: drift.asset, stored: drift.stored, replayed: drift.replayed, reason },
     needs: { wallets: [drift.wallet] },
+    meltFirst: false,
     decide: (state) => decideRepair(state, { ...drift, reason }),
   });
 }

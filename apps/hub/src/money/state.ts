@@ -1,6 +1,6 @@
 import { balanceKey } from '@fedow/ledger';
 import type { LedgerState } from '@fedow/ledger';
-import { loadWorkingSet } from '../ingest/working-set';
+import { loadBalanceRows, loadWorkingSet } from '../ingest/working-set';
 import * as repo from '../storage/repo';
 import type { Tx } from '../storage/types';
 
@@ -33,7 +33,7 @@ export async function loadRequestState(tx: Tx, needs: StateNeeds): Promise<Ledge
   for (const wallet of (await repo.getWallets(tx, walletIds)).values()) {
     state.wallets.set(wallet.id, { id: wallet.id, kind: wallet.kind, name: wallet.name, publicKey: wallet.publicKey });
   }
-  for (const row of await repo.loadWalletBalances(tx, walletIds)) state.balances.set(balanceKey(row.walletId, row.assetId), row.value);
+  loadBalanceRows(state, await repo.loadWalletBalances(tx, walletIds));
   for (const row of await repo.loadMemberships(tx, walletIds)) {
     state.memberships.set(balanceKey(row.walletId, row.assetId), { wallet: row.walletId, asset: row.assetId, start: row.start, validUntil: row.validUntil });
   }

@@ -1,4 +1,4 @@
-import { canonicalize, commit, type Decision, type DecisionContext, type LedgerState } from '@fedow/ledger';
+import { canonicalize, commit, decideWithMelts, type Decision, type DecisionContext, type LedgerState } from '@fedow/ledger';
 import { nodeCrypto } from '@fedow/ledger/crypto-node';
 import { hashBody } from '@fedow/ledger';
 import type { RuleCode } from '@fedow/protocol';
@@ -31,6 +31,12 @@ export interface MoneyRequest {
   body: RequestBody;
   /** What the decision reads, beyond places and assets. */
   needs: StateNeeds;
+  /**
+   * False for the requests that must see the balances as stored: the melt sweep
+   * itself, a balance repair. Otherwise the melts due on the balances a decision
+   * moves are booked in it first (DECISIONS.md, "Melting currency").
+   */
+  meltFirst?: boolean;
   /** The ledger's rule, given the request's id (the transfers name it). */
   decide(state: LedgerState, context: DecisionContext, requestId: string): Decision;
   /** Further writes of the same unit of truth (a payment marked credited, payouts booked), only when applied. */
@@ -101,7 +107,7 @@ export async function applyRequest(
   }
   const id = env.newId();
   const state = await loadRequestState(tx, request.needs);
-  const decision = request.decide(state, env, id);
+  const decision = request.meltFirst === false ? request.decide(state, env, id) : decideWithMelts(state, env, (melted) => request.decide(melted, env, id));
   const outcome: RequestOutcome = decision.ok
     ? { request: id, status: 'applied', reason: null, message: null, transfers: decision.transfers.map(summary), replayed: false }
     : { request: id, status: 'rejected', reason: decision.code, message: decision.message, transfers: [], replayed: false };

@@ -2,6 +2,7 @@ import { HISTORY_PAGE_MAX, USERS_PAGE_MAX } from '@fedow/protocol';
 import { iso, type HubContext } from '../context';
 import { isUniqueViolation, notFound } from '../directory/common';
 import * as repo from '../storage/repo';
+import { currentMelts, shownBalances } from './melt-policies';
 import type { Tx } from '../storage/types';
 
 /** A user as the admin API and the CLI show it in lists. */
@@ -86,9 +87,11 @@ export async function showUser(context: HubContext, email: string, page: { befor
   if (!user) throw notFound('user', email);
   const cards = await repo.listCardsOfUser(tx, user.id);
   const walletIds = [user.walletId, ...cards.flatMap((card) => (card.ephemeralWalletId ? [card.ephemeralWalletId] : []))];
-  const balances = new Map<string, Record<string, number>>(walletIds.map((id) => [id, {}]));
-  for (const row of await repo.loadWalletBalances(tx, walletIds)) balances.get(row.walletId)![row.assetId] = row.value;
   const now = iso(context.clock.now());
+  const melts = await currentMelts(tx);
+  const rows = await repo.loadWalletBalances(tx, walletIds);
+  // Shown melted, like every card holder's balance (DECISIONS.md, "Melting currency").
+  const balances = new Map(walletIds.map((id) => [id, shownBalances(rows.filter((row) => row.walletId === id), melts, now).balances]));
   const memberships = await repo.loadMemberships(tx, [user.walletId]);
   const limit = Math.min(page.limit ?? 50, HISTORY_PAGE_MAX);
   const transfers = await repo.listWalletTransfers(tx, user.walletId, { beforeSeq: page.before, limit: limit + 1 });

@@ -14,38 +14,70 @@ export interface BalanceDelta {
   walletId: string;
   assetId: string;
   delta: number;
+  /** The transfer's hub time when it is activity (any transfer but the melted side of an MLT). */
+  activeAt?: string | null;
+  /** What an MLT took from this balance. */
+  melted?: number;
+}
+
+/** The merged change of one pair: the value's sum, and the activity after the pair's last movements. */
+export interface MergedBalanceDelta {
+  walletId: string;
+  assetId: string;
+  delta: number;
+  /** Null: no activity among the deltas, `melted` adds to the stored one; else both replace it. */
+  activeAt: string | null;
+  melted: number;
+}
+
+/**
+ * Deltas of the same pair summed in order, with the activity they leave: an
+ * activity resets what melted since; a melt adds to it. Sorted by pair: two
+ * PostgreSQL transactions updating the same balances lock the rows in the same
+ * order and cannot deadlock. Pairs that change nothing are left out.
+ */
+export function mergeBalanceDeltas(deltas: readonly BalanceDelta[]): MergedBalanceDelta[] {
+  const merged = new Map<string, MergedBalanceDelta>();
+  for (const { walletId, assetId, delta, activeAt, melted } of deltas) {
+    assert(Number.isSafeInteger(delta), `delta ${delta} is not a safe integer`);
+    const key = balanceKey(walletId, assetId);
+    const row = merged.get(key) ?? { walletId, assetId, delta: 0, activeAt: null, melted: 0 };
+    row.delta += delta;
+    if (activeAt) {
+      row.activeAt = activeAt;
+      row.melted = 0;
+    }
+    row.melted += melted ?? 0;
+    merged.set(key, row);
+  }
+  return [...merged.entries()]
+    .filter(([, row]) => row.delta !== 0 || row.activeAt !== null || row.melted !== 0)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, row]) => row);
 }
 
 /**
  * Adds every delta to its balance (creating the row at 0 first), in one statement per
- * ~10,000 pairs. Deltas of the same pair are summed first; pairs whose sum is 0 are
- * left alone. Returns the new value of every changed pair. Atomic with the rest of
- * the transaction: on rollback no balance moved.
+ * ~10,000 pairs, and records the pair's activity (mergeBalanceDeltas). Returns the new
+ * value of every changed pair. Atomic with the rest of the transaction: on rollback no
+ * balance moved.
  */
 export async function applyBalanceDeltas(tx: Tx, deltas: readonly BalanceDelta[]): Promise<Balance[]> {
   assert(tx.inTransaction, 'balances move only inside storage.transaction()');
-  const merged = new Map<string, BalanceDelta>();
-  for (const { walletId, assetId, delta } of deltas) {
-    assert(Number.isSafeInteger(delta), `delta ${delta} is not a safe integer`);
-    const key = balanceKey(walletId, assetId);
-    const total = (merged.get(key)?.delta ?? 0) + delta;
-    merged.set(key, { walletId, assetId, delta: total });
-  }
-  // A fixed order: two PostgreSQL transactions updating the same balances lock the
-  // rows in the same order and cannot deadlock.
-  const rows = [...merged.entries()]
-    .filter(([, row]) => row.delta !== 0)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([, row]) => ({ walletId: row.walletId, assetId: row.assetId, value: row.delta }));
+  const rows = mergeBalanceDeltas(deltas).map((row) => ({ walletId: row.walletId, assetId: row.assetId, value: row.delta, activeAt: row.activeAt, melted: row.melted }));
   const { balances } = tx.t;
   const result: Balance[] = [];
-  for (const chunk of chunks(rows, 3)) {
+  for (const chunk of chunks(rows, 5)) {
     const updated = await tx.db
       .insert(balances)
       .values(chunk)
       .onConflictDoUpdate({
         target: [balances.walletId, balances.assetId],
-        set: { value: sql`${balances.value} + excluded.value` },
+        set: {
+          value: sql`${balances.value} + excluded.value`,
+          activeAt: sql`coalesce(excluded.active_at, ${balances.activeAt})`,
+          melted: sql`case when excluded.active_at is null then ${balances.melted} + excluded.melted else excluded.melted end`,
+        },
       })
       .returning();
     result.push(...updated);

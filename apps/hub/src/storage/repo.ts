@@ -104,6 +104,7 @@ export * from './repo-compensation';
 export * from './repo-time';
 export * from './repo-payments';
 export * from './repo-wallets';
+export * from './repo-melt';
 export * from './repo-operators';
 export * from './repo-signals';
 export * from './repo-compat';

@@ -61,3 +61,4 @@ export type HolderLink = typeof s.holderLinks.$inferSelect;
 export type HolderSession = typeof s.holderSessions.$inferSelect;
 export type HolderCode = typeof s.holderCodes.$inferSelect;
 export type HolderLimit = typeof s.holderLimits.$inferSelect;
+export type MeltPolicyRow = typeof s.meltPolicies.$inferSelect;

@@ -158,8 +158,34 @@ export const balances = pgTable(
       .references(() => assets.id),
     /** Minor units; negative only through offline-authorised sales (debt). */
     value: big('value').notNull().default(0),
+    /** Hub time of the last transfer other than a melt that moved this balance (null: before melting was tracked). */
+    activeAt: text('active_at'),
+    /** Melted (MLT) since `activeAt`, in minor units. */
+    melted: big('melted').notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.walletId, t.assetId] }), index('balances_asset').on(t.assetId)],
+  (t) => [primaryKey({ columns: [t.walletId, t.assetId] }), index('balances_asset').on(t.assetId), index('balances_asset_active').on(t.assetId, t.activeAt)],
+);
+
+/**
+ * Melting currency: every version of an asset's policy, append-only, so that
+ * `fedow verify` replays each melt with the policy in force when it was booked.
+ */
+export const meltPolicies = pgTable(
+  'melt_policies',
+  {
+    id: text('id').primaryKey(),
+    assetId: text('asset_id')
+      .notNull()
+      .references(() => assets.id),
+    /** The rule as JSON (`MeltRule`); null: melting turned off from `since`. */
+    rule: text('rule'),
+    /** The asset origin's melt wallet, which receives what melts. */
+    walletId: text('wallet_id')
+      .notNull()
+      .references(() => wallets.id),
+    since: text('since').notNull(),
+  },
+  (t) => [index('melt_policies_asset').on(t.assetId, t.since)],
 );
 
 export const memberships = pgTable(

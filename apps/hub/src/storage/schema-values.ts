@@ -10,7 +10,7 @@ export type WalletKind = (typeof WALLET_KINDS)[number];
 
 export const ASSET_CATEGORIES = ['FED', 'TLF', 'TNF', 'TIM', 'FID', 'BDG', 'SUB'] as const;
 
-export const TRANSFER_ACTIONS = ['FST', 'CRE', 'REF', 'SAL', 'QRS', 'SUB', 'BDG', 'FUS', 'RFD', 'BNK', 'COR', 'TRF', 'CMP'] as const;
+export const TRANSFER_ACTIONS = ['FST', 'CRE', 'REF', 'SAL', 'QRS', 'SUB', 'BDG', 'FUS', 'RFD', 'BNK', 'COR', 'TRF', 'CMP', 'MLT'] as const;
 
 /** How a place's time spent is booked: minutes issued to the card, or taken from its time credit. */
 export const TIME_MODES = ['accrue', 'debit'] as const;

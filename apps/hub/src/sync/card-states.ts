@@ -1,5 +1,6 @@
 import { and, eq, inArray, isNotNull, isNull, lt, ne } from 'drizzle-orm';
-import type { AssetInfo, CardState, CatalogueItem, OfflinePolicy } from '@fedow/protocol';
+import type { AssetInfo, BalanceActivity, CardState, CatalogueItem, MeltPolicy, OfflinePolicy } from '@fedow/protocol';
+import { currentMelts } from '../money/melt-policies';
 import * as repo from '../storage/repo';
 import { inList } from '../storage/batch';
 import type { Tx } from '../storage/types';
@@ -10,6 +11,8 @@ export interface PlaceView {
   place: string;
   placeWallet: string;
   accepted: Set<string>;
+  /** Accepted assets that melt: their card balances go with their activity. */
+  melting: Set<string>;
   assets: AssetInfo[];
   policy: OfflinePolicy;
   primaries: string[];
@@ -21,6 +24,7 @@ export async function placeView(tx: Tx, placeId: string, policyOverrides: string
   if (!place) throw new Error(`unknown place ${placeId}`);
   const federated = await repo.federatedAssetIdsOfPlace(tx, placeId);
   const assets: AssetInfo[] = [];
+  const melts = await currentMelts(tx);
   for (const asset of await repo.listAssets(tx)) {
     const accepted = !asset.archived && (asset.originWalletId === place.walletId || asset.category === 'FED' || federated.has(asset.id));
     if (!accepted) continue;
@@ -32,6 +36,7 @@ export async function placeView(tx: Tx, placeId: string, policyOverrides: string
       decimals: asset.decimals,
       archived: asset.archived,
       issuedHere: asset.originWalletId === place.walletId,
+      ...melting(melts.get(asset.id)),
     });
   }
   const primaries = (await repo.listPrimaryCardsOfPlace(tx, placeId)).filter((card) => card.lostAt === null).map((card) => card.uid ?? card.firstTagId);
@@ -46,6 +51,7 @@ export async function placeView(tx: Tx, placeId: string, policyOverrides: string
     place: placeId,
     placeWallet: place.walletId,
     accepted: new Set(assets.map((asset) => asset.id)),
+    melting: new Set(assets.flatMap((asset) => (asset.melt ? [asset.id] : []))),
     assets,
     policy: effectivePolicy(place.offlinePolicy, policyOverrides),
     primaries,
@@ -58,6 +64,8 @@ export interface CardFacts {
   uid: string;
   wallet: string | null;
   balances: Map<string, number>;
+  /** Asset → the balance's last activity (melting currencies). */
+  activity: Map<string, BalanceActivity>;
   memberships: Map<string, string>;
   lost: boolean;
   primaryFor: string[];
@@ -74,9 +82,13 @@ export async function cardFacts(tx: Tx, cardIds: readonly string[]): Promise<Car
     return wallet ? [wallet] : [];
   });
   const balances = new Map<string, Map<string, number>>();
+  const activity = new Map<string, Map<string, BalanceActivity>>();
   for (const row of await repo.loadWalletBalances(tx, wallets)) {
     if (!balances.has(row.walletId)) balances.set(row.walletId, new Map());
     balances.get(row.walletId)!.set(row.assetId, row.value);
+    if (row.activeAt === null && row.melted === 0) continue;
+    if (!activity.has(row.walletId)) activity.set(row.walletId, new Map());
+    activity.get(row.walletId)!.set(row.assetId, { at: row.activeAt, melted: row.melted });
   }
   const memberships = new Map<string, Map<string, string>>();
   for (const row of await repo.loadMemberships(tx, wallets)) {
@@ -91,6 +103,7 @@ export async function cardFacts(tx: Tx, cardIds: readonly string[]): Promise<Car
       uid: card.uid ?? card.firstTagId,
       wallet,
       balances: (wallet && balances.get(wallet)) || new Map(),
+      activity: (wallet && activity.get(wallet)) || new Map(),
       memberships: (wallet && memberships.get(wallet)) || new Map(),
       lost: card.lostAt !== null,
       primaryFor: primaries.get(card.id) ?? [],
@@ -119,6 +132,12 @@ export function forPlace(facts: CardFacts, view: PlaceView, delta: boolean): Car
   if (!relevant && !delta) return null;
   const state: CardState = { card: facts.uid, wallet: facts.wallet, balances, blocked };
   if (Object.keys(membership).length > 0) state.membership = membership;
+  const activity: Record<string, BalanceActivity> = {};
+  for (const asset of Object.keys(balances)) {
+    const known = view.melting.has(asset) ? facts.activity.get(asset) : undefined;
+    if (known) activity[asset] = known;
+  }
+  if (Object.keys(activity).length > 0) state.activity = activity;
   if (blocked) state.reason = facts.lost ? 'lost' : 'debt';
   return state;
 }
@@ -137,7 +156,7 @@ const deltaTexts = new WeakMap<readonly CardFacts[], Map<string, DeltaCards>>();
  * out per till was most of the cost of a round with a hundred tills connected.
  */
 export function deltaCards(facts: readonly CardFacts[], view: PlaceView): DeltaCards {
-  const key = `${view.place} ${[...view.accepted].sort().join(' ')}`;
+  const key = `${view.place} ${[...view.accepted].sort().join(' ')} ${[...view.melting].sort().join(' ')}`;
   let texts = deltaTexts.get(facts);
   if (!texts) {
     texts = new Map();
@@ -183,4 +202,8 @@ export async function snapshotCardIds(tx: Tx, view: PlaceView): Promise<string[]
   add(await tx.db.select({ id: cards.id }).from(cards).where(isNotNull(cards.lostAt)));
   add(await tx.db.select({ id: cardPrimaryPlaces.cardId }).from(cardPrimaryPlaces).where(eq(cardPrimaryPlaces.placeId, view.place)));
   return [...ids];
+}
+
+function melting(policy: MeltPolicy | undefined): Pick<AssetInfo, 'melt'> {
+  return policy?.rule ? { melt: { rule: policy.rule, since: policy.since } } : {};
 }

@@ -1,4 +1,5 @@
 import { balanceKey, type ChainVerifier } from '@fedow/ledger';
+import type { BalanceActivity } from '@fedow/protocol';
 import * as repo from '../storage/repo';
 import type { Tx } from '../storage/types';
 import type { Progress, VerifyDiscrepancy } from './types';
@@ -10,16 +11,20 @@ const OFFLINE_SALES_READ_MAX = 10;
 /** Invariants 2 and 1: the stored balances equal the replay, and per asset Σ balances = issued − destroyed. */
 export async function checkBalances(tx: Tx, verifier: ChainVerifier, total: number, progress: Progress): Promise<VerifyDiscrepancy | null> {
   const stored = new Map<string, number>();
+  const activity = new Map<string, BalanceActivity>();
   let after: repo.BalanceCursor | null = null;
   for (;;) {
     const page = await repo.listBalancesAfter(tx, after, BALANCES_PER_PAGE);
-    for (const row of page) stored.set(balanceKey(row.walletId, row.assetId), row.value);
+    for (const row of page) {
+      stored.set(balanceKey(row.walletId, row.assetId), row.value);
+      if (row.activeAt !== null) activity.set(balanceKey(row.walletId, row.assetId), { at: row.activeAt, melted: row.melted });
+    }
     progress({ phase: 'balances', done: stored.size, total });
     const last = page.at(-1);
     if (!last || page.length < BALANCES_PER_PAGE) break;
     after = { walletId: last.walletId, assetId: last.assetId };
   }
-  return verifier.compareBalances(stored) ?? verifier.conservation(stored);
+  return verifier.compareBalances(stored) ?? verifier.conservation(stored) ?? verifier.compareActivity(activity);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { ChainVerifier, genesisHash, type ChainFacts } from '@fedow/ledger';
 import { nodeCrypto } from '@fedow/ledger/crypto-node';
 import { iso, type HubContext } from '../context';
+import { meltHistory } from '../money/melt-policies';
 import * as repo from '../storage/repo';
 import type { Tx } from '../storage/types';
 import { checkBalances, checkDebts } from './check-balances';
@@ -101,5 +102,5 @@ export async function chainFacts(tx: Tx): Promise<ChainFacts | VerifyDiscrepancy
   }
   if (!genesisBlock || genesisBlock.head !== identity.genesis) return { kind: 'genesis', height: 0, message: 'block 0 does not start from the hub genesis' };
   const categories = new Map((await repo.listAssets(tx)).map((asset) => [asset.id, asset.category] as const));
-  return { hub: identity.publicKey, categories, primaryWallet: primary.id };
+  return { hub: identity.publicKey, categories, primaryWallet: primary.id, melts: await meltHistory(tx) };
 }

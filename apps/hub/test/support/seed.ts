@@ -6,6 +6,7 @@ import { fromHex, hashBody, publicKeyHex } from '@fedow/ledger';
 import { nodeCrypto } from '@fedow/ledger/crypto-node';
 import { buildHub, type Hub, type HubOptions } from '../../src/app';
 import { configFromEnv, type HubConfig } from '../../src/config';
+import type { Clock } from '../../src/context';
 import { recordFirst } from '../../src/money/first';
 import * as repo from '../../src/storage/repo';
 
@@ -39,9 +40,9 @@ export interface Seeded {
  * federation, a local currency and a gift asset of place A, visitor cards and a
  * cashier card per place — written straight through the repository.
  */
-export async function seedHub(options: { databaseUrl?: string; policy?: OfflinePolicy; config?: Partial<HubConfig>; cards?: number; hub?: HubOptions } = {}): Promise<Seeded> {
+export async function seedHub(options: { databaseUrl?: string; policy?: OfflinePolicy; config?: Partial<HubConfig>; cards?: number; hub?: HubOptions; clock?: Clock } = {}): Promise<Seeded> {
   const dir = mkdtempSync(join(tmpdir(), 'fedow-hub-'));
-  const hub = await buildHub(configFromEnv({}, { databaseUrl: options.databaseUrl ?? `sqlite:${join(dir, 'fedow.sqlite')}`, log: false, keyPath: join(dir, 'hub.key'), ...options.config }), options.hub);
+  const hub = await buildHub(configFromEnv({}, { databaseUrl: options.databaseUrl ?? `sqlite:${join(dir, 'fedow.sqlite')}`, log: false, keyPath: join(dir, 'hub.key'), ...options.config }), options.clock ? { ...options.hub, clock: options.clock } : options.hub);
   const { storage, newId } = hub.context;
   const now = new Date().toISOString();
   const policy = JSON.stringify(options.policy ?? DEFAULT_OFFLINE_POLICY);

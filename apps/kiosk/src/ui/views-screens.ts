@@ -140,7 +140,7 @@ export function checkScreen(state: UiState): string {
 export function checkDetails(state: UiState, check: CardCheck, language: Language): string {
   const standingWord: Record<CardCheck['standing'], WordKey> = { member: 'member', anonymous: 'anonymous', unknown: 'unknown', blocked: 'blocked', lost: 'lost' };
   const balances = check.balances.length
-    ? check.balances.map((balance) => `<div class="balance-line"><span>${esc(balance.name)}</span><strong>${esc(money(state, balance.asset, balance.available, language))}</strong></div>`).join('')
+    ? check.balances.map((balance) => `<div class="balance-line"><span>${esc(balance.name)}</span><strong>${esc(money(state, balance.asset, balance.available, language))}</strong></div>${balance.melt ? `<div class="balance-melt">${esc(balance.melt.text)}</div>` : ''}`).join('')
     : `<p class="muted">${esc(t(language, 'noBalance'))}</p>`;
   const memberships = check.memberships
     .map((membership) => {

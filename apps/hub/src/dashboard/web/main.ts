@@ -12,6 +12,7 @@ import { directoryOf, type Directory, type View } from './state';
 import { CardsView } from './views-cards';
 import { ChainView } from './views-chain';
 import { CompensationView } from './views-compensation';
+import { MeltView } from './views-melt';
 import { MoneyView } from './views-money';
 import { AuditView, TokensView } from './views-operators';
 import { EntriesView, PairingView } from './views-pairing';
@@ -27,6 +28,7 @@ const SECTIONS: [string, Word, readonly OperatorRole[]][] = [
   ['money', 'money', ['admin', 'cashdesk', 'viewer']],
   ['payouts', 'payouts', ['admin']],
   ['compensation', 'compensation', ['admin', 'cashdesk', 'viewer']],
+  ['melt', 'melt', ['admin', 'cashdesk', 'viewer']],
   ['chain', 'chain', ['admin', 'cashdesk', 'viewer']],
   ['cards', 'cards', ['admin', 'cashdesk', 'viewer']],
   ['users', 'users', ['admin', 'cashdesk', 'viewer']],
@@ -83,6 +85,8 @@ function viewFor(name: string, query: string): View {
       return new PayoutsView(() => directory);
     case 'compensation':
       return new CompensationView(() => directory);
+    case 'melt':
+      return new MeltView(() => directory, directory.meta.operator.role === 'admin');
     case 'chain':
       return new ChainView(directory.meta.operator.role === 'admin');
     case 'cards':

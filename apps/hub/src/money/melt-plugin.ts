@@ -1,0 +1,27 @@
+import type { HubPlugin } from '../plugin';
+import { sweepMelts } from './melt';
+
+/**
+ * The periodic melt sweep: books what melted on balances nobody touched. One
+ * sweep at a time; stopped before the storage closes, waiting for a running one.
+ */
+export const meltSweepPlugin: HubPlugin = async (app, context, config) => {
+  if (config.meltSweepMs <= 0) return;
+  let running: Promise<void> | null = null;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = sweepMelts(context)
+      .then((result) => {
+        if (result.melts > 0) app.log.info(result, 'melt sweep');
+      })
+      .catch((error: unknown) => app.log.error({ err: error }, 'melt sweep failed, retrying at the next period'))
+      .finally(() => {
+        running = null;
+      });
+  }, config.meltSweepMs);
+  timer.unref();
+  app.addHook('preClose', async () => {
+    clearInterval(timer);
+    await running;
+  });
+};

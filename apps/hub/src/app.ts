@@ -10,6 +10,7 @@ import { dashboardPlugin } from './dashboard/plugin';
 import { healthPlugin } from './health/health';
 import { sealerPlugin } from './sealer/plugin';
 import { syncPlugin } from './sync/plugin';
+import { presenceRecorderPlugin } from './sync/presence-recorder';
 import { webhooksPlugin } from './webhooks/plugin';
 import { bootstrapIdentity, type Identity } from './identity/bootstrap';
 import { loadOrCreateHubKey } from './identity/key-file';
@@ -90,4 +91,4 @@ declare module 'fastify' {
 }
 
 /** The plugins, in load order. */
-const HUB_PLUGINS: HubPlugin[] = [healthPlugin, adminPlugin, webhooksPlugin, syncPlugin, sealerPlugin, dashboardPlugin];
+const HUB_PLUGINS: HubPlugin[] = [healthPlugin, adminPlugin, webhooksPlugin, syncPlugin, presenceRecorderPlugin, sealerPlugin, dashboardPlugin];

@@ -66,6 +66,9 @@
  * - listWalletTransfers(tx, wallet, {beforeSeq?, limit}) newest first; listUsers(tx, {search?, afterEmail?, limit})
  * - listCardsOfUser(tx, userId), removeNewUser(tx, user) (same transaction only), walletLabels(tx, walletIds) → Map (name, e-mail or card tag), cardTags(tx, cardIds) → Map
  *
+ * Presence (repo-presence.ts)
+ * - recordPresence(tx, recordedBy, rows): one hub's snapshot of its live tills; listPresence(tx)
+ *
  * Ordering: transfers.seq and card_changes.seq increase in commit order in both
  * dialects (see lockCommitOrder); in PostgreSQL a rolled-back transaction leaves a gap.
  */
@@ -80,4 +83,5 @@ export * from './repo-payouts';
 export * from './repo-payments';
 export * from './repo-wallets';
 export * from './repo-operators';
+export * from './repo-presence';
 export type * from './rows';

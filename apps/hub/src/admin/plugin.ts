@@ -12,6 +12,7 @@ import { pairRoutes } from './pair-routes';
 import { payoutRoutes } from './payout-routes';
 import { paymentRoutes } from './payment-routes';
 import { terminalRoutes } from './terminal-routes';
+import { reportRoutes } from '../reports/routes';
 import { userRoutes } from './user-routes';
 import { walletRequestRoutes } from './wallet-routes';
 
@@ -42,6 +43,7 @@ export const adminPlugin: HubPlugin = async (app, context, config) => {
       await directoryRoutes(operator, context);
       await cardRoutes(operator, context);
       await terminalRoutes(operator, context);
+      await reportRoutes(operator, context);
       await moneyRoutes(operator, context);
       await paymentRoutes(operator, context);
       await userRoutes(operator, context);

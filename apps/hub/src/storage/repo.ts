@@ -69,6 +69,9 @@
  * Presence (repo-presence.ts)
  * - recordPresence(tx, recordedBy, rows): one hub's snapshot of its live tills; listPresence(tx)
  *
+ * Reports (repo-reports.ts)
+ * - turnoverGroups(tx, {from, to, placeId?}): SAL, QRS, REF, RFD, SUB summed per day, place, till, cashier, asset, payment
+ *
  * Ordering: transfers.seq and card_changes.seq increase in commit order in both
  * dialects (see lockCommitOrder); in PostgreSQL a rolled-back transaction leaves a gap.
  */
@@ -84,4 +87,5 @@ export * from './repo-payments';
 export * from './repo-wallets';
 export * from './repo-operators';
 export * from './repo-presence';
+export * from './repo-reports';
 export type * from './rows';

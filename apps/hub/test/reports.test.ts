@@ -83,6 +83,20 @@ describe.each(DIALECTS)('turnover report on %s', (dialect) => {
       { key: day(-1), amount: 500 },
       { key: day(0), amount: 3500 },
     ]);
+    // A top-up at the cash desk, paid by bank transfer: the method comes from its request.
+    const desk = await world.hub.app.inject({
+      method: 'POST',
+      url: '/api/v1/topups',
+      headers: { authorization: `Bearer ${world.hub.identity.operatorToken}`, 'idempotency-key': 'report-desk-1' },
+      payload: { card: world.cards[4]!, asset: world.local, amount: 700, method: 'transfer' },
+    });
+    expect(desk.statusCode, desk.body).toBe(201);
+    const withDesk = (await get(`/api/v1/reports/turnover?from=${day(0)}&to=${day(0)}&place=${world.placeA.id}`)).json();
+    expect(withDesk.lines.filter((line: { kind: string }) => line.kind === 'topup')).toMatchObject([
+      { till: null, cashier: null, method: 'transfer', count: 1, amount: 700 },
+      { till: tillA.till.id, method: 'card', amount: 1500 },
+      { till: tillA.till.id, method: 'cash', amount: 2000 },
+    ]);
     const today = (await get(`/api/v1/reports/turnover?from=${day(0)}&to=${day(0)}&place=${world.placeB.id}`)).json();
     expect(today.lines).toMatchObject([{ kind: 'sale', place: world.placeB.id, till: tillB.till.id, cashier: CASHIER_B, method: 'balance', count: 1, amount: 250 }]);
   }, 60_000);

@@ -9,8 +9,8 @@ import * as repo from '../storage/repo';
 import type { ReportedAction } from '../storage/repo-reports';
 
 export type TurnoverKind = 'sale' | 'topup' | 'refund' | 'membership';
-/** `card` is a bank card; `balance` is paid from the visitor card's own balance; `other` a top-up without a recorded method. */
-export type PaymentMethod = 'cash' | 'card' | 'fed' | 'balance' | 'other';
+/** `card` is a bank card, `transfer` a bank transfer; `balance` is paid from the visitor card's own balance; `other` a top-up without a recorded method. */
+export type PaymentMethod = 'cash' | 'card' | 'transfer' | 'fed' | 'balance' | 'other';
 export type TurnoverDimension = 'place' | 'till' | 'cashier' | 'day' | 'asset' | 'method';
 export const TURNOVER_DIMENSIONS: readonly TurnoverDimension[] = ['place', 'till', 'cashier', 'day', 'asset', 'method'];
 
@@ -75,7 +75,7 @@ export async function turnoverReport(context: HubContext, range: TurnoverRange):
 }
 
 export function methodOf(kind: TurnoverKind, payment: string | null, fed: boolean): PaymentMethod {
-  if (payment === 'cash' || payment === 'card') return payment;
+  if (payment === 'cash' || payment === 'card' || payment === 'transfer') return payment;
   if (fed) return 'fed';
   return kind === 'sale' || kind === 'refund' ? 'balance' : 'other';
 }

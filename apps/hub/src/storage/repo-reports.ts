@@ -17,7 +17,7 @@ export interface TurnoverGroup {
   primaryCardId: string | null;
   /** The till's place, else the place whose wallet paid or was paid. */
   placeId: string | null;
-  /** How a top-up or membership was paid at the till (`cash`, `card`), from the entry's meta. */
+  /** How a top-up or membership was paid (`cash`, `card`, `transfer`): the entry's meta, or the cash desk's request. */
   payment: string | null;
   transfers: number;
   amount: number;
@@ -33,8 +33,12 @@ export interface TurnoverQuery {
 export async function turnoverGroups(tx: Tx, query: TurnoverQuery): Promise<TurnoverGroup[]> {
   const when = sql`coalesce(t.till_at, t.at)`;
   const place = sql`coalesce(tm.place_id, rp.id, sp.id)`;
-  // The payment method is in the entry's meta, copied to the transfer's meta as JSON text.
-  const payment = tx.dialect === 'sqlite' ? sql`json_extract(t.meta, '$.payment')` : sql`(t.meta::jsonb ->> 'payment')`;
+  // A till's payment method is in its entry's meta, copied to the transfer's; the cash
+  // desk's is in its request's body (`method`).
+  const payment =
+    tx.dialect === 'sqlite'
+      ? sql`coalesce(json_extract(t.meta, '$.payment'), json_extract(rq.body, '$.method'))`
+      : sql`coalesce(t.meta::jsonb ->> 'payment', rq.body::jsonb ->> 'method')`;
   const placeFilter = query.placeId === undefined ? sql`` : sql` and ${place} = ${query.placeId}`;
   const rows = await tx.all<Record<string, unknown>>(sql`
     select substr(${when}, 1, 10) as day, t.action as action, t.asset_id as asset_id, e.terminal_id as terminal_id,
@@ -42,13 +46,17 @@ export async function turnoverGroups(tx: Tx, query: TurnoverQuery): Promise<Turn
       count(*) as transfers, sum(t.amount) as amount
     from transfers t
     left join entries e on e.id = t.entry_id
+    left join requests rq on rq.id = t.request_id
     left join terminals tm on tm.id = e.terminal_id
     left join places rp on rp.wallet_id = t.receiver_wallet_id
     left join places sp on sp.wallet_id = t.sender_wallet_id
     where t.action in ('SAL', 'QRS', 'REF', 'RFD', 'SUB') and ${when} >= ${query.from} and ${when} < ${query.to}${placeFilter}
-    group by 1, 2, 3, 4, 5, 6, 7
-    order by 1, 6, 4, 5, 3, 2, 7`);
-  return rows.map((row) => ({
+    group by 1, 2, 3, 4, 5, 6, 7`);
+  return rows.map(groupOf).sort(byDayPlaceTill);
+}
+
+function groupOf(row: Record<string, unknown>): TurnoverGroup {
+  return {
     day: String(row.day),
     // The where clause admits only the reported actions.
     action: row.action as ReportedAction,
@@ -60,7 +68,19 @@ export async function turnoverGroups(tx: Tx, query: TurnoverQuery): Promise<Turn
     // PostgreSQL returns count and sum as text (bigint, numeric).
     transfers: Number(row.transfers),
     amount: Number(row.amount),
-  }));
+  };
+}
+
+/** Sorted here, not in SQL: the dialects put nulls at opposite ends. */
+function byDayPlaceTill(a: TurnoverGroup, b: TurnoverGroup): number {
+  const keys = (group: TurnoverGroup) => [group.day, group.placeId, group.terminalId, group.primaryCardId, group.assetId, group.action, group.payment].map((key) => key ?? '');
+  const left = keys(a);
+  const right = keys(b);
+  for (let index = 0; index < left.length; index++) {
+    const order = left[index]!.localeCompare(right[index]!);
+    if (order !== 0) return order;
+  }
+  return 0;
 }
 
 function nullableText(value: unknown): string | null {

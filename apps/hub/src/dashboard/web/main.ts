@@ -15,6 +15,7 @@ import { MoneyView } from './views-money';
 import { AuditView, TokensView } from './views-operators';
 import { EntriesView, PairingView } from './views-pairing';
 import { PayoutsView } from './views-payouts';
+import { CloseOfDayView, ReportsView } from './views-reports';
 import { UsersView } from './views-users';
 import { fetchOverview, StatusView } from './views-status';
 
@@ -23,6 +24,7 @@ const SECTIONS: [string, Word, readonly OperatorRole[]][] = [
   ['tills', 'tills', ['admin', 'cashdesk', 'viewer']],
   ['alerts', 'alerts', ['admin', 'cashdesk', 'viewer']],
   ['money', 'money', ['admin', 'cashdesk', 'viewer']],
+  ['reports', 'reports', ['admin', 'cashdesk', 'viewer']],
   ['payouts', 'payouts', ['admin']],
   ['chain', 'chain', ['admin', 'cashdesk', 'viewer']],
   ['cards', 'cards', ['admin', 'cashdesk', 'viewer']],
@@ -75,6 +77,10 @@ function viewFor(name: string, query: string): View {
       return new StatusView('alerts', () => directory, currentOverview);
     case 'money':
       return new MoneyView(() => directory);
+    case 'reports':
+      return new ReportsView(() => directory, params);
+    case 'close-of-day':
+      return new CloseOfDayView(() => directory, params);
     case 'payouts':
       return new PayoutsView(() => directory);
     case 'chain':

@@ -7,6 +7,7 @@ import { DashboardAssets } from './assets';
 import { CONTENT_SECURITY_POLICY, languageOf, shellPage } from './html';
 import { loginRoutes } from './login-routes';
 import { paymentActions } from './payment-routes';
+import { pairingRoutes } from './pairing-routes';
 import { operatorRoutes } from './operator-routes';
 import { payoutApiRoutes } from './payout-routes';
 import { DashboardSessions } from './sessions';
@@ -58,6 +59,7 @@ export const dashboardPlugin: HubPlugin = async (app, context, config) => {
       await userApiRoutes(api, dashboard);
       await operatorRoutes(api, dashboard);
       await payoutApiRoutes(api, dashboard, config.sepa);
+      await pairingRoutes(api, dashboard, config);
     });
   });
 };

@@ -71,6 +71,10 @@
  *
  * Reports (repo-reports.ts)
  * - turnoverGroups(tx, {from, to, placeId?}): SAL, QRS, REF, RFD, SUB summed per day, place, till, cashier, asset, payment
+ * - tillNamesOfEntries(tx, entryIds) → Map<entry, till name>
+ *
+ * Pairing (repo-pairing.ts)
+ * - listPendingPairingCodes(tx, now, limit): neither used nor expired, soonest to expire first
  *
  * Ordering: transfers.seq and card_changes.seq increase in commit order in both
  * dialects (see lockCommitOrder); in PostgreSQL a rolled-back transaction leaves a gap.
@@ -88,4 +92,5 @@ export * from './repo-wallets';
 export * from './repo-operators';
 export * from './repo-presence';
 export * from './repo-reports';
+export * from './repo-pairing';
 export type * from './rows';

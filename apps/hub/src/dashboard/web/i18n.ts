@@ -214,6 +214,12 @@ const EN = {
   byCashier: 'Per cashier card',
   byMethod: 'Per payment method',
   totals: 'Totals',
+  transferAction: 'Operation',
+  counterpart: 'From / to',
+  choosePlace: 'Choose a place',
+  pendingCodes: 'Codes waiting for their till',
+  hubAddress: 'Tills on the network reach this hub at',
+  hubLoopbackOnly: 'This hub listens on 127.0.0.1 only: no till on the network can reach it. Start it with HOST=0.0.0.0.',
 } as const;
 
 export type Word = keyof typeof EN;
@@ -430,6 +436,12 @@ const FR: Record<Word, string> = {
   byCashier: 'Par carte caissier',
   byMethod: 'Par moyen de paiement',
   totals: 'Totaux',
+  transferAction: 'Opération',
+  counterpart: 'De / vers',
+  choosePlace: 'Choisissez un lieu',
+  pendingCodes: 'Codes en attente de leur caisse',
+  hubAddress: 'Les caisses du réseau joignent ce hub à',
+  hubLoopbackOnly: 'Ce hub n’écoute que sur 127.0.0.1 : aucune caisse du réseau ne peut le joindre. Démarrez-le avec HOST=0.0.0.0.',
 };
 
 /** Transfer actions (LEDGER.md) in words, for a wallet's history. */

@@ -6,6 +6,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sealNow } from '../src/sealer/plugin';
 import { CASHIER } from './support/seed';
 import type { SpecTill } from './support/spec-till';
 import { launchBrowser, login, screenshot, startDashboardHub, type Browser, type DashboardWorld } from './dashboard-support';
@@ -148,6 +149,26 @@ describe('dashboard details in Chromium', () => {
       await closePage(page);
     }
   }, 90_000);
+
+  it.each(SIZES)('writes entry states and block headers in French, not in English ($name)', async (size) => {
+    const page = await openPage(size, 'fr');
+    try {
+      await page.goto(`${hub.base}/dashboard#/entries?terminal=${till.till.id}`);
+      await page.waitForSelector('#entries tr[data-status="applied"]');
+      expect(await page.textContent('#entries tr[data-status="applied"] .badge')).toBe('appliquée');
+      expect((await sealNow(hub.world.hub.context)).ok).toBe(true);
+      await page.goto(`${hub.base}/dashboard#/chain`);
+      await page.waitForSelector('td.hash');
+      const headers = await page.locator('table th[scope="col"]').allTextContents();
+      expect(headers).toContain('Empreinte');
+      expect(headers).not.toContain('hash');
+      const labels = await page.locator('td[data-label]').evaluateAll((cells) => cells.map((cell) => cell.getAttribute('data-label')));
+      expect(labels).not.toContain('hash');
+      expect(labels).not.toContain('action');
+    } finally {
+      await closePage(page);
+    }
+  }, 60_000);
 
   it('keeps the phone header to a title line and one line of sections', async () => {
     const page = await openPage(SIZES[2], 'fr');

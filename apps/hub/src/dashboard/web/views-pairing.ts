@@ -122,7 +122,7 @@ export class EntriesView implements View {
                   { 'data-entry': entry.id, 'data-status': entry.status },
                   h('th', { scope: 'row', 'data-label': t('till') }, entry.terminalName),
                   h('td', { 'data-label': t('seq'), class: 'num' }, String(entry.seq)),
-                  h('td', { 'data-label': t('status') }, h('span', { class: `badge entry-${entry.status}` }, entry.status)),
+                  h('td', { 'data-label': t('status') }, h('span', { class: `badge entry-${entry.status}` }, entry.status === 'applied' ? t('applied') : t('entryRejected'))),
                   h('td', { 'data-label': t('reason') }, reasonText(entry.reason)),
                   h('td', { 'data-label': t('at') }, dateTime(entry.receivedAt)),
                   h('td', { 'data-label': t('body') }, h('pre', { class: 'body' }, JSON.stringify(entry.body, null, 1))),

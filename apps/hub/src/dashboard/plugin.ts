@@ -8,6 +8,7 @@ import { CONTENT_SECURITY_POLICY, languageOf, shellPage } from './html';
 import { loginRoutes } from './login-routes';
 import { paymentActions } from './payment-routes';
 import { pairingRoutes } from './pairing-routes';
+import { setupRoutes } from './setup-routes';
 import { operatorRoutes } from './operator-routes';
 import { payoutApiRoutes } from './payout-routes';
 import { DashboardSessions } from './sessions';
@@ -60,6 +61,7 @@ export const dashboardPlugin: HubPlugin = async (app, context, config) => {
       await operatorRoutes(api, dashboard);
       await payoutApiRoutes(api, dashboard, config.sepa);
       await pairingRoutes(api, dashboard, config);
+      await setupRoutes(api, dashboard);
     });
   });
 };

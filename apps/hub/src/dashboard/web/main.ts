@@ -17,6 +17,7 @@ import { EntriesView, PairingView } from './views-pairing';
 import { PayoutsView } from './views-payouts';
 import { CloseOfDayView, ReportsView } from './views-reports';
 import { UsersView } from './views-users';
+import { SetupView } from './views-setup';
 import { fetchOverview, StatusView } from './views-status';
 
 /** Sections, and the roles that see them (the hub refuses the others anyway). */
@@ -30,6 +31,7 @@ const SECTIONS: [string, Word, readonly OperatorRole[]][] = [
   ['cards', 'cards', ['admin', 'cashdesk', 'viewer']],
   ['users', 'users', ['admin', 'cashdesk', 'viewer']],
   ['audit', 'audit', ['admin', 'cashdesk', 'viewer']],
+  ['setup', 'setup', ['admin', 'cashdesk', 'viewer']],
   ['pairing', 'pairing', ['admin']],
   ['tokens', 'tokens', ['admin']],
 ];
@@ -91,6 +93,8 @@ function viewFor(name: string, query: string): View {
       return new UsersView(() => directory, params);
     case 'pairing':
       return new PairingView(directory);
+    case 'setup':
+      return new SetupView(directory.meta.operator.role === 'admin');
     case 'entries':
       return new EntriesView(query);
     case 'audit':

@@ -43,6 +43,9 @@ async function saved(page: Page): Promise<void> {
   expect(notice).toBe('Enregistré');
 }
 
+/** A factory line (qr_url,number,tag_id) for card `n`, as card-csv.test.ts writes them. */
+const LINE = (n: number) => `https://tibillet.coop/qr/0190a0b0-0000-7000-8000-${n.toString(16).padStart(12, '0')},${String(n).padStart(8, '0')},${(0x0b000000 + n).toString(16).toUpperCase().padStart(8, '0')}`;
+
 describe('setup in the dashboard', () => {
   it.each(SIZES)('creates a place, its asset, a federation sharing them and a product ($name)', async (size) => {
     const page = await openPage(size);
@@ -104,6 +107,46 @@ describe('setup in the dashboard', () => {
 
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(size.width);
       await screenshot(page, `setup-${size.name}`);
+    } finally {
+      await page.evaluate(() => localStorage.clear());
+      await page.close();
+      await browser.context.clearCookies();
+    }
+  }, 120_000);
+
+  it.each(SIZES)('imports a card batch with its progress, and refuses a broken file with the CLI’s line number ($name)', async (size) => {
+    const page = await openPage(size);
+    const read = hub.world.hub.context.storage.read;
+    const offset = SIZES.indexOf(size) * 10_000;
+    try {
+      await page.goto(`${hub.base}/dashboard#/setup`);
+      await page.waitForSelector('#import-form');
+      expect(await page.inputValue('#import-place')).toBe('');
+      await page.selectOption('#import-place', hub.world.placeA.id);
+
+      const broken = ['qr_url,number,tag_id', LINE(offset + 1), 'not,a card', LINE(offset + 3)].join('\n');
+      await page.setInputFiles('#import-file', { name: 'broken.csv', mimeType: 'text/csv', buffer: Buffer.from(broken) });
+      await page.click('#import-submit');
+      await page.waitForSelector('#import-error');
+      expect(await page.getAttribute('#import-error', 'data-line')).toBe('3');
+      expect(await page.textContent('#import-error')).toContain('line 3');
+      expect((await repo.loadCardsByTag(read, [LINE(offset + 1).split(',')[2]!])).size).toBe(0);
+
+      // More cards than one insert chunk: the import moves through several steps.
+      const count = 1_200;
+      const csv = Array.from({ length: count }, (_, index) => LINE(offset + index + 1)).join('\n');
+      await page.fill('#import-generation', String(SIZES.indexOf(size) + 2));
+      await page.setInputFiles('#import-file', { name: 'batch.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+      await page.click('#import-submit');
+      await page.waitForSelector('#import-done', { timeout: 60_000 });
+      expect(await page.getAttribute('#import-done', 'data-imported')).toBe(String(count));
+      // The progress the page followed reached every card.
+      const job = await page.evaluate(async () => (await fetch(`/dashboard/api/setup/cards/import/${document.getElementById('import-status')!.dataset.job}`)).json());
+      expect({ done: job.done, total: job.total }).toEqual({ done: count, total: count });
+      const tags = [1, count].map((n) => LINE(offset + n).split(',')[2]!);
+      expect((await repo.loadCardsByTag(read, tags)).size).toBe(2);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(size.width);
+      await screenshot(page, `card-import-${size.name}`);
     } finally {
       await page.evaluate(() => localStorage.clear());
       await page.close();

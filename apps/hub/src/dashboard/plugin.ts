@@ -9,6 +9,7 @@ import { loginRoutes } from './login-routes';
 import { paymentActions } from './payment-routes';
 import { pairingRoutes } from './pairing-routes';
 import { setupRoutes } from './setup-routes';
+import { cardImportRoutes } from './card-import';
 import { operatorRoutes } from './operator-routes';
 import { payoutApiRoutes } from './payout-routes';
 import { DashboardSessions } from './sessions';
@@ -62,6 +63,7 @@ export const dashboardPlugin: HubPlugin = async (app, context, config) => {
       await payoutApiRoutes(api, dashboard, config.sepa);
       await pairingRoutes(api, dashboard, config);
       await setupRoutes(api, dashboard);
+      await cardImportRoutes(api, dashboard);
     });
   });
 };

@@ -1,5 +1,6 @@
 /** A festival's setup without a terminal: places, assets, federations and products (issue 16, item 10). */
 import type { AssetInfo } from '../views';
+import { cardImportPanel } from './views-card-import';
 import { api } from './api';
 import { h, replace } from './dom';
 import { money, parseMoney } from './format';
@@ -75,7 +76,7 @@ export class SetupView implements View {
 
   async refresh(): Promise<void> {
     this.setup = await api<Setup>('setup');
-    replace(this.element, h('h2', {}, t('setup')), this.notice, this.placesPanel(), this.assetsPanel(), this.federationsPanel(), this.productsPanel());
+    replace(this.element, h('h2', {}, t('setup')), this.notice, this.placesPanel(), this.assetsPanel(), this.federationsPanel(), this.productsPanel(), this.admin ? cardImportPanel(this.setup.places) : null);
     await this.showProducts();
   }
 

@@ -31,6 +31,17 @@ export interface TurnoverQuery {
   placeId?: string;
 }
 
+/**
+ * How far ahead of the hub's a till's clock may run and its sales still count on their
+ * day. A transfer reaches the hub after the till made it, so hub time bounds the scan
+ * (index transfers_at) and the report reads only recent rows, not the whole ledger.
+ */
+export const TILL_CLOCK_AHEAD_MS_MAX = 48 * 3_600_000;
+
+function hubTimeFrom(fromIso: string): string {
+  return new Date(Date.parse(fromIso) - TILL_CLOCK_AHEAD_MS_MAX).toISOString();
+}
+
 export async function turnoverGroups(tx: Tx, query: TurnoverQuery): Promise<TurnoverGroup[]> {
   const when = sql`coalesce(t.till_at, t.at)`;
   const place = sql`coalesce(tm.place_id, rp.id, sp.id)`;
@@ -51,7 +62,7 @@ export async function turnoverGroups(tx: Tx, query: TurnoverQuery): Promise<Turn
     left join terminals tm on tm.id = e.terminal_id
     left join places rp on rp.wallet_id = t.receiver_wallet_id
     left join places sp on sp.wallet_id = t.sender_wallet_id
-    where t.action in ('SAL', 'QRS', 'REF', 'RFD', 'SUB') and ${when} >= ${query.from} and ${when} < ${query.to}${placeFilter}
+    where t.at >= ${hubTimeFrom(query.from)} and t.action in ('SAL', 'QRS', 'REF', 'RFD', 'SUB') and ${when} >= ${query.from} and ${when} < ${query.to}${placeFilter}
     group by 1, 2, 3, 4, 5, 6, 7`);
   return rows.map(groupOf).sort(byDayPlaceTill);
 }

@@ -357,6 +357,8 @@ export const transfers = pgTable(
     index('transfers_receiver').on(t.receiverWalletId),
     index('transfers_entry').on(t.entryId),
     index('transfers_request').on(t.requestId),
+    // Reports read a range of days: hub time bounds it (repo-reports.ts).
+    index('transfers_at').on(t.at),
   ],
 );
 

@@ -7,3 +7,5 @@ CREATE TABLE `till_presence` (
 	`lag_entries` integer NOT NULL,
 	FOREIGN KEY (`terminal_id`) REFERENCES `terminals`(`id`) ON UPDATE no action ON DELETE no action
 );
+--> statement-breakpoint
+CREATE INDEX `transfers_at` ON `transfers` (`at`);

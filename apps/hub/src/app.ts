@@ -15,6 +15,7 @@ import { holderPlugin } from './holder/plugin';
 import { meltSweepPlugin } from './money/melt-plugin';
 import { sealerPlugin } from './sealer/plugin';
 import { syncPlugin } from './sync/plugin';
+import { presenceRecorderPlugin } from './sync/presence-recorder';
 import { webhooksPlugin } from './webhooks/plugin';
 import { notifyPlugin } from './notify/plugin';
 import { bootstrapIdentity, type Identity } from './identity/bootstrap';
@@ -120,4 +121,4 @@ declare module 'fastify' {
 }
 
 /** The plugins, in load order. */
-const HUB_PLUGINS: HubPlugin[] = [healthPlugin, adminPlugin, webhooksPlugin, notifyPlugin, compatPlugin, syncPlugin, sealerPlugin, meltSweepPlugin, dashboardPlugin, holderPlugin, compensationSchedulePlugin, timeSchedulePlugin];
+const HUB_PLUGINS: HubPlugin[] = [healthPlugin, adminPlugin, webhooksPlugin, notifyPlugin, compatPlugin, syncPlugin, presenceRecorderPlugin, sealerPlugin, meltSweepPlugin, dashboardPlugin, holderPlugin, compensationSchedulePlugin, timeSchedulePlugin];

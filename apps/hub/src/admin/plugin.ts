@@ -15,6 +15,7 @@ import { payoutRoutes } from './payout-routes';
 import { paymentRoutes } from './payment-routes';
 import { terminalRoutes } from './terminal-routes';
 import { timeRoutes } from './time-routes';
+import { reportRoutes } from '../reports/routes';
 import { userRoutes } from './user-routes';
 import { webhookRoutes } from './webhook-routes';
 import { walletRequestRoutes } from './wallet-routes';
@@ -46,6 +47,7 @@ export const adminPlugin: HubPlugin = async (app, context, config) => {
       await directoryRoutes(operator, context);
       await cardRoutes(operator, context);
       await terminalRoutes(operator, context);
+      await reportRoutes(operator, context);
       await moneyRoutes(operator, context);
       await meltRoutes(operator, context);
       await paymentRoutes(operator, context);

@@ -14,6 +14,7 @@ import { cardPage, chainReport, ENTRIES_SHOWN_MAX, entryRows } from './ledger-vi
 import { assetInfo, moneyReport } from './money';
 import { STREAMS_MAX } from './stream';
 import { tillRows } from './tills';
+import { answerTurnover, TurnoverQuery } from '../reports/routes';
 import type { Meta, Overview } from './views';
 
 /** A QR code's URL is longer than a tag: the search box takes up to this. */
@@ -58,6 +59,7 @@ export async function apiRoutes(app: FastifyInstance, dashboard: Dashboard): Pro
 
   api.get('/dashboard/api/money', async () => moneyReport(context));
   await compensationApiRoutes(app, dashboard);
+  api.get('/dashboard/api/reports/turnover', { schema: { querystring: TurnoverQuery } }, async (request, reply) => answerTurnover(context, request.query, reply));
   api.get('/dashboard/api/chain', async () => chainReport(context, dashboard.verify.running));
 
   api.post('/dashboard/api/verify', async (request, reply) => {

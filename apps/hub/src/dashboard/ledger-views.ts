@@ -74,13 +74,14 @@ export async function cardPage(context: HubContext, tag: string): Promise<CardPa
   const transfers = view.wallet === null ? [] : await repo.listTransfersOfWallet(tx, view.wallet, CARD_TRANSFERS_SHOWN);
   const wallet = view.wallet;
   const counterparts = await repo.getWallets(tx, transfers.map((transfer) => (transfer.senderWalletId === wallet ? transfer.receiverWalletId : transfer.senderWalletId)));
+  const tills = await repo.tillNamesOfEntries(tx, transfers.flatMap((transfer) => (transfer.entryId ? [transfer.entryId] : [])));
   return {
     ...view,
     memberships: memberships.map((row) => ({ asset: row.assetId, start: row.start, validUntil: row.validUntil, valid: row.validUntil > now })),
     transfers: transfers.map((transfer) => {
       const out = transfer.senderWalletId === wallet && transfer.receiverWalletId !== wallet;
       const other = out ? transfer.receiverWalletId : transfer.senderWalletId;
-      return { seq: transfer.seq, action: transfer.action, asset: transfer.assetId, amount: transfer.amount, at: transfer.at, direction: out ? 'out' : 'in', counterpart: counterparts.get(other)?.name ?? null };
+      return { seq: transfer.seq, action: transfer.action, asset: transfer.assetId, amount: transfer.amount, at: transfer.at, direction: out ? 'out' : 'in', counterpart: counterparts.get(other)?.name ?? null, till: transfer.entryId ? (tills.get(transfer.entryId) ?? null) : null };
     }),
     timeSpent: await timeSpentOfCard(context, view.card.id, TIME_DAYS_SHOWN),
   };

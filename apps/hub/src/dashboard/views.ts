@@ -153,7 +153,8 @@ export interface EntryRow {
 /** The card as `fedow cards --show` gives it, with its memberships and latest transfers. */
 export interface CardPage extends CardView {
   memberships: { asset: string; start: string; validUntil: string; valid: boolean }[];
-  transfers: { seq: number; action: string; asset: string; amount: number; at: string; direction: 'in' | 'out'; counterpart: string | null }[];
+  /** `till`: the name of the till that signed it; null for the cash desk, a wallet or a provider. */
+  transfers: { seq: number; action: string; asset: string; amount: number; at: string; direction: 'in' | 'out'; counterpart: string | null; till: string | null }[];
   /** Days of time spent booked for the card (issue 14.4), the latest first; minutes of a TIM asset. */
   timeSpent: { day: string; place: string; asset: string; minutes: number }[];
 }
@@ -170,6 +171,14 @@ export interface PairingCode {
   place: string;
   name: string;
   expiresAt: string;
+}
+
+/** The pairing page: codes waiting for their till, and where tills on the network reach the hub. */
+export interface PairingInfo {
+  pending: { place: string; name: string; createdAt: string; expiresAt: string }[];
+  /** LAN addresses of the hub; empty when it listens on loopback only. */
+  addresses: string[];
+  loopbackOnly: boolean;
 }
 
 export interface TokenRow {

@@ -2,7 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { hashBody } from '@fedow/ledger';
 import { nodeCrypto } from '@fedow/ledger/crypto-node';
 import { genesisBody, PAIRING_CODE_CHARS, PAIRING_CODE_TTL_MS, type PairingCodeCreate, type PairRequest, type PairResponse } from '@fedow/protocol';
-import { iso, type HubContext } from '../context';
+import { iso, type HubContext, type TillPresence } from '../context';
+import { holdsPresence, recordedPresence } from '../sync/presence-recorder';
 import { HubError } from '../errors';
 import * as repo from '../storage/repo';
 import type { TerminalStatus } from '../storage/schema-values';
@@ -83,12 +84,20 @@ export interface TerminalView {
   createdAt: string;
 }
 
+/**
+ * In the hub, presence is its own memory; elsewhere (the CLI) it is what running hubs
+ * recorded (sync/presence-recorder.ts), so both show the same live status and lag.
+ */
 export async function listTerminals(context: HubContext, place?: string): Promise<TerminalView[]> {
-  return (await repo.listTerminals(context.storage.read, place)).map((terminal) => terminalView(context, terminal));
+  const terminals = await repo.listTerminals(context.storage.read, place);
+  const recorded = holdsPresence(context) ? null : await recordedPresence(context);
+  const presenceOf = (id: string): LivePresence | undefined => (recorded === null ? context.presence.get(id) : recorded.get(id));
+  return terminals.map((terminal) => terminalView(context, terminal, presenceOf(terminal.id)));
 }
 
-function terminalView(context: HubContext, terminal: repo.Terminal): TerminalView {
-  const presence = context.presence.get(terminal.id);
+type LivePresence = Pick<TillPresence, 'lagEntries' | 'lastMessageAt'>;
+
+function terminalView(context: HubContext, terminal: repo.Terminal, presence: LivePresence | undefined = context.presence.get(terminal.id)): TerminalView {
   return {
     id: terminal.id,
     place: terminal.placeId,

@@ -88,6 +88,15 @@
  * - insertHolderSession, getHolderSession(tx, hash, now), deleteHolderSession, pruneHolderRows
  * - insertHolderCode, getHolderCode, spendHolderCodeTry, useHolderCode, countHolderCodesSince
  * - getHolderLimit(s), setHolderLimit, getHolderOption, setHolderOption, sumTransfersSentSince
+ * Presence (repo-presence.ts)
+ * - recordPresence(tx, recordedBy, rows): one hub's snapshot of its live tills; listPresence(tx)
+ *
+ * Reports (repo-reports.ts)
+ * - turnoverGroups(tx, {from, to, placeId?}): SAL, QRS, REF, RFD, SUB summed per day, place, till, cashier, asset, payment
+ * - tillNamesOfEntries(tx, entryIds) → Map<entry, till name>
+ *
+ * Pairing (repo-pairing.ts)
+ * - listPendingPairingCodes(tx, now, limit): neither used nor expired, soonest to expire first
  *
  * Ordering: transfers.seq and card_changes.seq increase in commit order in both
  * dialects (see lockCommitOrder); in PostgreSQL a rolled-back transaction leaves a gap.
@@ -111,4 +120,7 @@ export * from './repo-compat';
 export * from './repo-import';
 export * from './repo-outbox';
 export * from './repo-holder';
+export * from './repo-presence';
+export * from './repo-reports';
+export * from './repo-pairing';
 export type * from './rows';

@@ -22,6 +22,7 @@ export type Terminal = typeof s.terminals.$inferSelect;
 export type NewTerminal = typeof s.terminals.$inferInsert;
 export type PairingCode = typeof s.pairingCodes.$inferSelect;
 export type NewPairingCode = typeof s.pairingCodes.$inferInsert;
+export type TillPresenceRow = typeof s.tillPresence.$inferSelect;
 export type Entry = typeof s.entries.$inferSelect;
 export type NewEntry = typeof s.entries.$inferInsert;
 export type QuarantinedEntry = typeof s.quarantine.$inferSelect;

@@ -269,6 +269,23 @@ export const terminals = pgTable(
   (t) => [checkIn('terminals_status_check', 'status', TERMINAL_STATUSES), index('terminals_place').on(t.placeId)],
 );
 
+/**
+ * Which tills a running hub has connected, written by it every few seconds
+ * (sync/presence-recorder.ts) so that another process — the CLI — sees what the
+ * API sees. A row older than its staleness window is a hub that stopped.
+ */
+export const tillPresence = pgTable('till_presence', {
+  terminalId: text('terminal_id')
+    .primaryKey()
+    .references(() => terminals.id),
+  /** The hub process that wrote the row: it deletes its own rows, never another's. */
+  recordedBy: text('recorded_by').notNull(),
+  recordedAt: text('recorded_at').notNull(),
+  connectedAt: text('connected_at').notNull(),
+  lastMessageAt: text('last_message_at').notNull(),
+  lagEntries: integer('lag_entries').notNull(),
+});
+
 export const pairingCodes = pgTable('pairing_codes', {
   /** SHA-256 hex of the code: a copy of the database does not hand out live codes. */
   codeHash: text('code_hash').primaryKey(),
@@ -369,6 +386,8 @@ export const transfers = pgTable(
     index('transfers_receiver').on(t.receiverWalletId),
     index('transfers_entry').on(t.entryId),
     index('transfers_request').on(t.requestId),
+    // Reports read a range of days: hub time bounds it (repo-reports.ts).
+    index('transfers_at').on(t.at),
   ],
 );
 

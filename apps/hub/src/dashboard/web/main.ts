@@ -17,8 +17,10 @@ import { MoneyView } from './views-money';
 import { AuditView, TokensView } from './views-operators';
 import { EntriesView, PairingView } from './views-pairing';
 import { PayoutsView } from './views-payouts';
+import { CloseOfDayView, ReportsView } from './views-reports';
 import { UsersView } from './views-users';
 import { WebhooksView } from './views-webhooks';
+import { SetupView } from './views-setup';
 import { fetchOverview, StatusView } from './views-status';
 
 /** Sections, and the roles that see them (the hub refuses the others anyway). */
@@ -26,6 +28,7 @@ const SECTIONS: [string, Word, readonly OperatorRole[]][] = [
   ['tills', 'tills', ['admin', 'cashdesk', 'viewer']],
   ['alerts', 'alerts', ['admin', 'cashdesk', 'viewer']],
   ['money', 'money', ['admin', 'cashdesk', 'viewer']],
+  ['reports', 'reports', ['admin', 'cashdesk', 'viewer']],
   ['payouts', 'payouts', ['admin']],
   ['compensation', 'compensation', ['admin', 'cashdesk', 'viewer']],
   ['melt', 'melt', ['admin', 'cashdesk', 'viewer']],
@@ -33,6 +36,7 @@ const SECTIONS: [string, Word, readonly OperatorRole[]][] = [
   ['cards', 'cards', ['admin', 'cashdesk', 'viewer']],
   ['users', 'users', ['admin', 'cashdesk', 'viewer']],
   ['audit', 'audit', ['admin', 'cashdesk', 'viewer']],
+  ['setup', 'setup', ['admin', 'cashdesk', 'viewer']],
   ['pairing', 'pairing', ['admin']],
   ['tokens', 'tokens', ['admin']],
   ['webhooks', 'webhooks', ['admin']],
@@ -81,6 +85,10 @@ function viewFor(name: string, query: string): View {
       return new StatusView('alerts', () => directory, currentOverview);
     case 'money':
       return new MoneyView(() => directory);
+    case 'reports':
+      return new ReportsView(() => directory, params);
+    case 'close-of-day':
+      return new CloseOfDayView(() => directory, params);
     case 'payouts':
       return new PayoutsView(() => directory);
     case 'compensation':
@@ -95,6 +103,8 @@ function viewFor(name: string, query: string): View {
       return new UsersView(() => directory, params);
     case 'pairing':
       return new PairingView(directory);
+    case 'setup':
+      return new SetupView(directory.meta.operator.role === 'admin');
     case 'entries':
       return new EntriesView(query);
     case 'audit':

@@ -3,7 +3,7 @@ import type { CardPage } from '../views';
 import { api, ApiError, newIdempotencyKey } from './api';
 import { h, replace } from './dom';
 import { dateTime, hours, money } from './format';
-import { t } from './i18n';
+import { actionText, t } from './i18n';
 import type { Directory, View } from './state';
 import { paymentPanel } from './views-payments';
 import { userHref } from './views-users';
@@ -19,6 +19,8 @@ export class CardsView implements View {
   /** The last action's refusal: outside the page, so a live refresh of the card does not wipe it before it is read. */
   private readonly notice = h('div', { id: 'card-notice', 'aria-live': 'polite' });
   private query: string;
+  /** The query the hub last answered 404. */
+  private missing: string | null = null;
   /** What the last money action did: kept across the refreshes its own change triggers. */
   private moneyNotice: string | null = null;
   /** The money forms, kept across live refreshes so what an operator is typing (and each form's key) stays. */
@@ -37,16 +39,26 @@ export class CardsView implements View {
   private submit(event: Event): void {
     event.preventDefault();
     // The query goes in the address, so a card page can be bookmarked or shared.
-    location.hash = `#/cards?q=${encodeURIComponent(this.input.value.trim())}`;
+    const hash = `#/cards?q=${encodeURIComponent(this.input.value.trim())}`;
+    if (location.hash !== hash) {
+      location.hash = hash;
+      return;
+    }
+    // The same search again (no hashchange): the operator asks anew, so the hub is asked anew.
+    this.missing = null;
+    void this.refresh().catch((error: unknown) => replace(this.notice, h('p', { class: 'bad' }, `${t('error')}: ${error instanceof Error ? error.message : String(error)}`)));
   }
 
   async refresh(): Promise<void> {
     if (this.query === '') return replace(this.page);
+    // A search that found nothing is not asked again at every live change of other cards.
+    if (this.missing === this.query) return;
     try {
       this.show(await api<CardPage>(`card?q=${encodeURIComponent(this.query)}`));
     } catch (error) {
-      if (error instanceof ApiError && error.status === 404) replace(this.page, h('p', { class: 'bad', id: 'card-not-found' }, t('notFound')));
-      else throw error;
+      if (!(error instanceof ApiError && error.status === 404)) throw error;
+      this.missing = this.query;
+      replace(this.page, h('p', { class: 'bad', id: 'card-not-found' }, t('notFound')));
     }
   }
 
@@ -60,7 +72,8 @@ export class CardsView implements View {
       h('li', {}, places.get(place)?.name ?? place, ' ', admin && h('button', { type: 'button', class: 'small', onclick: () => void this.act(`cards/${card.card.firstTagId}/primary`, { place, primary: false }) }, t('unsetPrimary'))),
     );
     const others = [...places.values()].filter((place) => !card.card.primaryFor.includes(place.id));
-    const select = h('select', { id: 'primary-place' }, ...others.map((place) => h('option', { value: place.id }, place.name)));
+    // Starts on no place: making a card a cashier card of the wrong bar is one click away otherwise.
+    const select = h('select', { id: 'primary-place', required: true }, h('option', { value: '' }, t('choosePlace')), ...others.map((place) => h('option', { value: place.id }, place.name)));
     replace(
       this.page,
       h(
@@ -104,14 +117,10 @@ export class CardsView implements View {
       h('h3', {}, t('primaryFor')),
       h('ul', { class: 'plain', id: 'card-primary' }, ...primary, primary.length === 0 ? h('li', { class: 'muted' }, t('none')) : null),
       card.card.lostAt === null && others.length > 0 && admin
-        ? h('div', { class: 'inline-form' }, select, h('button', { type: 'button', id: 'make-primary', onclick: () => void this.act(`cards/${card.card.firstTagId}/primary`, { place: select.value, primary: true }) }, t('makePrimary')))
+        ? h('div', { class: 'inline-form' }, select, h('button', { type: 'button', id: 'make-primary', onclick: () => (select.value === '' ? select.reportValidity() : void this.act(`cards/${card.card.firstTagId}/primary`, { place: select.value, primary: true })) }, t('makePrimary')))
         : null,
       h('h3', {}, t('transfers')),
-      h(
-        'table',
-        { class: 'responsive' },
-        h('tbody', {}, ...card.transfers.map((row) => h('tr', {}, h('td', { 'data-label': t('at') }, dateTime(row.at)), h('td', { 'data-label': 'action' }, row.action), h('td', { 'data-label': t('amount'), class: `num ${row.direction === 'out' ? 'bad' : 'good'}` }, `${row.direction === 'out' ? '−' : '+'}${money(row.amount, assets.get(row.asset))}`), h('td', { 'data-label': t('place') }, row.counterpart ?? '')))),
-      ),
+      transfersTable(card, this.directory()),
     );
   }
 
@@ -176,4 +185,34 @@ export class CardsView implements View {
       replace(this.notice, h('p', { class: 'bad' }, `${t('error')}: ${error instanceof Error ? error.message : String(error)}`));
     }
   }
+}
+
+/** The card's latest transfers with headers, actions in words ("Top-up", "Sale") and the till that signed them. */
+function transfersTable(card: CardPage, directory: Directory): HTMLElement {
+  if (card.transfers.length === 0) return h('p', { class: 'muted', id: 'card-transfers' }, t('none'));
+  const columns = [t('at'), t('transferAction'), t('amount'), t('counterpart'), t('till')];
+  return h(
+    'table',
+    { class: 'responsive', id: 'card-transfers' },
+    h('thead', {}, h('tr', {}, ...columns.map((column, index) => h('th', { scope: 'col', class: index === 2 ? 'num' : null }, column)))),
+    h(
+      'tbody',
+      {},
+      ...card.transfers.map((row) =>
+        h(
+          'tr',
+          { 'data-seq': row.seq, 'data-action': row.action },
+          h('td', { 'data-label': columns[0] }, dateTime(row.at)),
+          h('td', { 'data-label': columns[1], 'data-field': 'action' }, capitalised(actionText(row.action))),
+          h('td', { 'data-label': columns[2], class: `num ${row.direction === 'out' ? 'bad' : 'good'}` }, `${row.direction === 'out' ? '−' : '+'}${money(row.amount, directory.assets.get(row.asset))}`),
+          h('td', { 'data-label': columns[3] }, row.counterpart ?? '—'),
+          h('td', { 'data-label': columns[4], 'data-field': 'till' }, row.till ?? '—'),
+        ),
+      ),
+    ),
+  );
+}
+
+function capitalised(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1);
 }

@@ -40,7 +40,7 @@ export class ChainView implements View {
       h(
         'table',
         { class: 'blocks responsive', id: 'blocks' },
-        h('thead', {}, h('tr', {}, h('th', { scope: 'col', class: 'num' }, t('height')), h('th', { scope: 'col', class: 'num' }, t('transfers')), h('th', { scope: 'col' }, t('sealedAt')), h('th', { scope: 'col' }, 'hash'))),
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col', class: 'num' }, t('height')), h('th', { scope: 'col', class: 'num' }, t('transfers')), h('th', { scope: 'col' }, t('sealedAt')), h('th', { scope: 'col' }, t('blockHash')))),
         h(
           'tbody',
           {},
@@ -51,7 +51,7 @@ export class ChainView implements View {
               h('th', { scope: 'row', class: 'num', 'data-label': t('height') }, String(block.height)),
               h('td', { class: 'num', 'data-label': t('transfers') }, String(block.transfers)),
               h('td', { 'data-label': t('sealedAt') }, dateTime(block.sealedAt), ' · ', since(block.sealedAt)),
-              h('td', { class: 'hash', 'data-label': 'hash' }, block.hash.slice(0, 16), '…'),
+              h('td', { class: 'hash', 'data-label': t('blockHash') }, block.hash.slice(0, 16), '…'),
             ),
           ),
         ),

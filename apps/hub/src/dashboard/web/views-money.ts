@@ -5,6 +5,8 @@ import { h, replace, svg } from './dom';
 import { money } from './format';
 import { t, type Word } from './i18n';
 import type { Directory, View } from './state';
+import { totalsBy, type TurnoverReport } from '../../reports/turnover-lines';
+import { todayUtc, totalsTable, turnoverPath } from './views-reports';
 
 type Field = 'created' | 'userWallets' | 'places' | 'destroyed' | 'debt' | 'balances' | 'expected';
 const COLUMNS: [Field, Word][] = [
@@ -98,10 +100,14 @@ export class MoneyView implements View {
   constructor(private readonly directory: () => Directory) {}
 
   async refresh(): Promise<void> {
-    const report = await api<MoneyReport>('money');
+    const today = todayUtc();
+    const [report, turnover] = await Promise.all([api<MoneyReport>('money'), api<TurnoverReport>(turnoverPath(today, today, ''))]);
+    const sales = totalsBy(turnover.lines, 'place').filter((total) => total.kind === 'sale');
     replace(
       this.element,
       h('h2', {}, t('money')),
+      h('h3', {}, t('salesToday'), ' ', h('a', { href: `#/reports?from=${today}&to=${today}`, class: 'small' }, t('reports'))),
+      totalsTable('sales-today', turnover, 'place', this.directory(), sales),
       assetsTable(report),
       h('div', { class: 'columns' }, h('div', {}, h('h3', {}, t('perPlace')), placesTable(report, this.directory())), h('div', {}, h('h3', {}, t('transfersPerMinute')), perMinuteChart(report.perMinute))),
     );

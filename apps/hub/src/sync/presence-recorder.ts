@@ -1,0 +1,94 @@
+import { iso, type HubContext } from '../context';
+import type { HubPlugin } from '../plugin';
+import * as repo from '../storage/repo';
+import type { TillPresenceRow } from '../storage/rows';
+
+/** How often a hub writes its live tills down; a connect or disconnect is written at once. */
+export const PRESENCE_RECORD_MS = 5_000;
+/** A record older than this is a hub that stopped without clearing it (killed, crashed). */
+export const PRESENCE_STALE_MS = 3 * PRESENCE_RECORD_MS;
+
+/** Hubs whose presence is in memory: they answer from it, not from the records. */
+const recording = new WeakSet<HubContext>();
+
+/**
+ * Writes the hub's in-memory presence to `till_presence`, so that `fedow terminals
+ * --list` (another process) shows live status and lag as the API does. Lag is
+ * then at most PRESENCE_RECORD_MS old.
+ */
+export const presenceRecorderPlugin: HubPlugin = async (app, context) => {
+  const recorder = new PresenceRecorder(context);
+  recording.add(context);
+  recorder.start();
+  app.addHook('preClose', async () => {
+    recording.delete(context);
+    await recorder.stop();
+  });
+};
+
+export function holdsPresence(context: HubContext): boolean {
+  return recording.has(context);
+}
+
+/** Recorded presence that is still fresh, by terminal: what a process without the sockets may trust. */
+export async function recordedPresence(context: HubContext): Promise<Map<string, TillPresenceRow>> {
+  const now = context.clock.now().getTime();
+  const rows = await repo.listPresence(context.storage.read);
+  return new Map(rows.filter((row) => now - Date.parse(row.recordedAt) <= PRESENCE_STALE_MS).map((row) => [row.terminalId, row]));
+}
+
+class PresenceRecorder {
+  private readonly instance: string;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> = Promise.resolve();
+  private queued = false;
+  private readonly onTerminal = () => this.soon();
+
+  constructor(private readonly context: HubContext) {
+    this.instance = context.newId();
+  }
+
+  start(): void {
+    this.context.events.on('terminal', this.onTerminal);
+    this.timer = setInterval(() => this.soon(), PRESENCE_RECORD_MS);
+    this.timer.unref();
+    this.soon();
+  }
+
+  async stop(): Promise<void> {
+    this.context.events.off('terminal', this.onTerminal);
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+    // The sockets are closing: nothing of this hub is live any more.
+    await this.write([]);
+  }
+
+  /** One write at a time; events during a write coalesce into the next one. */
+  private soon(): void {
+    if (this.queued) return;
+    this.queued = true;
+    this.running = this.running.then(() => {
+      this.queued = false;
+      return this.write(this.snapshot());
+    });
+  }
+
+  private snapshot(): Omit<TillPresenceRow, 'recordedBy'>[] {
+    const recordedAt = iso(this.context.clock.now());
+    return this.context.presence.online().map((till) => ({
+      terminalId: till.terminal,
+      recordedAt,
+      connectedAt: till.connectedAt,
+      lastMessageAt: till.lastMessageAt,
+      lagEntries: till.lagEntries,
+    }));
+  }
+
+  private async write(rows: Omit<TillPresenceRow, 'recordedBy'>[]): Promise<void> {
+    try {
+      await this.context.storage.transaction((tx) => repo.recordPresence(tx, this.instance, rows));
+    } catch (error) {
+      this.context.events.emit('internal-error', { where: 'presence recorder', error });
+    }
+  }
+}

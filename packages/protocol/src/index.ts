@@ -13,3 +13,4 @@ export * from './operators';
 export * from './payouts';
 export * from './wallet';
 export * from './pay-token';
+export * from './qr-sale';

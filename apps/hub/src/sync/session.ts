@@ -21,6 +21,7 @@ import { nodeCrypto } from '@fedow/ledger/crypto-node';
 import { iso, type HubContext } from '../context';
 import { CryptoJobDropped } from '../crypto/pool';
 import type { Ingest, PendingPush } from '../ingest/ingest';
+import { submitTillQrSale } from '../money/till-qr-sale';
 import * as repo from '../storage/repo';
 import type { CardFeed, FeedSubscriber } from './card-feed';
 import type { RateLimits } from './rate-limits';
@@ -137,6 +138,8 @@ export class SyncSession implements FeedSubscriber {
           return this.send({ type: 'pong', t: message.t });
         case 'pong':
           return;
+        case 'qr-sale':
+          return this.send(await submitTillQrSale(this.host.context, this.terminal!, message));
       }
     });
   }

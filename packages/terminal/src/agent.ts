@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import type { CryptoProvider } from '@fedow/ledger';
 import { nodeCrypto } from '@fedow/ledger/crypto-node';
-import { TypedEmitter, type CardReader } from '@fedow/nfc';
-import type { AssetCategory, AssetInfo, CatalogueItem, EntryKind, SaleLine } from '@fedow/protocol';
+import { KeyboardWedgeReader, TypedEmitter, type CardReader } from '@fedow/nfc';
+import { PAY_TOKEN_PREFIX, type AssetCategory, type AssetInfo, type CatalogueItem, type EntryKind, type QrSaleReason, type SaleLine } from '@fedow/protocol';
 import type { AuthoriseRequest, DeclineCode } from './authoriser';
 import { openCardCache, type CardCache } from './card-cache';
 import { sameCard } from './card-uid';
@@ -11,7 +11,8 @@ import { systemClock, type TillClock } from './clock';
 import { readSetting, writeSetting, deleteSetting, type TillDatabase } from './database';
 import { openJournal, type Journal } from './journal';
 import { DATABASE_FILE_NAME, ensureTillKey, pairTill, type PairResult } from './pairing';
-import { declineReason, type Language } from './reason';
+import { declineReason, qrDeclineReason, type Language, type QrDeclineCode } from './reason';
+import { payWithCode } from './qr-payment';
 import { balancesOf, checkCard, entryAssets, registerTotals, type BalanceView, type CardCheck, type Payment, type RegisterTotals } from './register';
 import { createSyncClient, type SyncAlert, type SyncClient, type SyncState, type SyncTuning, type Timers } from './sync-client';
 import { tap } from './tap';
@@ -43,12 +44,13 @@ const SESSION_OPENED_AT = 'session_opened_at';
 const ALERTS_KEPT = 20;
 const PURGE_EVERY_MS = 3_600_000;
 
-export type OutcomeCode = DeclineCode | 'locked' | 'cancelled' | 'not_paired' | 'journal' | 'no_asset';
+export type OutcomeCode = DeclineCode | QrSaleReason | QrDeclineCode | 'locked' | 'cancelled' | 'not_paired' | 'journal' | 'no_asset';
 
 export type Outcome =
   | {
       approve: true;
-      kind: EntryKind;
+      /** `QRS`: a sale paid by a payment QR code; `card` is then the paying wallet, `entries` is empty (the hub holds the record). */
+      kind: EntryKind | 'QRS';
       card: string;
       auth: 'online' | 'offline';
       /** Minor units taken from (sale, refund, void) or put on (top-up, membership) the card. */
@@ -167,6 +169,12 @@ export interface TillAgent {
   registerTotals(): RegisterTotals | null;
   /** Totals, then the session ends (the printable close). */
   closeRegister(): RegisterTotals | null;
+  /**
+   * A line a keyboard wedge typed (the UI's key events, through the bridge): a
+   * payment QR code pays the armed sale; anything else is a card UID for a
+   * keyboard-wedge reader, in the format it was configured with.
+   */
+  wedgeLine(text: string): void;
   /** For the shell and tests: the parts. */
   readonly journal: Journal;
   readonly cache: CardCache;
@@ -357,6 +365,25 @@ export function openAgent(options: AgentOptions): TillAgent {
     emit({ type: 'tap', card: uid, locked: false, check: checkCard(cache, journal, uid, clock.now(), language) });
   };
 
+  const onWedgeLine = (text: string): void => {
+    const line = text.trim();
+    if (line.startsWith(PAY_TOKEN_PREFIX)) return void payArmedSale(line);
+    if (reader instanceof KeyboardWedgeReader) reader.line(line);
+  };
+
+  /** The armed sale, paid with a payment code; any other moment declines the code and keeps what was armed. */
+  const payArmedSale = async (code: string): Promise<void> => {
+    if (!session()) return void conclude(refused('locked', words(language, 'locked')));
+    const current = armed;
+    if (!current || current.action.kind !== 'sale') {
+      return void conclude(refused('qr_no_sale', qrDeclineReason('qr_no_sale', undefined, language)));
+    }
+    armed = null;
+    publish();
+    const { amount, request } = current.action;
+    current.resolve(conclude(await payWithCode({ sync, cache, language, now: clock.now }, { code, amount, asset: request.asset ?? null })));
+  };
+
   const unlock = (primary: string): UnlockResult => {
     if (!journal.identity()) return { ok: false, code: 'not_paired', reason: words(language, 'not_paired') };
     const primaries = [...cache.primaries()];
@@ -474,6 +501,7 @@ export function openAgent(options: AgentOptions): TillAgent {
     },
     registerTotals: totals,
     closeRegister: lock,
+    wedgeLine: onWedgeLine,
   };
 }
 

@@ -14,3 +14,4 @@ export * from './payouts';
 export * from './wallet';
 export * from './pay-token';
 export * from './qr-sale';
+export * from './card-set';

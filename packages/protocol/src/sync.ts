@@ -3,6 +3,7 @@ import { REJECT_CODES, SYNC_ERROR_CODES } from './codes';
 import { WireEntry } from './entry';
 import { LABEL_CHARS_MAX, PUSH_ENTRIES_MAX, UPDATE_CARDS_MAX } from './limits';
 import { OfflinePolicy } from './policy';
+import { CardSetMessage } from './card-set';
 import { QrSale, QrSaleResult } from './qr-sale';
 import { Amount, AssetCategory, Balance, CardUid, Hash, Nonce, PublicKey, Seq, Signature, Timestamp, Uuid } from './primitives';
 
@@ -125,7 +126,7 @@ export const SyncError = z.strictObject({
 });
 
 export const TillMessage = z.discriminatedUnion('type', [Hello, Push, Updated, Ping, Pong, QrSale]);
-export const HubMessage = z.discriminatedUnion('type', [Challenge, Welcome, Ack, Update, SyncError, Ping, Pong, QrSaleResult]);
+export const HubMessage = z.discriminatedUnion('type', [Challenge, Welcome, Ack, Update, SyncError, Ping, Pong, QrSaleResult, CardSetMessage]);
 
 export type Challenge = z.infer<typeof Challenge>;
 export type Hello = z.infer<typeof Hello>;

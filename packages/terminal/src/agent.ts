@@ -6,6 +6,7 @@ import { KeyboardWedgeReader, TypedEmitter, type CardReader } from '@fedow/nfc';
 import { PAY_TOKEN_PREFIX, type AssetCategory, type AssetInfo, type CatalogueItem, type EntryKind, type QrSaleReason, type SaleLine } from '@fedow/protocol';
 import type { AuthoriseRequest, DeclineCode } from './authoriser';
 import { openCardCache, type CardCache } from './card-cache';
+import { TillCardSet } from './card-set';
 import { sameCard } from './card-uid';
 import { systemClock, type TillClock } from './clock';
 import { readSetting, writeSetting, deleteSetting, type TillDatabase } from './database';
@@ -65,6 +66,8 @@ export type Outcome =
       code: OutcomeCode;
       /** Words for the cashier, in the agent's language. */
       reason: string;
+      /** The same words in each language, so the till's language key (F9) translates them too. */
+      reasons?: Record<Language, string>;
       card?: string;
       missing?: number;
       asset?: string;
@@ -191,9 +194,11 @@ export function openAgent(options: AgentOptions): TillAgent {
   if (!key.ok) throw new Error(`till key: ${key.message}`);
   const journal = openJournal(join(options.dataDir, DATABASE_FILE_NAME), { crypto, secretKey: key.key.secretKey });
   const cache = openCardCache(journal.db);
+  const cardSet = new TillCardSet(journal.db);
   const sync = createSyncClient({
     journal,
     cache,
+    cardSet,
     crypto,
     secretKey: key.key.secretKey,
     agent: agentName,
@@ -246,16 +251,18 @@ export function openAgent(options: AgentOptions): TillAgent {
     if (!journal.identity()) return refused('not_paired', words(language, 'not_paired'), request.card);
     if (!current) return refused('locked', words(language, 'locked'), request.card);
     const now = clock.now();
-    const result = tap(journal, cache, { ...request, primary: current.primary }, { online: sync.isOnline(), now, random: clock.random });
+    const result = tap(journal, cache, { ...request, primary: current.primary }, { online: sync.isOnline(), now, random: clock.random, cardSet });
     if (!result.approve) {
       if (result.code === 'journal') return refused('journal', result.failure.message, request.card);
       return {
         approve: false,
         code: result.code,
         reason: declineReason(result, cache.assets(), language),
+        reasons: { en: declineReason(result, cache.assets(), 'en'), fr: declineReason(result, cache.assets(), 'fr') },
         card: request.card,
         at: now,
-        ...(result.missing === undefined ? {} : { missing: result.missing }),
+        // Only a shortfall is a missing amount (the rest can be paid otherwise); an offline cap is not.
+        ...(result.missing === undefined || result.code !== 'insufficient_funds' ? {} : { missing: result.missing }),
         ...(result.asset === undefined ? {} : { asset: result.asset }),
       };
     }
@@ -335,7 +342,7 @@ export function openAgent(options: AgentOptions): TillAgent {
   };
 
   const execute = (action: ArmedAction, card: string): Outcome | CardCheck => {
-    if (action.kind === 'check') return checkCard(cache, journal, card, clock.now(), language);
+    if (action.kind === 'check') return checkCard(cache, journal, card, clock.now(), language, cardSet.knows(card) === true);
     return perform(action, card);
   };
 
@@ -362,7 +369,7 @@ export function openAgent(options: AgentOptions): TillAgent {
       return;
     }
     if (sameCard(uid, current.primary)) return;
-    emit({ type: 'tap', card: uid, locked: false, check: checkCard(cache, journal, uid, clock.now(), language) });
+    emit({ type: 'tap', card: uid, locked: false, check: checkCard(cache, journal, uid, clock.now(), language, cardSet.knows(uid) === true) });
   };
 
   const onWedgeLine = (text: string): void => {

@@ -15,3 +15,4 @@ export * from './simulated-till';
 export * from './agent-process';
 export * from './wedge-config';
 export * from './qr-payment';
+export * from './card-set';

@@ -45,6 +45,7 @@ function declined(
     approve: false,
     code,
     reason: qrDeclineReason(code, missing, language),
+    reasons: { en: qrDeclineReason(code, missing, 'en'), fr: qrDeclineReason(code, missing, 'fr') },
     at,
     ...(result?.wallet ? { card: result.wallet } : {}),
     ...(missing ? { missing: missing.amount, asset: missing.asset.id } : {}),

@@ -57,13 +57,23 @@ const LIMITS: Partial<Record<keyof OfflinePolicy, Words>> = {
   unknownCardTopUp: { en: 'Unknown card', fr: 'Carte inconnue' },
 };
 
+/** The offline caps, said as what they are, with their value in the asset's own unit. */
+const CAPS: Partial<Record<keyof OfflinePolicy, (amount: string) => Words>> = {
+  maxOfflineSale: (amount) => ({ en: `Offline limit: ${amount} per sale`, fr: `Plafond hors ligne : ${amount} par vente` }),
+  maxOfflineCardSpend: (amount) => ({ en: `Offline limit: ${amount} per card`, fr: `Plafond hors ligne : ${amount} par carte` }),
+  maxOfflineExposure: (amount) => ({ en: `Offline limit of this till: ${amount}`, fr: `Plafond hors ligne de la caisse : ${amount}` }),
+};
+
 /**
- * "2.40 € missing" / "Il manque 2,40 €" when the card is short; otherwise the
+ * "2.40 MLA missing" / "Il manque 2,40 MLA" when the card is short, in the asset's own unit; otherwise the
  * words of the code (or of the policy setting that refused).
  */
 export function declineReason(decline: Decline, assets: ReadonlyMap<string, AssetInfo>, language: Language): string {
   const words = (decline.limit && LIMITS[decline.limit]) ?? MESSAGES[decline.code];
   const unit = decline.asset === undefined ? undefined : assets.get(decline.asset);
+  const cap = decline.limit && CAPS[decline.limit];
+  // A cap is no shortfall: naming a missing amount would send the cashier asking for cash.
+  if (cap && decline.cap !== undefined && unit !== undefined) return cap(formatAmount(decline.cap, unit, language))[language];
   if (decline.missing === undefined || unit === undefined) return words[language];
   const missing = formatAmount(decline.missing, unit, language);
   const short = language === 'fr' ? `Il manque ${missing}` : `${missing} missing`;

@@ -29,6 +29,7 @@ import {
   type WireEntry,
 } from '@fedow/protocol';
 import type { CardCache } from './card-cache';
+import type { TillCardSet } from './card-set';
 import { MessagePacer } from './message-pacer';
 import type { Journal } from './journal';
 import { syncUrl } from './pairing';
@@ -146,6 +147,8 @@ export const DEFAULT_SYNC_TUNING: SyncTuning = {
 export interface SyncClientOptions {
   journal: Journal;
   cache: CardCache;
+  /** Where the hub's card set goes (card-set.ts); without it the message is ignored. */
+  cardSet?: Pick<TillCardSet, 'apply'>;
   crypto: CryptoProvider;
   secretKey: Uint8Array;
   /** `hello.agent`: software and version. */
@@ -427,6 +430,12 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
         send(connection, { type: 'pong', t: frame.t });
         return;
       case 'pong':
+        return;
+      case 'card-set':
+        if (requireWelcome(connection, frame.type)) {
+          const applied = options.cardSet?.apply(frame);
+          if (applied?.status === 'invalid') alert('update_invalid', applied.message);
+        }
         return;
       case 'qr-sale-result':
         qrSales.get(frame.id)?.resolve(frame);

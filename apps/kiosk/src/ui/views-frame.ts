@@ -96,8 +96,8 @@ function outcomeView(state: UiState, outcome: Outcome, badge: boolean, language:
     ${
       // The agent's reason already names the missing amount ("2.40 € missing"): shown big, for the rest in cash.
       outcome.missing !== undefined
-        ? `<div class="missing" id="missing" data-missing="${outcome.missing}">${esc(outcome.reason)}</div>`
-        : `<div class="reason" id="decline-reason">${esc(outcome.reason)}</div>`
+        ? `<div class="missing" id="missing" data-missing="${outcome.missing}">${esc(outcome.reasons?.[language] ?? outcome.reason)}</div>`
+        : `<div class="reason" id="decline-reason">${esc(outcome.reasons?.[language] ?? outcome.reason)}</div>`
     }
     <p class="continue">${esc(t(language, 'touchToContinue'))}</p>
   </div>`;

@@ -1,5 +1,5 @@
 /**
- * Issue 16.3: the sale screen on the small displays tills use — the official
+ * Issue 16.2 (the top-up and close screens' words, below) and 16.3: the sale screen on the small displays tills use — the official
  * Raspberry Pi 7" (800×480) and 10" panels (1024×600) — in real Chromium, in both
  * languages: the keypad, Charge and every tab are on screen without scrolling, and
  * the status bar stays on one line.
@@ -82,4 +82,28 @@ describe('the sale screen on small displays', () => {
       }
     });
   }
+});
+
+describe('the top-up and close screens’ words', () => {
+  it('tops up only the currency this till issues, the others greyed with the reason; the close title once', async () => {
+    const simulator = new SimulatorReader({ name: 'ACS ACR122U (simulated)' });
+    const till = await startTill(browser, simulator, 'en');
+    tills.push(till);
+    const page = till.page;
+    await pairThroughUi(page, hub, 'Words');
+    await waitOnline(till.agent);
+    simulator.tap(CASHIER);
+    simulator.remove();
+    await page.locator('#screen-sale').waitFor();
+    await page.keyboard.press('F2');
+    await page.locator('#screen-topUp').waitFor();
+    expect(await page.locator('#screen-topUp h2').textContent()).toBe('Top-up — Monnaie A');
+    const greyed = await page.locator('#not-issued li').evaluateAll((items) => items.map((item) => [item.getAttribute('data-asset'), item.textContent]));
+    expect(greyed).toEqual([[hub.seeded.fed, expect.stringContaining('topped up online (verified payment), not at a till')]]);
+    await screenshot(page, 'top-up-issued-here');
+    await page.keyboard.press('F7');
+    await page.locator('#screen-close h3').waitFor();
+    expect(await page.locator('#screen-close').getByText('Close register', { exact: false }).count()).toBe(1);
+    await screenshot(page, 'close-title-once');
+  });
 });

@@ -107,6 +107,9 @@ describe('keyboard wedges typing into the till page', () => {
     await page.locator('#result[data-outcome="declined"][data-code="code_used"]').waitFor({ timeout: 15_000 });
     expect(await page.locator('#decline-reason').textContent()).toBe('This payment code was already used: ask for a fresh one');
     await screenshot(page, 'qr-sale-replayed');
+    // The language key translates the verdict already on screen.
+    await page.keyboard.press('F9');
+    await expect.poll(() => page.locator('#decline-reason').textContent()).toBe('Ce code de paiement a déjà servi : demandez-en un nouveau');
     expect(await fed()).toBe(1650);
   });
 });

@@ -68,31 +68,30 @@ describe('a till while the hub is down', () => {
     expect(await agent.sale({ amount: 4_000 }, a)).toMatchObject({
       approve: false,
       code: 'offline_policy_exceeded',
-      missing: 2_000,
-      reason: "Offline: this card's limit is reached — 20.00 € missing",
+      reason: 'Offline limit: 60.00 MLA per card',
     });
     // maxOfflineSale 5,000.
     expect(await agent.sale({ amount: 6_000 }, b)).toMatchObject({
       approve: false,
       code: 'offline_policy_exceeded',
-      missing: 1_000,
-      reason: 'Offline: sale above the limit — 10.00 € missing',
+      reason: 'Offline limit: 50.00 MLA per sale',
     });
     approved(await agent.sale({ amount: 5_000 }, b));
     // The card's own money binds before any cap.
-    expect(await agent.sale({ amount: 800 }, d)).toMatchObject({ approve: false, code: 'insufficient_funds', missing: 300, reason: '3.00 € missing' });
+    expect(await agent.sale({ amount: 800 }, d)).toMatchObject({ approve: false, code: 'insufficient_funds', missing: 300, reason: '3.00 MLA missing' });
     // maxOfflineExposure 10,000: 9,000 owed already.
     expect(await agent.sale({ amount: 2_000 }, c)).toMatchObject({
       approve: false,
       code: 'offline_policy_exceeded',
-      missing: 1_000,
-      reason: "Offline: the till's limit is reached — 10.00 € missing",
+      reason: 'Offline limit of this till: 100.00 MLA',
     });
     approved(await agent.sale({ amount: 1_000 }, c));
     // No money leaves on a top-up: not capped.
     approved(await agent.topUp({ amount: 3_000, payment: 'card' }, d));
     expect(await agent.refund({ amount: 100 }, d)).toMatchObject({ approve: false, code: 'offline_not_allowed', reason: 'Refunds need the network' });
-    expect(await agent.sale({ amount: 100 }, stranger)).toMatchObject({ approve: false, code: 'unknown_card', reason: 'Unknown card' });
+    // A card the hub knows but this till never saw holds nothing (the card set); one the hub does not know is unknown.
+    expect(await agent.sale({ amount: 100 }, stranger)).toMatchObject({ approve: false, code: 'insufficient_funds', reason: '1.00 MLA missing' });
+    expect(await agent.sale({ amount: 100 }, 'DEADBEEF')).toMatchObject({ approve: false, code: 'unknown_card', reason: 'Unknown card' });
     // maxOfflineMinutes: half a day later sales stop, top-ups do not (nothing is committed here).
     clockOffsetMs = (POLICY.maxOfflineMinutes + 1) * MINUTE_MS;
     expect(await agent.sale({ amount: 100 }, d)).toMatchObject({

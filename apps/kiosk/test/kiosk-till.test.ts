@@ -55,7 +55,7 @@ describe('kiosk UI, headless deployment, simulator reader', () => {
     tap(card);
     const result = page.locator('#result[data-outcome="declined"]');
     await result.waitFor();
-    await expect.poll(() => page.locator('#missing').textContent()).toBe('2.50 € missing');
+    await expect.poll(() => page.locator('#missing').textContent()).toBe('2.50 MLA missing');
     expect(await page.locator('#missing').getAttribute('data-missing')).toBe('250');
     await screenshot(page, 'sale-declined');
     // The ticket stays, so the cashier can take the rest otherwise; Escape closes the verdict.

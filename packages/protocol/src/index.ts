@@ -16,3 +16,5 @@ export * from './pay-token';
 export * from './compensation';
 export * from './webhooks';
 export * from './melt';
+export * from './qr-sale';
+export * from './card-set';

@@ -4,6 +4,8 @@ import { WireEntry } from './entry';
 import { LABEL_CHARS_MAX, PUSH_ENTRIES_MAX, UPDATE_CARDS_MAX } from './limits';
 import { BalanceActivity, MeltInfo } from './melt';
 import { OfflinePolicy } from './policy';
+import { CardSetMessage } from './card-set';
+import { QrSale, QrSaleResult } from './qr-sale';
 import { Amount, AssetCategory, Balance, CardUid, Hash, Nonce, PublicKey, Seq, Signature, Timestamp, Uuid } from './primitives';
 
 export const PROTOCOL_VERSION = 1;
@@ -128,8 +130,8 @@ export const SyncError = z.strictObject({
   expected: Seq.optional(),
 });
 
-export const TillMessage = z.discriminatedUnion('type', [Hello, Push, Updated, Ping, Pong]);
-export const HubMessage = z.discriminatedUnion('type', [Challenge, Welcome, Ack, Update, SyncError, Ping, Pong]);
+export const TillMessage = z.discriminatedUnion('type', [Hello, Push, Updated, Ping, Pong, QrSale]);
+export const HubMessage = z.discriminatedUnion('type', [Challenge, Welcome, Ack, Update, SyncError, Ping, Pong, QrSaleResult, CardSetMessage]);
 
 export type Challenge = z.infer<typeof Challenge>;
 export type Hello = z.infer<typeof Hello>;

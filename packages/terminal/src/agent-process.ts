@@ -4,33 +4,52 @@
  * pairing on first start, one log line per change, and a clean stop on signals.
  *
  * Environment:
- *   FEDOW_DATA_DIR      where the key and the journal live (default $STATE_DIRECTORY, else ./.fedow-till)
+ *   FEDOW_DATA_DIR      where the key and the journal live (default $STATE_DIRECTORY under systemd,
+ *                       else $XDG_STATE_HOME/fedow-till, else ~/.local/state/fedow-till)
  *   FEDOW_HUB_URL       the hub's address, e.g. https://hub.example — needed to pair
  *   FEDOW_PAIRING_CODE  first start only: the operator's 8-character code
  *   FEDOW_TILL_NAME     the till's name at pairing (default: the host name)
  *   FEDOW_READER        pcsc | wedge | simulator (default pcsc; the simulator reads UIDs on stdin)
  *   FEDOW_LANGUAGE      fr | en (default fr)
+ *   FEDOW_WEDGE_*       the keyboard wedge's format (wedge-config.ts)
  */
-import { hostname } from 'node:os';
-import { resolve } from 'node:path';
+import { homedir, hostname } from 'node:os';
+import { join, resolve } from 'node:path';
 import { createReader, type ReaderConfig } from '@fedow/nfc';
 import { openAgent, type AgentEvent, type TillAgent } from './agent';
 import type { Language } from './reason';
+import { wedgeFormatFromEnv } from './wedge-config';
 
 export type AgentProcessConfig = { dataDir: string; hubUrl?: string; code?: string; name: string; reader: ReaderConfig; language: Language };
+
+/**
+ * The till's key must never land in a working copy git would commit: the default
+ * is the user's state folder, not the current directory (the kiosk README runs the
+ * service from apps/kiosk). A relative FEDOW_DATA_DIR is read from `cwd`.
+ */
+export function tillDataDir(env: NodeJS.ProcessEnv, cwd: string = process.cwd()): string {
+  if (env.FEDOW_DATA_DIR) return resolve(cwd, env.FEDOW_DATA_DIR);
+  if (env.STATE_DIRECTORY) return resolve(cwd, env.STATE_DIRECTORY);
+  return join(env.XDG_STATE_HOME || join(env.HOME || homedir(), '.local', 'state'), 'fedow-till');
+}
 
 export function agentConfigFromEnv(env: NodeJS.ProcessEnv): { ok: true; config: AgentProcessConfig } | { ok: false; message: string } {
   const readerKind = (env.FEDOW_READER ?? 'pcsc').trim();
   let reader: ReaderConfig;
   if (readerKind === 'pcsc') reader = { kind: 'pcsc' };
-  else if (readerKind === 'wedge' || readerKind === 'keyboard-wedge') reader = { kind: 'keyboard-wedge', input: process.stdin };
+  else if (readerKind === 'wedge' || readerKind === 'keyboard-wedge') {
+    const format = wedgeFormatFromEnv(env);
+    if (!format.ok) return format;
+    // Under the till UI the keys arrive through the bridge (agent.wedgeLine); the bare agent reads its stdin.
+    reader = { kind: 'keyboard-wedge', format: format.format, input: process.stdin };
+  }
   else if (readerKind === 'simulator') reader = { kind: 'simulator', input: process.stdin };
   else return { ok: false, message: `FEDOW_READER must be pcsc, wedge or simulator, not "${readerKind}"` };
   const language = env.FEDOW_LANGUAGE === 'en' ? 'en' : 'fr';
   return {
     ok: true,
     config: {
-      dataDir: resolve(env.FEDOW_DATA_DIR ?? env.STATE_DIRECTORY ?? '.fedow-till'),
+      dataDir: tillDataDir(env),
       ...(env.FEDOW_HUB_URL ? { hubUrl: env.FEDOW_HUB_URL } : {}),
       ...(env.FEDOW_PAIRING_CODE ? { code: env.FEDOW_PAIRING_CODE } : {}),
       name: env.FEDOW_TILL_NAME ?? hostname(),

@@ -2,16 +2,18 @@ import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import type { CryptoProvider } from '@fedow/ledger';
 import { nodeCrypto } from '@fedow/ledger/crypto-node';
-import { TypedEmitter, type CardReader } from '@fedow/nfc';
-import type { AssetCategory, AssetInfo, CatalogueItem, EntryKind, SaleLine } from '@fedow/protocol';
+import { KeyboardWedgeReader, TypedEmitter, type CardReader } from '@fedow/nfc';
+import { PAY_TOKEN_PREFIX, type AssetCategory, type AssetInfo, type CatalogueItem, type EntryKind, type QrSaleReason, type SaleLine } from '@fedow/protocol';
 import type { AuthoriseRequest, DeclineCode } from './authoriser';
 import { openCardCache, type CardCache } from './card-cache';
+import { TillCardSet } from './card-set';
 import { sameCard } from './card-uid';
 import { systemClock, type TillClock } from './clock';
 import { readSetting, writeSetting, deleteSetting, type TillDatabase } from './database';
 import { openJournal, type Journal } from './journal';
 import { DATABASE_FILE_NAME, ensureTillKey, pairTill, type PairResult } from './pairing';
-import { declineReason, type Language } from './reason';
+import { declineReason, qrDeclineReason, type Language, type QrDeclineCode } from './reason';
+import { payWithCode } from './qr-payment';
 import { balancesOf, checkCard, entryAssets, registerTotals, type BalanceView, type CardCheck, type Payment, type RegisterTotals } from './register';
 import { createSyncClient, type SyncAlert, type SyncClient, type SyncState, type SyncTuning, type Timers, type OpenSocket } from './sync-client';
 import { tap } from './tap';
@@ -43,12 +45,13 @@ const SESSION_OPENED_AT = 'session_opened_at';
 const ALERTS_KEPT = 20;
 const PURGE_EVERY_MS = 3_600_000;
 
-export type OutcomeCode = DeclineCode | 'locked' | 'cancelled' | 'not_paired' | 'journal' | 'no_asset';
+export type OutcomeCode = DeclineCode | QrSaleReason | QrDeclineCode | 'locked' | 'cancelled' | 'not_paired' | 'journal' | 'no_asset';
 
 export type Outcome =
   | {
       approve: true;
-      kind: EntryKind;
+      /** `QRS`: a sale paid by a payment QR code; `card` is then the paying wallet, `entries` is empty (the hub holds the record). */
+      kind: EntryKind | 'QRS';
       card: string;
       auth: 'online' | 'offline';
       /** Minor units taken from (sale, refund, void) or put on (top-up, membership) the card. */
@@ -63,6 +66,8 @@ export type Outcome =
       code: OutcomeCode;
       /** Words for the cashier, in the agent's language. */
       reason: string;
+      /** The same words in each language, so the till's language key (F9) translates them too. */
+      reasons?: Record<Language, string>;
       card?: string;
       missing?: number;
       asset?: string;
@@ -169,6 +174,12 @@ export interface TillAgent {
   registerTotals(): RegisterTotals | null;
   /** Totals, then the session ends (the printable close). */
   closeRegister(): RegisterTotals | null;
+  /**
+   * A line a keyboard wedge typed (the UI's key events, through the bridge): a
+   * payment QR code pays the armed sale; anything else is a card UID for a
+   * keyboard-wedge reader, in the format it was configured with.
+   */
+  wedgeLine(text: string): void;
   /** For the shell and tests: the parts. */
   readonly journal: Journal;
   readonly cache: CardCache;
@@ -185,9 +196,11 @@ export function openAgent(options: AgentOptions): TillAgent {
   if (!key.ok) throw new Error(`till key: ${key.message}`);
   const journal = openJournal(join(options.dataDir, DATABASE_FILE_NAME), { crypto, secretKey: key.key.secretKey });
   const cache = openCardCache(journal.db);
+  const cardSet = new TillCardSet(journal.db);
   const sync = createSyncClient({
     journal,
     cache,
+    cardSet,
     crypto,
     secretKey: key.key.secretKey,
     agent: agentName,
@@ -241,16 +254,18 @@ export function openAgent(options: AgentOptions): TillAgent {
     if (!journal.identity()) return refused('not_paired', words(language, 'not_paired'), request.card);
     if (!current) return refused('locked', words(language, 'locked'), request.card);
     const now = clock.now();
-    const result = tap(journal, cache, { ...request, primary: current.primary }, { online: sync.isOnline(), now, random: clock.random });
+    const result = tap(journal, cache, { ...request, primary: current.primary }, { online: sync.isOnline(), now, random: clock.random, cardSet });
     if (!result.approve) {
       if (result.code === 'journal') return refused('journal', result.failure.message, request.card);
       return {
         approve: false,
         code: result.code,
         reason: declineReason(result, cache.assets(), language),
+        reasons: { en: declineReason(result, cache.assets(), 'en'), fr: declineReason(result, cache.assets(), 'fr') },
         card: request.card,
         at: now,
-        ...(result.missing === undefined ? {} : { missing: result.missing }),
+        // Only a shortfall is a missing amount (the rest can be paid otherwise); an offline cap is not.
+        ...(result.missing === undefined || result.code !== 'insufficient_funds' ? {} : { missing: result.missing }),
         ...(result.asset === undefined ? {} : { asset: result.asset }),
       };
     }
@@ -330,7 +345,7 @@ export function openAgent(options: AgentOptions): TillAgent {
   };
 
   const execute = (action: ArmedAction, card: string): Outcome | CardCheck => {
-    if (action.kind === 'check') return checkCard(cache, journal, card, clock.now(), language);
+    if (action.kind === 'check') return checkCard(cache, journal, card, clock.now(), language, cardSet.knows(card) === true);
     return perform(action, card);
   };
 
@@ -357,7 +372,26 @@ export function openAgent(options: AgentOptions): TillAgent {
       return;
     }
     if (sameCard(uid, current.primary)) return;
-    emit({ type: 'tap', card: uid, locked: false, check: checkCard(cache, journal, uid, clock.now(), language) });
+    emit({ type: 'tap', card: uid, locked: false, check: checkCard(cache, journal, uid, clock.now(), language, cardSet.knows(uid) === true) });
+  };
+
+  const onWedgeLine = (text: string): void => {
+    const line = text.trim();
+    if (line.startsWith(PAY_TOKEN_PREFIX)) return void payArmedSale(line);
+    if (reader instanceof KeyboardWedgeReader) reader.line(line);
+  };
+
+  /** The armed sale, paid with a payment code; any other moment declines the code and keeps what was armed. */
+  const payArmedSale = async (code: string): Promise<void> => {
+    if (!session()) return void conclude(refused('locked', words(language, 'locked')));
+    const current = armed;
+    if (!current || current.action.kind !== 'sale') {
+      return void conclude(refused('qr_no_sale', qrDeclineReason('qr_no_sale', undefined, language)));
+    }
+    armed = null;
+    publish();
+    const { amount, request } = current.action;
+    current.resolve(conclude(await payWithCode({ sync, cache, language, now: clock.now }, { code, amount, asset: request.asset ?? null })));
   };
 
   const unlock = (primary: string): UnlockResult => {
@@ -477,6 +511,7 @@ export function openAgent(options: AgentOptions): TillAgent {
     },
     registerTotals: totals,
     closeRegister: lock,
+    wedgeLine: onWedgeLine,
   };
 }
 

@@ -122,6 +122,8 @@ export interface Decline {
   asset?: string;
   /** The policy setting that refused. */
   limit?: keyof OfflinePolicy;
+  /** That setting's value (an offline cap, in minor units of `asset`): the words name it. */
+  cap?: number;
 }
 
 export interface Approval {
@@ -169,8 +171,10 @@ function authoriseSale(input: AuthoriseInput): Decision {
   const candidates = saleAssets(input);
   if (!Array.isArray(candidates)) return candidates;
   const available = candidates.map((asset) => Math.max(0, availableBalance(input.card, input.pending, request.card, asset.id)));
-  // A split's shortfall is shown in the unit of its last asset (FED when accepted: plain euros).
-  const shortfall = refuseShortfall(input, sum(available), candidates[candidates.length - 1]!.id, true);
+  // A split's shortfall is shown in the place's own currency, the unit its prices are in, never converted to €.
+  const localCurrencies = candidates.filter((asset) => asset.category === 'TLF');
+  const unit = localCurrencies.find((asset) => asset.issuedHere) ?? localCurrencies[0] ?? candidates[0]!;
+  const shortfall = refuseShortfall(input, sum(available), unit.id, true);
   if (shortfall) return shortfall;
   return { approve: true, entries: splitSale(input, candidates, available) };
 }
@@ -296,7 +300,7 @@ function refuseShortfall(input: AuthoriseInput, funds: number, unitAsset: string
   return decline(tightest.code, {
     missing: input.request.amount - Math.max(0, tightest.payable),
     ...(unitAsset === undefined ? {} : { asset: unitAsset }),
-    ...(tightest.limit === undefined ? {} : { limit: tightest.limit }),
+    ...(tightest.limit === undefined ? {} : { limit: tightest.limit, cap: input.policy[tightest.limit] as number }),
   });
 }
 

@@ -13,3 +13,6 @@ export * from './sync-client';
 export * from './agent';
 export * from './simulated-till';
 export * from './agent-process';
+export * from './wedge-config';
+export * from './qr-payment';
+export * from './card-set';

@@ -1,4 +1,4 @@
-import type { AssetInfo, OfflinePolicy } from '@fedow/protocol';
+import { RULE_MESSAGES, type AssetInfo, type OfflinePolicy, type QrCodeRefusal, type RuleCode } from '@fedow/protocol';
 import type { Decline, DeclineCode } from './authoriser';
 
 /** A decline in words a cashier can read at arm's length, in English or French. */
@@ -57,15 +57,58 @@ const LIMITS: Partial<Record<keyof OfflinePolicy, Words>> = {
   unknownCardTopUp: { en: 'Unknown card', fr: 'Carte inconnue' },
 };
 
+/** The offline caps, said as what they are, with their value in the asset's own unit. */
+const CAPS: Partial<Record<keyof OfflinePolicy, (amount: string) => Words>> = {
+  maxOfflineSale: (amount) => ({ en: `Offline limit: ${amount} per sale`, fr: `Plafond hors ligne : ${amount} par vente` }),
+  maxOfflineCardSpend: (amount) => ({ en: `Offline limit: ${amount} per card`, fr: `Plafond hors ligne : ${amount} par carte` }),
+  maxOfflineExposure: (amount) => ({ en: `Offline limit of this till: ${amount}`, fr: `Plafond hors ligne de la caisse : ${amount}` }),
+};
+
 /**
- * "2.40 € missing" / "Il manque 2,40 €" when the card is short; otherwise the
+ * "2.40 MLA missing" / "Il manque 2,40 MLA" when the card is short, in the asset's own unit; otherwise the
  * words of the code (or of the policy setting that refused).
  */
 export function declineReason(decline: Decline, assets: ReadonlyMap<string, AssetInfo>, language: Language): string {
   const words = (decline.limit && LIMITS[decline.limit]) ?? MESSAGES[decline.code];
   const unit = decline.asset === undefined ? undefined : assets.get(decline.asset);
+  const cap = decline.limit && CAPS[decline.limit];
+  // A cap is no shortfall: naming a missing amount would send the cashier asking for cash.
+  if (cap && decline.cap !== undefined && unit !== undefined) return cap(formatAmount(decline.cap, unit, language))[language];
   if (decline.missing === undefined || unit === undefined) return words[language];
   const missing = formatAmount(decline.missing, unit, language);
   const short = language === 'fr' ? `Il manque ${missing}` : `${missing} missing`;
   return decline.code === 'insufficient_funds' ? short : `${words[language]} — ${short}`;
+}
+
+/** Why a payment by QR code is declined at the till, beyond the ledger's rules. */
+export type QrDeclineCode = QrCodeRefusal | 'qr_no_sale' | 'qr_no_answer' | 'qr_offline';
+
+const QR_MESSAGES: Record<QrDeclineCode, Words> = {
+  code_unreadable: { en: 'Unreadable payment code: scan it again', fr: 'Code de paiement illisible : scannez-le à nouveau' },
+  code_expired: { en: 'This payment code has expired: ask for a fresh one', fr: 'Ce code de paiement a expiré : demandez-en un nouveau' },
+  code_used: { en: 'This payment code was already used: ask for a fresh one', fr: 'Ce code de paiement a déjà servi : demandez-en un nouveau' },
+  code_forged: { en: 'Invalid payment code: its signature does not match', fr: 'Code de paiement invalide : sa signature ne correspond pas' },
+  wallet_without_key: { en: 'This payment code belongs to no registered account', fr: 'Ce code de paiement ne correspond à aucun compte enregistré' },
+  till_signature: { en: 'The hub refused this till’s signature', fr: 'Le hub a refusé la signature de cette caisse' },
+  till_not_active: { en: 'This till is not active on the hub', fr: "Cette caisse n'est pas active sur le hub" },
+  qr_no_sale: { en: 'Enter the amount and press Charge, then scan the code', fr: 'Saisissez le montant et appuyez sur Encaisser, puis scannez le code' },
+  qr_no_answer: {
+    en: 'No answer from the hub: check the customer’s history before trying again',
+    fr: "Pas de réponse du hub : vérifiez l'historique du client avant de réessayer",
+  },
+  qr_offline: { en: 'Payment by QR code needs the network', fr: 'Le paiement par QR code nécessite le réseau' },
+};
+
+/** A declined payment code in words; a ledger rule's refusal reads as a card's would. */
+export function qrDeclineReason(
+  code: QrDeclineCode | RuleCode,
+  missing: { amount: number; asset: Pick<AssetInfo, 'decimals' | 'currencyCode'> } | undefined,
+  language: Language,
+): string {
+  if (code in QR_MESSAGES) return QR_MESSAGES[code as QrDeclineCode][language];
+  if (code === 'insufficient_funds' && missing) {
+    const amount = formatAmount(missing.amount, missing.asset, language);
+    return language === 'fr' ? `Il manque ${amount}` : `${amount} missing`;
+  }
+  return code in MESSAGES ? MESSAGES[code as DeclineCode][language] : RULE_MESSAGES[code as RuleCode];
 }

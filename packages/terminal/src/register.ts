@@ -1,3 +1,4 @@
+import { emptyCardState } from './card-set';
 import type { AssetCategory, AssetInfo, CardState, EntryBody, EntryKind } from '@fedow/protocol';
 import { availableBalance } from './authoriser';
 import type { CardCache } from './card-cache';
@@ -68,9 +69,10 @@ export function balancesOf(cache: CardCache, journal: Journal, card: string, lan
   return views.sort((a, b) => a.name.localeCompare(b.name));
 }
 
-export function checkCard(cache: CardCache, journal: Journal, card: string, now: number, language: Language): CardCheck {
+export function checkCard(cache: CardCache, journal: Journal, card: string, now: number, language: Language, knownToHub = false): CardCheck {
   const cached = cache.lookup(card);
-  const state = cached?.state;
+  // In the hub's card set but never sent to this till: a card with nothing on it, not an unknown one.
+  const state = cached?.state ?? (knownToHub ? emptyCardState(card) : undefined);
   const memberships = membershipsOf(state, cache.assets(), now);
   return {
     card,

@@ -17,9 +17,11 @@ import {
   SYNC_TILL_MESSAGES_PER_SECOND,
   helloProof,
   parseFrame,
+  qrSaleBody,
   type Ack,
   type AckResult,
   type Challenge,
+  type QrSaleResult,
   type SyncError,
   type TillMessage,
   type Update,
@@ -27,6 +29,7 @@ import {
   type WireEntry,
 } from '@fedow/protocol';
 import type { CardCache } from './card-cache';
+import type { TillCardSet } from './card-set';
 import { MessagePacer } from './message-pacer';
 import type { Journal } from './journal';
 import { syncUrl } from './pairing';
@@ -144,6 +147,8 @@ export const DEFAULT_SYNC_TUNING: SyncTuning = {
 export interface SyncClientOptions {
   journal: Journal;
   cache: CardCache;
+  /** Where the hub's card set goes (card-set.ts); without it the message is ignored. */
+  cardSet?: Pick<TillCardSet, 'apply'>;
   crypto: CryptoProvider;
   secretKey: Uint8Array;
   /** `hello.agent`: software and version. */
@@ -171,6 +176,12 @@ export interface SyncClient {
   stop(): Promise<void>;
   /** New entries were committed: push them now if connected. */
   kick(): void;
+  /**
+   * A sale paid by a payment QR code, asked of the hub while online (qr-sale.ts).
+   * Resent on reconnection under the same id until answered (the hub answers a
+   * retry as the first time); null when no answer came within `timeoutMs`.
+   */
+  qrSale(sale: { id: string; code: string; amount: number; asset: string | null }, timeoutMs?: number): Promise<QrSaleResult | null>;
   state(): SyncState;
   isOnline(): boolean;
   on<E extends keyof SyncEvents>(event: E, listener: (payload: SyncEvents[E]) => void): () => void;
@@ -212,6 +223,8 @@ const CONTACT_WRITE_MS_MIN = 1_000;
 /** Beyond this difference between the hub's clock and ours, an operator should know. */
 const CLOCK_SKEW_MS_MAX = 2 * 60_000;
 const STOP_GRACE_MS = 1_000;
+/** A cashier waits this long for the hub's answer to a payment code. */
+const QR_SALE_TIMEOUT_MS = 15_000;
 
 export function createSyncClient(options: SyncClientOptions): SyncClient {
   const { journal, cache, crypto, secretKey } = options;
@@ -237,6 +250,7 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
   // Per client, not per connection: the hub's budget of a till survives its reconnections.
   const pacer = new MessagePacer(SYNC_TILL_MESSAGES_PER_SECOND, now());
   let pumpTimer: unknown = null;
+  const qrSales = new Map<string, { frame: TillMessage; resolve: (result: QrSaleResult | null) => void }>();
 
   function readSince(): number | null {
     const connectivity = cache.connectivity(false);
@@ -290,6 +304,7 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
   const halt = (why: SyncStopReason, text: string): void => {
     if (why !== 'stopped') alert(why, text);
     running = false;
+    for (const pending of [...qrSales.values()]) pending.resolve(null);
     timers.clearTimeout(retryTimer);
     retryTimer = null;
     timers.clearTimeout(pumpTimer);
@@ -424,6 +439,15 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
         return;
       case 'pong':
         return;
+      case 'card-set':
+        if (requireWelcome(connection, frame.type)) {
+          const applied = options.cardSet?.apply(frame);
+          if (applied?.status === 'invalid') alert('update_invalid', applied.message);
+        }
+        return;
+      case 'qr-sale-result':
+        qrSales.get(frame.id)?.resolve(frame);
+        return;
     }
   };
 
@@ -471,6 +495,7 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
     attempt = 0;
     setStatus('online');
     heartbeat(connection);
+    for (const pending of qrSales.values()) send(connection, pending.frame);
     pump(connection);
   };
 
@@ -594,6 +619,23 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
         kickQueued = false;
         if (current) pump(current);
         publish();
+      });
+    },
+
+    qrSale(sale, timeoutMs = QR_SALE_TIMEOUT_MS) {
+      const identity = journal.identity();
+      if (!identity || status !== 'online' || !current) return Promise.resolve(null);
+      const { sig } = signBody(crypto, secretKey, qrSaleBody({ terminal: identity.terminal, place: identity.place, ...sale }));
+      const frame: TillMessage = { type: 'qr-sale', ...sale, sig };
+      return new Promise((resolve) => {
+        const timer = timers.setTimeout(() => finish(null), timeoutMs);
+        const finish = (result: QrSaleResult | null): void => {
+          timers.clearTimeout(timer);
+          qrSales.delete(sale.id);
+          resolve(result);
+        };
+        qrSales.set(sale.id, { frame, resolve: finish });
+        if (current) send(current, frame);
       });
     },
 

@@ -1,6 +1,7 @@
 import type { WireEntry } from '@fedow/protocol';
 import { authorise, type AuthoriseInput, type AuthoriseRequest, type Decline } from './authoriser';
 import type { CardCache } from './card-cache';
+import { emptyCardState, type TillCardSet } from './card-set';
 import type { RandomSource } from './clock';
 import type { AppendResult, Journal } from './journal';
 
@@ -19,6 +20,8 @@ export interface TapContext {
   online: boolean;
   now: number;
   random: RandomSource;
+  /** The hub's card set, once it sent one: a card absent from the cache is then known (and empty) or truly unknown. */
+  cardSet?: Pick<TillCardSet, 'knows' | 'enrolls'>;
 }
 
 /** The authoriser's input from the journal and the card cache. */
@@ -41,7 +44,15 @@ export function gatherInput(journal: Journal, cache: CardCache, request: Authori
 }
 
 export function tap(journal: Journal, cache: CardCache, request: AuthoriseRequest, context: TapContext): TapResult {
-  const decision = authorise(gatherInput(journal, cache, request, context.online, context.now));
+  const input = gatherInput(journal, cache, request, context.online, context.now);
+  if (input.card === undefined && context.cardSet) {
+    const known = context.cardSet.knows(request.card);
+    // Imported, never used: a known card with nothing on it, so a sale says what is missing.
+    if (known === true) input.card = emptyCardState(request.card);
+    // The hub would refuse this card (unknown_card): refuse before the cash is taken.
+    if (known === false && !context.cardSet.enrolls() && (request.kind === 'REF' || request.kind === 'SUB')) return { approve: false, code: 'unknown_card' };
+  }
+  const decision = authorise(input);
   if (!decision.approve) return decision;
   const appended = journal.append(decision.entries, { now: context.now, random: context.random });
   if (!appended.ok) return { approve: false, code: 'journal', failure: appended };

@@ -117,17 +117,15 @@ describe('agent', () => {
     expect(await agent.sale({ amount: 4_000 }, CARDS.a)).toMatchObject({
       approve: false,
       code: 'offline_policy_exceeded',
-      missing: 2_000,
-      reason: "Offline: this card's limit is reached — 20.00 € missing",
+      reason: 'Offline limit: 60.00 € per card',
     });
-    expect(await agent.sale({ amount: 6_000 }, CARDS.b)).toMatchObject({ approve: false, code: 'offline_policy_exceeded', missing: 1_000 });
+    expect(await agent.sale({ amount: 6_000 }, CARDS.b)).toMatchObject({ approve: false, code: 'offline_policy_exceeded', reason: 'Offline limit: 50.00 € per sale' });
     approved(await agent.sale({ amount: 5_000 }, CARDS.b));
     // Exposure: 4,000 + 5,000 of the 10,000 the till may owe.
     expect(await agent.sale({ amount: 2_000 }, CARDS.c)).toMatchObject({
       approve: false,
       code: 'offline_policy_exceeded',
-      missing: 1_000,
-      reason: "Offline: the till's limit is reached — 10.00 € missing",
+      reason: 'Offline limit of this till: 100.00 €',
     });
     approved(await agent.sale({ amount: 1_000 }, CARDS.c));
     approved(await agent.topUp({ amount: 3_000, payment: 'card' }, CARDS.d));

@@ -105,12 +105,12 @@ describe('authoriser: sales', () => {
     expect(decision.approve && decision.entries.map((entry) => entry.meta)).toEqual([{ note: 'table 4' }, undefined, undefined]);
   });
 
-  it('declines with the missing amount, in the unit of the last split asset', () => {
+  it('declines a split with the missing amount in the place’s own currency, never converted to €', () => {
     const card = cardState({ [GIFT.id]: 60, [LOCAL.id]: 100, [FED.id]: 100 });
     const decision = declined(authorise(input({ amount: 500 }, { card })));
-    expect(decision).toEqual({ approve: false, code: 'insufficient_funds', missing: 240, asset: FED.id });
-    expect(declineReason(decision, ASSETS, 'en')).toBe('2.40 € missing');
-    expect(declineReason(decision, ASSETS, 'fr')).toBe('Il manque 2,40 €');
+    expect(decision).toEqual({ approve: false, code: 'insufficient_funds', missing: 240, asset: LOCAL.id });
+    expect(declineReason(decision, ASSETS, 'en')).toBe('2.40 PNT missing');
+    expect(declineReason(decision, ASSETS, 'fr')).toBe('Il manque 2,40 PNT');
   });
 
   it('spends TIM only when asked for by id', () => {
@@ -177,8 +177,10 @@ describe('authoriser: offline caps', () => {
 
   it('maxOfflineSale: one sale above the cap', () => {
     const decision = declined(authorise(input({ amount: 5_001, asset: LOCAL.id }, { card: rich, ...offline() })));
-    expect(decision).toEqual({ approve: false, code: 'offline_policy_exceeded', limit: 'maxOfflineSale', missing: 1, asset: LOCAL.id });
-    expect(declineReason({ ...decision, asset: FED.id }, ASSETS, 'en')).toBe('Offline: sale above the limit — 0.01 € missing');
+    expect(decision).toEqual({ approve: false, code: 'offline_policy_exceeded', limit: 'maxOfflineSale', cap: 5_000, missing: 1, asset: LOCAL.id });
+    // The cap says what it is, in the asset's unit, never a missing amount in €.
+    expect(declineReason(decision, ASSETS, 'en')).toBe('Offline limit: 50.00 PNT per sale');
+    expect(declineReason(decision, ASSETS, 'fr')).toBe('Plafond hors ligne : 50,00 PNT par vente');
     // Online, no cap.
     expect(authorise(input({ amount: 5_001, asset: LOCAL.id }, { card: rich })).approve).toBe(true);
   });
@@ -197,7 +199,7 @@ describe('authoriser: offline caps', () => {
     const counters = { cardOfflineSpend: 0, offlineExposure: 99_000 };
     const decision = declined(authorise(input({ amount: 1_500, asset: LOCAL.id }, { card: rich, counters, ...offline() })));
     expect(decision).toMatchObject({ code: 'offline_policy_exceeded', limit: 'maxOfflineExposure', missing: 500 });
-    expect(declineReason(decision, ASSETS, 'fr')).toBe('Hors ligne : plafond de la caisse atteint — Il manque 5,00 PNT');
+    expect(declineReason(decision, ASSETS, 'fr')).toBe('Plafond hors ligne de la caisse : 1000,00 PNT');
   });
 
   it('names the tightest limit: funds before an equal cap', () => {

@@ -73,6 +73,8 @@ export async function importCards(context: HubContext, csv: string, options: Imp
     return { result, change };
   });
   announce(context, change);
+  // Tills hold the federation's card set: a new batch changes it.
+  context.events.emit('directory', { place: null });
   return result;
 }
 

@@ -21,9 +21,11 @@ import { nodeCrypto } from '@fedow/ledger/crypto-node';
 import { iso, type HubContext } from '../context';
 import { CryptoJobDropped } from '../crypto/pool';
 import type { Ingest, PendingPush } from '../ingest/ingest';
+import { submitTillQrSale } from '../money/till-qr-sale';
 import * as repo from '../storage/repo';
 import type { CardFeed, FeedSubscriber } from './card-feed';
 import type { RateLimits } from './rate-limits';
+import { cardSetKey, cardSetMessages } from './card-set';
 import { cardFacts, deltaCards, forPlace, placeView, snapshotCardIds, type CardFacts, type PlaceView } from './card-states';
 
 type Phase = 'challenged' | 'welcomed' | 'closed';
@@ -63,6 +65,7 @@ export class SyncSession implements FeedSubscriber {
   private deliveredCursor = -1;
   private acked = 0;
   private unsubscribe: (() => void) | null = null;
+  private sentCardSet: string | null = null;
 
   constructor(
     private readonly socket: SessionSocket,
@@ -140,6 +143,8 @@ export class SyncSession implements FeedSubscriber {
           return this.send({ type: 'pong', t: message.t });
         case 'pong':
           return;
+        case 'qr-sale':
+          return this.send(await submitTillQrSale(this.host.context, this.terminal!, message));
       }
     });
   }
@@ -212,6 +217,16 @@ export class SyncSession implements FeedSubscriber {
     this.unsubscribe = this.host.feed.subscribe(this);
     // Changes committed while the snapshot was read.
     if (this.sentCursor < this.host.feed.position) await this.sendDeltas();
+    await this.sendCardSet();
+  }
+
+  /** The federation's card set, when it differs from what this connection last sent. */
+  private async sendCardSet(): Promise<void> {
+    const messages = await cardSetMessages(this.host.context.storage.read, this.terminal!.placeId);
+    const key = cardSetKey(messages);
+    if (key === this.sentCardSet) return;
+    this.sentCardSet = key;
+    for (const message of messages) this.send(message);
   }
 
   /** A full snapshot in parts: its cursor is read before the states, so later changes come as deltas. */
@@ -299,6 +314,7 @@ export class SyncSession implements FeedSubscriber {
       this.view = await placeView(this.host.context.storage.read, terminal.placeId, fresh?.policyOverrides ?? null);
       const view = this.view;
       this.send({ type: 'update', cursor: String(this.sentCursor), cards: [], primaries: view.primaries, assets: view.assets, policy: view.policy, catalogue: view.catalogue });
+      await this.sendCardSet();
     });
   }
 

@@ -18,6 +18,8 @@ const SaleRequest = z.union([
 const TopUpRequest = z.strictObject({ amount: Amount.min(1), payment: Payment, asset: Uuid.optional() });
 const MembershipRequest = z.strictObject({ asset: Uuid, amount: Amount, payment: Payment });
 const RefundRequest = z.strictObject({ asset: Uuid.optional(), amount: Amount.min(1).optional() });
+/** A payment QR code is ~150 characters, a card UID at most 30. */
+const WEDGE_TEXT_CHARS_MAX = 256;
 const HubUrl = z.string().trim().url().max(300);
 const PairingCode = z.string().trim().min(1).max(40);
 const TillName = z.string().trim().min(1).max(80);
@@ -38,6 +40,7 @@ const ARGS: { [K in CommandName]: z.ZodType<BridgeCommands[K]['args']> } = {
   cancel: z.tuple([]),
   registerTotals: z.tuple([]),
   closeRegister: z.tuple([]),
+  wedgeLine: z.tuple([z.string().min(1).max(WEDGE_TEXT_CHARS_MAX)]),
 };
 
 type Handlers = { [K in CommandName]: (...args: BridgeCommands[K]['args']) => Promise<BridgeCommands[K]['result']> | BridgeCommands[K]['result'] };
@@ -64,6 +67,10 @@ function handlers(agent: TillAgent): Handlers {
     },
     registerTotals: () => agent.registerTotals(),
     closeRegister: () => agent.closeRegister(),
+    wedgeLine: (text) => {
+      agent.wedgeLine(text);
+      return null;
+    },
   };
 }
 

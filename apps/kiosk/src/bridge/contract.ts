@@ -42,6 +42,8 @@ export interface BridgeCommands {
   cancel: { args: []; result: null };
   registerTotals: { args: []; result: RegisterTotals | null };
   closeRegister: { args: []; result: RegisterTotals | null };
+  /** A line a keyboard wedge (card reader or QR scanner) typed into the page, without its Enter. */
+  wedgeLine: { args: [text: string]; result: null };
 }
 
 export type CommandName = keyof BridgeCommands;
@@ -62,6 +64,7 @@ export const COMMAND_NAMES = [
   'cancel',
   'registerTotals',
   'closeRegister',
+  'wedgeLine',
 ] as const satisfies readonly CommandName[];
 type Missing = Exclude<CommandName, (typeof COMMAND_NAMES)[number]>;
 const complete: [Missing] extends [never] ? true : Missing = true;

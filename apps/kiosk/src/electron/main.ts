@@ -6,14 +6,15 @@
  * - the agent throws out of its own callbacks → it is closed and opened again on
  *   the same data directory (the journal is committed before any "approved").
  *
- * Environment: FEDOW_READER (pcsc | wedge | simulator, default pcsc), FEDOW_LANGUAGE,
+ * Environment: FEDOW_READER (pcsc | wedge | simulator, default pcsc), FEDOW_WEDGE_* (the
+ * wedge's format, packages/terminal/src/wedge-config.ts), FEDOW_LANGUAGE,
  * FEDOW_DATA_DIR (default <userData>/till). Pairing is done on the pairing screen.
  * Bundled to dist/electron/main.cjs by `npm run build -w @fedow/kiosk`.
  */
 import { join } from 'node:path';
 import { app, BrowserWindow, ipcMain, session } from 'electron';
 import { createReader, type ReaderConfig } from '@fedow/nfc';
-import { openAgent, type TillAgent } from '@fedow/terminal';
+import { openAgent, wedgeFormatFromEnv, type TillAgent } from '@fedow/terminal';
 import { createDispatcher } from '../bridge/agent-handlers';
 import { IPC_COMMAND, IPC_EVENT, type BridgeEvent } from '../bridge/contract';
 
@@ -34,7 +35,12 @@ function send(event: BridgeEvent): void {
 }
 
 function readerConfig(kind: string): ReaderConfig {
-  if (kind === 'wedge' || kind === 'keyboard-wedge') return { kind: 'keyboard-wedge' };
+  if (kind === 'wedge' || kind === 'keyboard-wedge') {
+    // The window's key events reach the agent through the bridge (ui/wedge.ts → wedgeLine).
+    const format = wedgeFormatFromEnv(process.env);
+    if (!format.ok) throw new Error(format.message);
+    return { kind: 'keyboard-wedge', format: format.format };
+  }
   if (kind === 'simulator') return { kind: 'simulator' };
   return { kind: 'pcsc' };
 }

@@ -9,6 +9,7 @@ import { choiceKey, esc } from './html';
 import { t } from './i18n';
 import { KEYPAD_DIGITS_MAX, keypadAmount } from './money';
 import { beep } from './sound';
+import { WedgeKeys } from './wedge';
 import {
   SCREENS,
   TOP_UP_PRESETS,
@@ -106,7 +107,7 @@ export function startApp(root: HTMLElement, bridge: TillBridge): void {
     const badge = outcome.approve ? outcome.kind === 'BDG' : state.view?.armed?.kind === 'badge';
     state.result = { kind: 'outcome', outcome, badge };
     if (outcome.approve) {
-      if (outcome.kind === 'SAL') state.cart = new Map();
+      if (outcome.kind === 'SAL' || outcome.kind === 'QRS') state.cart = new Map();
       state.keypad = '';
       state.refund = { ...state.refund, stage: 'choose', check: null };
     }
@@ -339,12 +340,22 @@ export function startApp(root: HTMLElement, bridge: TillBridge): void {
     render();
   };
 
-  document.addEventListener('keydown', (event) => {
+  const onKey = (event: KeyboardEvent): void => {
     const action = keyAction(state, event);
     if (!action) return;
     event.preventDefault();
     if (action.choice !== undefined) return choose(action.choice);
     act(action.action, action.arg);
+  };
+  const wedge = new WedgeKeys(
+    (text) => void bridge.wedgeLine(text).catch(fail),
+    (keys) => keys.forEach((key) => onKey(new KeyboardEvent('keydown', { key }))),
+  );
+  document.addEventListener('keydown', (event) => {
+    // Fields (pairing) take their keys; a modified key is never a wedge's.
+    const plain = !(event.target instanceof HTMLInputElement) && !event.ctrlKey && !event.altKey && !event.metaKey;
+    if (plain && wedge.key(event.key, event.timeStamp)) return event.preventDefault();
+    onKey(event);
   });
 
   bridge.subscribe(onEvent);

@@ -23,6 +23,9 @@ const WORDS = {
   readerOk: { fr: 'Lecteur OK', en: 'Reader OK' },
   readerMissing: { fr: 'Pas de lecteur', en: 'No reader' },
   cashier: { fr: 'Caissier', en: 'Cashier' },
+  nothingToIssue: { fr: 'aucune monnaie émise ici', en: 'no currency issued here' },
+  fedTopUpOnline: { fr: 'se recharge en ligne (paiement vérifié), pas en caisse', en: 'topped up online (verified payment), not at a till' },
+  issuedElsewhere: { fr: 'émise par un autre lieu : rechargée là-bas', en: 'issued by another place: topped up there' },
   // screens
   sale: { fr: 'Vente', en: 'Sale' },
   topUp: { fr: 'Recharge', en: 'Top-up' },

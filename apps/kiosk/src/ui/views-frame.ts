@@ -79,11 +79,11 @@ function checkPanel(state: UiState, check: CardCheck, language: Language): strin
 
 function outcomeView(state: UiState, outcome: Outcome, badge: boolean, language: Language): string {
   if (outcome.approve) {
-    const unit = assetById(state, outcome.entries[0]?.asset);
+    const unit = assetById(state, outcome.entries[0]?.asset ?? outcome.balances[0]?.asset);
     const sign = outcome.kind === 'REF' || outcome.kind === 'SUB' ? '+' : '−';
     const charged = unit && outcome.total > 0 ? `<div class="charged" id="charged">${sign} ${esc(formatAmount(outcome.total, unit, language))}</div>` : '';
     const balances = outcome.balances.map((balance) => `<div class="balance-line"><span>${esc(balance.name)}</span><strong>${esc(money(state, balance.asset, balance.available, language))}</strong></div>`).join('');
-    return `<div class="overlay result approved" id="result" data-outcome="approved" data-action="dismiss">
+    return `<div class="overlay result approved" id="result" data-outcome="approved" data-kind="${esc(outcome.kind)}" data-action="dismiss">
       <div class="verdict">${esc(badge ? t(language, 'passage') : t(language, 'approved'))}</div>
       ${charged}
       ${outcome.auth === 'offline' ? `<div class="tag">${esc(t(language, 'offlineApproval'))}</div>` : ''}
@@ -96,8 +96,8 @@ function outcomeView(state: UiState, outcome: Outcome, badge: boolean, language:
     ${
       // The agent's reason already names the missing amount ("2.40 € missing"): shown big, for the rest in cash.
       outcome.missing !== undefined
-        ? `<div class="missing" id="missing" data-missing="${outcome.missing}">${esc(outcome.reason)}</div>`
-        : `<div class="reason" id="decline-reason">${esc(outcome.reason)}</div>`
+        ? `<div class="missing" id="missing" data-missing="${outcome.missing}">${esc(outcome.reasons?.[language] ?? outcome.reason)}</div>`
+        : `<div class="reason" id="decline-reason">${esc(outcome.reasons?.[language] ?? outcome.reason)}</div>`
     }
     <p class="continue">${esc(t(language, 'touchToContinue'))}</p>
   </div>`;

@@ -1,5 +1,6 @@
 /** One render function per screen of TILL.md. Pure: state in, HTML out. */
 import type { CardCheck, RegisterTotals } from '@fedow/terminal';
+import type { AssetInfo } from '@fedow/protocol';
 import { choiceKey, esc, hint } from './html';
 import { kindWord, t, type Language, type WordKey } from './i18n';
 import { formatAmount, formatDate, keypadAmount, type Unit } from './money';
@@ -113,13 +114,16 @@ function paymentToggle(state: UiState, language: Language): string {
 
 export function topUpScreen(state: UiState): string {
   const language = languageOf(state);
-  const unit = localAsset(state) ?? EURO_CENTS;
-  const amount = keypadAmount(state.keypad);
+  // Only the local currency this place issues is topped up here (the hub refuses the rest).
+  const local = localAsset(state);
+  const issued = local?.issuedHere ? local : undefined;
+  const unit = issued ?? local ?? EURO_CENTS;
+  const amount = issued ? keypadAmount(state.keypad) : 0;
   const presets = TOP_UP_PRESETS.map(
     (preset, index) => `<button class="product preset" data-action="preset" data-arg="${preset}">${hint(choiceKey(index))}<span class="price">${esc(formatAmount(preset, unit, language))}</span></button>`,
   ).join('');
   return `<section class="screen top-up" id="screen-topUp">
-    <div class="products"><h2>${esc(t(language, 'topUp'))} — ${esc(localAsset(state)?.name ?? '')}</h2><div class="grid presets">${presets}</div>${paymentToggle(state, language)}</div>
+    <div class="products"><h2>${esc(t(language, 'topUp'))} — ${esc(issued?.name ?? t(language, 'nothingToIssue'))}</h2><div class="grid presets">${presets}</div>${paymentToggle(state, language)}${notIssued(state, issued, language)}</div>
     <aside class="ticket">
       ${keypad(state, unit, language)}
       <button class="button primary charge" data-action="primary" id="top-up" ${amount > 0 ? '' : 'disabled'}>${hint('Enter')} ${esc(t(language, 'topUpAction'))} ${esc(formatAmount(amount, unit, language))}</button>
@@ -134,6 +138,16 @@ export function checkScreen(state: UiState): string {
        <button class="button secondary" data-action="primary">${hint('Enter')} ${esc(t(language, 'checkAgain'))}</button>`
     : `<div class="tap-icon" aria-hidden="true"></div><h1>${esc(t(language, 'tapCard'))}</h1>`;
   return `<section class="screen check-screen" id="screen-check"><h2>${esc(t(language, 'checkTitle'))}</h2>${body}</section>`;
+}
+
+/** The place's other money, greyed, each with why this till does not top it up. */
+function notIssued(state: UiState, issued: AssetInfo | undefined, language: Language): string {
+  const others = assetsOf(state).filter((asset) => ['TLF', 'TNF', 'FED'].includes(asset.category) && asset.id !== issued?.id && !(asset.category === 'TNF' && asset.issuedHere));
+  if (others.length === 0) return '';
+  const items = others
+    .map((asset) => `<li class="not-issued" data-asset="${esc(asset.id)}"><span>${esc(asset.name)}</span> <span class="muted">${esc(t(language, asset.category === 'FED' ? 'fedTopUpOnline' : 'issuedElsewhere'))}</span></li>`)
+    .join('');
+  return `<ul class="not-issued-list" id="not-issued">${items}</ul>`;
 }
 
 /** Card check contents: TILL.md screen 5 (shared by the check screen and the overlay). */
@@ -226,7 +240,8 @@ export function badgeScreen(state: UiState): string {
 export function closeScreen(state: UiState): string {
   const language = languageOf(state);
   const totals = state.totals;
-  return `<section class="screen close" id="screen-close"><h2>${esc(t(language, 'closeTitle'))}</h2>
+  // The report carries the title (it is what gets printed): said once.
+  return `<section class="screen close" id="screen-close">${totals ? '' : `<h2>${esc(t(language, 'closeTitle'))}</h2>`}
     ${totals ? totalsTable(state, totals, language, t(language, 'closeTitle')) : ''}
     <div class="actions">
       <button class="button secondary" data-action="print">${hint('P')} ${esc(t(language, 'print'))}</button>

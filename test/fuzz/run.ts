@@ -68,6 +68,8 @@ try {
   process.exit(0);
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
+  // fast-check's report names the case; what the check said about it is its cause.
+  if (error instanceof Error && error.cause) console.error('caused by:', error.cause instanceof Error ? error.cause.message : error.cause);
   console.error(`replay: npm run fuzz -- --admin ${values.admin} --sync ${values.sync} --seed ${seed}`);
   process.exit(1);
 }

@@ -3,6 +3,7 @@ import { AMOUNT_MAX, CLOSE_CODES, ENTRY_KINDS, type EntryBody, type EntryKind, t
 import { CASHIER, CASHIER_B, type Seeded, type SeededTill } from '../../apps/hub/test/support/seed';
 import { SpecTill } from '../../apps/hub/test/support/spec-till';
 import { verifyChain } from '../../apps/hub/src/verify/verify-chain';
+import { unfreezeTerminal } from '../../apps/hub/src/directory/terminals';
 import { encode, encoding, mutateValue, mutation, type Encoding, type Mutation } from './mutations';
 import { sql } from 'drizzle-orm';
 
@@ -206,8 +207,12 @@ export class SyncFuzzer {
     if (!welcome || answer?.type !== 'welcome') {
       const code = answer?.type === 'error' ? answer.code : 'closed';
       spec.close();
-      // A frozen till (too many forged entries) stays frozen: the campaign goes on with a new one.
-      if (code === 'frozen' || code === 'revoked') fuzzTill.till = await this.world.till(fuzzTill.till.place === this.world.placeA.id ? 'A' : 'B', this.nextKeySeed());
+      // A fork or too many forged entries freeze a till, as they must: an operator's unfreeze lets the campaign go on with it.
+      if (code === 'frozen') {
+        await unfreezeTerminal(this.world.hub.context, fuzzTill.till.id);
+        this.count('till frozen, then unfrozen');
+      }
+      if (code === 'revoked') fuzzTill.till = await this.world.till(fuzzTill.till.place === this.world.placeA.id ? 'A' : 'B', this.nextKeySeed());
       return null;
     }
     spec.seq = answer.lastSeq;
@@ -239,7 +244,7 @@ export class SyncFuzzer {
   // Seeded tills take their key from one byte: 100–255 are the campaign's.
   private keySeeds = 100 + TILLS;
   private nextKeySeed(): number {
-    if (this.keySeeds > 255) throw new Error('more than 150 tills frozen: the campaign has nothing left to learn');
+    if (this.keySeeds > 255) throw new Error('more than 150 tills revoked: the campaign has nothing left to learn');
     return this.keySeeds++;
   }
 

@@ -69,7 +69,7 @@ describe('dashboard operators in Chromium', () => {
 
     await login(page, hub.base, rotated);
     expect(await page.getAttribute('#operator', 'data-role')).toBe('cashdesk');
-    expect(await page.locator('nav a').evaluateAll((links) => links.map((link) => link.getAttribute('data-route')))).toEqual(['tills', 'alerts', 'money', 'chain', 'cards', 'users', 'audit']);
+    expect(await page.locator('nav a').evaluateAll((links) => links.map((link) => link.getAttribute('data-route')))).toEqual(['tills', 'alerts', 'money', 'reports', 'compensation', 'melt', 'chain', 'cards', 'users', 'audit', 'setup']);
     const post = (path: string, data: object) => page.request.post(`${hub.base}/dashboard/api/${path}`, { data });
     expect((await post('tokens', { name: 'x', role: 'admin' })).status()).toBe(403);
     expect((await post('pairing-codes', { place: hub.world.placeA.id, name: 'Bar 9' })).status()).toBe(403);

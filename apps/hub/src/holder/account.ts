@@ -12,7 +12,7 @@ import { transferSettings } from './transfers';
 
 const PAYOUTS_OPEN = 'payouts_open';
 
-export interface HolderAccount extends Omit<HolderCardPage, 'linked'> {
+export interface HolderAccount extends Omit<HolderCardPage, 'linked' | 'timeSpent'> {
   email: string;
   wallet: string;
   /** The wallet's registered key: the page makes a new one when it holds another. */

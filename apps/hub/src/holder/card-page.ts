@@ -3,6 +3,11 @@ import { iso, type HubContext } from '../context';
 import { HubError } from '../errors';
 import * as repo from '../storage/repo';
 import type { Tx } from '../storage/types';
+import { currentMelts, shownBalances, type MeltingBalance } from '../money/melt-policies';
+import { timeSpentOfCard } from '../money/time-spent';
+
+/** The card page lists this many days of time spent. */
+const TIME_SPENT_DAYS_SHOWN = 14;
 
 /** An asset as the page formats it: amounts in its own unit. */
 export interface HolderAsset {
@@ -31,7 +36,12 @@ export interface HolderHistoryRow {
 export interface HolderCardPage {
   /** True when the card belongs to an account: its page then offers to sign in, not to link. */
   linked: boolean;
+  /** Melted, as every balance shown anywhere (DECISIONS.md, "Melting currency"). */
   balances: Record<string, number>;
+  /** Per melting asset: what melts next, and when. */
+  melting: Record<string, MeltingBalance>;
+  /** Days of time spent in a place (issue 14.4), minutes of a TIM asset; the card page's own, none on the account page. */
+  timeSpent: { day: string; place: string; asset: string; minutes: number }[];
   memberships: { asset: string; validUntil: string; valid: boolean }[];
   /** A card in debt is refused at every till until the debt is settled at a cash desk. */
   debt: boolean;
@@ -59,19 +69,20 @@ export async function cardPage(context: HubContext, qrcode: string): Promise<Hol
   const user = card.userId === null ? undefined : (await repo.getUsers(tx, [card.userId])).get(card.userId);
   const wallet = user?.walletId ?? card.ephemeralWalletId;
   const view = await walletPage(context, tx, wallet, { showPeople: false });
-  return { linked: user !== undefined, ...view };
+  const places = new Map((await repo.listPlaces(tx)).map((place) => [place.id, place.name]));
+  const timeSpent = (await timeSpentOfCard(context, card.id, TIME_SPENT_DAYS_SHOWN)).map((row) => ({ ...row, place: places.get(row.place) ?? row.place }));
+  return { linked: user !== undefined, ...view, timeSpent };
 }
 
 /** Balances, memberships and history of one wallet (none yet for a card never used). */
-export async function walletPage(context: HubContext, tx: Tx, wallet: string | null, options: { showPeople: boolean }): Promise<Omit<HolderCardPage, 'linked'>> {
+export async function walletPage(context: HubContext, tx: Tx, wallet: string | null, options: { showPeople: boolean }): Promise<Omit<HolderCardPage, 'linked' | 'timeSpent'>> {
   const assets = (await repo.listAssets(tx)).map((asset) => ({ id: asset.id, name: asset.name, code: asset.currencyCode, category: asset.category, decimals: asset.decimals }));
-  if (wallet === null) return { balances: {}, memberships: [], debt: false, history: [], assets };
-  const balances: Record<string, number> = {};
-  for (const row of await repo.loadWalletBalances(tx, [wallet])) balances[row.assetId] = row.value;
+  if (wallet === null) return { balances: {}, melting: {}, memberships: [], debt: false, history: [], assets };
   const now = iso(context.clock.now());
+  const { balances, melting } = shownBalances(await repo.loadWalletBalances(tx, [wallet]), await currentMelts(tx), now);
   const memberships = (await repo.loadMemberships(tx, [wallet])).map((row) => ({ asset: row.assetId, validUntil: row.validUntil, valid: row.validUntil > now }));
   const transfers = await repo.listWalletTransfers(tx, wallet, { limit: HOLDER_HISTORY_ROWS_MAX });
-  return { balances, memberships, debt: Object.values(balances).some((value) => value < 0), history: await historyOf(tx, wallet, transfers, options.showPeople), assets };
+  return { balances, melting, memberships, debt: Object.values(balances).some((value) => value < 0), history: await historyOf(tx, wallet, transfers, options.showPeople), assets };
 }
 
 async function historyOf(tx: Tx, wallet: string, transfers: readonly repo.Transfer[], showPeople: boolean): Promise<HolderHistoryRow[]> {

@@ -1,10 +1,11 @@
 import { api, ApiFailure, refusalText } from './api';
 import { h, replace } from './dom';
 import { language, t } from './i18n';
-import { balancesSection, header, historySection, notice, type WalletView } from './views-common';
+import { balancesSection, header, historySection, notice, timeSpentSection, type WalletView } from './views-common';
 
 interface CardPage extends WalletView {
   linked: boolean;
+  timeSpent?: { day: string; place: string; asset: string; minutes: number }[];
 }
 
 /** /qr/<uuid>: readable without an account; offers the e-mail link when the hub can send mail. */
@@ -18,7 +19,7 @@ export async function showCard(root: HTMLElement, qrcode: string): Promise<void>
     throw error;
   }
   const config = await api<{ email: boolean }>('GET', '/config');
-  replace(root, header(t().title, redraw), balancesSection(page), config.email ? linkForm(qrcode, page.linked) : h('p', { class: 'muted', id: 'no-email' }, t().noEmail), historySection(page));
+  replace(root, header(t().title, redraw), balancesSection(page), config.email ? linkForm(qrcode, page.linked) : h('p', { class: 'muted', id: 'no-email' }, t().noEmail), historySection(page), timeSpentSection(page.timeSpent ?? []));
 }
 
 function linkForm(qrcode: string, linked: boolean): HTMLElement {

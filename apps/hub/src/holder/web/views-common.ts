@@ -4,6 +4,8 @@ import { language, setLanguage, t } from './i18n';
 
 export interface WalletView {
   balances: Record<string, number>;
+  /** Per melting asset: what melts next, and when. */
+  melting?: Record<string, { held: number; due: number; next: { at: string; amount: number } | null }>;
   memberships: { asset: string; validUntil: string; valid: boolean }[];
   debt: boolean;
   history: HistoryRow[];
@@ -38,8 +40,18 @@ export function balancesSection(view: WalletView): HTMLElement {
     ...view.memberships.map((membership) =>
       h('p', { class: membership.valid ? 'membership' : 'membership over', 'data-asset': membership.asset }, `${assets.get(membership.asset)?.name ?? ''} — ${membership.valid ? t().membership : t().membershipOver} ${day(membership.validUntil)}`),
     ),
+    ...Object.entries(view.melting ?? {})
+      .filter(([, melting]) => melting.next !== null && melting.next.amount > 0)
+      .map(([asset, melting]) => h('p', { class: 'melting', 'data-asset': asset, title: t().meltsHint }, `${money(melting.next!.amount, assets.get(asset))} ${t().melts} ${day(melting.next!.at)}`)),
     view.debt ? h('p', { class: 'bad', id: 'debt' }, t().debt) : null,
   );
+}
+
+/** Days spent in a place, in hours and minutes: "14 July — Coworking du port — 2 h 15". */
+export function timeSpentSection(rows: readonly { day: string; place: string; minutes: number }[]): HTMLElement | null {
+  if (rows.length === 0) return null;
+  const duration = (minutes: number) => `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')}`;
+  return h('section', { id: 'time-spent' }, h('h2', {}, t().timeSpent), h('ul', {}, ...rows.map((row) => h('li', {}, `${day(row.day)} — ${row.place} — ${duration(row.minutes)}`))));
 }
 
 /** "Beer ×2 at Buvette du port, 21:03", "Top-up 20.00 LAC at the welcome desk". */

@@ -170,7 +170,8 @@ export async function pairThroughUi(page: Page, hub: HubWorld, name: string): Pr
   await page.locator('#pair-code').fill(await hub.pairingCode(name));
   await page.locator('#pair-name').fill(name);
   await page.locator('#pair-name').press('Enter');
-  await page.locator('#screen-locked').waitFor({ timeout: 10_000 });
+  // Pairing waits for the hub's answer and the first snapshot: on a busy machine, that is more than a few seconds.
+  await page.locator('#screen-locked').waitFor({ timeout: 30_000 });
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {

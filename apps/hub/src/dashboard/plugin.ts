@@ -3,7 +3,7 @@ import { HubError } from '../errors';
 import type { HubPlugin } from '../plugin';
 import { sameOrigin, signedIn, type Dashboard } from './access';
 import { apiRoutes } from './api-routes';
-import { DashboardAssets } from './assets';
+import { dashboardAssets } from './assets';
 import { CONTENT_SECURITY_POLICY, languageOf, shellPage } from './html';
 import { loginRoutes } from './login-routes';
 import { paymentActions } from './payment-routes';
@@ -31,7 +31,7 @@ export const dashboardPlugin: HubPlugin = async (app, context, config) => {
   const memory = new TillMemory();
   const stream = new DashboardStream(context, memory);
   const dashboard: Dashboard = { context, sessions: new DashboardSessions(context.clock), stream, verify: new VerifyRunner(context, stream), memory };
-  const assets = new DashboardAssets();
+  const assets = dashboardAssets();
   app.addHook('preClose', async () => {
     stream.close();
     await dashboard.verify.idle();

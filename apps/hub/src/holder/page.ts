@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Language } from '../dashboard/html';
+import { PageBundle } from '../web/page-bundle';
 
 const WEB = fileURLToPath(new URL('./web/', import.meta.url));
 
@@ -24,42 +24,7 @@ export function holderShell(language: Language): string {
 </html>`;
 }
 
-/**
- * The page's script, web/*.ts bundled by esbuild into memory at the first request,
- * as the dashboard's: the hub has no build step. A failed build is not cached.
- */
-export class HolderAssets {
-  private script: Promise<string> | null = null;
-  private style: Promise<string> | null = null;
-
-  bundle(): Promise<string> {
-    this.script ??= buildScript().catch((error: unknown) => {
-      this.script = null;
-      throw error;
-    });
-    return this.script;
-  }
-
-  css(): Promise<string> {
-    this.style ??= readFile(`${WEB}style.css`, 'utf8');
-    return this.style;
-  }
-}
-
-async function buildScript(): Promise<string> {
-  const esbuild = await import('esbuild');
-  const result = await esbuild.build({
-    entryPoints: [`${WEB}main.ts`],
-    bundle: true,
-    write: false,
-    format: 'esm',
-    platform: 'browser',
-    target: ['es2020'],
-    minify: true,
-    legalComments: 'none',
-    logLevel: 'silent',
-  });
-  const [output] = result.outputFiles;
-  if (!output) throw new Error('esbuild produced no output for the card holder’s page');
-  return output.text;
+/** The page's script and style, bundled as the dashboard's. */
+export function holderAssets(): PageBundle {
+  return new PageBundle(WEB, 'the card holder’s page');
 }

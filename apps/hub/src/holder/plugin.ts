@@ -4,7 +4,7 @@ import type { HubPlugin } from '../plugin';
 import { liveCard } from './card-page';
 import type { Holder } from './holder';
 import { smtpMailer } from './mailer';
-import { HolderAssets, holderShell } from './page';
+import { holderAssets, holderShell } from './page';
 import { addressLimit, holderApiRoutes } from './routes';
 
 /**
@@ -19,7 +19,7 @@ export const holderPlugin: HubPlugin = async (app, context, config) => {
   const holder: Holder = { context, config: config.holder, mailer };
   // Links in e-mails point at the configured address, never at a request's Host header (which a sender chooses).
   const baseUrl = config.holder.publicUrl ?? `http://${config.host}:${config.port}`;
-  const assets = new HolderAssets();
+  const assets = holderAssets();
   const limited = addressLimit(holder);
 
   await app.register(async (scope) => {

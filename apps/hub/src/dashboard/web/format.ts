@@ -1,5 +1,5 @@
 import type { AssetInfo } from '../views';
-import { h } from './dom';
+import { h } from '../../web/dom';
 import { language, t } from './i18n';
 
 /** Server time minus browser time: "time since" counts on the hub's clock, not the phone's. */

@@ -5,7 +5,7 @@
  */
 import type { Meta, OperatorRole, Overview, StreamEvents, Topic } from '../views';
 import { api } from './api';
-import { h, replace } from './dom';
+import { h, replace } from '../../web/dom';
 import { setServerNow, tickAll } from './format';
 import { initialLanguage, language, setLanguage, t, type Word } from './i18n';
 import { directoryOf, type Directory, type View } from './state';

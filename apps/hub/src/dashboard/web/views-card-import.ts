@@ -1,7 +1,7 @@
 /** A factory CSV of cards imported from the dashboard, with its progress and the CLI's line-numbered errors. */
 import type { CardImportJob } from '../card-import';
 import { api } from './api';
-import { h, replace } from './dom';
+import { h, replace } from '../../web/dom';
 import { t } from './i18n';
 
 /** How often the page asks how far an import went. */

@@ -1,7 +1,7 @@
 /** Find a card by UID, printed number or QR code; its page; declare it lost; cashier cards. */
 import type { CardPage } from '../views';
 import { api, ApiError, newIdempotencyKey } from './api';
-import { h, replace } from './dom';
+import { h, replace } from '../../web/dom';
 import { dateTime, hours, money } from './format';
 import { actionText, t } from './i18n';
 import type { Directory, View } from './state';

@@ -1,7 +1,7 @@
 /** The latest blocks, the last verification and a button to run one, with its progress. */
 import type { ChainReport, StreamEvents, VerifyState } from '../views';
 import { api, ApiError } from './api';
-import { h, replace } from './dom';
+import { h, replace } from '../../web/dom';
 import { dateTime, since } from './format';
 import { t } from './i18n';
 import type { View } from './state';

@@ -1,7 +1,7 @@
 /** Compensation runs: the matrix of gross claims between parties, the netted positions, the payments that settle them. */
 import type { AssetInfo } from '../views';
 import { api } from './api';
-import { h, replace } from './dom';
+import { h, replace } from '../../web/dom';
 import { money } from './format';
 import { language, t } from './i18n';
 import type { Directory, View } from './state';

@@ -1,6 +1,6 @@
 /** The card holders' page as operators steer it: a user's transfers (blocked, daily limit), and payouts opened. */
 import { api } from './api';
-import { h, replace } from './dom';
+import { h, replace } from '../../web/dom';
 import { t } from './i18n';
 
 interface TransferSettings {

@@ -3,7 +3,7 @@ import type { MeltRule } from '@fedow/protocol';
 import type { MeltAssetView } from '../melt-routes';
 import type { AssetInfo } from '../views';
 import { api } from './api';
-import { h, replace, svg } from './dom';
+import { h, replace, svg } from '../../web/dom';
 import { money } from './format';
 import { t } from './i18n';
 import type { Directory, View } from './state';

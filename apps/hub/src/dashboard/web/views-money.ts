@@ -1,7 +1,7 @@
 /** Money per asset and per place, the conservation check, transfers per minute. */
 import type { MoneyAsset, MoneyReport } from '../views';
 import { api } from './api';
-import { h, replace, svg } from './dom';
+import { h, replace, svg } from '../../web/dom';
 import { money } from './format';
 import { t, type Word } from './i18n';
 import type { Directory, View } from './state';

@@ -1,7 +1,7 @@
 /** Operator tokens (admin) and the audit of every request, with corrections (admin). */
 import type { AuditRow, OperatorRole, TokenRow } from '../views';
 import { api } from './api';
-import { h, replace } from './dom';
+import { h, replace } from '../../web/dom';
 import { dateTime, money } from './format';
 import { reasonText, t, type Word } from './i18n';
 import type { Directory, View } from './state';

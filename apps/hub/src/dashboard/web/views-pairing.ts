@@ -1,7 +1,7 @@
 /** Pairing codes for new tills, and the entries behind an alert. */
 import type { EntryRow, PairingCode, PairingInfo } from '../views';
 import { api } from './api';
-import { h, replace } from './dom';
+import { h, replace } from '../../web/dom';
 import { dateTime, until } from './format';
 import { reasonText, t } from './i18n';
 import type { Directory, View } from './state';

@@ -5,7 +5,7 @@
  */
 import type { AssetInfo, CardPage, CardRefunded } from '../views';
 import { api, ApiError, newIdempotencyKey } from './api';
-import { h, replace } from './dom';
+import { h, replace } from '../../web/dom';
 import { money, parseMoney } from './format';
 import { reasonText, t } from './i18n';
 import type { Directory } from './state';

@@ -2,7 +2,7 @@
 import type { Payout, PayoutBatch } from '@fedow/protocol';
 import type { AssetInfo, PayoutsPage } from '../views';
 import { api } from './api';
-import { h, replace } from './dom';
+import { h, replace } from '../../web/dom';
 import { dateTime, money } from './format';
 import { reasonText, t, type Word } from './i18n';
 import type { Directory, View } from './state';

@@ -1,7 +1,7 @@
 /** Turnover on screen, as CSV, and a printable close of day per place (issue 16, item 9). */
 import { totalsBy, TURNOVER_DIMENSIONS, type PaymentMethod, type TurnoverDimension, type TurnoverKind, type TurnoverReport, type TurnoverTotal } from '../../reports/turnover-lines';
 import { api } from './api';
-import { h, replace } from './dom';
+import { h, replace } from '../../web/dom';
 import { money, serverNow } from './format';
 import { t, type Word } from './i18n';
 import type { Directory, View } from './state';

@@ -2,7 +2,7 @@
 import type { AssetInfo } from '../views';
 import { cardImportPanel } from './views-card-import';
 import { api } from './api';
-import { h, replace } from './dom';
+import { h, replace } from '../../web/dom';
 import { money, parseMoney } from './format';
 import { t, type Word } from './i18n';
 import type { View } from './state';

@@ -1,7 +1,7 @@
 /** Tills and alerts: what an operator looks at first. */
 import type { Alert, AuditLink, EntriesLink, Overview, TillRow } from '../views';
 import { api } from './api';
-import { h, replace } from './dom';
+import { h, replace } from '../../web/dom';
 import { money, since } from './format';
 import { reasonText, t, type Word } from './i18n';
 import type { Directory, View } from './state';

@@ -1,7 +1,7 @@
 /** Users: a list with a search by e-mail, and a user's page (cards, balances, memberships, history in words). */
 import type { UserSummary, UserView } from '../../money/users';
 import { api, ApiError } from './api';
-import { h, replace } from './dom';
+import { h, replace } from '../../web/dom';
 import { dateTime, money } from './format';
 import { actionText, t } from './i18n';
 import type { Directory, View } from './state';

@@ -2,7 +2,7 @@
 import type { DeliveryView, EndpointView } from '../../notify/endpoints';
 import type { WebhooksPage } from '../views';
 import { api } from './api';
-import { h, replace } from './dom';
+import { h, replace } from '../../web/dom';
 import { dateTime } from './format';
 import { reasonText, t, type Word } from './i18n';
 import type { Directory, View } from './state';

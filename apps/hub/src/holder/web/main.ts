@@ -1,5 +1,5 @@
 import { api, ApiFailure } from './api';
-import { replace } from './dom';
+import { replace } from '../../web/dom';
 import { language, setLanguage, t } from './i18n';
 import { notice } from './views-common';
 import { showAccount } from './views-account';

@@ -1,5 +1,5 @@
 import { encode } from 'uqr';
-import { svg } from './dom';
+import { svg } from '../../web/dom';
 
 /** A QR code as SVG elements (no markup strings: the page's policy allows no inline HTML). */
 export function qrSvg(text: string): SVGElement {

@@ -1,5 +1,5 @@
 import { api, ApiFailure, refusalText } from './api';
-import { h, replace } from './dom';
+import { h, replace } from '../../web/dom';
 import { money, parseMoney, type Asset } from './format';
 import { language, t } from './i18n';
 import { qrSvg } from './qr';

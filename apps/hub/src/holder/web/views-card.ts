@@ -1,5 +1,5 @@
 import { api, ApiFailure, refusalText } from './api';
-import { h, replace } from './dom';
+import { h, replace } from '../../web/dom';
 import { language, t } from './i18n';
 import { balancesSection, header, historySection, notice, timeSpentSection, type WalletView } from './views-common';
 

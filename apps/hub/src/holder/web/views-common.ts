@@ -1,4 +1,4 @@
-import { h } from './dom';
+import { h } from '../../web/dom';
 import { day, money, when, type Asset } from './format';
 import { language, setLanguage, t } from './i18n';
 

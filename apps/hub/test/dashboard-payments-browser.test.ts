@@ -55,6 +55,8 @@ describe('dashboard top-up in Chromium', () => {
     expect(answer.status()).toBe(200);
     expect(answer.request().headers()['idempotency-key']).toMatch(/^[0-9a-f]{32}$/);
     await page.waitForSelector(`#card-balances li[data-asset="${fed}"][data-value="1250"]`);
+    // The live refresh can show the balance before the form has handled its answer: wait for the form's reset, or it wipes what comes next.
+    await page.waitForFunction(() => (document.querySelector('#topup-amount') as HTMLInputElement | null)?.value === '');
     await screenshot(page, 'card-topup');
 
     // The same reference again: refused by the ledger, shown in words, nothing credited.

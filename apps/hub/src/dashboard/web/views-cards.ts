@@ -24,7 +24,7 @@ export class CardsView implements View {
   /** What the last money action did: kept across the refreshes its own change triggers. */
   private moneyNotice: string | null = null;
   /** The money forms, kept across live refreshes so what an operator is typing (and each form's key) stays. */
-  private panel: { tag: string; directory: Directory; element: HTMLElement } | null = null;
+  private panel: { offers: string; element: HTMLElement } | null = null;
 
   constructor(
     private readonly directory: () => Directory,
@@ -126,8 +126,11 @@ export class CardsView implements View {
 
   private moneyPanel(card: CardPage): HTMLElement {
     const directory = this.directory();
-    if (this.panel?.tag !== card.card.firstTagId || this.panel.directory !== directory) {
-      this.panel = { tag: card.card.firstTagId, directory, element: paymentPanel(card, directory, (page, message) => this.acted(page, message)) };
+    // Any change of the directory (a product, a card batch) arrives as a new object: the forms are made
+    // again only when what they offer changed, or what the operator is typing would be lost mid-sentence.
+    const offers = panelOffers(card.card.firstTagId, directory);
+    if (this.panel?.offers !== offers) {
+      this.panel = { offers, element: paymentPanel(card, directory, (page, message) => this.acted(page, message)) };
     }
     return this.panel.element;
   }
@@ -215,4 +218,10 @@ function transfersTable(card: CardPage, directory: Directory): HTMLElement {
 
 function capitalised(word: string): string {
   return word.charAt(0).toUpperCase() + word.slice(1);
+}
+
+/** What the money panel of a card offers: the card, the assets it can top up or refund, Stripe, the operator's role. */
+function panelOffers(tag: string, directory: Directory): string {
+  const assets = [...directory.assets.values()].map((asset) => [asset.id, asset.name, asset.code, asset.category, asset.decimals, asset.archived]);
+  return JSON.stringify([tag, assets, directory.meta.stripe, directory.meta.operator.role]);
 }

@@ -29,6 +29,12 @@ export interface HubConfig {
   webhooks: WebhookSettings;
   /** The card holder's page: e-mail (SMTP_URL, MAIL_FROM) and the address its links point at (FEDOW_PUBLIC_URL). */
   holder: HolderConfig;
+  /**
+   * The original's DEBUG-only `GET /get_new_place_token_for_test/…/`, which hands
+   * anyone a new place and its pairing key (FEDOW_COMPAT_TEST_PLACES=1): for a
+   * LaBoutik test bench only, never on a hub holding real money. Off by default.
+   */
+  compatTestPlaces?: boolean;
 }
 
 export interface TlsConfig {
@@ -90,6 +96,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: P
     ...(overrides.tls ? { tls: overrides.tls } : {}),
     webhooks: overrides.webhooks ?? webhooksFromEnv(env),
     holder: overrides.holder ?? holderFromEnv(env),
+    compatTestPlaces: overrides.compatTestPlaces ?? env.FEDOW_COMPAT_TEST_PLACES === '1',
   };
 }
 

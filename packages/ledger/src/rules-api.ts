@@ -1,6 +1,6 @@
 import type { EntryBody, EntryKind, OfflinePolicy } from '@fedow/protocol';
-import { decideQrSale } from './rules-operator';
-import { draft, isRefusal, requireAmount, requireAsset } from './rules-common';
+import { decideFusion, decideQrSale } from './rules-operator';
+import { draft, isRefusal, knownCard, requireAccepted, requireAmount, requireAsset, requireWallet } from './rules-common';
 import { decideEntry } from './rules-till';
 import { addDays, laterOf } from './time';
 import type { Decision, DecisionContext, Effect, LedgerState } from './state';
@@ -122,4 +122,36 @@ export function decideQrSplit(
     transfers.push(...decision.transfers);
   }
   return accept(transfers);
+}
+
+/**
+ * The original's badge by wallet signature (`GET /wallet/{asset}/badge/`): a
+ * passage (BDG, amount 0) of a user's wallet at the place, no card involved; the
+ * place must accept the badge asset.
+ */
+export function decideWalletBadge(state: LedgerState, request: { place: string; wallet: string; asset: string; request: string }, context: DecisionContext): Decision {
+  const place = state.places.get(request.place);
+  if (!place) return refuse('unknown_wallet', request.place);
+  const asset = requireAccepted(state, place, request.asset, ['BDG']);
+  if (isRefusal(asset)) return asset;
+  const wallet = requireWallet(state, request.wallet, ['user']);
+  if (isRefusal(wallet)) return wallet;
+  return accept([draft(context, { action: 'BDG', sender: wallet.id, receiver: place.wallet, asset: asset.id, amount: 0, entry: request.request })]);
+}
+
+/**
+ * A FUS asked through the original's `POST /transaction/` (`action: "FUS"`): the
+ * amount must be the card's whole balance of the named asset, as the original
+ * checks; then LEDGER.md's fusion applies whole (every balance, the memberships,
+ * the card joins the user), since after it the card has a user and no second
+ * fusion of it could follow.
+ */
+export function decideApiFusion(state: LedgerState, request: { card: string; user: string; asset: string; amount: number; request: string }, context: DecisionContext): Decision {
+  const amountRefusal = requireAmount(request.amount, 1);
+  if (amountRefusal) return amountRefusal;
+  const card = knownCard(state, request.card);
+  if (isRefusal(card)) return card;
+  const held = card.ephemeralWallet === null ? 0 : balanceOf(state, card.ephemeralWallet, request.asset);
+  if (held !== request.amount) return refuse('invalid_amount', `a fusion moves the whole balance: ${held}, not ${request.amount}`);
+  return decideFusion(state, { card: request.card, user: request.user, request: request.request }, context);
 }

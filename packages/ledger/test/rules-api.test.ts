@@ -1,6 +1,6 @@
 /** The rules of Fedow-compatible requests: LaBoutik's card movements as an online till, wallet memberships, EURO QR payments, refund vs void. */
 import { describe, expect, it } from 'vitest';
-import { decideApiCardMovement, decideApiCardRefund, decideQrSplit, decideTopUp, decideWalletMembership, type Decision } from '../src';
+import { decideApiCardMovement, decideApiCardRefund, decideApiFusion, decideQrSplit, decideTopUp, decideWalletBadge, decideWalletMembership, type Decision } from '../src';
 import { ALICE, CASHIER_A, CASHIER_B, T0, world } from './world';
 
 const code = (decision: Decision) => (decision.ok ? 'ok' : decision.code);
@@ -66,5 +66,33 @@ describe('EURO QR payments', () => {
       ['QRS', w.fed.id, 150],
     ]);
     expect(code(pay(0))).toBe('invalid_amount');
+  });
+});
+
+describe('wallet badges', () => {
+  it('records a passage of a user wallet at a place that accepts the badge, moving nothing', () => {
+    const w = world();
+    const context = w.ledger.context(T0);
+    const zoe = w.ledger.addUser('zoe@example.org');
+    const passage = decideWalletBadge(w.ledger.state, { place: w.a.id, wallet: zoe.wallet, asset: w.badge.id, request: 'b1' }, context);
+    expect(passage.ok && passage.transfers.map((transfer) => [transfer.action, transfer.sender, transfer.receiver, transfer.amount])).toEqual([['BDG', zoe.wallet, w.a.wallet, 0]]);
+    expect(code(decideWalletBadge(w.ledger.state, { place: w.c.id, wallet: zoe.wallet, asset: w.badge.id, request: 'b2' }, context))).toBe('asset_not_accepted');
+    expect(code(decideWalletBadge(w.ledger.state, { place: w.a.id, wallet: zoe.wallet, asset: w.local.id, request: 'b3' }, context))).toBe('wrong_asset_category');
+    expect(code(decideWalletBadge(w.ledger.state, { place: w.a.id, wallet: w.b.wallet, asset: w.badge.id, request: 'b4' }, context))).toBe('wrong_wallet_kind');
+  });
+});
+
+describe('fusion asked as a transaction', () => {
+  it('needs the whole balance of the named asset, then merges the card whole into the user', () => {
+    const { ledger, a, local, gift, context, balance } = topped();
+    ledger.apply(decideApiCardMovement(ledger.state, { kind: 'REF', place: a.id, asset: gift.id, amount: 70, card: ALICE, primary: CASHIER_A, request: 'r9' }, context));
+    const zoe = ledger.addUser('zoe@example.org');
+    expect(code(decideApiFusion(ledger.state, { card: ALICE, user: zoe.id, asset: local.id, amount: 999, request: 'f1' }, context))).toBe('invalid_amount');
+    const fusion = decideApiFusion(ledger.state, { card: ALICE, user: zoe.id, asset: local.id, amount: 1000, request: 'f2' }, context);
+    expect(fusion.ok && fusion.transfers.map((transfer) => [transfer.action, transfer.amount]).sort()).toEqual([['FUS', 1000], ['FUS', 70]].sort());
+    ledger.apply(fusion);
+    expect(ledger.state.balances.get(`${zoe.wallet}:${local.id}`)).toBe(1000);
+    expect(balance(ALICE, local)).toBe(1000);
+    expect(code(decideApiFusion(ledger.state, { card: ALICE, user: zoe.id, asset: local.id, amount: 0, request: 'f3' }, context))).toBe('card_has_user');
   });
 });

@@ -10,10 +10,11 @@ import { assetRoutes } from './routes-assets';
 import { bootstrapRoutes } from './routes-bootstrap';
 import { cardRoutes } from './routes-cards';
 import { federationRoutes } from './routes-federations';
+import { testPlaceRoutes } from './routes-test-places';
 import { transactionRoutes } from './routes-transactions';
 import { walletRoutes } from './routes-wallets';
 
-export const compatPlugin: HubPlugin = async (app, context) => {
+export const compatPlugin: HubPlugin = async (app, context, config) => {
   await app.register(async (scope) => {
     installCompatParsing(scope);
     bootstrapRoutes(scope, context);
@@ -22,5 +23,6 @@ export const compatPlugin: HubPlugin = async (app, context) => {
     walletRoutes(scope, context);
     transactionRoutes(scope, context);
     federationRoutes(scope, context);
+    testPlaceRoutes(scope, context, config.compatTestPlaces === true);
   });
 };

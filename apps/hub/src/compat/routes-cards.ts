@@ -192,7 +192,8 @@ async function refund(context: HubContext, place: repo.Place, fields: Fields, re
   return { status: 205, body: { serialized_card: await cardShape(read, directory, after, place), before_refund_serialized_wallet: before, serialized_transactions: transactions } };
 }
 
-async function badge(context: HubContext, place: repo.Place, fields: Fields, request: Parameters<typeof submitApiMovement>[1]['request'], raw: string | null) {
+/** A card's passage (BDG): `/card/badge/`, and `/transaction/{asset}/badge_with_signature/` with the asset in its path. */
+export async function badge(context: HubContext, place: repo.Place, fields: Fields, request: Parameters<typeof submitApiMovement>[1]['request'], raw: string | null) {
   const read = context.storage.read;
   const card = await cardByTagExact(context, text(fields, 'first_tag_id').toUpperCase());
   const primary = (await cardFromFields(read, { primary_card_firstTagId: fields.primary_card_firstTagId }, 'primary_card', true))!;

@@ -1,10 +1,11 @@
 /** `/transaction/…`: LaBoutik's sales, refills, memberships and badges; Lespass's QR payments, refills, memberships and history. */
-import { decideApiCardMovement, decideQrSplit, decideTopUp, decideWalletMembership, type Decision, type DecisionContext, type LedgerState } from '@fedow/ledger';
+import { decideApiCardMovement, decideApiFusion, decideQrSplit, decideTopUp, decideWalletMembership, type Decision, type DecisionContext, type LedgerState } from '@fedow/ledger';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { HubContext } from '../context';
 import * as repo from '../storage/repo';
 import type { Caller } from './auth';
 import { cardFromFields, ensureCardWallet } from './cards';
+import { badge } from './routes-cards';
 import { compatNotFound, integer, invalid, normalUuid, objectBody, optionalText, route, text, uuid, type Fields } from './http';
 import { outcomeTransfers, submitApiMovement } from './movements';
 import { pythonIsoformat } from './python';
@@ -27,7 +28,20 @@ export function transactionRoutes(app: FastifyInstance, context: HubContext): vo
     if (!echo) throw compatNotFound();
     return one(context, echo.transferId);
   });
+  route(app, context, 'GET', '/transaction/:asset/badge_with_signature/', 'KP', async ({ caller, params, request }) => badgeWithSignature(context, caller.place!, params.asset!, request));
   route(app, context, 'GET', '/transaction/:uuid/', null, async ({ params }) => one(context, normalUuid(params.uuid!)));
+}
+
+/**
+ * The original serves this GET under KP (its permission's name is misspelt) and
+ * validates it as `/card/badge/`: the card fields come in the query string here
+ * (a GET has no body), the asset in the path; an unknown asset is a 404.
+ */
+async function badgeWithSignature(context: HubContext, place: repo.Place, assetId: string, request: FastifyRequest) {
+  const id = normalUuid(assetId, 'asset');
+  if ((await repo.getAssets(context.storage.read, [id])).size === 0) throw compatNotFound();
+  const query = request.query as Record<string, unknown>;
+  return badge(context, place, { ...query, asset: id }, request, null);
 }
 
 async function one(context: HubContext, id: string) {
@@ -64,6 +78,7 @@ async function laboutikTransaction(context: HubContext, place: repo.Place, field
   const found = await cardFromFields(read, fields, 'user_card', false);
   const card = found ? await ensureCardWallet(context, found) : null;
   const base = { place, request, raw };
+  if (sender !== place.walletId && receiver !== place.walletId && fields.action === 'FUS') return fusion(context, { ...base, sender, receiver, asset, amount });
   if (sender === place.walletId && asset.category === 'SUB') {
     const start = subscriptionStart(fields);
     const wallet = card?.wallet ?? receiver;
@@ -91,6 +106,33 @@ async function laboutikTransaction(context: HubContext, place: repo.Place, field
       decideApiCardMovement(state, { kind, place: place.id, asset: asset.id, amount: kind === 'BDG' ? 0 : amount, card: card.card.firstTagId, primary: primary.firstTagId, request: id }, decision),
   });
   return answer(context, outcome, place);
+}
+
+/**
+ * `action: "FUS"` (the original's rule 4): the sender is the ephemeral wallet of
+ * a card without user issued by this place, the receiver a user's wallet; the
+ * whole card joins the user (decideApiFusion). The answer is the named asset's FUS.
+ */
+async function fusion(context: HubContext, input: { place: repo.Place; request: FastifyRequest; raw: string | null; sender: string; receiver: string; asset: repo.Asset; amount: number }) {
+  const read = context.storage.read;
+  const card = ((await repo.cardsOfWallets(read, [input.sender])).get(input.sender) ?? []).find((candidate) => candidate.ephemeralWalletId === input.sender && candidate.userId === null);
+  if (!card) throw invalid("No action authorized: the sender is not the wallet of a card without user", 'sender');
+  const batch = card.batchId === null ? undefined : (await repo.getCardBatches(read, [card.batchId])).get(card.batchId);
+  if (batch?.placeId !== input.place.id) throw invalid("No action authorized: the card was not issued by this place", 'sender');
+  const user = await repo.getUserByWallet(read, input.receiver);
+  if (!user) throw invalid("No action authorized: the receiver is not a user's wallet", 'receiver');
+  const outcome = await submitApiMovement(context, {
+    place: input.place,
+    request: input.request,
+    raw: input.raw,
+    kind: 'fusion',
+    body: { card: card.id, user: user.id, asset: input.asset.id, amount: input.amount },
+    needs: { cards: [card.firstTagId], users: [user.id] },
+    decide: (state, decision, id) => decideApiFusion(state, { card: card.firstTagId, user: user.id, asset: input.asset.id, amount: input.amount, request: id }, decision),
+  });
+  const transfers = (await outcomeTransfers(context, outcome)).filter((transfer) => transfer.assetId === input.asset.id);
+  const shapes = await transactionShapes(read, await loadDirectory(read), transfers, { withCard: true, viewer: input.place });
+  return { status: 201, body: shapes[0] ?? null };
 }
 
 /** `subscription_start_datetime` as an RFC 3339 UTC time, or null when absent. */

@@ -1,5 +1,5 @@
 /** `/wallet/…`: Lespass's users (get_or_create with their RSA key), wallets, card linking and bank deposits. */
-import { decideBankDeposit, decideFusion } from '@fedow/ledger';
+import { decideBankDeposit, decideFusion, decideWalletBadge } from '@fedow/ledger';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { iso, type HubContext } from '../context';
 import { HubError } from '../errors';
@@ -25,6 +25,7 @@ export function walletRoutes(app: FastifyInstance, context: HubContext): void {
   route(app, context, 'POST', '/wallet/linkwallet_card_number/', 'W', async ({ caller, body, request, raw }) => link(context, caller, objectBody(body), 'card_number', request, raw));
   route(app, context, 'POST', '/wallet/local_asset_bank_deposit/', 'KW', async ({ caller, body, request, raw }) => bankDeposit(context, caller, objectBody(body), request, raw));
   route(app, context, 'POST', '/wallet/get_federated_token_refill_checkout/', 'KW', async ({ caller, body }) => refillCheckout(context, caller.wallet!, objectBody(body)));
+  route(app, context, 'GET', '/wallet/:asset/badge/', 'KW', async ({ caller, params, request }) => walletBadge(context, caller, params.asset!, request));
   route(app, context, 'GET', '/wallet/:id/', 'KP', async ({ caller, params }) => {
     const read = context.storage.read;
     const id = normalUuid(params.id!);
@@ -122,4 +123,25 @@ async function refillCheckout(context: HubContext, wallet: string, fields: Field
   const returnUrl = typeof fields.start_return_url === 'string' && /^https?:\/\//.test(fields.start_return_url) ? fields.start_return_url : undefined;
   const checkout = await createCheckout(context, { target: { wallet }, amount: integer(fields, 'amount', 1), returnUrl });
   return { status: 202, body: checkout.url };
+}
+
+/** The signing wallet passes the place's door (BDG of 0): a badge asset, else 404 as the original. */
+async function walletBadge(context: HubContext, caller: Caller, assetId: string, request: FastifyRequest) {
+  const place = caller.place!;
+  const wallet = caller.wallet!;
+  const read = context.storage.read;
+  const id = normalUuid(assetId, 'asset');
+  const asset = (await repo.getAssets(read, [id])).get(id);
+  if (!asset || asset.category !== 'BDG') throw compatNotFound();
+  const outcome = await submitApiMovement(context, {
+    place,
+    request,
+    raw: null,
+    kind: 'badge',
+    body: { wallet, asset: asset.id },
+    needs: { place: place.id, wallets: [wallet] },
+    decide: (state, decision, requestId) => decideWalletBadge(state, { place: place.id, wallet, asset: asset.id, request: requestId }, decision),
+  });
+  const [transaction] = await transactionShapes(read, await loadDirectory(read), await outcomeTransfers(context, outcome));
+  return { status: 201, body: transaction };
 }

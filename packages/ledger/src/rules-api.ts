@@ -151,6 +151,7 @@ export function decideApiFusion(state: LedgerState, request: { card: string; use
   if (amountRefusal) return amountRefusal;
   const card = knownCard(state, request.card);
   if (isRefusal(card)) return card;
+  if (card.user !== null) return refuse('card_has_user', request.card);
   const held = card.ephemeralWallet === null ? 0 : balanceOf(state, card.ephemeralWallet, request.asset);
   if (held !== request.amount) return refuse('invalid_amount', `a fusion moves the whole balance: ${held}, not ${request.amount}`);
   return decideFusion(state, { card: request.card, user: request.user, request: request.request }, context);

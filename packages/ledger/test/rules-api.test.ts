@@ -93,6 +93,6 @@ describe('fusion asked as a transaction', () => {
     ledger.apply(fusion);
     expect(ledger.state.balances.get(`${zoe.wallet}:${local.id}`)).toBe(1000);
     expect(balance(ALICE, local)).toBe(1000);
-    expect(code(decideApiFusion(ledger.state, { card: ALICE, user: zoe.id, asset: local.id, amount: 0, request: 'f3' }, context))).toBe('card_has_user');
+    expect(code(decideApiFusion(ledger.state, { card: ALICE, user: zoe.id, asset: local.id, amount: 1000, request: 'f3' }, context))).toBe('card_has_user');
   });
 });

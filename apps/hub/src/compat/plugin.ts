@@ -10,6 +10,7 @@ import { assetRoutes } from './routes-assets';
 import { bootstrapRoutes } from './routes-bootstrap';
 import { cardRoutes } from './routes-cards';
 import { federationRoutes } from './routes-federations';
+import { stripeRoutes } from './routes-stripe';
 import { testPlaceRoutes } from './routes-test-places';
 import { transactionRoutes } from './routes-transactions';
 import { walletRoutes } from './routes-wallets';
@@ -20,6 +21,7 @@ export const compatPlugin: HubPlugin = async (app, context, config) => {
     bootstrapRoutes(scope, context);
     assetRoutes(scope, context);
     cardRoutes(scope, context);
+    stripeRoutes(scope, context);
     walletRoutes(scope, context);
     transactionRoutes(scope, context);
     federationRoutes(scope, context);

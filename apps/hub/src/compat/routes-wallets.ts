@@ -24,7 +24,7 @@ export function walletRoutes(app: FastifyInstance, context: HubContext): void {
   route(app, context, 'POST', '/wallet/linkwallet_cardqrcode/', 'W', async ({ caller, body, request, raw }) => link(context, caller, objectBody(body), 'card_qrcode_uuid', request, raw));
   route(app, context, 'POST', '/wallet/linkwallet_card_number/', 'W', async ({ caller, body, request, raw }) => link(context, caller, objectBody(body), 'card_number', request, raw));
   route(app, context, 'POST', '/wallet/local_asset_bank_deposit/', 'KW', async ({ caller, body, request, raw }) => bankDeposit(context, caller, objectBody(body), request, raw));
-  route(app, context, 'POST', '/wallet/get_federated_token_refill_checkout/', 'KW', async ({ caller, body }) => refillCheckout(context, caller.wallet!, objectBody(body)));
+  route(app, context, 'POST', '/wallet/get_federated_token_refill_checkout/', 'KW', async ({ caller, body }) => refillCheckout(context, caller, objectBody(body)));
   route(app, context, 'GET', '/wallet/:asset/badge/', 'KW', async ({ caller, params, request }) => walletBadge(context, caller, params.asset!, request));
   route(app, context, 'GET', '/wallet/:id/', 'KP', async ({ caller, params }) => {
     const read = context.storage.read;
@@ -118,10 +118,14 @@ async function bankDeposit(context: HubContext, caller: Caller, fields: Fields, 
  * answer). The original let the payer choose the amount on Stripe's page; ours
  * takes `amount` (cents) in the body, and credits only on Stripe's notification.
  */
-async function refillCheckout(context: HubContext, wallet: string, fields: Fields) {
+async function refillCheckout(context: HubContext, caller: Caller, fields: Fields) {
   if (context.stripe === null) return { status: 417, body: { detail: 'Paiement en ligne non configuré sur ce hub.' } };
-  const returnUrl = typeof fields.start_return_url === 'string' && /^https?:\/\//.test(fields.start_return_url) ? fields.start_return_url : undefined;
-  const checkout = await createCheckout(context, { target: { wallet }, amount: integer(fields, 'amount', 1), returnUrl });
+  const id = context.newId();
+  // Lespass learns the checkout's id from the return URL, as the original builds it, and asks retrieve_from_refill_checkout with it.
+  const domain = caller.compatPlace?.lespassDomain;
+  const lespassReturn = domain ? `https://${domain}/my_account/${id}/return_refill_wallet/` : undefined;
+  const returnUrl = typeof fields.start_return_url === 'string' && /^https?:\/\//.test(fields.start_return_url) ? fields.start_return_url : lespassReturn;
+  const checkout = await createCheckout(context, { id, target: { wallet: caller.wallet! }, amount: integer(fields, 'amount', 1), returnUrl });
   return { status: 202, body: checkout.url };
 }
 

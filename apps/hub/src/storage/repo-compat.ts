@@ -114,6 +114,13 @@ export async function isCompatDedupKeyUsed(tx: Tx, keys: readonly string[]): Pro
   return used.length > 0;
 }
 
+/** The transfer a dedup key was claimed by (the answer a repeated report gets again). */
+export async function getCompatDedupTransfer(tx: Tx, key: string): Promise<string | undefined> {
+  const { compatDedupKeys } = tx.t;
+  const [row] = await tx.db.select({ transferId: compatDedupKeys.transferId }).from(compatDedupKeys).where(eq(compatDedupKeys.key, key));
+  return row?.transferId;
+}
+
 /** Card batches (the original's Origins) by id. */
 export async function getCardBatches(tx: Tx, ids: readonly string[]): Promise<Map<string, CardBatch>> {
   if (ids.length === 0) return new Map();

@@ -42,6 +42,8 @@ export class StripeStandIn {
   readonly refunds: StandInRefund[] = [];
   /** Every call received: method, path and the form fields sent. */
   readonly calls: { method: string; path: string; form: Record<string, string>; idempotencyKey: string | null }[] = [];
+  /** Transfers to connected accounts, as the federation's account made them (`addTransfer`). */
+  readonly transfers = new Map<string, { id: string; object: 'transfer'; amount: number; currency: string; destination: string; created: number }>();
   /** The next this-many refund creations answer 500, as Stripe does when it fails. */
   failRefunds = 0;
   private readonly answered = new Map<string, unknown>();
@@ -70,6 +72,13 @@ export class StripeStandIn {
     return session;
   }
 
+  /** A transfer the federation made to a place's account (a payout of its FED sales). */
+  addTransfer(amount: number, destination = 'acct_standin_place'): { id: string; object: 'transfer'; amount: number; currency: string; destination: string; created: number } {
+    const transfer = { id: this.id('tr'), object: 'transfer' as const, amount, currency: 'eur', destination, created: 1_760_000_000 };
+    this.transfers.set(transfer.id, transfer);
+    return transfer;
+  }
+
   private id(prefix: string): string {
     this.counter += 1;
     return `${prefix}_standin${String(this.counter).padStart(6, '0')}`;
@@ -85,6 +94,10 @@ export class StripeStandIn {
     if (request.headers.authorization !== `Bearer ${STAND_IN_SECRET_KEY}`) return send(response, 401, stripeError('invalid_request_error', 'Invalid API Key provided'));
     if (key !== null && this.answered.has(key)) return send(response, 200, this.answered.get(key));
     if (request.method === 'POST' && url.pathname === '/v1/checkout/sessions') return this.remember(key, response, this.createSession(form));
+    const session = /^\/v1\/checkout\/sessions\/([\w-]+)$/.exec(url.pathname);
+    if (request.method === 'GET' && session) return this.found(response, this.sessions.get(session[1]!));
+    const transfer = /^\/v1\/transfers\/([\w-]+)$/.exec(url.pathname);
+    if (request.method === 'GET' && transfer) return this.found(response, this.transfers.get(transfer[1]!));
     if (request.method === 'GET' && url.pathname === '/v1/refunds') {
       const intent = url.searchParams.get('payment_intent');
       return send(response, 200, { object: 'list', url: '/v1/refunds', has_more: false, data: this.refunds.filter((refund) => refund.payment_intent === intent).reverse() });
@@ -97,6 +110,11 @@ export class StripeStandIn {
       return this.remember(key, response, this.createRefund(form));
     }
     return send(response, 404, stripeError('invalid_request_error', `Unrecognized request URL (${request.method}: ${url.pathname})`));
+  }
+
+  private found(response: ServerResponse, object: unknown): void {
+    if (object === undefined) return send(response, 404, stripeError('invalid_request_error', 'No such object'));
+    send(response, 200, object);
   }
 
   private remember(key: string | null, response: ServerResponse, body: unknown): void {

@@ -12,6 +12,8 @@ export interface CheckoutRequest {
   amount: number;
   /** Where Stripe sends the payer back; STRIPE_RETURN_URL when absent. */
   returnUrl?: string;
+  /** The payment's id, when the caller must name it before (a return URL that carries it). */
+  id?: string;
 }
 
 /** The hub's Stripe, or the typed refusal of a hub without it. */
@@ -33,7 +35,7 @@ export async function createCheckout(context: HubContext, input: CheckoutRequest
   if (returnUrl === null) throw new HubError('bad_request', 'name a returnUrl, or set STRIPE_RETURN_URL on the hub');
   const receiver = await checkoutReceiver(context, input.target);
   const fed = await fedAsset(context);
-  const id = context.newId();
+  const id = input.id ?? context.newId();
   await context.storage.transaction((tx) =>
     repo.insertPayment(tx, {
       id,

@@ -34,8 +34,13 @@ export async function handleStripeNotification(context: HubContext, raw: Buffer,
   }
 }
 
-/** A Checkout Session paid: its pending payment is credited, and marked so in the same transaction. */
-async function checkoutPaid(context: HubContext, stripe: StripeProvider, session: Stripe.Checkout.Session): Promise<WebhookAnswer> {
+/**
+ * A Checkout Session paid: its pending payment is credited, and marked so in the
+ * same transaction. Also called when a payer's return is checked before the
+ * notification came (the compatible API's `retrieve_from_refill_checkout`): both
+ * credit under the intent's key, so whichever comes second credits nothing.
+ */
+export async function checkoutPaid(context: HubContext, stripe: StripeProvider, session: Stripe.Checkout.Session): Promise<WebhookAnswer> {
   // Delayed payment methods complete the session unpaid; their async_payment_succeeded comes later.
   if (session.payment_status !== 'paid') return ignored(`the session is ${session.payment_status}, not paid yet`);
   const tx = context.storage.read;

@@ -96,6 +96,22 @@ export class StripeProvider implements PaymentProvider {
     return { id: refund.id, amount: refund.amount };
   }
 
+  /** A Checkout Session as Stripe holds it now: how the payer's return is checked when the notification is late. */
+  async retrieveSession(id: string): Promise<Stripe.Checkout.Session> {
+    return this.call(() => this.client.checkout.sessions.retrieve(id));
+  }
+
+  /** A transfer made on the federation's Stripe account (to a place's connected account), read from Stripe itself; null when Stripe has none of that id. */
+  async retrieveTransfer(id: string): Promise<{ id: string; amount: number; currency: string } | null> {
+    try {
+      const transfer = await this.client.transfers.retrieve(id);
+      return { id: transfer.id, amount: transfer.amount, currency: transfer.currency };
+    } catch (error) {
+      if (error instanceof Stripe.errors.StripeError && error.statusCode === 404) return null;
+      return this.call(() => Promise.reject(error));
+    }
+  }
+
   /** Stripe's failures (refused, unreachable, timed out) as one typed error; nothing was done by the failed call. */
   private async call<T>(request: () => Promise<T>): Promise<T> {
     try {

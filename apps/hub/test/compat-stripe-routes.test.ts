@@ -1,0 +1,124 @@
+/**
+ * The original's Stripe routes for Lespass, against the Stripe stand-in: the
+ * payer's return from a FED refill checkout (`retrieve_from_refill_checkout`,
+ * crediting before the notification and once), the holder's FED paid back by
+ * Stripe (`refund_fed_by_signature`), and a Stripe transfer to a place booked as
+ * its FED bank deposit (`global_asset_bank_stripe_deposit`, 208 when repeated);
+ * each with its refusals, JSON always; `fedow verify` passes.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyChain } from '../src/verify/verify-chain';
+import { removeTestDirs } from './admin-support';
+import { bootstrapVenue, lespassUser, startCompatHub, type CompatHub, type Venue } from './compat-support';
+import { send, type LespassUser } from './support/fedow-client';
+import { signedEvent, STAND_IN_SECRET_KEY, STAND_IN_WEBHOOK_SECRET, StripeStandIn } from './support/stripe-stand-in';
+
+let stripe: StripeStandIn;
+let compat: CompatHub;
+let venue: Venue;
+let zoe: LespassUser;
+let fed = '';
+
+beforeAll(async () => {
+  stripe = new StripeStandIn();
+  const apiBase = await stripe.start();
+  compat = await startCompatHub(undefined, { stripe: { secretKey: STAND_IN_SECRET_KEY, webhookSecret: STAND_IN_WEBHOOK_SECRET, returnUrl: 'https://hub.example/merci', apiBase: new URL(apiBase) } });
+  venue = await bootstrapVenue(compat, 'Stripe Café');
+  zoe = await lespassUser(venue, 'zoe@exemple.fr');
+  fed = (await venue.laboutik.get('/asset/')).json.find((asset: { category: string }) => asset.category === 'FED').uuid;
+}, 120_000);
+afterAll(async () => {
+  await compat?.hub.close();
+  await stripe?.stop();
+  removeTestDirs();
+});
+
+const fedOf = (wallet: { tokens: { asset_category: string; value: number }[] }) => wallet.tokens.find((token) => token.asset_category === 'FED')?.value;
+
+/** A checkout of `amount` for `user`, and the id Lespass reads in its return URL. */
+async function checkout(user: LespassUser, amount: number): Promise<{ id: string; session: string }> {
+  const made = await venue.lespass.post('/wallet/get_federated_token_refill_checkout/', { lespass_signed_data: 'signé:x', amount }, user);
+  expect(made.status, made.text).toBe(202);
+  const session = [...stripe.sessions.values()].at(-1)!;
+  const id = /\/my_account\/([0-9a-f-]{36})\/return_refill_wallet\/$/.exec(session.success_url)?.[1];
+  expect(id, session.success_url).toBeDefined();
+  return { id: id!, session: session.id };
+}
+
+describe('retrieve_from_refill_checkout', () => {
+  it('answers 402 while unpaid, credits once when Stripe says paid (the late notification credits nothing more), 403/404 for others', async () => {
+    const { id, session } = await checkout(zoe, 2500);
+    expect(await venue.lespass.get(`/wallet/${id}/retrieve_from_refill_checkout/`, zoe)).toMatchObject({ status: 402, json: expect.stringContaining('non paid') });
+    const paul = await lespassUser(venue, 'paul@exemple.fr');
+    expect((await venue.lespass.get(`/wallet/${id}/retrieve_from_refill_checkout/`, paul)).status).toBe(403);
+    expect((await venue.lespass.get('/wallet/0190a0b0-0000-7000-8000-00000000dead/retrieve_from_refill_checkout/', zoe)).status).toBe(404);
+    expect((await venue.lespass.get('/wallet/pas-un-uuid/retrieve_from_refill_checkout/', zoe)).status).toBe(400);
+    const paid = stripe.pay(session);
+    const back = await venue.lespass.get(`/wallet/${id}/retrieve_from_refill_checkout/`, zoe);
+    expect(back.status, back.text).toBe(200);
+    expect(back.json.uuid).toBe(zoe.wallet);
+    expect(fedOf(back.json)).toBe(2500);
+    expect(fedOf((await venue.lespass.get(`/wallet/${id}/retrieve_from_refill_checkout/`, zoe)).json)).toBe(2500);
+    const event = signedEvent('checkout.session.completed', paid, Math.floor(compat.hub.clock.ms / 1000));
+    const late = await send(compat.base, 'POST', '/webhook_stripe/', { 'content-type': 'application/json', 'stripe-signature': event.signature }, event.payload);
+    expect(late.json).toMatchObject({ outcome: 'already' });
+    expect(fedOf((await venue.lespass.get('/wallet/retrieve_by_signature/', zoe)).json)).toBe(2500);
+  });
+});
+
+describe('refund_fed_by_signature', () => {
+  it('pays the FED back through Stripe (202 with the wallet), then has nothing to refund (200); 404 without FED; 402 for FED not paid by Stripe', async () => {
+    const refunded = await venue.lespass.get('/wallet/refund_fed_by_signature/', zoe);
+    expect(refunded.status, refunded.text).toBe(202);
+    expect(fedOf(refunded.json)).toBe(0);
+    expect(stripe.refunds.map((refund) => refund.amount)).toEqual([2500]);
+    expect(await venue.lespass.get('/wallet/refund_fed_by_signature/', zoe)).toMatchObject({ status: 200, json: 'Rien à rembourser' });
+    const lea = await lespassUser(venue, 'léa@exemple.fr');
+    expect(await venue.lespass.get('/wallet/refund_fed_by_signature/', lea)).toMatchObject({ status: 404, json: expect.any(String) });
+    const topUp = await compat.hub.call('POST', '/api/v1/topups', { wallet: lea.wallet, asset: fed, amount: 800, reference: 'VIR-2026-001', method: 'transfer' }, { 'idempotency-key': 'lea-fed' });
+    expect(topUp.status, JSON.stringify(topUp.json)).toBe(201);
+    expect(await venue.lespass.get('/wallet/refund_fed_by_signature/', lea)).toMatchObject({ status: 402, json: expect.any(String) });
+    expect(fedOf((await venue.lespass.get('/wallet/retrieve_by_signature/', lea)).json)).toBe(800);
+    expect((await venue.lespass.get('/wallet/refund_fed_by_signature/')).status).toBe(403);
+  });
+});
+
+describe('global_asset_bank_stripe_deposit', () => {
+  it('books a Stripe transfer to the place as the BNK of its FED (201), the same transfer again as 208; refuses more than the place holds and a malformed event', async () => {
+    const { id, session } = await checkout(zoe, 3000);
+    stripe.pay(session);
+    expect((await venue.lespass.get(`/wallet/${id}/retrieve_from_refill_checkout/`, zoe)).status).toBe(200);
+    const paidAtPlace = await venue.lespass.post('/transaction/qrcodescanpay/', { amount: 1200, sender: zoe.wallet, receiver: venue.place.wallet, asset_type: 'EURO', comment: null, metadata: {} }, zoe);
+    expect(paidAtPlace.status, paidAtPlace.text).toBe(201);
+    const transfer = stripe.addTransfer(1000);
+    const event = { id: 'evt_1', type: 'transfer.created', data: { object: transfer } };
+    const deposit = await venue.lespass.post('/wallet/global_asset_bank_stripe_deposit/', { payload: event }, venue.admin);
+    expect(deposit.status, deposit.text).toBe(201);
+    expect(deposit.json).toMatchObject({ action: 'BNK', amount: 1000, sender: venue.place.wallet, asset: fed });
+    const again = await venue.lespass.post('/wallet/global_asset_bank_stripe_deposit/', { payload: event }, venue.admin);
+    expect(again).toMatchObject({ status: 208, json: { uuid: deposit.json.uuid, action: 'BNK' } });
+    const tooMuch = stripe.addTransfer(5000);
+    expect(await venue.lespass.post('/wallet/global_asset_bank_stripe_deposit/', { payload: { data: { object: tooMuch } } }, venue.admin)).toMatchObject({ status: 400, json: { code: 'insufficient_funds' } });
+    expect((await venue.lespass.post('/wallet/global_asset_bank_stripe_deposit/', { payload: { data: { object: { id: 'py_1' } } } }, venue.admin)).status).toBe(400);
+    expect((await venue.lespass.post('/wallet/global_asset_bank_stripe_deposit/', { payload: { data: { object: { id: 'tr_unknown' } } } }, venue.admin)).status).toBe(400);
+    expect((await venue.lespass.post('/wallet/global_asset_bank_stripe_deposit/', { payload: event })).status).toBe(403);
+    const totals = await venue.lespass.get(`/asset/${fed}/total_by_place_with_uuid/`);
+    expect(JSON.parse(totals.json).total_by_place).toEqual(expect.arrayContaining([{ place_name: 'Stripe Café', wallet_uuid: venue.place.wallet, total_value: 200 }]));
+    expect((await verifyChain(compat.hub.context)).firstDiscrepancy).toBeNull();
+  });
+});
+
+describe('without Stripe', () => {
+  it('answers 417 to every Stripe route, as the original does to the checkout', async () => {
+    const bare = await startCompatHub();
+    try {
+      const place = await bootstrapVenue(bare, 'Sans Stripe');
+      const user = await lespassUser(place, 'sans@exemple.fr');
+      expect((await place.lespass.get('/wallet/refund_fed_by_signature/', user)).status).toBe(417);
+      expect((await place.lespass.get('/wallet/0190a0b0-0000-7000-8000-00000000dead/retrieve_from_refill_checkout/', user)).status).toBe(417);
+      expect((await place.lespass.post('/wallet/global_asset_bank_stripe_deposit/', { payload: {} }, place.admin)).status).toBe(417);
+    } finally {
+      await bare.hub.close();
+    }
+  }, 60_000);
+});

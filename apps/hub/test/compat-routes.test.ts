@@ -87,6 +87,9 @@ describe('badges by asset, fusion by transaction', () => {
     expect(wallet.json.tokens.find((token: { asset_uuid: string }) => token.asset_uuid === TLF)).toMatchObject({ value: 1200 });
     expect((await venue.lespass.get('/card/retrieve_card_by_signature/', zoe)).json.map((owned: { first_tag_id: string }) => owned.first_tag_id)).toEqual([TAGS[2]]);
     expect((await fus(1200)).status).toBe(400);
+    // The history shows the card's past before the fusion, as the original's does.
+    const history = await venue.lespass.get('/transaction/paginated_list_by_wallet_signature/', zoe);
+    expect(history.json.results.map((tx: { action: string }) => tx.action)).toEqual(['FUS', 'REF', 'BDG']);
     expect((await verifyChain(compat.hub.context)).firstDiscrepancy).toBeNull();
   });
 });

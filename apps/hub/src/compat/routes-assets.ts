@@ -5,6 +5,7 @@ import { write } from '../directory/common';
 import { recordFirst } from '../money/first';
 import * as repo from '../storage/repo';
 import { compatNotFound, invalid, objectBody, optionalText, route, text, uuid, type Fields } from './http';
+import { aliasedUuid, resolveAlias } from './aliases';
 import { denied } from './auth';
 import { acceptedAssets, assetShape, loadDirectory, transactionShapes } from './shapes';
 
@@ -35,7 +36,7 @@ async function accepted(context: HubContext, place: repo.Place) {
 }
 
 async function findAsset(context: HubContext, id: string): Promise<repo.Asset> {
-  const assetId = uuid({ id }, 'id');
+  const assetId = await resolveAlias(context.storage.read, uuid({ id }, 'id'));
   const asset = (await repo.getAssets(context.storage.read, [assetId])).get(assetId);
   if (!asset) throw compatNotFound();
   return asset;
@@ -60,7 +61,7 @@ async function createAsset(context: HubContext, place: repo.Place, fields: Field
   if (!categories.includes(category)) throw invalid(category === 'SUB' || category === 'BDG' ? 'not a token asset' : 'not a sub asset', 'category');
   const name = text(fields, 'name', { max: 100 });
   const code = text(fields, 'currency_code', { max: 3 }).toUpperCase();
-  const id = fields.uuid === undefined || fields.uuid === null ? context.newId() : uuid(fields, 'uuid');
+  const id = fields.uuid === undefined || fields.uuid === null ? context.newId() : await aliasedUuid(context.storage.read, fields, 'uuid');
   const now = iso(context.clock.now());
   const row = {
     id,

@@ -6,6 +6,7 @@ import { HubError } from '../errors';
 import { iso } from '../context';
 import * as repo from '../storage/repo';
 import type { Tx } from '../storage/types';
+import { aliasedUuid, resolveAliases } from './aliases';
 import { announceCards, cardByTagExact, cardFromFields, ensureCardWallet, walletPlace } from './cards';
 import { bool, compatNotFound, integer, invalid, normalUuid, objectBody, route, text, uuid, type Fields } from './http';
 import { outcomeTransfers, submitApiMovement } from './movements';
@@ -63,7 +64,7 @@ function cardInput(context: HubContext, fields: Fields): CardInput {
  */
 async function createCards(context: HubContext, place: repo.Place, body: unknown) {
   if (!Array.isArray(body) || body.length === 0) throw invalid('Une liste de cartes est attendue.');
-  const inputs = body.map((item) => cardInput(context, objectBody(item)));
+  const inputs = await withHubAssets(context, body.map((item) => cardInput(context, objectBody(item))));
   const at = iso(context.clock.now());
   const change = await context.storage.transaction(async (tx) => {
     await refuseKnownCards(tx, inputs);
@@ -87,6 +88,13 @@ async function createCards(context: HubContext, place: repo.Place, body: unknown
   });
   if (change) context.events.emit('cards-changed', change);
   return { status: 201, body: String(inputs.length) };
+}
+
+/** Pre-tokens may name the original's FED uuid: resolved to ours. */
+async function withHubAssets(context: HubContext, inputs: CardInput[]): Promise<CardInput[]> {
+  const named = [...new Set(inputs.flatMap((input) => input.tokens.map((token) => token.asset)))];
+  const resolved = await resolveAliases(context.storage.read, Object.fromEntries(named.map((id) => [id, id])));
+  return inputs.map((input) => ({ ...input, tokens: input.tokens.map((token) => ({ ...token, asset: resolved[token.asset] ?? token.asset })) }));
 }
 
 async function refuseKnownCards(tx: Tx, inputs: CardInput[]): Promise<void> {
@@ -197,7 +205,7 @@ export async function badge(context: HubContext, place: repo.Place, fields: Fiel
   const read = context.storage.read;
   const card = await cardByTagExact(context, text(fields, 'first_tag_id').toUpperCase());
   const primary = (await cardFromFields(read, { primary_card_firstTagId: fields.primary_card_firstTagId }, 'primary_card', true))!;
-  const asset = uuid(fields, 'asset');
+  const asset = await aliasedUuid(read, fields, 'asset');
   const outcome = await submitApiMovement(context, {
     place,
     request,

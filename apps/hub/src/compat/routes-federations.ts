@@ -4,19 +4,22 @@ import { iso, type HubContext } from '../context';
 import { write } from '../directory/common';
 import * as repo from '../storage/repo';
 import type { Caller } from './auth';
+import { aliasedUuid, shownIds } from './aliases';
 import { denied } from './auth';
 import { compatNotFound, invalid, objectBody, route, text, uuid, type Fields } from './http';
 
 export function federationRoutes(app: FastifyInstance, context: HubContext): void {
   route(app, context, 'GET', '/federation/', 'KP', async ({ caller }) => {
     const federations = (await repo.listFederations(context.storage.read)).filter((federation) => federation.places.includes(caller.place!.id));
-    return { status: 200, body: federations.map(federationShape) };
+    const shown = await shownIds(context.storage.read);
+    return { status: 200, body: federations.map((federation) => federationShape(federation, shown)) };
   });
   route(app, context, 'POST', '/federation/', 'KW', async ({ caller, body }) => createFederation(context, caller, objectBody(body)));
 }
 
-function federationShape(federation: repo.FederationWithMembers) {
-  return { uuid: federation.id, name: federation.name, description: federation.description, places: federation.places, assets: federation.assets };
+/** Assets under the uuids clients know them by (the original's FED after an import). */
+function federationShape(federation: repo.FederationWithMembers, shown: ReadonlyMap<string, string>) {
+  return { uuid: federation.id, name: federation.name, description: federation.description, places: federation.places, assets: federation.assets.map((id) => shown.get(id) ?? id) };
 }
 
 /**
@@ -27,7 +30,7 @@ function federationShape(federation: repo.FederationWithMembers) {
 async function createFederation(context: HubContext, caller: Caller, fields: Fields) {
   const origin = uuid(fields, 'place_origin');
   const added = uuid(fields, 'place_added');
-  const assetId = uuid(fields, 'asset');
+  const assetId = await aliasedUuid(context.storage.read, fields, 'asset');
   const name = text(fields, 'name', { max: 100 });
   if (origin !== caller.place!.id) throw denied("Seul le lieu d'origine de l'asset peut le fédérer.");
   const federation = await write(context, `a federation named "${name}"`, async (tx) => {
@@ -46,5 +49,5 @@ async function createFederation(context: HubContext, caller: Caller, fields: Fie
     return (await repo.listFederations(tx)).find((federation) => federation.id === found.id)!;
   });
   context.events.emit('directory', { place: null });
-  return { status: 200, body: federationShape(federation) };
+  return { status: 200, body: federationShape(federation, await shownIds(context.storage.read)) };
 }

@@ -3,7 +3,9 @@ import { decideApiCardMovement, decideApiFusion, decideQrSplit, decideTopUp, dec
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { HubContext } from '../context';
 import * as repo from '../storage/repo';
+import type { Tx } from '../storage/types';
 import type { Caller } from './auth';
+import { aliasedUuid, resolveAlias, resolveAliases } from './aliases';
 import { cardFromFields, ensureCardWallet } from './cards';
 import { badge } from './routes-cards';
 import { compatNotFound, integer, invalid, normalUuid, objectBody, optionalText, route, text, uuid, type Fields } from './http';
@@ -38,7 +40,7 @@ export function transactionRoutes(app: FastifyInstance, context: HubContext): vo
  * (a GET has no body), the asset in the path; an unknown asset is a 404.
  */
 async function badgeWithSignature(context: HubContext, place: repo.Place, assetId: string, request: FastifyRequest) {
-  const id = normalUuid(assetId, 'asset');
+  const id = await resolveAlias(context.storage.read, normalUuid(assetId, 'asset'));
   if ((await repo.getAssets(context.storage.read, [id])).size === 0) throw compatNotFound();
   const query = request.query as Record<string, unknown>;
   return badge(context, place, { ...query, asset: id }, request, null);
@@ -69,9 +71,7 @@ async function answer(context: HubContext, outcome: Awaited<ReturnType<typeof su
 async function laboutikTransaction(context: HubContext, place: repo.Place, fields: Fields, request: FastifyRequest, raw: string | null) {
   const read = context.storage.read;
   const amount = integer(fields, 'amount');
-  const sender = uuid(fields, 'sender');
-  const receiver = uuid(fields, 'receiver');
-  const assetId = uuid(fields, 'asset');
+  const { sender, receiver, assetId } = await resolveAliases(read, { sender: uuid(fields, 'sender'), receiver: uuid(fields, 'receiver'), assetId: uuid(fields, 'asset') });
   const asset = (await repo.getAssets(read, [assetId])).get(assetId);
   if (!asset) throw invalid("L'asset n'existe pas.", 'asset');
   const primary = await cardFromFields(read, fields, 'primary_card', false);
@@ -158,7 +158,7 @@ async function walletHistory(context: HubContext, wallet: string, request: Fasti
   const size = Math.min(PAGE_SIZE_MAX, Math.max(1, Number.parseInt(query.page_size ?? String(PAGE_SIZE), 10) || PAGE_SIZE));
   const read = context.storage.read;
   // Pages are read newest first; a page beyond the first reads the ones before it (bounded by PAGE_SIZE_MAX pages of lookback).
-  const all = await repo.listWalletTransfers(read, wallet, { limit: Math.min(page * size + 1, PAGE_SIZE_MAX * PAGE_SIZE_MAX) });
+  const all = await historyOf(read, wallet, Math.min(page * size + 1, PAGE_SIZE_MAX * PAGE_SIZE_MAX));
   const slice = all.slice((page - 1) * size, page * size);
   const base = `${request.protocol}://${request.headers.host ?? 'localhost'}${request.url.split('?')[0]}`;
   return {
@@ -170,6 +170,19 @@ async function walletHistory(context: HubContext, wallet: string, request: Fasti
       results: await transactionShapes(read, await loadDirectory(read), slice),
     },
   };
+}
+
+/** Cards merged into a wallet (FUS) bring their history along, as the original's list shows the wallets before a fusion. */
+const MERGED_WALLETS_MAX = 20;
+
+/** The wallet's transfers and those of the card wallets fused into it, newest first, `limit` at most. */
+async function historyOf(read: Tx, wallet: string, limit: number): Promise<repo.Transfer[]> {
+  const own = await repo.listWalletTransfers(read, wallet, { limit });
+  const merged = [...new Set(own.filter((transfer) => transfer.action === 'FUS' && transfer.receiverWalletId === wallet).map((transfer) => transfer.senderWalletId))].slice(0, MERGED_WALLETS_MAX);
+  if (merged.length === 0) return own;
+  const byId = new Map(own.map((transfer) => [transfer.id, transfer]));
+  for (const former of merged) for (const transfer of await repo.listWalletTransfers(read, former, { limit })) byId.set(transfer.id, transfer);
+  return [...byId.values()].sort((left, right) => right.seq - left.seq).slice(0, limit);
 }
 
 /** Dates as Lespass sends them: `str(datetime)`, with a space (`2026-07-01 00:00:00+02:00`). */
@@ -184,7 +197,7 @@ function dateField(fields: Fields, name: string): string {
 
 async function listByAsset(context: HubContext, place: repo.Place, fields: Fields) {
   const read = context.storage.read;
-  const assetId = uuid(fields, 'asset_uuid');
+  const assetId = await aliasedUuid(read, fields, 'asset_uuid');
   const asset = (await repo.getAssets(read, [assetId])).get(assetId);
   if (!asset) throw compatNotFound("L'asset n'existe pas.");
   const from = dateField(fields, 'start_date');
@@ -198,12 +211,12 @@ async function listByAsset(context: HubContext, place: repo.Place, fields: Field
 async function createMembership(context: HubContext, caller: Caller, fields: Fields, request: FastifyRequest, raw: string | null) {
   const place = caller.place!;
   const read = context.storage.read;
-  const assetId = uuid(fields, 'asset');
+  const assetId = await aliasedUuid(read, fields, 'asset');
   const asset = (await repo.getAssets(read, [assetId])).get(assetId);
   if (!asset || asset.category !== 'SUB') throw compatNotFound("Ce n'est pas un asset d'adhésion.");
   const amount = integer(fields, 'amount');
   const found = await cardFromFields(read, fields, 'user_card', false);
-  const wallet = found ? (await ensureCardWallet(context, found)).wallet : uuid(fields, 'receiver');
+  const wallet = found ? (await ensureCardWallet(context, found)).wallet : await aliasedUuid(read, fields, 'receiver');
   const start = subscriptionStart(fields);
   const outcome = await submitApiMovement(context, {
     place,
@@ -225,9 +238,9 @@ async function createMembership(context: HubContext, caller: Caller, fields: Fie
 async function qrPay(context: HubContext, caller: Caller, fields: Fields, request: FastifyRequest, raw: string | null) {
   const place = caller.place!;
   const amount = integer(fields, 'amount', 1);
-  const sender = uuid(fields, 'sender');
+  const { sender, receiver } = await resolveAliases(context.storage.read, { sender: uuid(fields, 'sender'), receiver: uuid(fields, 'receiver') });
   if (sender !== caller.wallet) throw invalid("L'émetteur doit être le wallet signataire.", 'sender');
-  if (uuid(fields, 'receiver') !== place.walletId) throw invalid('Le destinataire doit être le lieu de la clé.', 'receiver');
+  if (receiver !== place.walletId) throw invalid('Le destinataire doit être le lieu de la clé.', 'receiver');
   if (text(fields, 'asset_type') !== 'EURO') throw invalid('Seul EURO est accepté.', 'asset_type');
   const directory = await loadDirectory(context.storage.read);
   const assets = euroAssets(directory, place);
@@ -261,10 +274,10 @@ async function lespassRefill(context: HubContext, caller: Caller, fields: Fields
   const place = caller.place!;
   const read = context.storage.read;
   const amount = integer(fields, 'amount', 1);
-  if (uuid(fields, 'sender') !== place.walletId) throw invalid("L'émetteur doit être le lieu de la clé.", 'sender');
-  const receiver = uuid(fields, 'receiver');
+  const { sender, receiver } = await resolveAliases(read, { sender: uuid(fields, 'sender'), receiver: uuid(fields, 'receiver') });
+  if (sender !== place.walletId) throw invalid("L'émetteur doit être le lieu de la clé.", 'sender');
   if (receiver !== caller.wallet) throw invalid('Le destinataire doit être le wallet signataire.', 'receiver');
-  const assetId = uuid(fields, 'asset');
+  const assetId = await aliasedUuid(read, fields, 'asset');
   const asset = (await repo.getAssets(read, [assetId])).get(assetId);
   if (!asset || asset.originWalletId !== place.walletId || !['TLF', 'TNF', 'TIM', 'FID'].includes(asset.category)) throw invalid("L'asset doit être un jeton du lieu.", 'asset');
   const metadata = fields.metadata;

@@ -6,6 +6,7 @@ import { HubError } from '../errors';
 import { createCheckout } from '../money/providers/checkout';
 import { userForEmail, withUserRace } from '../money/users';
 import * as repo from '../storage/repo';
+import { aliasedUuid, resolveAlias, resolveAliases } from './aliases';
 import type { Caller } from './auth';
 import { denied } from './auth';
 import { walletPlace } from './cards';
@@ -28,7 +29,7 @@ export function walletRoutes(app: FastifyInstance, context: HubContext): void {
   route(app, context, 'GET', '/wallet/:asset/badge/', 'KW', async ({ caller, params, request }) => walletBadge(context, caller, params.asset!, request));
   route(app, context, 'GET', '/wallet/:id/', 'KP', async ({ caller, params }) => {
     const read = context.storage.read;
-    const id = normalUuid(params.id!);
+    const id = await resolveAlias(read, normalUuid(params.id!));
     if ((await repo.getWallets(read, [id])).size === 0) throw compatNotFound();
     return { status: 200, body: await walletShape(read, await loadDirectory(read), id, caller.place) };
   });
@@ -65,7 +66,7 @@ async function getOrCreate(context: HubContext, fields: Fields, raw: string, req
  */
 async function link(context: HubContext, caller: Caller, fields: Fields, by: 'card_qrcode_uuid' | 'card_number', request: FastifyRequest, raw: string | null) {
   const read = context.storage.read;
-  const wallet = uuid(fields, 'wallet');
+  const wallet = await aliasedUuid(read, fields, 'wallet');
   if (wallet !== caller.wallet) throw denied("Le wallet du corps n'est pas celui qui signe.");
   const user = await repo.getUserByWallet(read, wallet);
   if (!user) throw invalid("Ce wallet n'a pas d'utilisateur.", 'wallet');
@@ -93,8 +94,8 @@ async function link(context: HubContext, caller: Caller, fields: Fields, by: 'ca
 async function bankDeposit(context: HubContext, caller: Caller, fields: Fields, request: FastifyRequest, raw: string | null) {
   const place = caller.place!;
   const read = context.storage.read;
-  if (uuid(fields, 'wallet_to_deposit') !== place.walletId) throw invalid('Seul le wallet du lieu peut déposer.', 'wallet_to_deposit');
-  const assetId = uuid(fields, 'asset');
+  const { deposit, assetId } = await resolveAliases(read, { deposit: uuid(fields, 'wallet_to_deposit'), assetId: uuid(fields, 'asset') });
+  if (deposit !== place.walletId) throw invalid('Seul le wallet du lieu peut déposer.', 'wallet_to_deposit');
   const asset = (await repo.getAssets(read, [assetId])).get(assetId);
   if (!asset || asset.category === 'FED') throw invalid('Un asset local est attendu.', 'asset');
   const amount = (await repo.loadWalletBalances(read, [place.walletId])).find((row) => row.assetId === asset.id)?.value ?? 0;
@@ -134,7 +135,7 @@ async function walletBadge(context: HubContext, caller: Caller, assetId: string,
   const place = caller.place!;
   const wallet = caller.wallet!;
   const read = context.storage.read;
-  const id = normalUuid(assetId, 'asset');
+  const id = await resolveAlias(read, normalUuid(assetId, 'asset'));
   const asset = (await repo.getAssets(read, [id])).get(id);
   if (!asset || asset.category !== 'BDG') throw compatNotFound();
   const outcome = await submitApiMovement(context, {

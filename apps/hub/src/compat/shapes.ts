@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import * as repo from '../storage/repo';
 import type { Tx } from '../storage/types';
+import { shownIds } from './aliases';
 import { RawJson } from './raw-json';
 
 const CATEGORY_LABELS: Record<string, string> = {
@@ -40,6 +41,13 @@ export interface Directory {
   placeByWallet: Map<string, repo.Place>;
   assets: Map<string, repo.Asset>;
   primaryWallet: string;
+  /** Our id → the original's uuid clients know it by (aliases.ts). */
+  shown: Map<string, string>;
+}
+
+/** The id an answer gives: the original's uuid for what the import mapped onto ours. */
+export function show(directory: Directory, id: string): string {
+  return directory.shown.get(id) ?? id;
 }
 
 export async function loadDirectory(tx: Tx): Promise<Directory> {
@@ -50,6 +58,7 @@ export async function loadDirectory(tx: Tx): Promise<Directory> {
     placeByWallet: new Map(places.map((place) => [place.walletId, place])),
     assets: new Map((await repo.listAssets(tx)).map((asset) => [asset.id, asset])),
     primaryWallet: primary?.id ?? '',
+    shown: await shownIds(tx),
   };
 }
 
@@ -60,7 +69,7 @@ export function placeShape(place: repo.Place, compat?: repo.CompatPlace | null) 
 export function assetShape(asset: repo.Asset, directory: Directory) {
   const origin = directory.placeByWallet.get(asset.originWalletId);
   return {
-    uuid: asset.id,
+    uuid: show(directory, asset.id),
     name: asset.name,
     currency_code: asset.currencyCode,
     category: asset.category,
@@ -68,7 +77,7 @@ export function assetShape(asset: repo.Asset, directory: Directory) {
     created_at: asset.createdAt,
     last_update: asset.createdAt,
     is_stripe_primary: asset.category === 'FED',
-    wallet_origin: asset.originWalletId,
+    wallet_origin: show(directory, asset.originWalletId),
     place_origin: origin ? placeShape(origin) : null,
     archive: asset.archived,
   };
@@ -96,7 +105,7 @@ export async function walletShape(tx: Tx, directory: Directory, walletId: string
   const user = await repo.getUserByWallet(tx, walletId);
   const cards = (await repo.cardsOfWallets(tx, [walletId])).get(walletId) ?? [];
   const place = directory.placeByWallet.get(walletId);
-  return { uuid: walletId, tokens, get_name: place?.name ?? user?.email ?? walletId, has_user_card: user !== undefined && cards.length > 0 };
+  return { uuid: show(directory, walletId), tokens, get_name: place?.name ?? user?.email ?? walletId, has_user_card: user !== undefined && cards.length > 0 };
 }
 
 function tokenShape(asset: repo.Asset, directory: Directory, walletId: string, value: number, uuid: string | undefined, membership: repo.Membership | undefined) {
@@ -105,7 +114,7 @@ function tokenShape(asset: repo.Asset, directory: Directory, walletId: string, v
     name: asset.name,
     value,
     asset: assetShape(asset, directory),
-    asset_uuid: asset.id,
+    asset_uuid: show(directory, asset.id),
     asset_name: asset.name,
     asset_category: asset.category,
     is_primary_stripe_token: asset.category === 'FED',
@@ -181,11 +190,11 @@ export async function transactionShapes(tx: Tx, directory: Directory, transfers:
       datetime: transfer.at,
       subscription_start_datetime: echo?.subscriptionStart ?? null,
       last_check: transfer.at,
-      sender: transfer.senderWalletId,
-      receiver: transfer.receiverWalletId,
+      sender: show(directory, transfer.senderWalletId),
+      receiver: show(directory, transfer.receiverWalletId),
       sender_name: nameOf(directory, transfer.senderWalletId),
       receiver_name: nameOf(directory, transfer.receiverWalletId),
-      asset: transfer.assetId,
+      asset: show(directory, transfer.assetId),
       amount: transfer.amount,
       comment: echo?.comment == null ? null : new RawJson(echo.comment),
       metadata: echo?.metadata == null ? null : new RawJson(echo.metadata),

@@ -42,6 +42,8 @@ export interface ImportPlan {
   tokens: { id: string; wallet: string; asset: string }[];
   apiKeys: (OriginalApiKey & { place: string | null; user: string | null })[];
   openings: PlannedOpening[];
+  /** The original's uuids mapped onto the hub's own (FED, primary wallet): the compatible API still answers to them. */
+  aliases: { alias: string; kind: 'asset' | 'wallet'; targetId: string }[];
   /** Σ of the original's token values per asset (hub ids): what the hub must hold after the import. */
   totals: Map<string, number>;
   /** What cannot be imported as it is: the import refuses to start while there is one. */
@@ -116,6 +118,10 @@ export function planImport(original: OriginalFedow, hub: HubFacts): ImportPlan {
     tokens: original.tokens.map((token) => ({ id: token.id, wallet: walletId(token.wallet), asset: assetId(token.asset) })),
     apiKeys: original.apiKeys.map((key) => ({ ...key, user: key.user !== null && userIds.has(key.user) ? key.user : null })),
     openings,
+    aliases: [
+      ...(original.primaryWallet !== hub.primaryWallet ? [{ alias: original.primaryWallet, kind: 'wallet' as const, targetId: hub.primaryWallet }] : []),
+      ...(fed && fed.id !== hub.fedAsset ? [{ alias: fed.id, kind: 'asset' as const, targetId: hub.fedAsset }] : []),
+    ],
     totals,
     problems,
     notes,

@@ -27,7 +27,8 @@ export interface DirectoryCounts {
  * Writes the new directory rows in the caller's transaction, parents first
  * (wallets, users, places, assets with their FST, federations, batches, cards),
  * then what the compatible API reads: places' LaBoutik settings, API keys
- * (their hashes, as the original stored them), wallets' RSA keys and token uuids.
+ * (their hashes, as the original stored them), wallets' RSA keys, token uuids,
+ * and the aliases of the original's FED and primary wallet uuids.
  */
 export async function writeDirectory(context: HubContext, tx: Tx, plan: ImportPlan, rows: NewRows, at: string): Promise<DirectoryCounts> {
   const userWallets = rows.users.map((user) => ({ ...user, wallet: user.wallet ?? context.newId() }));
@@ -54,6 +55,7 @@ export async function writeDirectory(context: HubContext, tx: Tx, plan: ImportPl
   let walletKeys = 0;
   for (const wallet of plan.wallets) if (wallet.publicPem && (await repo.insertWalletKey(tx, wallet.id, wallet.publicPem, at))) walletKeys++;
   await repo.insertCompatTokens(tx, plan.tokens.map((token) => ({ uuid: token.id, walletId: token.wallet, assetId: token.asset })));
+  await repo.insertCompatAliases(tx, plan.aliases);
   return { wallets: rows.wallets.length, users: rows.users.length, places: rows.places.length, assets: rows.assets.length, federations: rows.federations.length, cards: rows.cards.length, primaryCards, apiKeys: rows.apiKeys.length, walletKeys };
 }
 

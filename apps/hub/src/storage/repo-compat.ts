@@ -5,7 +5,7 @@
  */
 import { and, asc, desc, eq, gte, isNull, lte, ne, or } from 'drizzle-orm';
 import { chunks, inList } from './batch';
-import type { CardBatch, CompatApiKey, CompatPlace, CompatToken, CompatTransaction, NewCompatApiKey, NewCompatPlace, NewCompatTransaction, Transfer, User } from './rows';
+import type { CardBatch, CompatAlias, CompatApiKey, CompatPlace, CompatToken, CompatTransaction, NewCompatApiKey, NewCompatPlace, NewCompatTransaction, Transfer, User } from './rows';
 import type { CompatKeyKind } from './schema-values';
 import type { Tx } from './types';
 
@@ -112,6 +112,22 @@ export async function isCompatDedupKeyUsed(tx: Tx, keys: readonly string[]): Pro
   const { compatDedupKeys } = tx.t;
   const used = await tx.db.select({ key: compatDedupKeys.key }).from(compatDedupKeys).where(inList(tx, compatDedupKeys.key, keys));
   return used.length > 0;
+}
+
+/** The original's uuids that stand for these ids of ours, or that these ids are (both ways: the table is a handful of rows). */
+export async function getCompatAliases(tx: Tx, ids: readonly string[]): Promise<CompatAlias[]> {
+  if (ids.length === 0) return [];
+  const { compatAliases } = tx.t;
+  return tx.db.select().from(compatAliases).where(or(inList(tx, compatAliases.alias, ids), inList(tx, compatAliases.targetId, ids)));
+}
+
+export async function listCompatAliases(tx: Tx): Promise<CompatAlias[]> {
+  return tx.db.select().from(tx.t.compatAliases).orderBy(asc(tx.t.compatAliases.alias));
+}
+
+/** Written by the import; an alias already there is kept as it is. */
+export async function insertCompatAliases(tx: Tx, rows: readonly CompatAlias[]): Promise<void> {
+  if (rows.length > 0) await tx.db.insert(tx.t.compatAliases).values([...rows]).onConflictDoNothing();
 }
 
 /** The transfer a dedup key was claimed by (the answer a repeated report gets again). */

@@ -51,6 +51,7 @@ export type CompatPlace = typeof s.compatPlaces.$inferSelect;
 export type NewCompatPlace = typeof s.compatPlaces.$inferInsert;
 export type CompatWalletKey = typeof s.compatWalletKeys.$inferSelect;
 export type CompatToken = typeof s.compatTokens.$inferSelect;
+export type CompatAlias = typeof s.compatAliases.$inferSelect;
 export type CompatTransaction = typeof s.compatTransactions.$inferSelect;
 export type NewCompatTransaction = typeof s.compatTransactions.$inferInsert;
 export type WebhookEndpoint = typeof s.webhookEndpoints.$inferSelect;

@@ -14,6 +14,7 @@ import { sql } from 'drizzle-orm';
 import { bigint, boolean, check, index, integer, pgTable, primaryKey, text, unique, uniqueIndex } from 'drizzle-orm/pg-core';
 import {
   ASSET_CATEGORIES,
+  COMPAT_ALIAS_KINDS,
   COMPAT_KEY_KINDS,
   ENTRY_STATUSES,
   OPERATOR_ROLES,
@@ -678,6 +679,23 @@ export const compatDedupKeys = pgTable('compat_dedup_keys', {
     .notNull()
     .references(() => transfers.id),
 });
+
+/**
+ * The original's uuids that `fedow import-fedow` mapped onto this hub's own (its
+ * FED asset, its primary wallet): LaBoutik and Lespass keep sending them, and the
+ * compatible API resolves them here, and answers them back in their place.
+ */
+export const compatAliases = pgTable(
+  'compat_aliases',
+  {
+    /** The original's uuid. */
+    alias: text('alias').primaryKey(),
+    kind: text('kind', { enum: COMPAT_ALIAS_KINDS }).notNull(),
+    /** The hub's asset or wallet it stands for. */
+    targetId: text('target_id').notNull(),
+  },
+  () => [checkIn('compat_aliases_kind_check', 'kind', COMPAT_ALIAS_KINDS)],
+);
 
 /**
  * An outgoing webhook subscription: where to POST which events, signed with its

@@ -48,6 +48,9 @@ export function inList(values: readonly string[]): string {
  */
 export const COMPAT_KEY_KINDS = ['root', 'place', 'temp'] as const;
 export type CompatKeyKind = (typeof COMPAT_KEY_KINDS)[number];
+/** What an alias of the original's stands for: one of its assets or wallets. */
+export const COMPAT_ALIAS_KINDS = ['asset', 'wallet'] as const;
+export type CompatAliasKind = (typeof COMPAT_ALIAS_KINDS)[number];
 /** An outgoing webhook's delivery: waiting (or retrying), answered with 2xx, or given up after its retry window. */
 export const WEBHOOK_DELIVERY_STATUSES = ['pending', 'delivered', 'dead'] as const;
 export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number];

@@ -1,8 +1,9 @@
 /**
  * The original's less used routes (issue 13's remainder), each with its refusals:
  * badges by asset (`GET /wallet/{asset}/badge/`, `GET /transaction/{asset}/badge_with_signature/`),
- * the fusion `POST /transaction/` infers from `action: "FUS"`, and the test bench's
- * `get_new_place_token_for_test`; `fedow verify` passes after them.
+ * the fusion `POST /transaction/` infers from `action: "FUS"`, the test bench's
+ * `get_new_place_token_for_test`, and the Stripe routes on a hub without Stripe;
+ * `fedow verify` passes after them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pythonJsonDumps } from '../src/compat/python';
@@ -92,22 +93,23 @@ describe('badges by asset, fusion by transaction', () => {
     expect(history.json.results.map((tx: { action: string }) => tx.action)).toEqual(['FUS', 'REF', 'BDG']);
     expect((await verifyChain(compat.hub.context)).firstDiscrepancy).toBeNull();
   });
-});
 
-describe('get_new_place_token_for_test', () => {
-  const encoded = (name: string) => b64url(pythonJsonDumps({ name }));
-
-  it('is a 404 on a hub that did not enable it', async () => {
-    const compat = await startCompatHub();
-    try {
-      const answer = await send(compat.base, 'GET', `/get_new_place_token_for_test/${encoded('Bar Test')}/`, {});
-      expect(answer.status).toBe(404);
-      expect(answer.json).toMatchObject({ detail: expect.any(String) });
-    } finally {
-      await compat.hub.close();
-    }
+  it('answers a 404 to get_new_place_token_for_test on a hub that did not enable it', async () => {
+    const answer = await send(compat.base, 'GET', `/get_new_place_token_for_test/${encoded('Bar Test')}/`, {});
+    expect(answer.status).toBe(404);
+    expect(answer.json).toMatchObject({ detail: expect.any(String) });
   });
 
+  it('answers 417 to the Stripe routes on a hub without Stripe, as the original does to the checkout', async () => {
+    expect((await venue.lespass.get('/wallet/refund_fed_by_signature/', zoe)).status).toBe(417);
+    expect((await venue.lespass.get('/wallet/0190a0b0-0000-7000-8000-00000000dead/retrieve_from_refill_checkout/', zoe)).status).toBe(417);
+    expect((await venue.lespass.post('/wallet/global_asset_bank_stripe_deposit/', { payload: {} }, venue.admin)).status).toBe(417);
+  });
+});
+
+const encoded = (name: string) => b64url(pythonJsonDumps({ name }));
+
+describe('get_new_place_token_for_test', () => {
   it('hands a test bench a new place whose temp key pairs LaBoutik, once per name', async () => {
     const compat = await startCompatHub(undefined, { compatTestPlaces: true });
     try {

@@ -4,7 +4,8 @@
  * crediting before the notification and once), the holder's FED paid back by
  * Stripe (`refund_fed_by_signature`), and a Stripe transfer to a place booked as
  * its FED bank deposit (`global_asset_bank_stripe_deposit`, 208 when repeated);
- * each with its refusals, JSON always; `fedow verify` passes.
+ * each with its refusals, JSON always; `fedow verify` passes. (Without Stripe:
+ * compat-routes.test.ts.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyChain } from '../src/verify/verify-chain';
@@ -106,19 +107,4 @@ describe('global_asset_bank_stripe_deposit', () => {
     expect(JSON.parse(totals.json).total_by_place).toEqual(expect.arrayContaining([{ place_name: 'Stripe Café', wallet_uuid: venue.place.wallet, total_value: 200 }]));
     expect((await verifyChain(compat.hub.context)).firstDiscrepancy).toBeNull();
   });
-});
-
-describe('without Stripe', () => {
-  it('answers 417 to every Stripe route, as the original does to the checkout', async () => {
-    const bare = await startCompatHub();
-    try {
-      const place = await bootstrapVenue(bare, 'Sans Stripe');
-      const user = await lespassUser(place, 'sans@exemple.fr');
-      expect((await place.lespass.get('/wallet/refund_fed_by_signature/', user)).status).toBe(417);
-      expect((await place.lespass.get('/wallet/0190a0b0-0000-7000-8000-00000000dead/retrieve_from_refill_checkout/', user)).status).toBe(417);
-      expect((await place.lespass.post('/wallet/global_asset_bank_stripe_deposit/', { payload: {} }, place.admin)).status).toBe(417);
-    } finally {
-      await bare.hub.close();
-    }
-  }, 60_000);
 });

@@ -3,12 +3,13 @@
  * uuid still answer through the compatible API (the hub made its own at first
  * start; compat_aliases maps them): routes taking an asset or wallet uuid accept
  * them, and answers show them, so LaBoutik and Lespass keep the uuids they stored.
- * Imported user wallets keep their uuids as they are.
+ * Imported user wallets keep their uuids as they are. On SQLite and PostgreSQL.
  */
 import { join } from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIALECTS, freshDatabase } from '../../../test/support/dialects';
 import { importFedow } from '../src/fedow-import/import-fedow';
 import { verifyChain } from '../src/verify/verify-chain';
 import * as repo from '../src/storage/repo';
@@ -19,39 +20,42 @@ import { buildOriginalFedow, type OriginalFixture } from './support/fedow-origin
 const PRIMARY_CARD = 'CA5B0042';
 const NEW_CARD = 'C0FFEE42';
 
-let compat: CompatHub;
-let original: OriginalFixture;
-let venue: Venue;
-let hubFed = '';
-let dir = '';
+afterAll(() => removeTestDirs());
 
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'fedow-aliases-'));
-  original = buildOriginalFedow(join(dir, 'original.sqlite3'));
-  compat = await startCompatHub();
-  const report = await importFedow(compat.hub.context, `sqlite:${join(dir, 'original.sqlite3')}`, { dryRun: false });
-  expect(report.totalsEqual).toBe(true);
-  hubFed = (await repo.listAssets(compat.hub.context.storage.read)).find((asset) => asset.category === 'FED')!.id;
-  venue = await bootstrapVenue(compat, 'Nouveau Bar');
-  const cards = [PRIMARY_CARD, NEW_CARD].map((tag, index) => ({
-    uuid: `0190a0b0-0000-7000-8000-0000000c200${index}`,
-    first_tag_id: tag,
-    qrcode_uuid: `0190a0b0-0000-7000-8000-0000000d200${index}`,
-    number_printed: tag,
-    generation: 1,
-    is_primary: index === 0,
-    tokens_uuid: [{ asset_uuid: original.ids.fed, token_uuid: `0190a0b0-0000-7000-8000-0000000e200${index}` }],
-  }));
-  expect((await venue.laboutik.post('/card/', cards)).status).toBe(201);
-}, 120_000);
-afterAll(async () => {
-  await compat?.hub.close();
-  original?.db.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  removeTestDirs();
-});
+describe.each(DIALECTS)('the original uuids after an import, on %s', (dialect) => {
+  const database = freshDatabase(dialect);
 
-describe('the original uuids after an import', () => {
+  let compat: CompatHub;
+  let original: OriginalFixture;
+  let venue: Venue;
+  let hubFed = '';
+  let dir = '';
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'fedow-aliases-'));
+    original = buildOriginalFedow(join(dir, 'original.sqlite3'));
+    compat = await startCompatHub(await database());
+    const report = await importFedow(compat.hub.context, `sqlite:${join(dir, 'original.sqlite3')}`, { dryRun: false });
+    expect(report.totalsEqual).toBe(true);
+    hubFed = (await repo.listAssets(compat.hub.context.storage.read)).find((asset) => asset.category === 'FED')!.id;
+    venue = await bootstrapVenue(compat, 'Nouveau Bar');
+    const cards = [PRIMARY_CARD, NEW_CARD].map((tag, index) => ({
+      uuid: `0190a0b0-0000-7000-8000-0000000c200${index}`,
+      first_tag_id: tag,
+      qrcode_uuid: `0190a0b0-0000-7000-8000-0000000d200${index}`,
+      number_printed: tag,
+      generation: 1,
+      is_primary: index === 0,
+      tokens_uuid: [{ asset_uuid: original.ids.fed, token_uuid: `0190a0b0-0000-7000-8000-0000000e200${index}` }],
+    }));
+    expect((await venue.laboutik.post('/card/', cards)).status).toBe(201);
+  }, 120_000);
+  afterAll(async () => {
+    await compat?.hub.close();
+    original?.db.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
   it('are mapped onto the hub\'s own, which differ', async () => {
     expect(hubFed).not.toBe(original.ids.fed);
     const aliases = await repo.listCompatAliases(compat.hub.context.storage.read);

@@ -77,7 +77,8 @@
  * - upsertCompatPlace, getCompatPlace; insertWalletKey → false if the wallet has one, getWalletKey
  * - insertCompatTokens (first uuid wins), getCompatTokens(tx, walletIds)
  * - insertCompatTransactions, getCompatTransactions → Map by transfer, getCompatTransactionByHash
- * - claimCompatDedupKeys(tx, keys, transfer) → false if one was used, isCompatDedupKeyUsed
+ * - claimCompatDedupKeys(tx, keys, transfer) → false if one was used, isCompatDedupKeyUsed, getCompatDedupTransfer(tx, key)
+ * - insertCompatAliases (first one kept), getCompatAliases(tx, ids) by alias or target, listCompatAliases
  * Outbox (repo-outbox.ts)
  * - insertOutboxEvents (in the change's transaction), listOutboxEvents, deleteOutboxEvents, countOutboxEvents
  * - insertWebhookEndpoint, getWebhookEndpoint, listWebhookEndpoints, removeWebhookEndpoint → false if already removed

@@ -10,7 +10,8 @@ import { sql } from 'drizzle-orm';
 import { buildHub, type Hub } from '../../apps/hub/src/app';
 import { configFromEnv } from '../../apps/hub/src/config';
 import type { Clock } from '../../apps/hub/src/context';
-import { setMeltPolicy, sweepMelts } from '../../apps/hub/src/money/melt';
+import { setMeltPolicy } from '../../apps/hub/src/money/melt';
+import { sweepMelts } from '../../apps/hub/src/money/melt-sweep';
 import * as repo from '../../apps/hub/src/storage/repo';
 import { report } from './report';
 

@@ -86,12 +86,16 @@ export async function submitRequest(context: HubContext, request: MoneyRequest):
 
 /**
  * The request inside a transaction the caller holds (first start, asset
- * creation): the caller announces `change` after its commit.
+ * creation, a melt sweep's page): the caller announces `change` after its
+ * commit. `state`, when given, was read by the caller in this transaction
+ * under the ledger's lock (the sweep decides on the page it read to pick the
+ * balances), and `needs` is not read again.
  */
 export async function applyRequest(
   tx: Tx,
   env: RequestEnv,
   request: MoneyRequest,
+  preloaded?: LedgerState,
 ): Promise<{ outcome: RequestOutcome; change: { cardIds: string[]; cursor: number } | null }> {
   checkKey(request.idempotencyKey);
   const body = plainBody(request.body);
@@ -106,7 +110,7 @@ export async function applyRequest(
     return { outcome: { ...(JSON.parse(existing.result) as Omit<RequestOutcome, 'replayed'>), replayed: true }, change: null };
   }
   const id = env.newId();
-  const state = await loadRequestState(tx, request.needs);
+  const state = preloaded ?? (await loadRequestState(tx, request.needs));
   const decision = request.meltFirst === false ? request.decide(state, env, id) : decideWithMelts(state, env, (melted) => request.decide(melted, env, id));
   const outcome: RequestOutcome = decision.ok
     ? { request: id, status: 'applied', reason: null, message: null, transfers: decision.transfers.map(summary), replayed: false }

@@ -87,7 +87,7 @@ export async function submitRequest(context: HubContext, request: MoneyRequest):
 /**
  * The request inside a transaction the caller holds (first start, asset
  * creation, a melt sweep's page): the caller announces `change` after its
- * commit. `state`, when given, was read by the caller in this transaction
+ * commit. `preloaded`, when given, is the state the caller read in this transaction
  * under the ledger's lock (the sweep decides on the page it read to pick the
  * balances), and `needs` is not read again.
  */

@@ -37,6 +37,12 @@ export interface MoneyRequest {
    * moves are booked in it first (DECISIONS.md, "Melting currency").
    */
   meltFirst?: boolean;
+  /**
+   * False for a request booking thousands of transfers (a melt sweep's page):
+   * the answer stored for its retries leaves them out (they are in the ledger
+   * under the request's id); the first answer has them. Default true.
+   */
+  storeTransfers?: boolean;
   /** The ledger's rule, given the request's id (the transfers name it). */
   decide(state: LedgerState, context: DecisionContext, requestId: string): Decision;
   /** Further writes of the same unit of truth (a payment marked credited, payouts booked), only when applied. */
@@ -127,7 +133,7 @@ export async function applyRequest(
     receivedAt: env.at,
     status: outcome.status,
     reason: outcome.reason,
-    result: JSON.stringify(stored),
+    result: JSON.stringify(request.storeTransfers === false ? { ...stored, transfers: [] } : stored),
   });
   if (!decision.ok) return { outcome, change: null };
   commit(state, decision);

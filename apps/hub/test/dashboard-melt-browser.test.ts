@@ -3,7 +3,8 @@
  * real MLT transfers, a rule previewed over 12 months and then set.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { setMeltPolicy, sweepMelts } from '../src/money/melt';
+import { setMeltPolicy } from '../src/money/melt';
+import { sweepMelts } from '../src/money/melt-sweep';
 import { topUp } from '../src/money/topup';
 import * as repo from '../src/storage/repo';
 import { verifyChain } from '../src/verify/verify-chain';

@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { MeltRule } from '@fedow/protocol';
 import { requireAsset } from '../directory/common';
-import { setMeltPolicy, sweepMelts } from '../money/melt';
+import { setMeltPolicy } from '../money/melt';
+import { sweepMelts } from '../money/melt-sweep';
 import { meltHistory } from '../money/melt-policies';
 import { meltReport, previewMelt } from '../money/melt-report';
 import { integer, type Io, oneAction, print, required, UsageError, validate } from './io';

@@ -55,19 +55,38 @@ function drizzleWriter(tx: Tx): IngestWriter {
 const INSERT_ENTRY = `INSERT INTO entries (id, terminal_id, seq, prev, hash, sig, body, received_at, status, reason)
   VALUES (@id, @terminalId, @seq, @prev, @hash, @sig, @body, @receivedAt, @status, @reason)
   ON CONFLICT DO NOTHING`;
-const INSERT_TRANSFER = `INSERT INTO transfers (id, action, sender_wallet_id, receiver_wallet_id, asset_id, amount, card_id, primary_card_id, entry_id, request_id, at, till_at, meta)
-  VALUES (@id, @action, @senderWalletId, @receiverWalletId, @assetId, @amount, @cardId, @primaryCardId, @entryId, @requestId, @at, @tillAt, @meta)`;
+const TRANSFER_COLUMNS = `id, action, sender_wallet_id, receiver_wallet_id, asset_id, amount, card_id, primary_card_id, entry_id, request_id, at, till_at, meta`;
+const TRANSFER_VALUES = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+const INSERT_TRANSFER = `INSERT INTO transfers (${TRANSFER_COLUMNS}) VALUES ${TRANSFER_VALUES}`;
+/** Rows per multi-row transfer INSERT: a push's or a melt page's hundreds in a few statements (13 × 100 parameters). */
+const TRANSFERS_PER_INSERT = 100;
+const INSERT_TRANSFERS = `INSERT INTO transfers (${TRANSFER_COLUMNS}) VALUES ${Array<string>(TRANSFERS_PER_INSERT).fill(TRANSFER_VALUES).join(', ')}`;
 const ADD_BALANCE = `INSERT INTO balances (wallet_id, asset_id, value, active_at, melted) VALUES (?, ?, ?, ?, ?)
   ON CONFLICT (wallet_id, asset_id) DO UPDATE SET value = value + excluded.value,
     active_at = coalesce(excluded.active_at, active_at),
     melted = CASE WHEN excluded.active_at IS NULL THEN melted + excluded.melted ELSE excluded.melted END
   RETURNING value`;
+/**
+ * A delta that is no activity (a melt, a zero move): the same upsert without
+ * assigning active_at, which SQLite would count as a change of the sweep's
+ * index (balances_asset_inactive) and rewrite its entry.
+ */
+const ADD_BALANCE_INACTIVE = `INSERT INTO balances (wallet_id, asset_id, value, active_at, melted) VALUES (?, ?, ?, NULL, ?)
+  ON CONFLICT (wallet_id, asset_id) DO UPDATE SET value = value + excluded.value, melted = melted + excluded.melted
+  RETURNING value`;
+
+function transferParams(row: repo.NewTransfer, into: unknown[]): void {
+  into.push(row.id, row.action, row.senderWalletId, row.receiverWalletId, row.assetId, row.amount, row.cardId ?? null, row.primaryCardId ?? null);
+  into.push(row.entryId ?? null, row.requestId ?? null, row.at, row.tillAt ?? null, row.meta ?? null);
+}
 
 function sqliteWriter(sqlite: BetterSqlite3.Database): IngestWriter {
   const statement = {
     entry: prepared(sqlite, INSERT_ENTRY),
     transfer: prepared(sqlite, INSERT_TRANSFER),
+    transfers: prepared(sqlite, INSERT_TRANSFERS),
     balance: prepared<[string, string, number, string | null, number], { value: number }>(sqlite, ADD_BALANCE),
+    inactive: prepared<[string, string, number, number], { value: number }>(sqlite, ADD_BALANCE_INACTIVE),
   };
   return {
     async entries(rows) {
@@ -76,14 +95,23 @@ function sqliteWriter(sqlite: BetterSqlite3.Database): IngestWriter {
       }
     },
     async transfers(rows) {
-      for (const row of rows) {
-        statement.transfer.run({ cardId: null, primaryCardId: null, entryId: null, requestId: null, tillAt: null, meta: null, ...row });
+      // In order: the seq (autoincrement) follows the rows' order, multi-row or not.
+      let first = 0;
+      for (; first + TRANSFERS_PER_INSERT <= rows.length; first += TRANSFERS_PER_INSERT) {
+        const params: unknown[] = [];
+        for (let index = first; index < first + TRANSFERS_PER_INSERT; index++) transferParams(rows[index]!, params);
+        statement.transfers.run(params);
+      }
+      for (; first < rows.length; first++) {
+        const params: unknown[] = [];
+        transferParams(rows[first]!, params);
+        statement.transfer.run(params);
       }
     },
     async balances(deltas) {
       const crossings: BalanceCrossing[] = [];
       for (const { walletId, assetId, delta, activeAt, melted } of repo.mergeBalanceDeltas(deltas)) {
-        const { value } = statement.balance.get(walletId, assetId, delta, activeAt, melted)!;
+        const { value } = (activeAt === null ? statement.inactive.get(walletId, assetId, delta, melted) : statement.balance.get(walletId, assetId, delta, activeAt, melted))!;
         if (!Number.isSafeInteger(value)) throw new Error(`balance ${walletId} ${assetId} left the safe integer range`);
         const crossing = crossed(walletId, assetId, delta, value);
         if (crossing) crossings.push(crossing);

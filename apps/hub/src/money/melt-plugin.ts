@@ -1,5 +1,5 @@
 import type { HubPlugin } from '../plugin';
-import { sweepMelts } from './melt';
+import { sweepMelts } from './melt-sweep';
 
 /**
  * The periodic melt sweep: books what melted on balances nobody touched. One

@@ -37,6 +37,12 @@ export interface MoneyRequest {
    * moves are booked in it first (DECISIONS.md, "Melting currency").
    */
   meltFirst?: boolean;
+  /**
+   * False for a request booking thousands of transfers (a melt sweep's page):
+   * the answer stored for its retries leaves them out (they are in the ledger
+   * under the request's id); the first answer has them. Default true.
+   */
+  storeTransfers?: boolean;
   /** The ledger's rule, given the request's id (the transfers name it). */
   decide(state: LedgerState, context: DecisionContext, requestId: string): Decision;
   /** Further writes of the same unit of truth (a payment marked credited, payouts booked), only when applied. */
@@ -86,12 +92,16 @@ export async function submitRequest(context: HubContext, request: MoneyRequest):
 
 /**
  * The request inside a transaction the caller holds (first start, asset
- * creation): the caller announces `change` after its commit.
+ * creation, a melt sweep's page): the caller announces `change` after its
+ * commit. `preloaded`, when given, is the state the caller read in this transaction
+ * under the ledger's lock (the sweep decides on the page it read to pick the
+ * balances), and `needs` is not read again.
  */
 export async function applyRequest(
   tx: Tx,
   env: RequestEnv,
   request: MoneyRequest,
+  preloaded?: LedgerState,
 ): Promise<{ outcome: RequestOutcome; change: { cardIds: string[]; cursor: number } | null }> {
   checkKey(request.idempotencyKey);
   const body = plainBody(request.body);
@@ -106,7 +116,7 @@ export async function applyRequest(
     return { outcome: { ...(JSON.parse(existing.result) as Omit<RequestOutcome, 'replayed'>), replayed: true }, change: null };
   }
   const id = env.newId();
-  const state = await loadRequestState(tx, request.needs);
+  const state = preloaded ?? (await loadRequestState(tx, request.needs));
   const decision = request.meltFirst === false ? request.decide(state, env, id) : decideWithMelts(state, env, (melted) => request.decide(melted, env, id));
   const outcome: RequestOutcome = decision.ok
     ? { request: id, status: 'applied', reason: null, message: null, transfers: decision.transfers.map(summary), replayed: false }
@@ -123,7 +133,7 @@ export async function applyRequest(
     receivedAt: env.at,
     status: outcome.status,
     reason: outcome.reason,
-    result: JSON.stringify(stored),
+    result: JSON.stringify(request.storeTransfers === false ? { ...stored, transfers: [] } : stored),
   });
   if (!decision.ok) return { outcome, change: null };
   commit(state, decision);

@@ -1,6 +1,7 @@
 /** Balances, memberships, transfers, payment references, blocks, the card change stream. */
 import { and, asc, desc, eq, gt, sql, type SQL } from 'drizzle-orm';
 import { assert, chunks, inList, lockCommitOrder } from './batch';
+import { applyBalanceDeltasUnnest, insertTransfersUnnest } from './bulk-pg';
 import { prepared } from './prepared';
 import type { Balance, Block, Membership, NewTransfer, Transfer } from './rows';
 import type { Tx } from './types';
@@ -64,10 +65,11 @@ export function mergeBalanceDeltas(deltas: readonly BalanceDelta[]): MergedBalan
  */
 export async function applyBalanceDeltas(tx: Tx, deltas: readonly BalanceDelta[]): Promise<Balance[]> {
   assert(tx.inTransaction, 'balances move only inside storage.transaction()');
-  const rows = mergeBalanceDeltas(deltas).map((row) => ({ walletId: row.walletId, assetId: row.assetId, value: row.delta, activeAt: row.activeAt, melted: row.melted }));
+  const merged = mergeBalanceDeltas(deltas);
+  const rows = merged.map((row) => ({ walletId: row.walletId, assetId: row.assetId, value: row.delta, activeAt: row.activeAt, melted: row.melted }));
   const { balances } = tx.t;
-  const result: Balance[] = [];
-  for (const chunk of chunks(rows, 5)) {
+  const result: Balance[] = tx.dialect === 'postgres' && merged.length > 0 ? await applyBalanceDeltasUnnest(tx, merged) : [];
+  for (const chunk of tx.dialect === 'postgres' ? [] : chunks(rows, 5)) {
     const updated = await tx.db
       .insert(balances)
       .values(chunk)
@@ -148,8 +150,8 @@ export async function insertTransfers(tx: Tx, rows: readonly NewTransfer[]): Pro
   if (rows.length === 0) return [];
   await lockCommitOrder(tx);
   const { transfers } = tx.t;
-  const seqById = new Map<string, number>();
-  for (const chunk of chunks(rows, TRANSFER_COLUMNS)) {
+  const seqById = tx.dialect === 'postgres' ? await insertTransfersUnnest(tx, rows) : new Map<string, number>();
+  for (const chunk of tx.dialect === 'postgres' ? [] : chunks(rows, TRANSFER_COLUMNS)) {
     const inserted = await tx.db.insert(transfers).values(chunk).returning({ seq: transfers.seq, id: transfers.id });
     for (const row of inserted) seqById.set(row.id, row.seq);
   }

@@ -1,6 +1,7 @@
 /** Melting currency: policy versions, and the balances a sweep looks at. */
-import { and, asc, eq, gt, gte, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import type { MeltPolicyRow, Transfer } from './rows';
+import type { WalletKind } from './schema-values';
 import type { Tx } from './types';
 
 export async function insertMeltPolicy(tx: Tx, row: MeltPolicyRow): Promise<void> {
@@ -16,32 +17,49 @@ export async function listMeltPolicies(tx: Tx, assetId?: string): Promise<MeltPo
 
 export interface MeltCandidate {
   walletId: string;
+  kind: WalletKind;
   value: number;
   activeAt: string | null;
   melted: number;
 }
 
 /**
- * Positive balances of card holders (user and card wallets) in one asset whose
- * last activity is before `activeBefore` (or unknown), after `afterWallet`, in
- * wallet order: the sweep's pages.
+ * Where a sweep's page starts: after this balance, in the order of the
+ * `balances_asset_inactive` index. Balances never active come first (by wallet),
+ * then those last active before the threshold (by time, then wallet).
  */
-export async function listMeltCandidates(tx: Tx, assetId: string, activeBefore: string, afterWallet: string, limit: number): Promise<MeltCandidate[]> {
+export interface MeltCursor {
+  activeAt: string | null;
+  walletId: string;
+}
+
+export const MELT_CURSOR_START: MeltCursor = { activeAt: null, walletId: '' };
+
+/**
+ * The next page of positive balances of card holders (user and card wallets)
+ * in one asset, last active before `activeBefore` or never, after `after`: the
+ * sweep's pages, each read by one index range (no sort of the asset's balances).
+ */
+export async function listMeltCandidates(tx: Tx, assetId: string, activeBefore: string, after: MeltCursor, limit: number): Promise<MeltCandidate[]> {
+  const { balances } = tx.t;
+  if (after.activeAt !== null) {
+    const resume = sql`(${balances.activeAt}, ${balances.walletId}) > (${after.activeAt}, ${after.walletId})`;
+    return candidates(tx, assetId, and(lt(balances.activeAt, activeBefore), resume)!, [asc(balances.activeAt), asc(balances.walletId)], limit);
+  }
+  const never = await candidates(tx, assetId, and(isNull(balances.activeAt), gt(balances.walletId, after.walletId))!, [asc(balances.walletId)], limit);
+  if (never.length === limit) return never;
+  const since = await candidates(tx, assetId, lt(balances.activeAt, activeBefore), [asc(balances.activeAt), asc(balances.walletId)], limit - never.length);
+  return [...never, ...since];
+}
+
+async function candidates(tx: Tx, assetId: string, range: SQL, order: SQL[], limit: number): Promise<MeltCandidate[]> {
   const { balances, wallets } = tx.t;
   return tx.db
-    .select({ walletId: balances.walletId, value: balances.value, activeAt: balances.activeAt, melted: balances.melted })
+    .select({ walletId: balances.walletId, kind: wallets.kind, value: balances.value, activeAt: balances.activeAt, melted: balances.melted })
     .from(balances)
     .innerJoin(wallets, eq(wallets.id, balances.walletId))
-    .where(
-      and(
-        eq(balances.assetId, assetId),
-        gt(balances.walletId, afterWallet),
-        gt(balances.value, 0),
-        or(isNull(balances.activeAt), lt(balances.activeAt, activeBefore)),
-        inArray(wallets.kind, ['user', 'ephemeral']),
-      ),
-    )
-    .orderBy(asc(balances.walletId))
+    .where(and(eq(balances.assetId, assetId), range, gt(balances.value, 0), inArray(wallets.kind, ['user', 'ephemeral'])))
+    .orderBy(...order)
     .limit(limit);
 }
 

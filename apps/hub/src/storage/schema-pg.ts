@@ -164,7 +164,13 @@ export const balances = pgTable(
     /** Melted (MLT) since `activeAt`, in minor units. */
     melted: big('melted').notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.walletId, t.assetId] }), index('balances_asset').on(t.assetId), index('balances_asset_active').on(t.assetId, t.activeAt)],
+  (t) => [
+    primaryKey({ columns: [t.walletId, t.assetId] }),
+    index('balances_asset').on(t.assetId),
+    // The melt sweep's pages, in index order (repo-melt.ts): with the wallet last, a
+    // page resumes where the previous one stopped instead of sorting every balance again.
+    index('balances_asset_inactive').on(t.assetId, t.activeAt, t.walletId),
+  ],
 );
 
 /**

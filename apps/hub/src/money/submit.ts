@@ -6,10 +6,9 @@ import { iso, type HubContext } from '../context';
 import { HubError } from '../errors';
 import { persistDecisions } from '../ingest/persist';
 import { ingestWriter } from '../ingest/writer';
-import { GroupCommit } from '../storage/group-commit';
 import { lockLedger } from '../storage/ledger-lock';
 import * as repo from '../storage/repo';
-import type { Storage, Tx } from '../storage/types';
+import type { Tx } from '../storage/types';
 import { sourceColumns, type Source } from './source';
 import { loadRequestState, type StateNeeds } from './state';
 
@@ -73,28 +72,14 @@ export interface RequestEnv {
 
 const IDEMPOTENCY_KEY_CHARS_MAX = 255;
 
-const committers = new WeakMap<Storage, GroupCommit>();
-
-/** Requests submitted together share their commit, each in its own savepoint (storage/group-commit.ts). */
-function committer(storage: Storage): GroupCommit {
-  let group = committers.get(storage);
-  if (!group) {
-    group = new GroupCommit(storage);
-    committers.set(storage, group);
-  }
-  return group;
-}
-
 /**
- * Submits a request in its own transaction (or its own savepoint of a
- * transaction shared with the requests submitted at the same moment), then
- * tells the tills of the cards it changed. A rule's refusal is stored and
- * answered (`status: rejected`), never thrown; the same key with another body
- * throws `idempotency_conflict`.
+ * Submits a request in its own transaction, then tells the tills of the cards
+ * it changed. A rule's refusal is stored and answered (`status: rejected`),
+ * never thrown; the same key with another body throws `idempotency_conflict`.
  */
 export async function submitRequest(context: HubContext, request: MoneyRequest): Promise<RequestOutcome> {
   const env = { at: iso(context.clock.now()), newId: context.newId };
-  const { outcome, change } = await committer(context.storage).run((tx) => applyRequest(tx, env, request));
+  const { outcome, change } = await context.storage.transaction((tx) => applyRequest(tx, env, request));
   if (change) context.events.emit('cards-changed', change);
   return outcome;
 }

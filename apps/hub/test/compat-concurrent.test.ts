@@ -1,7 +1,7 @@
 /**
- * Concurrent LaBoutik sales (issue 13's benchmark load, in small): requests that
- * arrive together share a commit (money/submit.ts), and each is still decided
- * against the balances the ones before it left — on SQLite and PostgreSQL.
+ * Concurrent LaBoutik sales (issue 13's benchmark load, in small): sales of the
+ * same card sent at once are each decided against the balance the ones before
+ * it left, on SQLite and PostgreSQL.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { DIALECTS, freshDatabase } from '../../../test/support/dialects';

@@ -104,6 +104,34 @@ describe('sealer', () => {
     expect((await verifyChain(hub.context)).ok).toBe(true);
   });
 
+  it('ends a timed pass at its short block: transfers committed meanwhile wait for the next period, not a block each', async () => {
+    const hub = await sqliteHub();
+    const seeded = await seedLedger(hub, { cards: 2, salesPerCard: 1 });
+    const sealer = new Sealer(hub.context, { transfersMax: 1_000, msMax: 2_500 }, (error) => {
+      throw error;
+    });
+    // A steady stream of sales: one more transfer commits after each block.
+    const writes: Promise<void>[] = [];
+    const stream = () => void writes.push(writeOperatorTransfers(hub, seeded.asset, seeded.placeWallet, seeded.debtor, 1));
+    hub.context.events.on('sealed', stream);
+    const first = sealedEvents(hub.context, 1, 10_000);
+    sealer.start();
+    try {
+      expect(await first).toEqual([{ height: 1, transfers: 1 + seeded.transfers }]);
+      await Promise.all(writes);
+      // Well within the period: a pass chasing the stream would have sealed a block per write by now.
+      await sleep(400);
+      const shape = await chainShape(hub);
+      expect(shape.heights).toEqual([0, 1]);
+      expect(shape.unsealed).toBe(1);
+    } finally {
+      hub.context.events.off('sealed', stream);
+      await sealer.stop();
+    }
+    await Promise.all(writes);
+    expect((await verifyChain(hub.context)).ok).toBe(true);
+  });
+
   it('continues after a restart between blocks: contiguous heights, nothing sealed twice', async () => {
     const dir = hubs.dir();
     const url = `sqlite:${join(dir, 'fedow.sqlite')}`;

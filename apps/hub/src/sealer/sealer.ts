@@ -93,7 +93,7 @@ export class Sealer {
     this.queued = request;
     void this.serial(async () => {
       this.queued = null;
-      const run = await this.pass(request.partial, BLOCKS_PER_PASS_MAX);
+      const run = await this.pass(request.partial, BLOCKS_PER_PASS_MAX, this.limits.transfersMax, true);
       if (run.ok && run.blocks === BLOCKS_PER_PASS_MAX) this.wake(request.partial);
       return run;
     })
@@ -109,7 +109,8 @@ export class Sealer {
     return result;
   }
 
-  private async pass(partial: boolean, blocksMax: number, transfersMax = this.limits.transfersMax): Promise<SealRun> {
+  /** `stopWhenShort`: a timed pass, done at its first short block; a flush seals until nothing is pending. */
+  private async pass(partial: boolean, blocksMax: number, transfersMax = this.limits.transfersMax, stopWhenShort = false): Promise<SealRun> {
     let blocks = 0;
     let transfers = 0;
     if (this.stopped) return { ok: true, blocks, transfers };
@@ -122,6 +123,11 @@ export class Sealer {
         transfers += sealed.transfers;
         this.context.events.emit('sealed', sealed);
         if (this.stopped) break;
+        // A short block sealed everything pending when it was read. Going on would
+        // chase the transfers committed since, one block (and one fsync) each: under
+        // a steady stream of API sales, as many blocks as sales. They wait for the
+        // next period, or for a full block's worth.
+        if (partial && stopWhenShort && sealed.transfers < transfersMax) break;
         await yieldToEventLoop();
       }
       return { ok: true, blocks, transfers };

@@ -8,6 +8,7 @@ import { Checkpointer } from './checkpointer';
 import { TransactionGuard } from './guard';
 import { migrationsFolder } from './migrations';
 import { Mutex } from './mutex';
+import { cachingClient } from './statement-cache';
 import * as sqliteSchema from './schema-sqlite';
 import type { Db, SqliteStorage, Tables, Tx } from './types';
 
@@ -30,7 +31,7 @@ export async function openSqlite(path: string, label: string): Promise<SqliteSto
     sqlite.pragma('foreign_keys = ON');
     // The WAL file is cut back to this size when it restarts, after a burst grew it.
     sqlite.pragma('journal_size_limit = 67108864');
-    const db = drizzle({ client: sqlite });
+    const db = drizzle({ client: cachingClient(sqlite) });
     migrate(db, { migrationsFolder: migrationsFolder('sqlite') });
     // A second, read-only connection: reads from other tasks must not see (or be
     // rolled back with) the writes of a transaction that is awaiting between two
@@ -54,7 +55,7 @@ function sqliteStorage(
   checkpointer: Checkpointer | null,
 ): SqliteStorage {
   const writeTx = sqliteTx(db, sqlite, true);
-  const read = reader === sqlite ? sqliteTx(db, sqlite, false) : sqliteTx(drizzle({ client: reader }), reader, false);
+  const read = reader === sqlite ? sqliteTx(db, sqlite, false) : sqliteTx(drizzle({ client: cachingClient(reader) }), reader, false);
   const mutex = new Mutex();
   const guard = new TransactionGuard();
   let closed = false;

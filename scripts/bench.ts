@@ -11,6 +11,7 @@ import { benchHub } from './bench/hub';
 import { benchCompensation } from './bench/compensation';
 import { benchCompat } from './bench/compat';
 import { benchMelt } from './bench/melt';
+import { benchScale } from './bench/scale';
 
 const groups: Record<string, () => Promise<void>> = {
   ledger: benchLedger,
@@ -21,6 +22,7 @@ const groups: Record<string, () => Promise<void>> = {
   compensation: benchCompensation,
   compat: benchCompat,
   melt: benchMelt,
+  scale: benchScale,
 };
 
 const wanted = process.argv.slice(2);

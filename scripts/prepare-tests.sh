@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs before `npm test`: makes sure the machine has what the tests drive for real
-# (the PC/SC stack, Chromium, the PostgreSQL binaries, the nfc-pcsc native module)
+# (the PC/SC stack, Chromium, the PostgreSQL binaries, HAProxy, the nfc-pcsc native module)
 # and that pcscd runs. As root it installs and starts what is missing (idempotent,
 # seconds when everything is there); otherwise it stops at once with the one command
 # to run. Nothing is skipped silently: `npm test` runs every test or none.
@@ -11,7 +11,7 @@ fail() { echo "prepare-tests: $*" >&2; exit 1; }
 have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 
 missing=()
-for package in pcscd libpcsclite-dev pcsc-tools vsmartcard-vpcd chromium; do have "$package" || missing+=("$package"); done
+for package in pcscd libpcsclite-dev pcsc-tools vsmartcard-vpcd chromium haproxy; do have "$package" || missing+=("$package"); done
 command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql-15)
 
 if [ ${#missing[@]} -gt 0 ]; then
@@ -35,4 +35,4 @@ if [ "$(id -u)" -eq 0 ]; then
 elif ! timeout 5 pcsc_scan -r 2>/dev/null | grep -qF 'Virtual PCD 00 00'; then
   fail "pcscd is not running with the virtual reader: run  sudo bash scripts/ci/pcsc.sh  then npm test again"
 fi
-echo "prepare-tests: PC/SC stack, Chromium and PostgreSQL ready"
+echo "prepare-tests: PC/SC stack, Chromium, PostgreSQL and HAProxy ready"

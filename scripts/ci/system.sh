@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests use, only those missing: the PC/SC
-# stack (pcscd, vpcd, libpcsclite-dev for nfc-pcsc), Chromium for the UI tests
-# and PostgreSQL 15 for the storage tests. Idempotent; needs root (CI is root).
+# stack (pcscd, vpcd, libpcsclite-dev for nfc-pcsc), Chromium for the UI tests,
+# PostgreSQL 15 for the storage tests and HAProxy for the multi-hub test. Idempotent; needs root (CI is root).
 set -euo pipefail
 
 need=()
 have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-for package in pcscd libpcsclite-dev pcsc-tools vsmartcard-vpcd chromium; do
+for package in pcscd libpcsclite-dev pcsc-tools vsmartcard-vpcd chromium haproxy; do
   have "$package" || need+=("$package")
 done
 if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then

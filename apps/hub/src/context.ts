@@ -46,6 +46,10 @@ export interface HubEvents {
   directory: [{ place: string | null }];
   /** A till connected to this process (`origin`): a connection it still has on another hub process is closed. */
   claim: [{ terminal: string; origin: string }];
+  /** This process wrote down a changed set of connected tills (sync/presence-recorder.ts). */
+  'presence-recorded': [];
+  /** Another hub process changed what these dashboard topics show (signals/relay.ts). */
+  live: [{ topics: string[] }];
   /** Background work failed (a feed round, a till's message): logged by the app, never thrown at a till. */
   'internal-error': [{ where: string; error: unknown }];
 }

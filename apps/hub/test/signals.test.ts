@@ -90,4 +90,87 @@ describe('two hub processes on one PostgreSQL', () => {
     expect(revoked.statusCode).toBe(200);
     expect(await till.closed(5_000)).toBe(4403);
   }, 60_000);
+
+  it("the dashboard's live view is the same from both hubs: a till on the first is online on the second's, its pushes refresh it", async () => {
+    const { first, second } = await twoHubs();
+    const dashboard = await DashboardClient.open(second, world!.hub.identity.operatorToken!);
+    try {
+      const till = new SpecTill(await world!.till('A'), syncUrl(first));
+      await till.connect();
+      // The first hub wrote its presence and told the others: the second's page refreshes its tills.
+      await dashboard.changed('tills');
+      expect(await dashboard.tillState(till.till.id)).toBe('online');
+
+      dashboard.clear();
+      const ack = await till.push([till.entry('REF', { card: world!.cards[0]!, primary: CASHIER, asset: world!.local, amount: 500 })]);
+      expect(ack.results[0]?.status).toBe('applied');
+      await dashboard.changed('money');
+
+      dashboard.clear();
+      till.close();
+      await dashboard.changed('tills');
+      expect(await dashboard.tillState(till.till.id)).toBe('offline');
+    } finally {
+      dashboard.close();
+    }
+  }, 60_000);
 });
+
+/** An operator's dashboard on one hub, over HTTP: its session and its server-sent events. */
+class DashboardClient {
+  private topics: string[] = [];
+  private readonly abort = new AbortController();
+
+  private constructor(
+    private readonly base: string,
+    private readonly cookie: string,
+  ) {}
+
+  static async open(hub: Hub, token: string): Promise<DashboardClient> {
+    const address = hub.app.server.address();
+    const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    const login = await fetch(`${base}/dashboard/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token }) });
+    expect(login.status).toBe(303);
+    const client = new DashboardClient(base, login.headers.getSetCookie().map((cookie) => cookie.split(';')[0]).join('; '));
+    await client.listen();
+    return client;
+  }
+
+  private async listen(): Promise<void> {
+    const response = await fetch(`${this.base}/dashboard/api/events`, { headers: { cookie: this.cookie }, signal: this.abort.signal });
+    expect(response.status).toBe(200);
+    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+    void (async () => {
+      let buffer = '';
+      for (;;) {
+        const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
+        if (done) return;
+        buffer += value;
+        for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+          const event = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const data = /^event: changed\ndata: (.*)$/m.exec(event);
+          if (data) this.topics.push(...(JSON.parse(data[1]!) as { topics: string[] }).topics);
+        }
+      }
+    })();
+  }
+
+  clear(): void {
+    this.topics = [];
+  }
+
+  async changed(topic: string, timeoutMs = 5_000): Promise<void> {
+    await expect.poll(() => this.topics, { timeout: timeoutMs, interval: 20 }).toContain(topic);
+  }
+
+  async tillState(terminal: string): Promise<string | undefined> {
+    const response = await fetch(`${this.base}/dashboard/api/overview`, { headers: { cookie: this.cookie } });
+    const overview = (await response.json()) as { tills: { id: string; state: string }[] };
+    return overview.tills.find((till) => till.id === terminal)?.state;
+  }
+
+  close(): void {
+    this.abort.abort();
+  }
+}

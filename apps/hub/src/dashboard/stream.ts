@@ -3,6 +3,9 @@ import type { HubContext } from '../context';
 import type { TillMemory } from './tills';
 import type { StreamEvents, Topic } from './views';
 
+const TOPICS: ReadonlySet<string> = new Set<Topic>(['tills', 'alerts', 'money', 'chain', 'cards', 'directory']);
+const isTopic = (topic: string): topic is Topic => TOPICS.has(topic);
+
 /** Open dashboards per hub: a handful of operators; beyond this, new streams are refused. */
 export const STREAMS_MAX = 100;
 /** Hub events are coalesced this long, so a burst of pushes makes one re-fetch. */
@@ -34,17 +37,21 @@ export class DashboardStream {
     const onSealed = () => this.changed(['chain']);
     const onCards = () => this.changed(['cards', 'alerts', 'money']);
     const onDirectory = () => this.changed(['directory']);
+    // What another hub process ingested, sealed or saw connect (signals/relay.ts).
+    const onLive = ({ topics }: { topics: string[] }) => this.changed(topics.filter(isTopic));
     events.on('ingested', onIngested);
     events.on('terminal', onTerminal);
     events.on('sealed', onSealed);
     events.on('cards-changed', onCards);
     events.on('directory', onDirectory);
+    events.on('live', onLive);
     this.unsubscribe = () => {
       events.off('ingested', onIngested);
       events.off('terminal', onTerminal);
       events.off('sealed', onSealed);
       events.off('cards-changed', onCards);
       events.off('directory', onDirectory);
+      events.off('live', onLive);
     };
     this.tick = setInterval(() => {
       memory.observe(context.presence.online());

@@ -1,5 +1,6 @@
 import type { HubContext } from '../context';
 import * as repo from '../storage/repo';
+import { presenceLookup, type LivePresence } from '../sync/presence-recorder';
 import type { TillRow, TillState } from './views';
 
 /**
@@ -42,17 +43,21 @@ export class TillMemory {
   }
 }
 
-/** One row per till, the ones that need a look first (frozen, offline), then by place and name. */
+/**
+ * One row per till, the ones that need a look first (frozen, offline), then by place
+ * and name. Tills connected to another hub process sharing the database are online
+ * too: every hub's dashboard shows the same.
+ */
 export async function tillRows(context: HubContext, memory: TillMemory): Promise<TillRow[]> {
   const tx = context.storage.read;
   const places = new Map((await repo.listPlaces(tx)).map((place) => [place.id, place.name]));
-  const rows = (await repo.listTerminals(tx)).map((terminal) => tillRow(context, memory, terminal, places.get(terminal.placeId) ?? '?'));
+  const presenceOf = await presenceLookup(context);
+  const rows = (await repo.listTerminals(tx)).map((terminal) => tillRow(memory, terminal, presenceOf(terminal.id), places.get(terminal.placeId) ?? '?'));
   const rank: Record<TillState, number> = { frozen: 0, offline: 1, online: 2, revoked: 3 };
   return rows.sort((a, b) => rank[a.state] - rank[b.state] || a.placeName.localeCompare(b.placeName) || a.name.localeCompare(b.name));
 }
 
-function tillRow(context: HubContext, memory: TillMemory, terminal: repo.Terminal, placeName: string): TillRow {
-  const presence = context.presence.get(terminal.id);
+function tillRow(memory: TillMemory, terminal: repo.Terminal, presence: LivePresence | undefined, placeName: string): TillRow {
   const state: TillState = terminal.status === 'revoked' ? 'revoked' : terminal.status === 'frozen' ? 'frozen' : presence ? 'online' : 'offline';
   const lastSeenAt = presence?.lastMessageAt ?? latest(memory.lastMessageAt(terminal.id), terminal.lastSeenAt);
   return {

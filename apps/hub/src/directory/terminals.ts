@@ -3,7 +3,7 @@ import { hashBody } from '@fedow/ledger';
 import { nodeCrypto } from '@fedow/ledger/crypto-node';
 import { genesisBody, PAIRING_CODE_CHARS, PAIRING_CODE_TTL_MS, type PairingCodeCreate, type PairRequest, type PairResponse } from '@fedow/protocol';
 import { iso, type HubContext, type TillPresence } from '../context';
-import { holdsPresence, recordedPresence } from '../sync/presence-recorder';
+import { presenceLookup } from '../sync/presence-recorder';
 import { HubError } from '../errors';
 import * as repo from '../storage/repo';
 import type { TerminalStatus } from '../storage/schema-values';
@@ -85,13 +85,13 @@ export interface TerminalView {
 }
 
 /**
- * In the hub, presence is its own memory; elsewhere (the CLI) it is what running hubs
- * recorded (sync/presence-recorder.ts), so both show the same live status and lag.
+ * Presence is the hub's own memory, then what the other hub processes (and, for the
+ * CLI, every running hub) recorded (sync/presence-recorder.ts): every process shows
+ * the same live status and lag.
  */
 export async function listTerminals(context: HubContext, place?: string): Promise<TerminalView[]> {
   const terminals = await repo.listTerminals(context.storage.read, place);
-  const recorded = holdsPresence(context) ? null : await recordedPresence(context);
-  const presenceOf = (id: string): LivePresence | undefined => (recorded === null ? context.presence.get(id) : recorded.get(id));
+  const presenceOf = await presenceLookup(context);
   return terminals.map((terminal) => terminalView(context, terminal, presenceOf(terminal.id)));
 }
 

@@ -22,7 +22,10 @@ const POLL_MS = 100;
 const PRUNE_AFTER_MS = 60 * 60_000;
 const RELAYED_TERMINAL_CHANGES = new Set(['frozen', 'revoked', 'unfrozen', 'paired']);
 
-type Relayed = 'cards-changed' | 'terminal' | 'directory' | 'claim';
+/** What another process changed is shown by every hub's dashboard within this much more. */
+const LIVE_COALESCE_MS = 50;
+
+type Relayed = 'cards-changed' | 'terminal' | 'directory' | 'claim' | 'live';
 interface Signal {
   origin: string;
   kind: Relayed;
@@ -37,6 +40,8 @@ export class SignalRelay {
   private timer: NodeJS.Timeout | null = null;
   private listener: pg.PoolClient | null = null;
   private polls = 0;
+  private liveTopics = new Set<string>();
+  private liveTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly context: HubContext) {
     const { events } = context;
@@ -45,6 +50,22 @@ export class SignalRelay {
     events.on('terminal', (change) => RELAYED_TERMINAL_CHANGES.has(change.change) && this.publish('terminal', change));
     events.on('directory', (change) => this.publish('directory', change));
     events.on('claim', (claim) => this.publish('claim', claim));
+    // The dashboards of the other hubs show this process's tills, pushes and blocks too.
+    events.on('ingested', () => this.live(['tills', 'alerts', 'money', 'cards']));
+    events.on('sealed', () => this.live(['chain']));
+    events.on('presence-recorded', () => this.live(['tills', 'alerts']));
+  }
+
+  /** Hundreds of pushes a second make one signal per LIVE_COALESCE_MS, not one each. */
+  private live(topics: readonly string[]): void {
+    if (this.relaying) return;
+    for (const topic of topics) this.liveTopics.add(topic);
+    this.liveTimer ??= setTimeout(() => {
+      this.liveTimer = null;
+      const pending = [...this.liveTopics];
+      this.liveTopics = new Set();
+      this.publish('live', { topics: pending });
+    }, LIVE_COALESCE_MS);
   }
 
   private publish(kind: Relayed, payload: Signal['payload']): void {
@@ -111,6 +132,7 @@ export class SignalRelay {
 
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    if (this.liveTimer) clearTimeout(this.liveTimer);
     await this.flush();
     if (this.listener) {
       await this.listener.query(`UNLISTEN ${CHANNEL}`).catch(() => undefined);

@@ -8,9 +8,6 @@ export const PRESENCE_RECORD_MS = 5_000;
 /** A record older than this is a hub that stopped without clearing it (killed, crashed). */
 export const PRESENCE_STALE_MS = 3 * PRESENCE_RECORD_MS;
 
-/** Hubs whose presence is in memory: they answer from it, not from the records. */
-const recording = new WeakSet<HubContext>();
-
 /**
  * Writes the hub's in-memory presence to `till_presence`, so that `fedow terminals
  * --list` (another process) shows live status and lag as the API does. Lag is
@@ -18,17 +15,11 @@ const recording = new WeakSet<HubContext>();
  */
 export const presenceRecorderPlugin: HubPlugin = async (app, context) => {
   const recorder = new PresenceRecorder(context);
-  recording.add(context);
   recorder.start();
   app.addHook('preClose', async () => {
-    recording.delete(context);
     await recorder.stop();
   });
 };
-
-export function holdsPresence(context: HubContext): boolean {
-  return recording.has(context);
-}
 
 /** Recorded presence that is still fresh, by terminal: what a process without the sockets may trust. */
 export async function recordedPresence(context: HubContext): Promise<Map<string, TillPresenceRow>> {
@@ -37,16 +28,32 @@ export async function recordedPresence(context: HubContext): Promise<Map<string,
   return new Map(rows.filter((row) => now - Date.parse(row.recordedAt) <= PRESENCE_STALE_MS).map((row) => [row.terminalId, row]));
 }
 
+export type LivePresence = Pick<TillPresenceRow, 'connectedAt' | 'lastMessageAt' | 'lagEntries'>;
+
+/**
+ * Which tills are connected to any hub process sharing the database: this process's
+ * own sockets first, then what the others recorded. This process's own records are
+ * skipped: after a disconnect they may lag behind its memory by one write.
+ */
+export async function presenceLookup(context: HubContext): Promise<(terminal: string) => LivePresence | undefined> {
+  const recorded = await recordedPresence(context);
+  return (terminal) => {
+    const local = context.presence.get(terminal);
+    if (local) return local;
+    const row = recorded.get(terminal);
+    return row && row.recordedBy !== context.instance ? row : undefined;
+  };
+}
+
 class PresenceRecorder {
-  private readonly instance: string;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> = Promise.resolve();
   private queued = false;
   private readonly onTerminal = () => this.soon();
+  /** The tills of the last write, to tell other hubs' dashboards only when the set changed. */
+  private written = '';
 
-  constructor(private readonly context: HubContext) {
-    this.instance = context.newId();
-  }
+  constructor(private readonly context: HubContext) {}
 
   start(): void {
     this.context.events.on('terminal', this.onTerminal);
@@ -86,7 +93,12 @@ class PresenceRecorder {
 
   private async write(rows: Omit<TillPresenceRow, 'recordedBy'>[]): Promise<void> {
     try {
-      await this.context.storage.transaction((tx) => repo.recordPresence(tx, this.instance, rows));
+      await this.context.storage.transaction((tx) => repo.recordPresence(tx, this.context.instance, rows));
+      const written = rows.map((row) => row.terminalId).sort().join();
+      if (written !== this.written) {
+        this.written = written;
+        this.context.events.emit('presence-recorded');
+      }
     } catch (error) {
       this.context.events.emit('internal-error', { where: 'presence recorder', error });
     }

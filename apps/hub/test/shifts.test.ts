@@ -12,6 +12,7 @@ import { alertList } from '../src/dashboard/alerts';
 import { verifyChain } from '../src/verify/verify-chain';
 import { CASHIER, seedHub, type Seeded } from './support/seed';
 import { SpecTill } from './support/spec-till';
+import { cliHome } from './support/cli-run';
 
 describe.each(DIALECTS)('cashier shifts on %s', (dialect) => {
   const databaseUrl = freshDatabase(dialect);
@@ -105,4 +106,40 @@ describe.each(DIALECTS)('cashier shifts on %s', (dialect) => {
     expect(lines).toHaveLength(2);
     expect((await verifyChain(world.hub.context)).firstDiscrepancy).toBeNull();
   });
+});
+
+describe('fedow shifts', () => {
+  it('lists shifts (table, JSON, CSV), sets a place threshold, and refuses bad usage with exit 2', async () => {
+    const world = await seedHub();
+    const cli = cliHome(world.dir);
+    try {
+      await world.hub.app.listen({ host: '127.0.0.1', port: 0 });
+      const address = world.hub.app.server.address();
+      const till = new SpecTill(await world.till('A'), `ws://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/sync`);
+      await till.connect();
+      const open = till.entry('SHO', { card: CASHIER, primary: CASHIER, amount: 5_000 });
+      const ack = await till.push([open, till.entry('SHC', { card: CASHIER, primary: CASHIER, amount: 4_000, meta: { shift: open.body.id } })]);
+      expect(ack.results.map((result) => result.status)).toEqual(['applied', 'applied']);
+      till.close();
+
+      const listed = await cli.run('shifts', '--list');
+      expect(listed.code, listed.stderr).toBe(0);
+      expect(listed.stdout).toMatch(/Bar A\s+Till 1\s+CA5A0001\s+50\.00 €\s+50\.00 €\s+40\.00 €\s+-10\.00 €\s+ALERT/);
+      const json = await cli.json('shifts', '--list', '--json', '--place', world.placeA.id.toUpperCase());
+      expect(json.shifts).toHaveLength(1);
+      expect(json.shifts[0]).toMatchObject({ float: 5_000, expected: 5_000, counted: 4_000, difference: -1_000, alert: true });
+      const csv = await cli.run('shifts', '--list', '--csv');
+      expect(csv.stdout.split('\r\n')[1]).toMatch(/,closed,EUR,50\.00,50\.00,40\.00,-10\.00,yes$/);
+
+      const set = await cli.json('shifts', '--alert-threshold', '2000', '--place', world.placeA.id, '--json');
+      expect(set).toEqual({ place: world.placeA.id, threshold: 2_000, default: false });
+      expect((await cli.json('shifts', '--alert-threshold', 'default', '--place', world.placeA.id, '--json')).threshold).toBe(500);
+      expect((await cli.run('shifts', '--alert-threshold', '-5', '--place', world.placeA.id)).code).toBe(2);
+      expect((await cli.run('shifts', '--alert-threshold', '100')).code).toBe(2);
+      expect((await cli.run('shifts', '--list', '--from', '2026-01-01')).code).toBe(1);
+    } finally {
+      cli.close();
+      await world.close();
+    }
+  }, 60_000);
 });

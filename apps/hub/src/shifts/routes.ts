@@ -17,6 +17,16 @@ export const ShiftsQuery = z.strictObject({
 
 const ThresholdBody = z.strictObject({ threshold: z.number().int().min(0).max(AMOUNT_MAX).nullable() });
 
+/** The report as JSON, or as a CSV download named after its range (admin API and dashboard). */
+export async function answerShifts(context: HubContext, query: z.infer<typeof ShiftsQuery>, reply: { header(name: string, value: string): unknown; type(type: string): unknown }) {
+  const { format, ...range } = query;
+  const report = await shiftsReport(context, range);
+  if (format === 'json') return report;
+  reply.type('text/csv; charset=utf-8');
+  reply.header('content-disposition', `attachment; filename="shifts${range.from ? `-${range.from}-${range.to}` : ''}.csv"`);
+  return shiftsCsv(report);
+}
+
 /** The cashier shifts report and each place's alert threshold, on the admin API. */
 export async function shiftRoutes(app: FastifyInstance, context: HubContext): Promise<void> {
   const api = app.withTypeProvider<ZodTypeProvider>();
@@ -30,14 +40,7 @@ export async function shiftRoutes(app: FastifyInstance, context: HubContext): Pr
         response: { 200: answer('{from, to, place, shifts: [...], thresholds}; text/csv with format=csv'), ...errors(400) },
       },
     },
-    async (request, reply) => {
-      const { format, ...range } = request.query;
-      const report = await shiftsReport(context, range);
-      if (format === 'json') return report;
-      reply.type('text/csv; charset=utf-8');
-      reply.header('content-disposition', `attachment; filename="shifts${range.from ? `-${range.from}-${range.to}` : ''}.csv"`);
-      return shiftsCsv(report);
-    },
+    async (request, reply) => answerShifts(context, request.query, reply),
   );
   api.put(
     '/api/v1/places/:id/shift-alert',

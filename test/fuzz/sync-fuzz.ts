@@ -91,6 +91,7 @@ export interface SyncFuzzReport {
 class FuzzTill {
   spec: SpecTill | null = null;
   lastPushed: WireEntry[] = [];
+  openShift: string | null = null;
   constructor(public till: SeededTill) {}
 }
 
@@ -225,17 +226,21 @@ export class SyncFuzzer {
     if (item.chain === 'replay' && fuzzTill.lastPushed.length) return fuzzTill.lastPushed;
     if (item.chain === 'gap') spec.seq += 1;
     if (item.chain === 'fork' && spec.seq > 0) spec.seq -= 1;
-    const entries = item.drafts.map((draft) =>
-      spec.entry(draft.kind, {
+    const entries = item.drafts.map((draft) => {
+      // A shift close names the last shift this till opened (or its own id: a close of nothing).
+      const meta = draft.kind === 'SHC' ? { ...draft.meta, shift: fuzzTill.openShift ?? fuzzTill.till.id } : draft.meta;
+      const entry = spec.entry(draft.kind, {
         card: draft.card,
         primary: draft.primary === OWN_CASHIER ? (fuzzTill.till.place === this.world.placeA.id ? CASHIER : CASHIER_B) : draft.primary,
-        asset: draft.kind === 'VID' ? null : draft.asset,
+        asset: draft.kind === 'VID' || draft.kind === 'SHO' || draft.kind === 'SHC' ? null : draft.asset,
         amount: draft.amount,
         auth: draft.auth,
         at: new Date(Date.now() + draft.atOffsetMs).toISOString(),
-        ...(draft.meta ? { meta: draft.meta } : {}),
-      }),
-    );
+        ...(meta ? { meta } : {}),
+      });
+      if (draft.kind === 'SHO') fuzzTill.openShift = entry.body.id;
+      return entry;
+    });
     if (item.chain === 'forged') entries[entries.length - 1] = { ...entries[entries.length - 1]!, sig: 'ab'.repeat(64) };
     fuzzTill.lastPushed = entries;
     return entries;

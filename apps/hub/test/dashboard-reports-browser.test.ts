@@ -26,11 +26,15 @@ beforeAll(async () => {
   const { local } = hub.world;
   const tillA = await hub.connectTill('A');
   const tillB = await hub.connectTill('B');
+  // A cashier shift around it: 50.00 € float + 20.00 € cash = 70.00 € expected, 69.00 € counted.
+  const shift = tillA.entry('SHO', { card: CASHIER, primary: CASHIER, amount: 5000 });
   const a = await tillA.push([
+    shift,
     tillA.entry('REF', { card: one!, primary: CASHIER, asset: local, amount: 2000, meta: { payment: 'cash' } }),
     tillA.entry('REF', { card: two!, primary: CASHIER, asset: local, amount: 1500, meta: { payment: 'card' } }),
     tillA.entry('SAL', { card: one!, primary: CASHIER, asset: local, amount: 450 }),
     tillA.entry('SAL', { card: two!, primary: CASHIER, asset: local, amount: 300 }),
+    tillA.entry('SHC', { card: CASHIER, primary: CASHIER, amount: 6900, meta: { shift: shift.body.id } }),
   ]);
   expect(a.results.every((result) => result.status === 'applied')).toBe(true);
   const b = await tillB.push([tillB.entry('SAL', { card: one!, primary: CASHIER_B, asset: local, amount: 250 })]);
@@ -119,6 +123,10 @@ describe('reports in Chromium', () => {
       expect(await page.textContent(`#close-cashiers tr[data-key="${CASHIER}"][data-kind="sale"] td[data-field="amount"]`)).toMatch(/^7,50\sMLA$/);
       expect(await page.$(`#close-cashiers tr[data-key="${CASHIER_B}"]`)).toBeNull();
       expect(await page.textContent('#close-tills tbody th')).toBe('Till 1');
+      expect(await page.getAttribute('#close-shifts tbody tr', 'data-alert')).toBe('false');
+      expect(await page.textContent('#close-shifts td[data-field="expected"]')).toMatch(/^70,00\s€$/);
+      expect(await page.textContent('#close-shifts td[data-field="counted"]')).toMatch(/^69,00\s€$/);
+      expect(await page.textContent('#close-shifts td[data-field="difference"]')).toMatch(/^-1,00\s€$/);
 
       await page.emulateMedia({ media: 'print' });
       expect(await page.isVisible('header')).toBe(false);

@@ -18,7 +18,7 @@ import { accept, balanceOf, refuse, shareFederation } from './state';
 const POLICY_ONLINE_ONLY: OfflinePolicy = { maxOfflineSale: 0, maxOfflineCardSpend: 0, maxOfflineExposure: 0, maxOfflineMinutes: 0, offlineRefunds: false, unknownCardTopUp: false };
 
 export interface ApiCardMovement {
-  kind: Exclude<EntryKind, 'VID'>;
+  kind: Exclude<EntryKind, 'VID' | 'SHO' | 'SHC'>;
   place: string;
   asset: string;
   amount: number;

@@ -67,6 +67,9 @@ function decideKind(state: LedgerState, body: EntryBody, place: Place, till: Til
       return decideRefund(state, body, place, till);
     case 'VID':
       return decideVoid(state, body, place, till);
+    case 'SHO':
+    case 'SHC':
+      return decideShift(body, till);
   }
 }
 
@@ -212,4 +215,17 @@ function decideVoid(state: LedgerState, body: EntryBody, place: Place, context: 
     }
   }
   return accept(refunds, [{ type: 'card-detached', card: card.id, place: place.id }]);
+}
+
+/**
+ * SHO/SHC: a cashier's shift opens with its float and closes with its cash count.
+ * They move no money, so they produce no transfer: the hub records the shift and
+ * compares the count with the cash the ledger says went through the drawer
+ * (docs/DECISIONS.md, "Cashier shifts"). The shift is the cashier's: the card it
+ * names is the valid primary card that signed in (checked before this rule).
+ */
+function decideShift(body: EntryBody, context: Till): Decision {
+  if (body.card.slice(0, 8) !== body.primary.slice(0, 8)) return refuse('invalid_primary_card', 'a shift belongs to the cashier card that opened the session');
+  if (context.cashier.lostAt !== null) return refuse('card_lost', body.card);
+  return accept([]);
 }

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { LABEL_CHARS_MAX, META_BYTES_MAX, META_LINES_MAX, NOTE_CHARS_MAX } from './limits';
 import { utf8LengthAbove } from './parse';
-import { Amount, CardUid, EntryKind, Hash, Seq, Signature, Timestamp, Uuid } from './primitives';
+import { CashCount, countTotal } from './shift';
+import { Amount, Balance, CardUid, EntryKind, Hash, Seq, Signature, Timestamp, Uuid } from './primitives';
 
 export const SaleLine = z.strictObject({
   label: z.string().min(1).max(LABEL_CHARS_MAX),
@@ -16,6 +17,12 @@ export const EntryMeta = z
     payment: z.enum(['cash', 'card']).optional(),
     lines: z.array(SaleLine).max(META_LINES_MAX).optional(),
     note: z.string().max(NOTE_CHARS_MAX).optional(),
+    /** SHO/SHC: the drawer counted by denomination (shift.ts). */
+    count: CashCount.optional(),
+    /** SHC: the id of the SHO entry that opened the shift. */
+    shift: Uuid.optional(),
+    /** SHC: the cash the till expected from its own journal (the hub recomputes it from the ledger). */
+    expected: Balance.optional(),
   })
   .refine((meta) => !utf8LengthAbove(JSON.stringify(meta), META_BYTES_MAX), {
     message: `meta is larger than ${META_BYTES_MAX} bytes`,
@@ -39,9 +46,17 @@ export const EntryBody = z
     auth: z.enum(['online', 'offline']),
     meta: EntryMeta.optional(),
   })
-  .refine((body) => (body.kind === 'VID') === (body.asset === null), {
-    message: 'asset is null for VID and only for VID',
+  .refine((body) => (body.kind === 'VID' || body.kind === 'SHO' || body.kind === 'SHC') === (body.asset === null), {
+    message: 'asset is null for VID, SHO and SHC, and only for them',
     path: ['asset'],
+  })
+  .refine((body) => body.meta?.count === undefined || countTotal(body.meta.count) === body.amount, {
+    message: 'a cash count adds up to the amount',
+    path: ['meta', 'count'],
+  })
+  .refine((body) => body.kind !== 'SHC' || body.meta?.shift !== undefined, {
+    message: 'a shift close names the shift it closes (meta.shift)',
+    path: ['meta', 'shift'],
   });
 export type EntryBody = z.infer<typeof EntryBody>;
 

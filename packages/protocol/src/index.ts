@@ -18,3 +18,4 @@ export * from './webhooks';
 export * from './melt';
 export * from './qr-sale';
 export * from './card-set';
+export * from './shift';

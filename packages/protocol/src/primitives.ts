@@ -36,6 +36,9 @@ export const TRANSFER_ACTIONS = ['FST', 'CRE', 'REF', 'SAL', 'QRS', 'SUB', 'BDG'
 export const TransferAction = z.enum(TRANSFER_ACTIONS);
 export type TransferAction = z.infer<typeof TransferAction>;
 
-export const ENTRY_KINDS = ['SAL', 'REF', 'SUB', 'BDG', 'RFD', 'VID'] as const;
+/** `SHO`/`SHC`: a cashier's shift opens with its float and closes with its cash count (no money moves). */
+export const ENTRY_KINDS = ['SAL', 'REF', 'SUB', 'BDG', 'RFD', 'VID', 'SHO', 'SHC'] as const;
+/** Entry kinds that record a shift of the cash drawer and move no money. */
+export const SHIFT_KINDS = ['SHO', 'SHC'] as const;
 export const EntryKind = z.enum(ENTRY_KINDS);
 export type EntryKind = z.infer<typeof EntryKind>;

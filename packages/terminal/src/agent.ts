@@ -17,6 +17,7 @@ import { payWithCode } from './qr-payment';
 import { balancesOf, checkCard, entryAssets, registerTotals, type BalanceView, type CardCheck, type Payment, type RegisterTotals } from './register';
 import { createSyncClient, type SyncAlert, type SyncClient, type SyncState, type SyncTuning, type Timers, type OpenSocket } from './sync-client';
 import { tap } from './tap';
+import { closeShift, currentShift, openShift, type ClosedShift, type ShiftRequest, type ShiftResult, type ShiftView } from './shift';
 
 /**
  * The terminal agent: one object that owns the till's reader, journal, card cache
@@ -112,6 +113,8 @@ export interface AgentSnapshot {
   reader: ReaderView;
   sync: SyncState;
   session: { primary: string; openedAt: number } | null;
+  /** The cashier shift open at this till's drawer, with the cash expected now. */
+  shift: ShiftView | null;
   armed: ArmedAction | null;
   lastDecision: Outcome | null;
   alerts: SyncAlert[];
@@ -174,6 +177,10 @@ export interface TillAgent {
   registerTotals(): RegisterTotals | null;
   /** Totals, then the session ends (the printable close). */
   closeRegister(): RegisterTotals | null;
+  /** Opens the drawer's shift with its float (a signed SHO entry); needs an open session. */
+  openShift(request: ShiftRequest): ShiftResult<ShiftView>;
+  /** Closes it with the cash counted (a signed SHC entry): expected, counted and the difference. */
+  closeShift(request: ShiftRequest): ShiftResult<ClosedShift>;
   /**
    * A line a keyboard wedge typed (the UI's key events, through the bridge): a
    * payment QR code pays the armed sale; anything else is a card UID for a
@@ -230,6 +237,7 @@ export function openAgent(options: AgentOptions): TillAgent {
       reader: readerView,
       sync: sync.state(),
       session: session(),
+      shift: currentShift(journal.db, cache.assets()),
       armed: armed?.action ?? null,
       lastDecision,
       alerts: [...alerts],
@@ -428,6 +436,17 @@ export function openAgent(options: AgentOptions): TillAgent {
     return result;
   };
 
+  /** Shifts are the cashier's acts on the drawer: journaled directly, no card to authorise. */
+  const shiftAct = <T>(act: (context: Parameters<typeof openShift>[0]) => ShiftResult<T>): ShiftResult<T> => {
+    const current = session();
+    if (!journal.identity()) return { ok: false, code: 'not_paired', message: words(language, 'not_paired') };
+    if (!current) return { ok: false, code: 'locked', message: words(language, 'locked') };
+    const result = act({ journal, assets: cache.assets(), primary: current.primary, online: sync.isOnline(), now: clock.now(), random: clock.random });
+    if (result.ok) sync.kick();
+    publish();
+    return result;
+  };
+
   const purge = (): void => {
     journal.purge(clock.now());
   };
@@ -511,6 +530,8 @@ export function openAgent(options: AgentOptions): TillAgent {
     },
     registerTotals: totals,
     closeRegister: lock,
+    openShift: (request) => shiftAct((context) => openShift(context, request)),
+    closeShift: (request) => shiftAct((context) => closeShift(context, request)),
     wedgeLine: onWedgeLine,
   };
 }

@@ -160,6 +160,10 @@ export function authorise(given: AuthoriseInput): Decision {
       return authoriseRefund(input);
     case 'VID':
       return authoriseVoid(input);
+    case 'SHO':
+    case 'SHC':
+      // A shift is the cashier's act on the drawer, not a card's: the agent journals it (shift.ts).
+      throw new Error(`authorise: ${request.kind} is not a card decision`);
   }
 }
 
@@ -351,6 +355,8 @@ function signedAmount(entry: EntryBody): number {
       return entry.amount;
     case 'BDG':
     case 'VID':
+    case 'SHO':
+    case 'SHC':
       return 0;
   }
 }
@@ -366,7 +372,9 @@ function validAmount(kind: EntryKind, amount: number): boolean {
       return amount === 0;
     case 'SUB':
     case 'VID':
-      // A free membership is a membership; an empty card may be voided.
+    case 'SHO':
+    case 'SHC':
+      // A free membership is a membership; an empty card may be voided; an empty drawer is counted.
       return true;
   }
 }

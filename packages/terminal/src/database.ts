@@ -43,6 +43,8 @@ CREATE TABLE IF NOT EXISTS entries (
 ) STRICT;
 CREATE INDEX IF NOT EXISTS entries_pending ON entries (seq) WHERE acked_at IS NULL;
 CREATE INDEX IF NOT EXISTS entries_card ON entries (card_prefix, created_at);
+-- The open shift is looked up at every state the UI is sent: only shift entries are indexed.
+CREATE INDEX IF NOT EXISTS entries_shift ON entries (kind, seq) WHERE kind IN ('SHO', 'SHC');
 
 CREATE TABLE IF NOT EXISTS settings (
   key   TEXT PRIMARY KEY,

@@ -16,3 +16,4 @@ export * from './agent-process';
 export * from './wedge-config';
 export * from './qr-payment';
 export * from './card-set';
+export * from './shift';

@@ -153,7 +153,7 @@ export function registerTotals(db: TillDatabase, cache: CardCache, primary: stri
     .prepare<[string, number], TotalsRow>(
       `SELECT kind, asset, json_extract(body, '$.meta.payment') AS payment, count(*) AS count, sum(amount) AS amount
        FROM entries
-       WHERE substr(json_extract(body, '$.primary'), 1, 8) = ? AND created_at >= ?
+       WHERE substr(json_extract(body, '$.primary'), 1, 8) = ? AND created_at >= ? AND kind NOT IN ('SHO', 'SHC')
        GROUP BY kind, asset, payment ORDER BY kind, asset, payment`,
     )
     .all(firstTagId(primary), openedAt);

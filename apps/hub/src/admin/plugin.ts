@@ -16,6 +16,7 @@ import { paymentRoutes } from './payment-routes';
 import { terminalRoutes } from './terminal-routes';
 import { timeRoutes } from './time-routes';
 import { reportRoutes } from '../reports/routes';
+import { shiftRoutes } from '../shifts/routes';
 import { userRoutes } from './user-routes';
 import { webhookRoutes } from './webhook-routes';
 import { walletRequestRoutes } from './wallet-routes';
@@ -48,6 +49,7 @@ export const adminPlugin: HubPlugin = async (app, context, config) => {
       await cardRoutes(operator, context);
       await terminalRoutes(operator, context);
       await reportRoutes(operator, context);
+      await shiftRoutes(operator, context);
       await moneyRoutes(operator, context);
       await meltRoutes(operator, context);
       await paymentRoutes(operator, context);

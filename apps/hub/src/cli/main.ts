@@ -19,6 +19,7 @@ import { placesCommand, PLACES_USAGE } from './places';
 import { checkoutCommand, CHECKOUT_USAGE, refundCommand, REFUND_USAGE, topupCommand, TOPUP_USAGE } from './payments';
 import { productsCommand, PRODUCTS_USAGE } from './products';
 import { serveCommand, SERVE_USAGE } from './serve';
+import { shiftsCommand, SHIFTS_USAGE } from './shifts';
 import { terminalsCommand, TERMINALS_USAGE } from './terminals';
 import { timeCommand, TIME_USAGE } from './time';
 import { usersCommand, USERS_USAGE } from './users';
@@ -51,6 +52,7 @@ const COMMANDS: Record<string, { run: (args: string[], io: Io) => Promise<number
   'import-fedow': { run: importFedowCommand, usage: IMPORT_FEDOW_USAGE },
   webhooks: { run: webhooksCommand, usage: WEBHOOKS_USAGE },
   melt: { run: meltCommand, usage: MELT_USAGE },
+  shifts: { run: shiftsCommand, usage: SHIFTS_USAGE },
 };
 
 const USAGE = [

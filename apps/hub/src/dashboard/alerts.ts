@@ -13,6 +13,7 @@ const DEBTS_MAX = 50;
 const OFFLINE_SALES_SCANNED_MAX = 1_000;
 const ENTRIES_PER_DEBT_MAX = 20;
 const CORRECTIONS_MAX = 20;
+const SHIFTS_MAX = 50;
 
 interface Names {
   terminals: Map<string, repo.Terminal>;
@@ -41,6 +42,7 @@ export async function alertList(context: HubContext): Promise<Alert[]> {
     ...(await offlineSaleAlerts(tx, names)),
     ...(await offlineCapAlerts(tx, [...names.terminals.values()], names.places)),
     ...(await correctionAlerts(tx)),
+    ...(await shiftAlerts(tx, names)),
   ];
   return alerts.sort((a, b) => (b.at ?? '').localeCompare(a.at ?? '')).slice(0, ALERTS_MAX);
 }
@@ -163,6 +165,24 @@ async function offlineSaleAlerts(tx: Tx, names: Names): Promise<Alert[]> {
  * --apply`): money that moved by an operator's hand, with who and why. The amount
  * is what the wallet gained (negative for a debit).
  */
+/**
+ * Cashier shifts closed with a cash difference beyond their place's threshold
+ * (DECISIONS.md, "Cashier shifts"): `amount` is the difference in euro cents
+ * (negative: cash missing), `card` the cashier, the entries its opening and close.
+ */
+async function shiftAlerts(tx: Tx, names: Names): Promise<Alert[]> {
+  return (await repo.listShiftAlerts(tx, SHIFTS_MAX)).map((shift) => ({
+    kind: 'shift',
+    at: shift.closedAt,
+    ...tillOf(names, shift.terminalId),
+    card: shift.closedBy ?? shift.cashier,
+    asset: null,
+    amount: shift.difference,
+    reason: 'shift_difference',
+    entries: { terminal: shift.terminalId },
+  }));
+}
+
 async function correctionAlerts(tx: Tx): Promise<Alert[]> {
   const rows = await repo.listRequests(tx, { kind: 'correction', limit: CORRECTIONS_MAX });
   return rows

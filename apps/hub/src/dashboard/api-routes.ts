@@ -15,6 +15,7 @@ import { assetInfo, moneyReport } from './money';
 import { STREAMS_MAX } from './stream';
 import { tillRows } from './tills';
 import { answerTurnover, TurnoverQuery } from '../reports/routes';
+import { answerShifts, ShiftsQuery } from '../shifts/routes';
 import type { Meta, Overview } from './views';
 
 /** A QR code's URL is longer than a tag: the search box takes up to this. */
@@ -60,6 +61,7 @@ export async function apiRoutes(app: FastifyInstance, dashboard: Dashboard): Pro
   api.get('/dashboard/api/money', async () => moneyReport(context));
   await compensationApiRoutes(app, dashboard);
   api.get('/dashboard/api/reports/turnover', { schema: { querystring: TurnoverQuery } }, async (request, reply) => answerTurnover(context, request.query, reply));
+  api.get('/dashboard/api/reports/shifts', { schema: { querystring: ShiftsQuery } }, async (request, reply) => answerShifts(context, request.query, reply));
   api.get('/dashboard/api/chain', async () => chainReport(context, dashboard.verify.running));
 
   api.post('/dashboard/api/verify', async (request, reply) => {

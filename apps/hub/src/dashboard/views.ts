@@ -57,7 +57,7 @@ export interface TillRow {
   rejected: number;
 }
 
-export type AlertKind = 'rejected' | 'quarantined' | 'quarantine_flood' | 'fork' | 'debt' | 'offline_policy' | 'correction';
+export type AlertKind = 'rejected' | 'quarantined' | 'quarantine_flood' | 'fork' | 'debt' | 'offline_policy' | 'correction' | 'shift';
 
 /** Where the entries behind an alert are: by id, or a till's latest entries. */
 export type EntriesLink = { ids: string[] } | { terminal: string };

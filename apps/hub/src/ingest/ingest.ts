@@ -13,6 +13,7 @@ import * as repo from '../storage/repo';
 import type { Tx } from '../storage/types';
 import { recordEvents } from '../outbox/events';
 import { persistPlan, quarantineRows } from './persist';
+import { recordShifts } from '../shifts/record';
 import { ingestWriter } from './writer';
 import { planPush, type ChainHead, type KeyHolder, type PushPlan, type Stop, type StoredEntry } from './push';
 import type { CryptoPool, Verdict } from '../crypto/pool';
@@ -162,6 +163,7 @@ export class Ingest {
       if (plans.some((plan) => plan.stop !== null)) break;
       const plan = planPush(slice.entries, slice.verdicts, head, stored.bySeq, stored.byKey, state, context);
       for (const card of await persistPlan(tx, writer, terminalId, plan, state, now)) cardIds.add(card);
+      await recordShifts(tx, { id: terminalId, placeId: terminal.placeId }, plan.chained);
       for (const { entry, key } of plan.chained) {
         stored.bySeq.set(entry.body.seq, { seq: entry.body.seq, id: entry.body.id, hash: entry.hash });
         stored.byKey.set(key, { terminal: terminalId, seq: entry.body.seq });

@@ -124,4 +124,5 @@ export * from './repo-holder';
 export * from './repo-presence';
 export * from './repo-reports';
 export * from './repo-pairing';
+export * from './repo-shifts';
 export type * from './rows';

@@ -75,6 +75,8 @@ export const places = pgTable('places', {
   createdAt: text('created_at').notNull(),
   /** The place's administrator, from `fedow places --create --email` (apps/hub/README.md). */
   adminUserId: text('admin_user_id').references(() => users.id),
+  /** Cents: a shift whose counted cash differs from the expected by more raises an alert; null = the default (SHIFT_ALERT_THRESHOLD_DEFAULT). */
+  shiftAlertThreshold: big('shift_alert_threshold'),
 });
 
 export const federations = pgTable('federations', {
@@ -821,3 +823,42 @@ export const holderOptions = pgTable('holder_options', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
 });
+
+/**
+ * Cashier shifts at a till's drawer (docs/DECISIONS.md, "Cashier shifts"): opened by
+ * a signed SHO entry (id = its entry id) with the float, closed by a SHC entry with
+ * the cash counted. `expected` is the hub's: float + cash in − cash out through the
+ * till's applied entries between the two (seq range), from the ledger's transfers;
+ * `tillExpected` is what the till showed. Money in cents; counts are JSON text.
+ */
+export const shifts = pgTable(
+  'shifts',
+  {
+    id: text('id').primaryKey(),
+    terminalId: text('terminal_id')
+      .notNull()
+      .references(() => terminals.id),
+    placeId: text('place_id')
+      .notNull()
+      .references(() => places.id),
+    /** The cashier card that signed the opening, as the till read it. */
+    cashier: text('cashier').notNull(),
+    openSeq: big('open_seq').notNull(),
+    /** Till clock of the opening. */
+    openedAt: text('opened_at').notNull(),
+    float: big('float').notNull(),
+    floatCount: text('float_count'),
+    closeSeq: big('close_seq'),
+    closedAt: text('closed_at'),
+    closedBy: text('closed_by'),
+    counted: big('counted'),
+    count: text('count'),
+    expected: big('expected'),
+    tillExpected: big('till_expected'),
+    difference: big('difference'),
+    /** The threshold in force when it closed; `alert` when |difference| went beyond it. */
+    alertThreshold: big('alert_threshold'),
+    alert: bool('alert').notNull().default(false),
+  },
+  (t) => [unique('shifts_terminal_open_seq').on(t.terminalId, t.openSeq), index('shifts_place_opened').on(t.placeId, t.openedAt)],
+);

@@ -8,8 +8,11 @@ import type { DiscrepancyKind, Progress, VerifyDiscrepancy } from './types';
 
 const ENTRIES_PER_PAGE = 2_000;
 
-/** A void of a card with nothing refundable produces no transfer: every other applied kind does. */
-const KINDS_WITHOUT_TRANSFERS = new Set(['VID']);
+/**
+ * A void of a card with nothing refundable produces no transfer, nor do a
+ * shift's opening and close (they move no money): every other applied kind does.
+ */
+const KINDS_WITHOUT_TRANSFERS = new Set(['VID', 'SHO', 'SHC']);
 
 const PROBLEM_KINDS: Record<TerminalChainProblem['problem'], DiscrepancyKind> = {
   bad_hash: 'entry_hash',

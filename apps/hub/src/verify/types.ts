@@ -31,7 +31,9 @@ export type DiscrepancyKind =
   /** Invariant 5: a negative balance without an offline-authorised sale behind it. */
   | 'debt'
   /** A compensation run whose settlement is not the one its claims give, or a CMP transfer outside a run. */
-  | 'compensation';
+  | 'compensation'
+  /** A cashier shift that is not what its signed entries and the ledger's cash movements give. */
+  | 'shift';
 
 export interface VerifyDiscrepancy {
   kind: DiscrepancyKind;

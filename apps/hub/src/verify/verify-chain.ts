@@ -8,6 +8,7 @@ import { checkBalances, checkDebts } from './check-balances';
 import { checkCompensations } from './check-compensations';
 import { checkEntries } from './check-entries';
 import { checkRequests } from './check-requests';
+import { checkShifts } from './check-shifts';
 import { checkTransfers } from './check-transfers';
 import { openSnapshot } from './snapshot';
 import type { Progress, VerifyDiscrepancy, VerifyResult } from './types';
@@ -88,6 +89,8 @@ async function verifyIn(tx: Tx, progress: Progress): Promise<Outcome> {
   if (requests.discrepancy) return stop(requests.discrepancy);
   const compensations = await checkCompensations(tx);
   if (compensations) return stop(compensations);
+  const shifts = await checkShifts(tx);
+  if (shifts) return stop(shifts);
   return stop(await checkDebts(tx, progress));
 }
 

@@ -5,7 +5,7 @@
  * process boundary (IPC from a renderer, a socket on localhost).
  */
 import { z } from 'zod';
-import { Amount, CardUid, META_LINES_MAX, NOTE_CHARS_MAX, SaleLine, Uuid } from '@fedow/protocol';
+import { Amount, CardUid, CashCount, META_LINES_MAX, NOTE_CHARS_MAX, SaleLine, Uuid } from '@fedow/protocol';
 import type { TillAgent } from '@fedow/terminal';
 import { COMMAND_NAMES, type BridgeCommands, type CommandName } from './contract';
 
@@ -17,6 +17,7 @@ const SaleRequest = z.union([
 ]);
 const TopUpRequest = z.strictObject({ amount: Amount.min(1), payment: Payment, asset: Uuid.optional() });
 const MembershipRequest = z.strictObject({ asset: Uuid, amount: Amount, payment: Payment });
+const ShiftRequest = z.union([z.strictObject({ count: CashCount }), z.strictObject({ total: Amount })]);
 const RefundRequest = z.strictObject({ asset: Uuid.optional(), amount: Amount.min(1).optional() });
 /** A payment QR code is ~150 characters, a card UID at most 30. */
 const WEDGE_TEXT_CHARS_MAX = 256;
@@ -40,6 +41,8 @@ const ARGS: { [K in CommandName]: z.ZodType<BridgeCommands[K]['args']> } = {
   cancel: z.tuple([]),
   registerTotals: z.tuple([]),
   closeRegister: z.tuple([]),
+  openShift: z.tuple([ShiftRequest]),
+  closeShift: z.tuple([ShiftRequest]),
   wedgeLine: z.tuple([z.string().min(1).max(WEDGE_TEXT_CHARS_MAX)]),
 };
 
@@ -67,6 +70,8 @@ function handlers(agent: TillAgent): Handlers {
     },
     registerTotals: () => agent.registerTotals(),
     closeRegister: () => agent.closeRegister(),
+    openShift: (request) => agent.openShift(request),
+    closeShift: (request) => agent.closeShift(request),
     wedgeLine: (text) => {
       agent.wedgeLine(text);
       return null;

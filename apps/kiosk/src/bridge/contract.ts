@@ -19,6 +19,10 @@ import type {
   RefundRequest,
   RegisterTotals,
   SaleRequest,
+  ClosedShift,
+  ShiftRequest,
+  ShiftResult,
+  ShiftView,
   TopUpRequest,
 } from '@fedow/terminal';
 
@@ -42,6 +46,9 @@ export interface BridgeCommands {
   cancel: { args: []; result: null };
   registerTotals: { args: []; result: RegisterTotals | null };
   closeRegister: { args: []; result: RegisterTotals | null };
+  /** The drawer's shift: opened with its float, closed with the cash counted (by denomination or a total). */
+  openShift: { args: [request: ShiftRequest]; result: ShiftResult<ShiftView> };
+  closeShift: { args: [request: ShiftRequest]; result: ShiftResult<ClosedShift> };
   /** A line a keyboard wedge (card reader or QR scanner) typed into the page, without its Enter. */
   wedgeLine: { args: [text: string]; result: null };
 }
@@ -64,6 +71,8 @@ export const COMMAND_NAMES = [
   'cancel',
   'registerTotals',
   'closeRegister',
+  'openShift',
+  'closeShift',
   'wedgeLine',
 ] as const satisfies readonly CommandName[];
 type Missing = Exclude<CommandName, (typeof COMMAND_NAMES)[number]>;

@@ -11,7 +11,7 @@ import { KEYPAD_DIGITS_MAX, keypadAmount } from './money';
 import { beep } from './sound';
 import { WedgeKeys } from './wedge';
 import {
-  SCREENS,
+  ALL_SCREENS,
   TOP_UP_PRESETS,
   assetsOf,
   initialState,
@@ -25,6 +25,7 @@ import {
 } from './state';
 import { SCREEN_KEYS, footer, nav, overlay, statusBar } from './views-frame';
 import { badgeScreen, checkScreen, closeScreen, lockedScreen, membershipScreen, pairingScreen, refundScreen, saleScreen, topUpScreen } from './views-screens';
+import { shiftAmount, shiftScreen } from './views-shift';
 
 /** Marked once the approved/declined screen has been painted: the benchmark reads it. */
 export const DECISION_PAINTED_MARK = 'fedow:decision-painted';
@@ -129,6 +130,9 @@ export function startApp(root: HTMLElement, bridge: TillBridge): void {
     state.chosen = null;
     state.check = null;
     state.refund = { mode: 'refund', stage: 'choose', check: null, asset: null };
+    state.shiftCount = {};
+    state.shiftTotal = '';
+    state.shiftClosed = null;
     if (screen === 'check') void armCheck();
     if (screen === 'close') void bridge.registerTotals().then((totals) => {
       state.totals = totals;
@@ -172,6 +176,8 @@ export function startApp(root: HTMLElement, bridge: TillBridge): void {
         return armCheck();
       case 'refund':
         return refundStep();
+      case 'shift':
+        return submitShift();
       case 'close': {
         const totals = await bridge.closeRegister();
         state.closedTotals = totals;
@@ -179,6 +185,23 @@ export function startApp(root: HTMLElement, bridge: TillBridge): void {
         return render();
       }
     }
+  };
+
+  /** Opens the drawer's shift with the float entered, or closes the open one with the count. */
+  const submitShift = async (): Promise<void> => {
+    const request = shiftAmount(state);
+    if (!request || !state.view?.session) return;
+    const language = languageOf(state);
+    const closed = state.view.shift ? await bridge.closeShift(request) : null;
+    const result = closed ?? (await bridge.openShift(request));
+    if (!result.ok) {
+      state.notice = result.code === 'shift_open' || result.code === 'no_shift' ? t(language, result.code) : result.message;
+      return render();
+    }
+    state.shiftCount = {};
+    state.shiftTotal = '';
+    state.shiftClosed = closed?.ok ? closed.shift : null;
+    await refresh();
   };
 
   /** An armed action's promise: decisions arrive as events; here only the cancelled and the failed. */
@@ -253,7 +276,7 @@ export function startApp(root: HTMLElement, bridge: TillBridge): void {
         state.result = null;
         return render();
       case 'screen':
-        if (arg && (SCREENS as readonly string[]).includes(arg)) goTo(arg as Screen);
+        if (arg && (ALL_SCREENS as readonly string[]).includes(arg)) goTo(arg as Screen);
         return;
       case 'product':
         if (arg) state.cart.set(arg, (state.cart.get(arg) ?? 0) + 1);
@@ -315,15 +338,34 @@ export function startApp(root: HTMLElement, bridge: TillBridge): void {
   });
   root.addEventListener('submit', (event) => {
     event.preventDefault();
-    void pair(event.target instanceof HTMLFormElement ? event.target : null);
+    const form = event.target instanceof HTMLFormElement ? event.target : null;
+    if (form?.dataset.form === 'shift') return void submitShift().catch(fail);
+    void pair(form);
   });
   root.addEventListener('input', (event) => {
+    if (event.target instanceof HTMLInputElement && event.target.closest('#shift-form')) return countInput(event.target);
     // Kept in state without a redraw: the field keeps its caret.
     if (event.target instanceof HTMLInputElement && event.target.name in state.pairing) {
       const name = event.target.name as 'hubUrl' | 'code' | 'name';
       state.pairing[name] = event.target.value;
     }
   });
+
+  /** A count or total typed: the totals and the difference follow at once; the field keeps its focus and caret. */
+  const countInput = (input: HTMLInputElement): void => {
+    const denomination = input.dataset.denomination;
+    if (denomination) {
+      const pieces = Number.parseInt(input.value.replace(/\D/g, ''), 10);
+      state.shiftCount = { ...state.shiftCount, [denomination]: Number.isSafeInteger(pieces) ? pieces : 0 };
+    } else state.shiftTotal = input.value;
+    const id = input.id;
+    render();
+    const again = document.getElementById(id);
+    if (again instanceof HTMLInputElement && document.activeElement !== again) {
+      again.focus();
+      again.setSelectionRange(again.value.length, again.value.length);
+    }
+  };
 
   const pair = async (form: HTMLFormElement | null): Promise<void> => {
     if (!form || state.pairing.busy) return;
@@ -379,6 +421,7 @@ function mainScreen(state: UiState): string {
     membership: membershipScreen,
     badge: badgeScreen,
     close: closeScreen,
+    shift: shiftScreen,
   };
   const notice = state.notice ? `<p class="notice" id="notice">${esc(state.notice)}</p>` : '';
   return notice + screens[state.screen](state);

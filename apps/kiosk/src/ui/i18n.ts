@@ -127,10 +127,29 @@ const WORDS = {
   BDG: { fr: 'Badge', en: 'Badge' },
   RFD: { fr: 'Remboursement', en: 'Refund' },
   VID: { fr: 'Annulation de carte', en: 'Card void' },
+  SHO: { fr: 'Ouverture du service', en: 'Shift opened' },
+  SHC: { fr: 'Clôture du service', en: 'Shift closed' },
+  // cashier shifts (the cash drawer)
+  shift: { fr: 'Service de caisse', en: 'Cash shift' },
+  shiftNone: { fr: 'Aucun service ouvert : comptez le fond de caisse', en: 'No shift open: count the float' },
+  shiftFloat: { fr: 'Fond de caisse', en: 'Float' },
+  shiftOpenSince: { fr: 'Service ouvert le {date}', en: 'Shift open since {date}' },
+  shiftOpen: { fr: 'Ouvrir le service', en: 'Open the shift' },
+  shiftClose: { fr: 'Clôturer le service', en: 'Close the shift' },
+  shiftExpected: { fr: 'Espèces attendues', en: 'Cash expected' },
+  shiftCounted: { fr: 'Espèces comptées', en: 'Cash counted' },
+  shiftTotalOnly: { fr: 'ou total seul', en: 'or total only' },
+  shiftCountHelp: { fr: 'Nombre de billets et de pièces', en: 'Notes and coins, how many of each' },
+  shiftMissing: { fr: 'Il manque {amount}', en: '{amount} missing' },
+  shiftOver: { fr: '{amount} en trop', en: '{amount} over' },
+  shiftExact: { fr: 'La caisse est juste', en: 'The cash adds up' },
+  shiftClosedTitle: { fr: 'Service clôturé', en: 'Shift closed' },
+  shift_open: { fr: 'Un service est déjà ouvert', en: 'A shift is already open' },
+  no_shift: { fr: 'Aucun service ouvert', en: 'No shift is open' },
   // keys help
   keys: {
-    fr: 'F1–F7 écrans · F8 verrouiller · F9 langue · chiffres : montant · lettres : boutons · ← → paiement · Entrée valider · Échap annuler',
-    en: 'F1–F7 screens · F8 lock · F9 language · digits: amount · letters: buttons · ← → payment · Enter confirm · Esc cancel',
+    fr: 'F1–F7 écrans · F8 verrouiller · F9 langue · F10 service · chiffres : montant · lettres : boutons · ← → paiement · Entrée valider · Échap annuler',
+    en: 'F1–F7 screens · F8 lock · F9 language · F10 shift · digits: amount · letters: buttons · ← → payment · Enter confirm · Esc cancel',
   },
 } satisfies Record<string, Record<Language, string>>;
 

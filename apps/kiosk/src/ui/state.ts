@@ -4,12 +4,14 @@
  * so views and the controller agree on totals and units.
  */
 import type { AssetInfo, CatalogueItem } from '@fedow/protocol';
-import type { AgentSnapshot, CardCheck, Outcome, Payment, RegisterTotals } from '@fedow/terminal';
+import type { AgentSnapshot, CardCheck, ClosedShift, Outcome, Payment, RegisterTotals } from '@fedow/terminal';
 import type { Language } from './i18n';
 import { EURO_CENTS, keypadAmount, type Unit } from './money';
 
 export const SCREENS = ['sale', 'topUp', 'check', 'refund', 'membership', 'badge', 'close'] as const;
-export type Screen = (typeof SCREENS)[number];
+/** `shift`: the cash drawer's shift, reached from the close screen or F10 (no tab: the tabs fill 800 px). */
+export type Screen = (typeof SCREENS)[number] | 'shift';
+export const ALL_SCREENS: readonly Screen[] = [...SCREENS, 'shift'];
 
 export type Result = { kind: 'outcome'; outcome: Outcome; badge: boolean } | { kind: 'check'; check: CardCheck };
 
@@ -43,6 +45,11 @@ export interface UiState {
   totals: RegisterTotals | null;
   /** The totals printed at the last close, shown on the locked screen. */
   closedTotals: RegisterTotals | null;
+  /** The drawer being counted: cents of a note or coin → pieces, and a total typed instead. */
+  shiftCount: Record<string, number>;
+  shiftTotal: string;
+  /** The last shift closed here, shown until the cashier moves on. */
+  shiftClosed: ClosedShift | null;
   pairing: { hubUrl: string; code: string; name: string; busy: boolean; error: string | null };
   /** A tap on the locked screen that was not a cashier card. */
   lockedTap: string | null;
@@ -68,6 +75,9 @@ export function initialState(now: number): UiState {
     refund: { mode: 'refund', stage: 'choose', check: null, asset: null },
     totals: null,
     closedTotals: null,
+    shiftCount: {},
+    shiftTotal: '',
+    shiftClosed: null,
     pairing: { hubUrl: '', code: '', name: '', busy: false, error: null },
     lockedTap: null,
     notice: null,

@@ -11,7 +11,7 @@ import { formatAmount, formatElapsed } from './money';
 import { SCREENS, assetById, isOffline, languageOf, saleUnit, type Result, type Screen, type UiState } from './state';
 import { checkDetails, money } from './views-screens';
 
-export const SCREEN_KEYS: Record<Screen, string> = { sale: 'F1', topUp: 'F2', check: 'F3', refund: 'F4', membership: 'F5', badge: 'F6', close: 'F7' };
+export const SCREEN_KEYS: Record<Screen, string> = { sale: 'F1', topUp: 'F2', check: 'F3', refund: 'F4', membership: 'F5', badge: 'F6', close: 'F7', shift: 'F10' };
 
 export function statusBar(state: UiState): string {
   const language = languageOf(state);
@@ -43,7 +43,7 @@ export function nav(state: UiState): string {
   if (!state.view?.session) return '';
   const tabs = SCREENS.map(
     (screen) =>
-      `<button class="tab${state.screen === screen ? ' active' : ''}" data-action="screen" data-arg="${screen}" id="tab-${screen}">${hint(SCREEN_KEYS[screen])}${esc(t(language, screen))}</button>`,
+      `<button class="tab${state.screen === screen || (screen === 'close' && state.screen === 'shift') ? ' active' : ''}" data-action="screen" data-arg="${screen}" id="tab-${screen}">${hint(SCREEN_KEYS[screen])}${esc(t(language, screen))}</button>`,
   );
   tabs.push(`<button class="tab tab-lock" data-action="lock">${hint('F8')}${esc(t(language, 'lock'))}</button>`);
   return `<nav class="tabs">${tabs.join('')}</nav>`;

@@ -244,6 +244,7 @@ export function closeScreen(state: UiState): string {
   return `<section class="screen close" id="screen-close">${totals ? '' : `<h2>${esc(t(language, 'closeTitle'))}</h2>`}
     ${totals ? totalsTable(state, totals, language, t(language, 'closeTitle')) : ''}
     <div class="actions">
+      <button class="button secondary" data-action="screen" data-arg="shift" id="open-shift-screen">${hint('F10')} ${esc(t(language, 'shift'))}</button>
       <button class="button secondary" data-action="print">${hint('P')} ${esc(t(language, 'print'))}</button>
       <button class="button primary" data-action="primary" id="close-register">${hint('Enter')} ${esc(t(language, 'closeRegister'))}</button>
     </div></section>`;

@@ -14,6 +14,9 @@ export function serverNow(): number {
 }
 
 /** An amount in minor units, with the asset's decimals, at the edge (STYLE.md habit 7). */
+/** A cash drawer holds euros, in cents, whatever assets went through it (shifts). */
+export const DRAWER_EUROS: AssetInfo = { id: 'drawer', name: 'EUR', code: '€', category: 'TLF', decimals: 2, archived: false };
+
 export function money(value: number, asset: AssetInfo | undefined): string {
   // Time is counted in minutes (LEDGER.md) and read in hours.
   if (asset?.category === 'TIM') return `${hours(value)} ${asset.code}`;

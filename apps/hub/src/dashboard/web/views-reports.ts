@@ -5,6 +5,8 @@ import { h, replace } from '../../web/dom';
 import { money, serverNow } from './format';
 import { t, type Word } from './i18n';
 import type { Directory, View } from './state';
+import type { ShiftsReport } from '../../shifts/report';
+import { shiftsPath, shiftsTable } from './views-shifts';
 
 const KIND_WORDS: Record<TurnoverKind, Word> = { sale: 'kindSale', topup: 'kindTopup', refund: 'kindRefund', membership: 'kindMembership' };
 const METHOD_WORDS: Record<PaymentMethod, Word> = { cash: 'cash', card: 'methodBankCard', transfer: 'bankTransfer', fed: 'methodFed', balance: 'methodBalance', other: 'methodOther' };
@@ -136,12 +138,14 @@ export class ReportsView implements View {
       h('a', { class: 'button', id: 'report-csv', href: `/dashboard/api/${turnoverPath(this.from, this.to, this.place, 'csv')}`, download: '' }, t('downloadCsv')),
       ' ',
       h('a', { class: 'button', id: 'report-close', href: `#/close-of-day?${closeOfDay}` }, t('closeOfDay')),
+      ' ',
+      h('a', { class: 'button', id: 'report-shifts-csv', href: `/dashboard/api/${shiftsPath(this.from, this.to, this.place, 'csv')}`, download: '' }, t('downloadShiftsCsv')),
     );
   }
 
   async refresh(): Promise<void> {
-    const report = await api<TurnoverReport>(turnoverPath(this.from, this.to, this.place));
-    replace(this.results, totalsTable('turnover', report, this.by, this.directory()));
+    const [report, shifts] = await Promise.all([api<TurnoverReport>(turnoverPath(this.from, this.to, this.place)), api<ShiftsReport>(shiftsPath(this.from, this.to, this.place))]);
+    replace(this.results, totalsTable('turnover', report, this.by, this.directory()), h('h3', {}, t('shifts')), shiftsTable('report-shifts', shifts));
   }
 }
 
@@ -171,7 +175,7 @@ export class CloseOfDayView implements View {
       replace(this.element, h('h2', {}, t('closeOfDay')), controls, h('p', { id: 'close-pick' }, t('pickPlace')));
       return;
     }
-    const report = await api<TurnoverReport>(turnoverPath(this.day, this.day, this.place));
+    const [report, shifts] = await Promise.all([api<TurnoverReport>(turnoverPath(this.day, this.day, this.place)), api<ShiftsReport>(shiftsPath(this.day, this.day, this.place))]);
     const name = directory.places.get(this.place)?.name ?? this.place;
     replace(
       this.element,
@@ -185,6 +189,8 @@ export class CloseOfDayView implements View {
       totalsTable('close-tills', report, 'till', directory),
       h('h3', {}, t('byCashier')),
       totalsTable('close-cashiers', report, 'cashier', directory),
+      h('h3', {}, t('shifts')),
+      shiftsTable('close-shifts', shifts),
     );
   }
 }

@@ -2,7 +2,7 @@
 import type { Alert, AuditLink, EntriesLink, Overview, TillRow } from '../views';
 import { api } from './api';
 import { h, replace } from '../../web/dom';
-import { money, since } from './format';
+import { DRAWER_EUROS, money, since } from './format';
 import { reasonText, t, type Word } from './i18n';
 import type { Directory, View } from './state';
 
@@ -53,10 +53,11 @@ const ALERT_WORD: Record<Alert['kind'], Word> = {
   debt: 'alertDebt',
   offline_policy: 'alertOfflinePolicy',
   correction: 'alertCorrection',
+  shift: 'alertShift',
 };
 
 function alertItem(alert: Alert, directory: Directory): HTMLElement {
-  const asset = alert.asset === null ? undefined : directory.assets.get(alert.asset);
+  const asset = alert.kind === 'shift' ? DRAWER_EUROS : alert.asset === null ? undefined : directory.assets.get(alert.asset);
   const facts = [
     alert.terminal ? `${alert.terminal.name}${alert.placeName ? ` · ${alert.placeName}` : ''}` : null,
     alert.card ? `${t('card')} ${alert.card}` : null,

@@ -3,4 +3,6 @@
 import { register } from 'tsx/esm/api';
 
 register();
-await import('../src/cli/main.ts');
+// The entry function is called here, not at the module's import, so tests can run it in-process.
+const { main } = await import('../src/cli/main.ts');
+process.exitCode = await main(process.argv.slice(2));

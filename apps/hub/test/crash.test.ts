@@ -8,10 +8,13 @@ import * as repo from '../src/storage/repo';
 import { verifyChain } from '../src/verify/verify-chain';
 import { buildHub } from '../src/app';
 import { configFromEnv } from '../src/config';
+import { killCount } from '../../../test/support/kill-count';
 import { CASHIER, seedHub, type Seeded, type SeededTill } from './support/seed';
 import { SpecTill } from './support/spec-till';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
+/** Each kill is a `fedow serve` start (seconds on a loaded machine): 3 in `npm test`, 5 with FEDOW_FULL_KILLS=1. */
+const KILLS = killCount({ quick: 3, full: 5 });
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -56,7 +59,7 @@ describe('the hub killed with SIGKILL during ingest', () => {
     rmSync(world.dir, { recursive: true, force: true });
   });
 
-  it('loses no acknowledged entry and applies none twice, over 5 kills', async () => {
+  it(`loses no acknowledged entry and applies none twice, over ${KILLS} kills`, async () => {
     const port = await freePort();
     const client = new SpecTill(till, `ws://127.0.0.1:${port}/sync`);
     const sent: WireEntry[] = [];
@@ -67,7 +70,7 @@ describe('the hub killed with SIGKILL during ingest', () => {
       sent.push(client.entry('REF', { card: world.cards[index % world.cards.length]!, primary: CASHIER, asset: world.local, amount: 100 }));
     }
     let interrupted = 0;
-    for (let kill = 0; kill <= 5; kill++) {
+    for (let kill = 0; kill <= KILLS; kill++) {
       const hub = await startHub(world, port);
       const welcome = await client.connect();
       // Durability: everything acknowledged before the kill is in the hub's head.
@@ -81,8 +84,9 @@ describe('the hub killed with SIGKILL during ingest', () => {
           next = ack.lastSeq;
         }
       })().catch(() => undefined);
-      if (kill < 5) {
-        await new Promise((resolve) => setTimeout(resolve, 100 + kill * 40));
+      if (kill < KILLS) {
+        // From 100 to 260 ms into the stream, whatever the number of kills.
+        await new Promise((resolve) => setTimeout(resolve, 100 + Math.round((kill * 160) / Math.max(1, KILLS - 1))));
         if (next < TOTAL) interrupted++;
         hub.kill('SIGKILL');
         await new Promise((resolve) => hub.once('exit', resolve));
@@ -90,8 +94,8 @@ describe('the hub killed with SIGKILL during ingest', () => {
       } else {
         await pushing;
         expect(next).toBe(TOTAL);
-        // The kills must have landed while entries were flowing, or the test proves nothing.
-        expect(interrupted).toBeGreaterThanOrEqual(3);
+        // Most kills must have landed while entries were flowing, or the test proves nothing.
+        expect(interrupted).toBeGreaterThanOrEqual(Math.ceil(KILLS / 2));
         client.close();
         hub.kill('SIGTERM');
         await new Promise((resolve) => hub.once('exit', resolve));

@@ -22,8 +22,9 @@ beforeAll(async () => {
   const apiBase = new URL(await stripe.start());
   hub = await startDashboardHub({ config: { stripe: { secretKey: STAND_IN_SECRET_KEY, webhookSecret: STAND_IN_WEBHOOK_SECRET, returnUrl: 'https://festival.example/', apiBase } } });
   page = await browser.context.newPage();
-  // Every wait is for something local; 20 s leaves room for a machine shared by other test runs.
-  page.setDefaultTimeout(20_000);
+  // Every wait is for something local, but two test workers on a 2-core machine shared with other runs
+  // have stretched a single step past 20 s: 60 s, for a condition that is met at once on an idle machine.
+  page.setDefaultTimeout(60_000);
 });
 
 afterAll(async () => {
@@ -32,6 +33,11 @@ afterAll(async () => {
   await browser?.close();
   await stripe?.stop();
 });
+
+/** Clicks a money form's button and waits for the hub's answer to that click. */
+async function submitted(form: 'topup' | 'refund' | 'checkout'): Promise<void> {
+  await Promise.all([page.waitForResponse((response) => response.url().endsWith(`/${form}`) && response.request().method() === 'POST'), page.click(`#${form}-submit`)]);
+}
 
 describe('dashboard top-up in Chromium', () => {
   it('tops up FED in euros against a reference, refuses the reference a second time, and records the operator', async () => {
@@ -63,7 +69,8 @@ describe('dashboard top-up in Chromium', () => {
     await page.selectOption('#topup-asset', fed);
     await page.fill('#topup-amount', '5');
     await page.fill('#topup-reference', 'VIR-2026-42');
-    await page.click('#topup-submit');
+    // Each click is tied to the hub's answer to it, so a wait never confuses it with an earlier one.
+    await submitted('topup');
     await page.waitForSelector('#topup-message.bad');
     expect(await page.textContent('#topup-message')).toContain('payment_reference_used');
 
@@ -72,19 +79,19 @@ describe('dashboard top-up in Chromium', () => {
     expect(await page.getAttribute('#topup-reference', 'required')).toBeNull();
     await page.fill('#topup-amount', '3');
     await page.fill('#topup-reference', '');
-    await page.click('#topup-submit');
+    await submitted('topup');
     await page.waitForSelector(`#card-balances li[data-asset="${fed}"][data-value="1250"]`);
     await page.waitForSelector(`#card-balances li[data-asset="${local}"]`);
 
     // This FED came by bank transfer: a refund becomes a payout, which needs the account.
     await page.fill('#refund-amount', '2,50');
-    await page.click('#refund-submit');
+    await submitted('refund');
     await page.waitForSelector('#refund-message.bad');
     expect(await page.textContent('#refund-message')).toMatch(/iban/i);
     await page.fill('#refund-amount', '2,50');
     await page.fill('#refund-iban', 'FR76 3000 6000 0112 3456 7890 189');
     await page.fill('#refund-holder', 'Camille Martin');
-    await page.click('#refund-submit');
+    await submitted('refund');
     // The top-up's own "done" line may still be shown: wait for this answer's.
     await page.waitForFunction(() => document.querySelector('#money-done')?.textContent?.startsWith('Payout'));
     expect(await page.textContent('#money-done')).toMatch(/^Payout requested \(SEPA transfer\): 2.50 EUR$/);
@@ -102,7 +109,7 @@ describe('dashboard top-up in Chromium', () => {
     expect(new Set(rows.map((row) => row.actor))).toEqual(new Set([token]));
     expect(rows[0]?.body).toContain('"reference":"manual:VIR-2026-42"');
     expect((await verifyChain(context)).firstDiscrepancy).toBeNull();
-  });
+  }, 240_000);
 
   it('gives a Stripe payment link, credits it once paid, refunds through Stripe, and asks an IBAN beyond what Stripe took', async () => {
     const uid = hub.world.cards[3]!;
@@ -110,7 +117,7 @@ describe('dashboard top-up in Chromium', () => {
     await page.goto(`${hub.base}/dashboard#/cards?q=${uid}`);
     await page.waitForSelector('#checkout-form');
     await page.fill('#checkout-amount', '20');
-    await page.click('#checkout-submit');
+    await submitted('checkout');
     const href = (await (await page.waitForSelector('#checkout-url')).getAttribute('href')) ?? '';
     expect(href).toMatch(/^https:\/\/checkout\.stripe\.com\/c\/pay\/cs_test_/);
 
@@ -123,7 +130,7 @@ describe('dashboard top-up in Chromium', () => {
     await page.waitForSelector(`#card-balances li[data-asset="${fed}"][data-value="2000"]`);
 
     await page.fill('#refund-amount', '5');
-    await page.click('#refund-submit');
+    await submitted('refund');
     await page.waitForFunction(() => /Stripe/.test(document.querySelector('#money-done')?.textContent ?? ''));
     expect(await page.textContent('#money-done')).toMatch(/Stripe/);
     await page.waitForSelector(`#card-balances li[data-asset="${fed}"][data-value="1500"]`);
@@ -131,13 +138,13 @@ describe('dashboard top-up in Chromium', () => {
 
     // More than Stripe still holds: a payout, which needs the account.
     await page.fill('#refund-amount', '15,01');
-    await page.click('#refund-submit');
+    await submitted('refund');
     await page.waitForSelector('#refund-message.bad');
     await page.fill('#refund-amount', '15');
-    await page.click('#refund-submit');
+    await submitted('refund');
     await page.waitForSelector(`#card-balances li[data-asset="${fed}"][data-value="0"]`);
     expect(stripe.refunds).toHaveLength(2);
     await screenshot(page, 'card-refund');
     expect((await verifyChain(hub.world.hub.context)).firstDiscrepancy).toBeNull();
-  });
+  }, 240_000);
 });

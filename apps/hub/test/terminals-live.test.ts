@@ -1,9 +1,13 @@
-/** `fedow terminals --list` is another process than the hub: it must still show what the API shows. */
+/**
+ * `fedow terminals --list` is another process than the hub: it must still show what the API shows.
+ * The polls run the CLI's entry function in this process, with its own storage and context (the
+ * hub's in-memory presence is not theirs); the human listing runs in a real child process.
+ */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS, freshDatabase } from '../../../test/support/dialects';
 import * as repo from '../src/storage/repo';
 import { PRESENCE_STALE_MS } from '../src/sync/presence-recorder';
-import { cliProcess } from './support/cli-process';
+import { cliInProcess, cliProcess } from './support/cli-process';
 import { CASHIER, seedHub, type Seeded } from './support/seed';
 import { SpecTill } from './support/spec-till';
 
@@ -18,7 +22,8 @@ describe.each(DIALECTS)('terminals --list on %s', (dialect) => {
   let world: Seeded;
   let url: string;
   let env: NodeJS.ProcessEnv;
-  const { fedow, json } = cliProcess(() => ({ cwd: world.dir, env }));
+  const { json } = cliInProcess(() => ({ cwd: world.dir, env }));
+  const real = cliProcess(() => ({ cwd: world.dir, env }));
 
   beforeEach(async () => {
     const database = await databaseUrl();
@@ -73,7 +78,7 @@ describe.each(DIALECTS)('terminals --list on %s', (dialect) => {
     expect(api.find((t) => t.id === idle.id)).toEqual({ id: idle.id, online: false, lag: null });
     expect(brief(await cliUntil((listed) => listed.some((t) => t.id === till.till.id && t.lag === 2)))).toEqual(api);
 
-    const human = await fedow('terminals', '--list');
+    const human = await real.fedow('terminals', '--list');
     expect(human.code, human.stderr).toBe(0);
     const row = human.stdout.split('\n').find((line) => line.startsWith(till.till.id))!;
     expect(row.split(/\s{2,}/).slice(3, 6)).toEqual(['yes', '1', '2']);

@@ -4,7 +4,7 @@ import { buildHub, type Hub } from '../src/app';
 import { configFromEnv } from '../src/config';
 import { startPostgres, type TestPostgres } from '../../../test/support/postgres';
 import type { Seeded } from './support/seed';
-import { deadLetterAndReplay, failingThenHealthyEndpoint, FAST_WEBHOOKS, seededWithWebhooks } from './support/webhook-scenario';
+import { DEAD_LETTER_WEBHOOKS, deadLetterAndReplay, failingThenHealthyEndpoint, FAST_WEBHOOKS, seededWithWebhooks, SkippingClock } from './support/webhook-scenario';
 
 let server: TestPostgres;
 let world: Seeded | null = null;
@@ -31,8 +31,9 @@ describe('outgoing webhooks on PostgreSQL', () => {
   }, 240_000);
 
   it('dead-letters after the retry window and replays', async () => {
-    const seeded = await seededWithWebhooks(await server.createDatabase(), { ...FAST_WEBHOOKS, retry: { firstDelayMs: 20, delayMsMax: 100, retryForMs: 400 } });
+    const clock = new SkippingClock();
+    const seeded = await seededWithWebhooks(await server.createDatabase(), DEAD_LETTER_WEBHOOKS, clock);
     world = seeded;
-    await deadLetterAndReplay(seeded);
+    await deadLetterAndReplay(seeded, clock);
   }, 120_000);
 });

@@ -1,6 +1,6 @@
 import { afterEach, describe, it } from 'vitest';
 import type { Seeded } from './support/seed';
-import { deadLetterAndReplay, failingThenHealthyEndpoint, FAST_WEBHOOKS, seededWithWebhooks } from './support/webhook-scenario';
+import { DEAD_LETTER_WEBHOOKS, deadLetterAndReplay, failingThenHealthyEndpoint, seededWithWebhooks, SkippingClock } from './support/webhook-scenario';
 
 let world: Seeded | null = null;
 afterEach(async () => {
@@ -16,8 +16,9 @@ describe('outgoing webhooks on SQLite', () => {
   }, 180_000);
 
   it('dead-letters a message after its retry window, goes on with the next, and replays it on demand', async () => {
-    const seeded = await seededWithWebhooks(undefined, { ...FAST_WEBHOOKS, retry: { firstDelayMs: 20, delayMsMax: 100, retryForMs: 400 } });
+    const clock = new SkippingClock();
+    const seeded = await seededWithWebhooks(undefined, DEAD_LETTER_WEBHOOKS, clock);
     world = seeded;
-    await deadLetterAndReplay(seeded);
+    await deadLetterAndReplay(seeded, clock);
   }, 120_000);
 });

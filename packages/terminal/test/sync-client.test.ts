@@ -9,7 +9,7 @@ import { openCardCache, openJournal, type Journal } from '../src';
 import { backoffDelay, systemTimers, type SyncClient, type Timers } from '../src/sync-client';
 import { cleanup, temporaryDirectory, uuid } from './helpers';
 import { FakeHub, waitFor } from './support/fake-hub';
-import { appendSales, client, pairedTill, reopen } from './support/till';
+import { appendSales, client, FAST, pairedTill, reopen } from './support/till';
 
 const hubs: FakeHub[] = [];
 const clients: SyncClient[] = [];
@@ -45,7 +45,8 @@ describe('sync client: handshake, push, ack', () => {
     appendSales(till.journal, 3);
     const sync = track(client(till));
     sync.start();
-    await waitFor(() => sync.state().status === 'online' && sync.state().pendingCount === 0, 5_000, 'drained');
+    // Bounds for a loaded machine (filling the window took over 10 s on 2 cores at a load of 40): conditions, not windows.
+    await waitFor(() => sync.state().status === 'online' && sync.state().pendingCount === 0, 60_000, 'drained');
     expect(till.hubTill.chain.map((entry) => entry.body.seq)).toEqual([1, 2, 3]);
     expect(till.hubTill.acks.map((result) => result.status)).toEqual(['applied', 'applied', 'applied']);
     expect(sync.state()).toMatchObject({ status: 'online', pendingCount: 0, lagEntries: 0, offlineSince: null });
@@ -54,20 +55,22 @@ describe('sync client: handshake, push, ack', () => {
     // Entries committed while online go out promptly on kick(), in pushes of ≤ 500.
     appendSales(till.journal, 1_100);
     sync.kick();
-    await waitFor(() => till.hubTill.chain.length === 1_103 && sync.state().pendingCount === 0, 20_000, 'second drain');
+    await waitFor(() => till.hubTill.chain.length === 1_103 && sync.state().pendingCount === 0, 60_000, 'second drain');
     expect(Math.max(...till.hubTill.pushSizes)).toBeLessThanOrEqual(PUSH_ENTRIES_MAX);
     expect(till.hubTill.chain.map((entry) => entry.body.seq)).toEqual(Array.from({ length: 1_103 }, (_, index) => index + 1));
     expect([...till.hubTill.applied.values()].every((count) => count === 1)).toBe(true);
-  });
+  }, 180_000);
 
   it(`keeps at most ${PUSH_WINDOW_MAX} pushes awaiting ack, and a welcome acknowledges what the hub stored`, async () => {
     const hub = await startHub();
     const till = pairedTill(hub, opened);
     appendSales(till.journal, PUSH_ENTRIES_MAX * (PUSH_WINDOW_MAX + 1));
     hub.knobs.holdAcks = true;
-    const sync = track(client(till));
+    // Silence is not this test's subject: at a load of 40, 3 s without a pong dropped the connection
+    // and the next welcome acknowledged the held pushes before the window was checked.
+    const sync = track(client(till, { tuning: { ...FAST, silenceMsMax: 60_000 } }));
     sync.start();
-    await waitFor(() => till.hubTill.pushSizes.length === PUSH_WINDOW_MAX, 10_000, 'window full');
+    await waitFor(() => till.hubTill.pushSizes.length === PUSH_WINDOW_MAX, 60_000, 'window full');
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(till.hubTill.pushSizes).toEqual(Array(PUSH_WINDOW_MAX).fill(PUSH_ENTRIES_MAX));
     expect(till.journal.pendingCount()).toBe(PUSH_ENTRIES_MAX * (PUSH_WINDOW_MAX + 1));
@@ -75,10 +78,10 @@ describe('sync client: handshake, push, ack', () => {
     // The acks were lost; after a reconnection the welcome says what the hub holds.
     hub.knobs.holdAcks = false;
     hub.dropConnections();
-    await waitFor(() => till.journal.pendingCount() === 0, 20_000, 'drained after reconnect');
+    await waitFor(() => till.journal.pendingCount() === 0, 60_000, 'drained after reconnect');
     expect(till.hubTill.chain).toHaveLength(PUSH_ENTRIES_MAX * (PUSH_WINDOW_MAX + 1));
     expect([...till.hubTill.applied.values()].every((count) => count === 1)).toBe(true);
-  });
+  }, 180_000);
 
   it('refuses a hub that signs its challenge with another key, and alerts', async () => {
     const hub = await startHub();

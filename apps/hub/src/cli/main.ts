@@ -105,4 +105,3 @@ function isParseArgsError(error: unknown): boolean {
   return error instanceof TypeError && 'code' in error && typeof error.code === 'string' && error.code.startsWith('ERR_PARSE_ARGS_');
 }
 
-process.exitCode = await main(process.argv.slice(2));

@@ -20,5 +20,5 @@ export async function verifyCommand(args: string[], io: Io): Promise<number> {
     return withContext(io, (context) => runRepairCommand(context, { json: values.json, apply: values.apply }, io));
   }
   const { runVerifyCommand } = await import('../verify/verify-command');
-  return withExistingContext(io, (context) => runVerifyCommand(context, { json: values.json, progress: !values.json }));
+  return withExistingContext(io, (context) => runVerifyCommand(context, { json: values.json, progress: !values.json }, io));
 }

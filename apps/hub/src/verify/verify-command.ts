@@ -1,3 +1,4 @@
+import type { Io } from '../cli/io';
 import type { HubContext } from '../context';
 import type { VerifyProgress } from './types';
 import { describeDiscrepancy, verifyChain } from './verify-chain';
@@ -10,20 +11,21 @@ const BAR_CHARS = 30;
  * `fedow verify [--json] [--progress]`: runs verifyChain, prints a progress bar on
  * stderr (on a TTY, or when asked), then one line — or with --json one object —
  * on stdout. Exit code 0 when the chain verifies, 1 at the first discrepancy.
+ * Writes to `io` as every command does, so the CLI's entry function can run it in-process.
  */
-export async function runVerifyCommand(context: HubContext, options: { json: boolean; progress: boolean }): Promise<number> {
-  const bar = options.progress || process.stderr.isTTY === true ? progressBar(process.stderr) : null;
+export async function runVerifyCommand(context: HubContext, options: { json: boolean; progress: boolean }, io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  const bar = options.progress || isTty(io.stderr) ? progressBar(io.stderr) : null;
   const result = await verifyChain(context, { onProgress: bar?.update });
   bar?.end();
   if (options.json) {
-    process.stdout.write(`${JSON.stringify(result)}\n`);
+    io.stdout.write(`${JSON.stringify(result)}\n`);
   } else if (result.firstDiscrepancy === null) {
-    process.stdout.write(
+    io.stdout.write(
       `chain OK: ${count(result.blocksChecked)} blocks, ${count(result.transfersChecked)} transfers, ${count(result.entriesChecked)} entries verified in ${(result.durationMs / 1_000).toFixed(1)} s\n`,
     );
   } else {
-    process.stdout.write(`chain BROKEN: ${describeDiscrepancy(result.firstDiscrepancy)}\n`);
-    process.stdout.write(`(checked ${count(result.blocksChecked)} blocks, ${count(result.transfersChecked)} transfers, ${count(result.entriesChecked)} entries before it)\n`);
+    io.stdout.write(`chain BROKEN: ${describeDiscrepancy(result.firstDiscrepancy)}\n`);
+    io.stdout.write(`(checked ${count(result.blocksChecked)} blocks, ${count(result.transfersChecked)} transfers, ${count(result.entriesChecked)} entries before it)\n`);
   }
   return result.ok ? 0 : 1;
 }
@@ -32,11 +34,16 @@ function count(value: number): string {
   return value.toLocaleString('en-US');
 }
 
-function progressBar(out: NodeJS.WriteStream): { update: (progress: VerifyProgress) => void; end: () => void } {
+function isTty(stream: NodeJS.WritableStream): boolean {
+  // Only a process's own streams are TTYs; the Io's type does not carry the flag.
+  return (stream as { isTTY?: boolean }).isTTY === true;
+}
+
+function progressBar(out: NodeJS.WritableStream): { update: (progress: VerifyProgress) => void; end: () => void } {
   let drawnAt = 0;
   let drawn = false;
   let phase = '';
-  const tty = out.isTTY === true;
+  const tty = isTty(out);
   return {
     update(progress) {
       const now = performance.now();

@@ -2,6 +2,7 @@
 import { sql } from 'drizzle-orm';
 import { expect } from 'vitest';
 import type { WebhookSettings } from '../../src/config';
+import type { Clock } from '../../src/context';
 import { addEndpoint, listDeliveries, replayDelivery, type DeliveryView } from '../../src/notify/endpoints';
 import * as repo from '../../src/storage/repo';
 import { CASHIER, seedHub, type Seeded } from './seed';
@@ -16,8 +17,29 @@ export const FAST_WEBHOOKS: WebhookSettings = {
   retry: { firstDelayMs: 20, delayMsMax: 200, retryForMs: 10 * 60_000 },
 };
 
-export async function seededWithWebhooks(databaseUrl?: string, webhooks: WebhookSettings = FAST_WEBHOOKS): Promise<Seeded & { syncUrl: string }> {
-  const world = await seedHub({ databaseUrl, cards: 30, config: { webhooks, blockMsMax: 200 } });
+/**
+ * The wall clock, moved forward when the test says: a retry window passes at the
+ * test's command instead of in real milliseconds a loaded machine may not give the
+ * deliverer (a window of 400 ms once ended after a single slow attempt).
+ */
+export class SkippingClock implements Clock {
+  private skippedMs = 0;
+  now(): Date {
+    return new Date(Date.now() + this.skippedMs);
+  }
+  skip(ms: number): void {
+    this.skippedMs += ms;
+  }
+}
+
+/**
+ * Retries a few milliseconds apart for a window that ends only when the test skips the clock past it.
+ * Two minutes: the two skips of the scenario stay within the receiver's 5-minute signature tolerance.
+ */
+export const DEAD_LETTER_WEBHOOKS: WebhookSettings = { ...FAST_WEBHOOKS, retry: { firstDelayMs: 20, delayMsMax: 100, retryForMs: 2 * 60_000 } };
+
+export async function seededWithWebhooks(databaseUrl?: string, webhooks: WebhookSettings = FAST_WEBHOOKS, clock?: Clock): Promise<Seeded & { syncUrl: string }> {
+  const world = await seedHub({ databaseUrl, cards: 30, config: { webhooks, blockMsMax: 200 }, clock });
   await world.hub.app.listen({ host: '127.0.0.1', port: 0 });
   const address = world.hub.app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
@@ -99,8 +121,11 @@ export async function failingThenHealthyEndpoint(world: Seeded & { syncUrl: stri
   }
 }
 
-/** Past its retry window a message is dead-lettered, the next one goes on, and a replay sends it again with its id. */
-export async function deadLetterAndReplay(world: Seeded & { syncUrl: string }): Promise<void> {
+/**
+ * Past its retry window a message is dead-lettered, the next one goes on, and a replay sends it again with its id.
+ * `world` runs DEAD_LETTER_WEBHOOKS on `clock`.
+ */
+export async function deadLetterAndReplay(world: Seeded & { syncUrl: string }, clock: SkippingClock): Promise<void> {
   const receiver = new WebhookReceiver(() => ({ kind: 'fail', status: 500 }));
   const context = world.hub.context;
   try {
@@ -109,8 +134,14 @@ export async function deadLetterAndReplay(world: Seeded & { syncUrl: string }): 
     const till = new SpecTill(await world.till('A'), world.syncUrl);
     await till.connect();
     await till.push([till.entry('REF', { card: world.cards[0]!, primary: CASHIER, asset: world.local, amount: 100 })]);
-    // A top-up is two transfers (creation, refill): both are given up.
-    await until(async () => (await allDeliveries(world, endpoint.id)).filter((delivery) => delivery.status === 'dead').length === 2, 'the first messages dead-lettered');
+    // A top-up is two transfers (creation, refill). The endpoint takes them in order: each is
+    // retried within its window, then given up once the clock passes it, and the next one starts.
+    const deadCount = async () => (await allDeliveries(world, endpoint.id)).filter((delivery) => delivery.status === 'dead').length;
+    for (let given = 1; given <= 2; given++) {
+      await until(async () => (await allDeliveries(world, endpoint.id)).some((delivery) => delivery.status === 'pending' && delivery.attempts >= 2), `message ${given} retried`);
+      clock.skip(DEAD_LETTER_WEBHOOKS.retry.retryForMs);
+      await until(async () => (await deadCount()) === given, `message ${given} dead-lettered`);
+    }
     const dead = await allDeliveries(world, endpoint.id);
     for (const delivery of dead) {
       expect(delivery.attempts).toBeGreaterThanOrEqual(2);

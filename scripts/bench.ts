@@ -11,6 +11,7 @@ import { benchHub } from './bench/hub';
 import { benchCompensation } from './bench/compensation';
 import { benchCompat } from './bench/compat';
 import { benchMelt } from './bench/melt';
+import { benchLedgerSize } from './bench/ledger-size';
 
 const groups: Record<string, () => Promise<void>> = {
   ledger: benchLedger,
@@ -21,6 +22,8 @@ const groups: Record<string, () => Promise<void>> = {
   compensation: benchCompensation,
   compat: benchCompat,
   melt: benchMelt,
+  // Builds a 10-million-transfer ledger per dialect on its first run (cached: FEDOW_BENCH_CACHE).
+  size: benchLedgerSize,
 };
 
 const wanted = process.argv.slice(2);

@@ -20,11 +20,11 @@ export async function writeHistoryPg(url: string, plan: HistoryPlan): Promise<vo
     ).rows;
     const base = Number((await client.query<{ seq: string }>('SELECT coalesce(max(seq), 0) AS seq FROM transfers')).rows[0]!.seq);
     const latest = (await client.query<{ height: string; last_seq: string }>('SELECT height, last_seq FROM blocks ORDER BY height DESC LIMIT 1')).rows[0]!;
-    if (Number(latest.height) !== 0) throw new Error(`bench: the history goes after the genesis block only, the template has block ${latest.height}`);
     for (const index of indexes) await client.query(`DROP INDEX ${index.name}`);
     // Foreign keys are checked row by row: the rows are consistent by construction (history-shape.ts).
     await client.query(`SET session_replication_role = replica`);
-    for (const statement of pgStatements(historyShape(plan), plan, base, Number(latest.last_seq))) await client.query(statement);
+    // The seeding hub's sealer may have sealed the assets' FST already: the history's blocks follow the latest.
+    for (const statement of pgStatements(historyShape(plan), plan, base, { height: Number(latest.height), lastSeq: Number(latest.last_seq) })) await client.query(statement);
     await client.query(`SET session_replication_role = DEFAULT`);
     await client.query(`SELECT setval(pg_get_serial_sequence('transfers', 'seq'), (SELECT max(seq) FROM transfers))`);
     for (const index of indexes) await client.query(index.sql);
@@ -41,7 +41,9 @@ const uuid7 = (ms: string, tag: string, counter: string) =>
   `(${hexOf(`(${ms}) / 65536`, 8)} || '-' || ${hexOf(`(${ms}) % 65536`, 4)} || '-7' || ${hexOf(`(${counter}) % 4096`, 3)} || '-${tag}' || ${hexOf(`(${counter}) % 4096`, 3)} || '-' || ${hexOf(counter, 12)})`;
 const timeOf = (ms: string) => `to_char(to_timestamp((${ms}) / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
-function pgStatements(shape: ReturnType<typeof historyShape>, plan: HistoryPlan, baseSeq: number, genesisLastSeq: number): string[] {
+function pgStatements(shape: ReturnType<typeof historyShape>, plan: HistoryPlan, baseSeq: number, latest: { height: number; lastSeq: number }): string[] {
+  const genesisLastSeq = latest.lastSeq;
+  const height0 = latest.height;
   const { tills, perTill, cards, entriesCount, transfersCount } = shape;
   const t0 = plan.startMs;
   const till = (n: string) => `('0b0b0b0b-0000-4000-8000-' || ${hexOf(n, 12)})`;
@@ -76,13 +78,13 @@ function pgStatements(shape: ReturnType<typeof historyShape>, plan: HistoryPlan,
         '${plan.asset}', CASE action WHEN 'SAL' THEN ${plan.sale} ELSE ${plan.topUp} END,
         ${cardId('c')}, '${plan.cashierCardId}', ${uuid7(`${t0} + g * ${plan.msPerEntry}`, '8', 'g')}, ${entryAt('g')}, ${entryAt('g')},
         CASE action WHEN 'SAL' THEN '{"lines":[{"label":"Bière pression","qty":1,"unit":${plan.sale}}]}' ELSE '{"payment":"cash"}' END,
-        ${hex64('7a', `${baseSeq + 1} + n`)}, (n + ${baseSeq - genesisLastSeq}) / ${plan.blockTransfers} + 1 FROM z`,
+        ${hex64('7a', `${baseSeq + 1} + n`)}, (n + ${baseSeq - genesisLastSeq}) / ${plan.blockTransfers} + ${height0 + 1} FROM z`,
     `INSERT INTO blocks (height, prev, first_seq, last_seq, head, sealed_at, hash, sig)
       ${SERIES(blocksCount)}
-      SELECT n + 1, CASE WHEN n = 0 THEN (SELECT hash FROM blocks WHERE height = 0) ELSE ${hex64('b1', 'n')} END,
+      SELECT n + ${height0 + 1}, CASE WHEN n = 0 THEN (SELECT hash FROM blocks WHERE height = ${height0}) ELSE ${hex64('b1', `n + ${height0}`)} END,
         ${genesisLastSeq + 1} + n * ${plan.blockTransfers}, ${lastSeqOf('n')}, ${hex64('7a', lastSeqOf('n'))},
-        ${entryAt(`(n + 1) * ${Math.floor(plan.blockTransfers / 1.1)}`)}, ${hex64('b1', 'n + 1')}, ${hex64('5b', 'n')} || ${hex64('5b', 'n')} FROM r`,
-    `UPDATE transfers SET hash = ${hex64('7a', 'seq')}, block_height = 1 WHERE seq > ${genesisLastSeq} AND seq <= ${baseSeq}`,
+        ${entryAt(`(n + 1) * ${Math.floor(plan.blockTransfers / 1.1)}`)}, ${hex64('b1', `n + ${height0 + 1}`)}, ${hex64('5b', 'n')} || ${hex64('5b', 'n')} FROM r`,
+    `UPDATE transfers SET hash = ${hex64('7a', 'seq')}, block_height = ${height0 + 1} WHERE seq > ${genesisLastSeq} AND seq <= ${baseSeq}`,
     `INSERT INTO balances (wallet_id, asset_id, value)
       SELECT wallet, '${plan.asset}', sum(delta) FROM (
         SELECT receiver_wallet_id AS wallet, amount AS delta FROM transfers WHERE seq > ${baseSeq}

@@ -4,9 +4,11 @@
  * this one. Each figure is printed beside the limit it is measured against,
  * measured in the same run on this machine:
  * 1. entries/s from pushes to durable acks (1, 10, 100 tills; pushes of 500,
- *    window 4) beside the signature-verification limit of all cores;
+ *    window 4) beside the ceiling of what the hub must do per entry on all
+ *    cores (its hash, its signature check, the fsync'd inserts of it and its
+ *    transfer: support/ceiling.ts), goal ≥ 70 % (issue 15.5);
  * 2. push→ack latency at a paced 1,000 entries/s beside a bare WebSocket round trip;
- * 3. catch-up of 100,000 queued entries (median of 3) beside the time the verify limit implies;
+ * 3. catch-up of 100,000 queued entries (median of 3) beside the time the ceiling implies;
  * 4. a full snapshot of 100,000 cards beside a bare SELECT of the same rows;
  * 5. RSS with 1,000 idle tills beside the same hub with none;
  * 6. a normal till's push→ack p99 while three others flood (beyond their window
@@ -30,6 +32,7 @@ import { FloodTill } from './support/flood-till';
 import { pushFrames, signChains, type ChainJob } from './support/chains';
 import { startHubProcess, type HubProcess } from './support/hub-process';
 import { addFundedCards, copyWorld, createWorld, type BenchWorld } from './support/hub-world';
+import { describeCeiling, measureCeiling } from './support/ceiling';
 import { benchWebhooks } from './webhooks';
 
 const CATCH_UP_ENTRIES = 100_000;
@@ -90,16 +93,19 @@ export async function benchHub(): Promise<void> {
     const chains = await signChains(jobs);
     const signed = chains.reduce((sum, chain) => sum + chain.length, 0);
     console.log(`   (pre-signed ${signed.toLocaleString('en-US')} entries of 100 tills in ${((performance.now() - signStart) / 1000).toFixed(1)} s, not timed)`);
+    const ceiling = measureCeiling(world, chains[0]!, world.tills[0]!);
+    console.log(`   ${describeCeiling(ceiling)}`);
 
     for (const run of THROUGHPUT_RUNS) {
       const result = await throughput(world, chains, run.tills, run.perTill);
+      const limit = ceiling.entriesPerSecond;
       figure(
-        { name: `push → durable ack, ${run.tills} till${run.tills > 1 ? 's' : ''} × ${run.perTill.toLocaleString('en-US')} entries`, value: result.rate, unit: 'entries/s', limit: verifyLimit, limitName, better: 'higher' },
-        { text: '≥ 80 % of the limit', met: result.rate >= 0.8 * verifyLimit },
-        `${Math.round(result.rate).toLocaleString('en-US')} entries/s (${pct(result.rate / verifyLimit)})`,
-        `${Math.round(verifyLimit).toLocaleString('en-US')} verify/s`,
+        { name: `push → durable ack, ${run.tills} till${run.tills > 1 ? 's' : ''} × ${run.perTill.toLocaleString('en-US')} entries`, value: result.rate, unit: 'entries/s', limit, limitName: 'ceiling: hash + signature + fsync\'d inserts, all cores', better: 'higher' },
+        run.tills > 1 ? { text: '≥ 70 % of the ceiling', met: result.rate >= 0.7 * limit } : null,
+        `${Math.round(result.rate).toLocaleString('en-US')} entries/s (${pct(result.rate / limit)})`,
+        `${Math.round(limit).toLocaleString('en-US')} entries/s`,
       );
-      console.log(`     ${result.detail}`);
+      console.log(`     ${result.detail}; ${pct(result.rate / verifyLimit)} of the ${limitName} (${Math.round(verifyLimit).toLocaleString('en-US')}/s)`);
     }
 
     // Ingest with every event subscribed beside ingest without (issue 14.3), interleaved runs.
@@ -114,9 +120,9 @@ export async function benchHub(): Promise<void> {
     await floodFigures(world, chains);
 
     const catchUp = await catchUpMedian(world, chains[0]!);
-    const implied = CATCH_UP_ENTRIES / verifyLimit;
+    const implied = CATCH_UP_ENTRIES / ceiling.entriesPerSecond;
     figure(
-      { name: `catch-up of ${CATCH_UP_ENTRIES.toLocaleString('en-US')} queued entries, 1 till`, value: catchUp.seconds, unit: 's', limit: implied, limitName: `${CATCH_UP_ENTRIES.toLocaleString('en-US')} / verify limit`, better: 'lower' },
+      { name: `catch-up of ${CATCH_UP_ENTRIES.toLocaleString('en-US')} queued entries, 1 till`, value: catchUp.seconds, unit: 's', limit: implied, limitName: `${CATCH_UP_ENTRIES.toLocaleString('en-US')} / the ceiling`, better: 'lower' },
       { text: '≤ 10 s', met: catchUp.seconds <= 10 },
       `${catchUp.seconds.toFixed(2)} s`,
       `${implied.toFixed(2)} s`,

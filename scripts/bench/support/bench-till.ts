@@ -9,8 +9,12 @@ export interface TillIdentity {
   genesis: string;
 }
 
-/** A push with no ack for this long means the hub is stuck or dropped it. */
-const STALL_MS = 30_000;
+/**
+ * A push with no ack for this long means the hub is stuck or dropped it. Long:
+ * with 10 tills × a window of 4 pushes of 500, a push may wait for 20,000
+ * others' checks, which took over 30 s on the shared 2-core machine at a load of 20.
+ */
+const STALL_MS = 120_000;
 
 type Ack = Extract<HubMessage, { type: 'ack' }>;
 

@@ -14,10 +14,11 @@ export interface HubProcess {
   stop(): Promise<void>;
 }
 
-export async function startHubProcess(databasePath: string, nodeOptions: readonly string[] = []): Promise<HubProcess> {
+/** `database`: a SQLite file's path, or a database URL (`sqlite:…`, `postgres://…`; `env` then names its hub key, HUB_KEY_FILE). */
+export async function startHubProcess(database: string, nodeOptions: readonly string[] = [], env: Readonly<Record<string, string>> = {}): Promise<HubProcess> {
   const child = spawn(process.execPath, [...nodeOptions, 'apps/hub/bin/fedow.mjs', 'serve', '--port', '0', '--host', '127.0.0.1'], {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: `sqlite:${databasePath}`, LOG_LEVEL: 'warn', HUB_KEY: '' },
+    env: { ...process.env, DATABASE_URL: database.includes('://') || database.startsWith('sqlite:') ? database : `sqlite:${database}`, LOG_LEVEL: 'warn', HUB_KEY: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

@@ -8,7 +8,18 @@ const INCLUDE = ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts', 'ha
  * slot): they run after the others, one at a time, so no other test file competes
  * with them. Everything else waits for conditions and runs on two workers.
  */
-const ALONE = ['apps/hub/test/dashboard-browser.test.ts', 'apps/hub/test/sync-limits.test.ts', 'apps/hub/test/webhook-pacer.test.ts', 'packages/nfc/test/pcsc-reader.test.ts'];
+const ALONE = [
+  'apps/hub/test/dashboard-browser.test.ts',
+  'apps/hub/test/sync-limits.test.ts',
+  'apps/hub/test/webhook-pacer.test.ts',
+  // Every suite that plugs a virtual card into the system pcscd's one vpcd slot.
+  'packages/nfc/test/pcsc-reader.test.ts',
+  'packages/nfc/test/pcsc-reattach.test.ts',
+  'packages/nfc/test/pcsc-unavailable.test.ts',
+  'hardware/test/virtual-card.test.ts',
+  'apps/kiosk/test/kiosk-pcsc.test.ts',
+  'test/e2e-pcsc.test.ts',
+];
 
 export default defineConfig({
   test: {

@@ -44,6 +44,8 @@ export interface HubOptions {
   clock?: Clock;
   /** Crypto worker threads; default one per core, 0 runs the checks inline (the simulation). */
   cryptoWorkers?: number;
+  /** SQLite: false checkpoints the WAL in the writer, SQLite's own way, instead of on a thread (the simulation). */
+  checkpointThread?: boolean;
 }
 
 /**
@@ -90,7 +92,7 @@ export async function openHubContext(
   options: HubOptions = {},
 ): Promise<{ context: HubContext; identity: Identity; relay: SignalRelay; close(): Promise<void> }> {
   const clock = options.clock ?? systemClock;
-  const storage = await openStorage(config.databaseUrl);
+  const storage = await openStorage(config.databaseUrl, { checkpointThread: options.checkpointThread ?? true });
   try {
     const key = loadOrCreateHubKey(config.keyPath);
     const newId = () => newUuid(clock);

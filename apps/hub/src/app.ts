@@ -46,6 +46,12 @@ export interface HubOptions {
   cryptoWorkers?: number;
   /** SQLite: false checkpoints the WAL in the writer, SQLite's own way, instead of on a thread (the simulation). */
   checkpointThread?: boolean;
+  /**
+   * false leaves out the plugins that only answer HTTP requests (admin API,
+   * Fedow-compatible API, dashboard, holder's page): the simulation's tills reach
+   * the hub only through `/sync`, and those routes are three quarters of a start.
+   */
+  httpApis?: boolean;
 }
 
 /**
@@ -71,7 +77,7 @@ export async function buildHub(config: HubConfig, options: HubOptions = {}): Pro
     app.addHook('onClose', close);
     app.decorate('cryptoPool', pool);
     app.addHook('onClose', () => pool.close());
-    for (const plugin of HUB_PLUGINS) await plugin(app, context, config);
+    for (const plugin of HUB_PLUGINS) if (options.httpApis !== false || !HTTP_ONLY_PLUGINS.has(plugin)) await plugin(app, context, config);
     await app.ready();
     // From now on, changes made by the CLI or another hub process reach this one's tills.
     await relay.listen();
@@ -124,3 +130,6 @@ declare module 'fastify' {
 
 /** The plugins, in load order. */
 const HUB_PLUGINS: HubPlugin[] = [healthPlugin, adminPlugin, webhooksPlugin, notifyPlugin, compatPlugin, syncPlugin, presenceRecorderPlugin, sealerPlugin, meltSweepPlugin, dashboardPlugin, holderPlugin, compensationSchedulePlugin, timeSchedulePlugin];
+
+/** Routes and what serves them, nothing that moves money or talks to tills on its own. */
+const HTTP_ONLY_PLUGINS: ReadonlySet<HubPlugin> = new Set([adminPlugin, compatPlugin, dashboardPlugin, holderPlugin]);

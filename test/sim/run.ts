@@ -26,7 +26,7 @@ const progress = (done: number) => {
   shown = percent;
   const elapsed = ((performance.now() - started) / 1000).toFixed(0);
   if (process.stderr.isTTY) process.stderr.write(`\rschedules [${'#'.repeat(Math.round(percent * 0.3))}${'.'.repeat(30 - Math.round(percent * 0.3))}] ${done}/${schedules} ${percent}% ${elapsed} s`);
-  else if (percent % 5 === 0) process.stderr.write(`schedules ${done}/${schedules} (${percent}%) ${elapsed} s\n`);
+  else process.stderr.write(`schedules ${done}/${schedules} (${percent}%) ${elapsed} s\n`);
 };
 
 const result = await runCampaign({ first, schedules, jobs, schedule, onProgress: progress });

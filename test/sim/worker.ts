@@ -9,6 +9,8 @@ const send = (message: WorkerMessage) => new Promise<void>((resolve, reject) => 
 
 // Stopped by the campaign (another job failed) or by Ctrl-C: exit handlers remove the worlds' files.
 for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => process.exit(1));
+// The campaign's process is gone (killed): nobody is left to report to.
+process.once('disconnect', () => process.exit(1));
 
 process.once('message', async (plan: WorkerPlan) => {
   for (const seed of plan.seeds) {

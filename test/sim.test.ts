@@ -20,4 +20,14 @@ describe('the simulation of tills and hub under faults', () => {
     expect(result.totals['sale approved offline'] ?? 0).toBeGreaterThan(0);
     expect(result.totals['fault: hub crash'] ?? 0).toBeGreaterThan(0);
   }, 900_000);
+
+  it('reports a failing schedule with its seed and the command that replays it', async () => {
+    // No till to pick from: the schedule's first step fails, as any defect would, inside the worker.
+    const result = await runCampaign({ first: 7, schedules: 2, jobs: 1, schedule: { ...DEFAULT_SCHEDULE, tills: 0 } });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.seed).toBe(7);
+    expect(result.message).toMatch(/^schedule 7: /);
+    expect(replayCommand(result.seed)).toBe('npm run sim -- --seed 7 --schedules 1');
+  }, 300_000);
 });

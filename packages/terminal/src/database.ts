@@ -110,7 +110,8 @@ function migrate(db: TillDatabase): void {
 
 /**
  * Settings are read on every tap and written on every update: their statements
- * are prepared once per connection (preparing was a tenth of a till's work).
+ * are prepared once per connection (reading settings, preparing included, was
+ * 4 % of a simulation campaign's profile).
  */
 const settingStatements = new WeakMap<TillDatabase, { read: Database.Statement<[string], { value: string }>; write: Database.Statement<[string, string]> }>();
 

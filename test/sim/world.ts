@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SimulatorReader } from '@fedow/nfc';
@@ -51,6 +51,20 @@ interface Template {
 const templates = new Map<string, Promise<Template>>();
 
 /**
+ * Worlds live in memory-backed files when the system has them: the hub and the
+ * tills keep their real SQLite files (WAL, the hub's separate reader, crash =
+ * close and reopen), but an fsync costs nothing, and fsyncs were half of a
+ * schedule's time on the working disk.
+ */
+const WORLDS_DIR = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+
+/** Folders of this process's templates and open worlds: memory that outlives the process unless removed. */
+const folders = new Set<string>();
+process.once('exit', () => {
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+});
+
+/**
  * One simulated federation: the real hub (ingest, sealer, card feed) on a SQLite
  * file with its crypto checks inline, and real till agents (authoriser, journal,
  * sync client) on SQLite files, all on the scheduler's virtual clock and the
@@ -76,7 +90,8 @@ export class SimWorld {
     const key = `${options.tills}-${options.cards}`;
     if (!templates.has(key)) templates.set(key, SimWorld.makeTemplate(options));
     const template = await templates.get(key)!;
-    const root = mkdtempSync(join(tmpdir(), 'fedow-sim-'));
+    const root = mkdtempSync(join(WORLDS_DIR, 'fedow-sim-'));
+    folders.add(root);
     cpSync(template.root, root, { recursive: true });
     const world = new SimWorld(root, template.fixture, new Scheduler(template.endedAt), rng, options.faults);
     world.hub = await world.openHub();
@@ -92,7 +107,7 @@ export class SimWorld {
 
   private openHub(): Promise<Hub> {
     const clock = { now: () => new Date(this.scheduler.now) };
-    return buildHub(configFromEnv({}, { databaseUrl: `sqlite:${join(this.root, 'hub', 'fedow.sqlite')}`, keyPath: join(this.root, 'hub', 'hub.key'), log: false }), { clock, cryptoWorkers: 0 });
+    return buildHub(configFromEnv({}, { databaseUrl: `sqlite:${join(this.root, 'hub', 'fedow.sqlite')}`, keyPath: join(this.root, 'hub', 'hub.key'), log: false }), { clock, cryptoWorkers: 0, checkpointThread: false, httpApis: false });
   }
 
   private accept(socket: SimSocket, till: string): void {
@@ -188,12 +203,14 @@ export class SimWorld {
     this.network.dropAll();
     await this.hub.close().catch(() => undefined);
     rmSync(this.root, { recursive: true, force: true });
+    folders.delete(this.root);
   }
 
   private static async makeTemplate(options: WorldOptions): Promise<Template> {
     const scheduler = new Scheduler(SIM_EPOCH);
-    const seeded = await seedHub({ policy: SIM_POLICY, cards: options.cards, hub: { clock: { now: () => new Date(scheduler.now) }, cryptoWorkers: 0 } });
-    const root = mkdtempSync(join(tmpdir(), 'fedow-sim-template-'));
+    const seeded = await seedHub({ policy: SIM_POLICY, cards: options.cards, hub: { clock: { now: () => new Date(scheduler.now) }, cryptoWorkers: 0, checkpointThread: false } });
+    const root = mkdtempSync(join(WORLDS_DIR, 'fedow-sim-template-'));
+    folders.add(root);
     const { placeA, placeB, local, gift, fed, cards } = seeded;
     const world = new SimWorld(root, { placeA, placeB, local, gift, fed, cards }, scheduler, new SeedRng(0x5eed), { latencyMs: [1, 5], blackHole: 0 });
     world.hub = seeded.hub;
@@ -204,7 +221,6 @@ export class SimWorld {
     await seeded.hub.close();
     cpSync(seeded.dir, join(root, 'hub'), { recursive: true });
     rmSync(seeded.dir, { recursive: true, force: true });
-    process.once('exit', () => rmSync(root, { recursive: true, force: true }));
     return { root, fixture: world.fixture, tills: world.tills.map(({ name, place }) => ({ name, place })), endedAt: scheduler.now };
   }
 }

@@ -44,6 +44,14 @@ export interface HubOptions {
   clock?: Clock;
   /** Crypto worker threads; default one per core, 0 runs the checks inline (the simulation). */
   cryptoWorkers?: number;
+  /** SQLite: false checkpoints the WAL in the writer, SQLite's own way, instead of on a thread (the simulation). */
+  checkpointThread?: boolean;
+  /**
+   * false leaves out the plugins that only answer HTTP requests (admin API,
+   * Fedow-compatible API, dashboard, holder's page): the simulation's tills reach
+   * the hub only through `/sync`, and those routes are three quarters of a start.
+   */
+  httpApis?: boolean;
 }
 
 /**
@@ -69,7 +77,7 @@ export async function buildHub(config: HubConfig, options: HubOptions = {}): Pro
     app.addHook('onClose', close);
     app.decorate('cryptoPool', pool);
     app.addHook('onClose', () => pool.close());
-    for (const plugin of HUB_PLUGINS) await plugin(app, context, config);
+    for (const plugin of HUB_PLUGINS) if (options.httpApis !== false || !HTTP_ONLY_PLUGINS.has(plugin)) await plugin(app, context, config);
     await app.ready();
     // From now on, changes made by the CLI or another hub process reach this one's tills.
     await relay.listen();
@@ -90,7 +98,7 @@ export async function openHubContext(
   options: HubOptions = {},
 ): Promise<{ context: HubContext; identity: Identity; relay: SignalRelay; close(): Promise<void> }> {
   const clock = options.clock ?? systemClock;
-  const storage = await openStorage(config.databaseUrl);
+  const storage = await openStorage(config.databaseUrl, { checkpointThread: options.checkpointThread ?? true });
   try {
     const key = loadOrCreateHubKey(config.keyPath);
     const newId = () => newUuid(clock);
@@ -122,3 +130,6 @@ declare module 'fastify' {
 
 /** The plugins, in load order. */
 const HUB_PLUGINS: HubPlugin[] = [healthPlugin, adminPlugin, webhooksPlugin, notifyPlugin, compatPlugin, syncPlugin, presenceRecorderPlugin, sealerPlugin, meltSweepPlugin, dashboardPlugin, holderPlugin, compensationSchedulePlugin, timeSchedulePlugin];
+
+/** Routes and what serves them, nothing that moves money or talks to tills on its own. */
+const HTTP_ONLY_PLUGINS: ReadonlySet<HubPlugin> = new Set([adminPlugin, compatPlugin, dashboardPlugin, holderPlugin]);

@@ -110,13 +110,31 @@ function migrate(db: TillDatabase): void {
   })();
 }
 
+/**
+ * Settings are read on every tap and written on every update: their statements
+ * are prepared once per connection (reading settings, preparing included, was
+ * 4 % of a simulation campaign's profile).
+ */
+const settingStatements = new WeakMap<TillDatabase, { read: Database.Statement<[string], { value: string }>; write: Database.Statement<[string, string]> }>();
+
+function statementsOf(db: TillDatabase) {
+  let statements = settingStatements.get(db);
+  if (!statements) {
+    statements = {
+      read: db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?'),
+      write: db.prepare<[string, string]>('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+    };
+    settingStatements.set(db, statements);
+  }
+  return statements;
+}
+
 export function readSetting(db: TillDatabase, key: string): string | undefined {
-  const row = db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?').get(key);
-  return row?.value;
+  return statementsOf(db).read.get(key)?.value;
 }
 
 export function writeSetting(db: TillDatabase, key: string, value: string): void {
-  db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+  statementsOf(db).write.run(key, value);
 }
 
 export function deleteSetting(db: TillDatabase, key: string): void {

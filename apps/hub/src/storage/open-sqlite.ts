@@ -15,7 +15,17 @@ import type { Db, SqliteStorage, Tables, Tx } from './types';
 /** How long a statement waits for another process's write lock before SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5_000;
 
-export async function openSqlite(path: string, label: string): Promise<SqliteStorage> {
+export interface SqliteOptions {
+  /**
+   * Checkpoints the WAL on a thread of its own (the default). The simulation runs
+   * without it: the thread costs more to start and stop than a whole schedule's
+   * work, and its timing is the machine's, not the seed's. The writer then
+   * checkpoints as SQLite does by default; what is committed is the same.
+   */
+  checkpointThread: boolean;
+}
+
+export async function openSqlite(path: string, label: string, options: SqliteOptions = { checkpointThread: true }): Promise<SqliteStorage> {
   const memory = path === ':memory:';
   if (!memory) mkdirSync(dirname(resolve(path)), { recursive: true });
   const sqlite = new Database(path);
@@ -39,7 +49,7 @@ export async function openSqlite(path: string, label: string): Promise<SqliteSto
     // in-memory database cannot be opened twice, so it shares the one connection.
     const reader = memory ? sqlite : new Database(path, { readonly: true, fileMustExist: true });
     if (!memory) reader.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    const checkpointer = memory ? null : new Checkpointer(resolve(path), sqlite);
+    const checkpointer = memory || !options.checkpointThread ? null : new Checkpointer(resolve(path), sqlite);
     return sqliteStorage(sqlite, reader, db, label, checkpointer);
   } catch (error) {
     sqlite.close();

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { openPostgres } from './open-postgres';
-import { openSqlite } from './open-sqlite';
+import { openSqlite, type SqliteOptions } from './open-sqlite';
 import type { Storage } from './types';
 import { DEFAULT_DATABASE_URL, parseDatabaseUrl, redactUrl } from './url';
 
@@ -8,10 +8,10 @@ import { DEFAULT_DATABASE_URL, parseDatabaseUrl, redactUrl } from './url';
  * Opens the hub's database and brings its schema up to date (the committed drizzle-kit
  * migrations of the dialect, applied in order; a no-op when already applied).
  */
-export async function openStorage(url: string = DEFAULT_DATABASE_URL): Promise<Storage> {
+export async function openStorage(url: string = DEFAULT_DATABASE_URL, options: SqliteOptions = { checkpointThread: true }): Promise<Storage> {
   const target = parseDatabaseUrl(url);
   const label = redactUrl(url);
-  return target.dialect === 'sqlite' ? openSqlite(target.path, label) : openPostgres(target.url, label);
+  return target.dialect === 'sqlite' ? openSqlite(target.path, label, options) : openPostgres(target.url, label);
 }
 
 /** DATABASE_URL from an environment, else `fedow.sqlite` in FEDOW_DATA_DIR, else the embedded default. */

@@ -3,9 +3,10 @@
  * the balancer, each selling and topping up on a shared population of cards while
  * a test does its worst to the hubs behind it.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { SimulatorReader } from '@fedow/nfc';
 import { openAgent, type Outcome, type TillAgent } from '@fedow/terminal';
 import { journalEntries, waitFor } from './e2e';
@@ -17,6 +18,16 @@ import { FAST_SYNC } from './sync-tuning';
  * killed hub closes its sockets, the tills need no silence to notice.
  */
 const FLEET_SYNC = { ...FAST_SYNC, heartbeatMs: 2_000, silenceMsMax: 20_000 };
+
+/**
+ * The journals live in memory (tmpfs) when the machine has one, as the test
+ * PostgreSQL runs with fsync=off: thirty tills share this process's event loop,
+ * and every journal commit and card-cache write is a synchronous fsync on it
+ * (each card change reaches all thirty caches), so on a busy disk one slow
+ * flush stalled every till at once. No till is killed here: what their
+ * journals promise across a crash is e2e-agent-kill's test.
+ */
+const FLEET_ROOT = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
 
 const TOP_UP = 1_000;
 const BEER = { label: 'Bière', unit: 350, qty: 1 };
@@ -34,6 +45,8 @@ export interface TillFleet {
   stopLoad(): Promise<void>;
   /** One line per till: its sync state and catalogue (for a failing test's message). */
   describe(tills: readonly LoadedTill[]): string;
+  /** This process's event-loop delay since the last call (p99 and max, ms): how late every till was. */
+  loopDelay(): { p99: number; max: number };
   /** Until every till is connected and welcomed. */
   online(timeoutMs: number): Promise<void>;
   /** Until every till's journal is acknowledged by the hubs. */
@@ -44,11 +57,15 @@ export interface TillFleet {
 }
 
 export async function pairFleet(options: { hubUrl: string; codes: readonly string[]; cashier: string }): Promise<TillFleet> {
-  const root = mkdtempSync(join(tmpdir(), 'fedow-fleet-'));
+  const root = mkdtempSync(join(FLEET_ROOT, 'fedow-fleet-'));
+  // How late this process's timers ran: a failing timing check says whether the tills' own loop was the bottleneck.
+  const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+  loopDelay.enable();
   const tills: LoadedTill[] = [];
   let timer: NodeJS.Timeout | null = null;
   const close = async () => {
     if (timer) clearInterval(timer);
+    loopDelay.disable();
     for (const till of tills) await till.agent.close();
     rmSync(root, { recursive: true, force: true });
   };
@@ -96,8 +113,14 @@ export async function pairFleet(options: { hubUrl: string; codes: readonly strin
     describe(which) {
       return which.map((till) => {
         const { sync } = till.agent.snapshot();
-        return `${till.name}: ${sync.status}${sync.reason ? ` (${sync.reason}: ${sync.message ?? ''})` : ''}, pending ${sync.pendingCount}, catalogue [${till.agent.catalogue().map((item) => item.label).join(', ')}]`;
+        const ago = (at: number | null) => (at === null ? 'never' : `${((Date.now() - at) / 1000).toFixed(1)} s ago`);
+        return `${till.name} (${till.agent.journal.identity()?.terminal}): ${sync.status}${sync.reason ? ` (${sync.reason}: ${sync.message ?? ''})` : ''}, pending ${sync.pendingCount}, welcomed ${ago(sync.lastWelcomeAt)}, last heard ${ago(sync.lastSyncAt)}, catalogue [${till.agent.catalogue().map((item) => item.label).join(', ')}]`;
       }).join('\n');
+    },
+    loopDelay() {
+      const figures = { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 };
+      loopDelay.reset();
+      return figures;
     },
     async online(timeoutMs) {
       await waitFor(() => tills.every((till) => till.agent.snapshot().sync.status === 'online'), timeoutMs, 'every till online');

@@ -95,8 +95,8 @@ describe('three hub processes on one PostgreSQL behind HAProxy', () => {
     const takeoverMs = performance.now() - killedAt;
     expect(takeoverMs).toBeLessThan(2_000);
     phase('sealer taken over');
-    await leaderNode.start();
-    phase('old leader restarted');
+    // The old leader stays down: a restart is the first kill's check, and another
+    // start here (10 to 15 s of a loaded machine) would only lengthen the test.
 
     // A product created with the CLI (another process) reaches the connected tills within 1 s.
     await fleet.online(30_000);

@@ -112,7 +112,8 @@ export async function startCluster(options: { hubs: number; pairingCodes: number
                   (SELECT string_agg(l.locktype || ':' || coalesce(l.objid::text, '') || (CASE WHEN l.granted THEN '' ELSE ' (waiting)' END), ', ') FROM pg_locks l WHERE l.pid = a.pid AND l.locktype = 'advisory') AS advisory
            FROM pg_stat_activity a WHERE a.datname = current_database() AND a.pid <> pg_backend_pid() ORDER BY 1`,
         );
-        return rows.map((row) => JSON.stringify(row)).join('\n');
+        const presence = await db.query('SELECT terminal_id, recorded_by, recorded_at, last_message_at FROM till_presence ORDER BY terminal_id');
+        return [...rows, ...presence.rows].map((row) => JSON.stringify(row)).join('\n');
       },
       async sealerLeader() {
         const { rows } = await db.query<{ name: string }>(

@@ -73,6 +73,22 @@ describe('two hub processes on one PostgreSQL', () => {
     fresh.close();
   }, 60_000);
 
+  it('a connection replaced through the other hub leaves the first hub: no longer its session, its presence or its connected count', async () => {
+    const { first, second } = await twoHubs();
+    const seeded = await world!.till('A');
+    const old = new SpecTill(seeded, syncUrl(first));
+    await old.connect();
+    expect(first.context.presence.get(seeded.id)).toBeDefined();
+    const fresh = new SpecTill(seeded, syncUrl(second));
+    expect(await fresh.connect()).toMatchObject({ type: 'welcome' });
+    expect(await old.closed(5_000)).toBe(4000);
+    expect(first.context.presence.get(seeded.id)).toBeUndefined();
+    const metrics = await first.app.inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.body).toMatch(/^fedow_connected_tills 0$/m);
+    expect(second.context.presence.get(seeded.id)).toBeDefined();
+    fresh.close();
+  }, 60_000);
+
   it('a card topped up through one hub reaches a till on the other within 200 ms, and a revocation through it closes the till', async () => {
     const { first, second } = await twoHubs();
     const till = new SpecTill(await world!.till('A'), syncUrl(first));

@@ -39,8 +39,15 @@ export class SyncServer implements SessionHost {
       if (change === 'frozen') session?.fail('frozen', 'this till was frozen', CLOSE_CODES.revokedOrFrozen);
     });
     // The till connected again through another hub process: this connection is the stale one.
+    // It leaves this process's sessions and presence too (its close event finds it replaced
+    // and releases nothing): left there, this hub went on counting and recording the till
+    // as its own, and its dashboards showed it connected twice.
     context.events.on('claim', ({ terminal, origin }) => {
-      if (origin !== context.instance) this.sessions.get(terminal)?.replace();
+      if (origin === context.instance) return;
+      const stale = this.sessions.get(terminal);
+      if (!stale) return;
+      stale.replace();
+      this.release(terminal, stale);
     });
   }
 

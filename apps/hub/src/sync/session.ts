@@ -56,6 +56,8 @@ export class SyncSession implements FeedSubscriber {
   private terminal: repo.Terminal | null = null;
   private view: PlaceView | null = null;
   private chain: Promise<void> = Promise.resolve();
+  /** Directory updates, once hello is done: they do not wait behind this till's pushes. */
+  private directoryChain: Promise<void> | null = null;
   private pushesWaiting = 0;
   private readonly pushQueue: PendingPush[] = [];
   private lastHeard = Date.now();
@@ -150,17 +152,19 @@ export class SyncSession implements FeedSubscriber {
   }
 
   private enqueue(task: () => Promise<void>): void {
-    this.chain = this.chain.then(async () => {
-      if (this.phase === 'closed') return;
-      try {
-        await task();
-      } catch (error) {
-        // Checks dropped because this connection closed: nobody is waiting for them.
-        if (error instanceof CryptoJobDropped && this.isClosed) return;
-        this.host.context.events.emit('internal-error', { where: `sync session of ${this.terminal?.id ?? this.address}`, error });
-        this.fail('bad_message', 'the hub could not process this message; reconnect and resend', CLOSE_CODES.internalError);
-      }
-    });
+    this.chain = this.chain.then(() => this.guarded(task));
+  }
+
+  private async guarded(task: () => Promise<void>): Promise<void> {
+    if (this.phase === 'closed') return;
+    try {
+      await task();
+    } catch (error) {
+      // Checks dropped because this connection closed: nobody is waiting for them.
+      if (error instanceof CryptoJobDropped && this.isClosed) return;
+      this.host.context.events.emit('internal-error', { where: `sync session of ${this.terminal?.id ?? this.address}`, error });
+      this.fail('bad_message', 'the hub could not process this message; reconnect and resend', CLOSE_CODES.internalError);
+    }
   }
 
   /**
@@ -218,6 +222,7 @@ export class SyncSession implements FeedSubscriber {
     // Changes committed while the snapshot was read.
     if (this.sentCursor < this.host.feed.position) await this.sendDeltas();
     await this.sendCardSet();
+    this.directoryChain = Promise.resolve();
   }
 
   /** The federation's card set, when it differs from what this connection last sent. */
@@ -308,14 +313,25 @@ export class SyncSession implements FeedSubscriber {
    */
   directoryChanged(place: string | null): void {
     if (this.phase !== 'welcomed' || (place !== null && place !== this.terminal?.placeId)) return;
-    this.enqueue(async () => {
-      const terminal = this.terminal!;
-      const fresh = await repo.getTerminal(this.host.context.storage.read, terminal.id);
-      this.view = await placeView(this.host.context.storage.read, terminal.placeId, fresh?.policyOverrides ?? null);
-      const view = this.view;
-      this.send({ type: 'update', cursor: String(this.sentCursor), cards: [], primaries: view.primaries, assets: view.assets, policy: view.policy, catalogue: view.catalogue });
-      await this.sendCardSet();
-    });
+    // Until hello's snapshot is out, the change follows it (the snapshot carries the
+    // directory as it read it). After, it owes nothing to the pushes queued in the
+    // session: behind them, a till whose pushes waited for the ledger (hubs taking
+    // turns at its lock) heard of a new product seconds late.
+    if (this.directoryChain === null) return this.enqueue(() => this.sendDirectory());
+    this.directoryChain = this.directoryChain.then(() => this.guarded(() => this.sendDirectory()));
+  }
+
+  private async sendDirectory(): Promise<void> {
+    const terminal = this.terminal!;
+    const sentBefore = this.sentCursor;
+    const fresh = await repo.getTerminal(this.host.context.storage.read, terminal.id);
+    const view = await placeView(this.host.context.storage.read, terminal.placeId, fresh?.policyOverrides ?? null);
+    if (this.isClosed) return;
+    // Deltas sent during the reads may have changed the primaries after what was read.
+    if (this.sentCursor !== sentBefore) view.primaries = this.view!.primaries;
+    this.view = view;
+    this.send({ type: 'update', cursor: String(this.sentCursor), cards: [], primaries: view.primaries, assets: view.assets, policy: view.policy, catalogue: view.catalogue });
+    await this.sendCardSet();
   }
 
   // ── push ───────────────────────────────────────────────────────────────────

@@ -12,6 +12,8 @@ const ALONE = [
   'apps/hub/test/dashboard-browser.test.ts',
   'apps/hub/test/sync-limits.test.ts',
   'apps/hub/test/webhook-pacer.test.ts',
+  // Three hubs and thirty tills timed against a 2 s takeover and a 1 s product.
+  'test/e2e-multi-hub.test.ts',
   // Every suite that plugs a virtual card into the system pcscd's one vpcd slot.
   'packages/nfc/test/pcsc-reader.test.ts',
   'packages/nfc/test/pcsc-reattach.test.ts',

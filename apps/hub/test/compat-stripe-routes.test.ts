@@ -67,6 +67,49 @@ describe('retrieve_from_refill_checkout', () => {
   });
 });
 
+describe('the refill checkout without amount, as Lespass sends it', () => {
+  it("lets the payer choose 5 € to 500 € on Stripe's page and credits exactly what was paid, once; refuses a bad amount", async () => {
+    const noe = await lespassUser(venue, 'noé@exemple.fr');
+    const made = await venue.lespass.post('/wallet/get_federated_token_refill_checkout/', { lespass_signed_data: 'signé:x' }, noe);
+    expect(made.status, made.text).toBe(202);
+    expect(made.json).toMatch(/^https:\/\/checkout\.stripe\.com\//);
+    const session = [...stripe.sessions.values()].at(-1)!;
+    expect(session.adjustable).toEqual({ minimum: 5, maximum: 500, unit: 100 });
+    const id = /\/my_account\/([0-9a-f-]{36})\/return_refill_wallet\/$/.exec(session.success_url)![1]!;
+    expect((await venue.lespass.get(`/wallet/${id}/retrieve_from_refill_checkout/`, noe)).status).toBe(402);
+    const paid = stripe.pay(session.id, 37);
+    const event = signedEvent('checkout.session.completed', paid, Math.floor(compat.hub.clock.ms / 1000));
+    const notified = await send(compat.base, 'POST', '/webhook_stripe/', { 'content-type': 'application/json', 'stripe-signature': event.signature }, event.payload);
+    expect(notified.json, notified.text).toMatchObject({ outcome: 'credited' });
+    const back = await venue.lespass.get(`/wallet/${id}/retrieve_from_refill_checkout/`, noe);
+    expect(back.status, back.text).toBe(200);
+    expect(fedOf(back.json)).toBe(3700);
+    const again = await send(compat.base, 'POST', '/webhook_stripe/', { 'content-type': 'application/json', 'stripe-signature': event.signature }, event.payload);
+    expect(again.json).toMatchObject({ outcome: 'already' });
+    expect(fedOf((await venue.lespass.get('/wallet/retrieve_by_signature/', noe)).json)).toBe(3700);
+    for (const amount of [0, -5, 'dix', 1.5]) {
+      const refused = await venue.lespass.post('/wallet/get_federated_token_refill_checkout/', { lespass_signed_data: 'signé:x', amount }, noe);
+      expect(refused.status, `${amount}: ${refused.text}`).toBe(400);
+      expect(refused.json).toEqual(expect.any(Object));
+    }
+    expect((await verifyChain(compat.hub.context)).firstDiscrepancy).toBeNull();
+  });
+
+  it('credits nothing when the session says it paid an amount the open checkout could not take (left for an operator)', async () => {
+    const ines = await lespassUser(venue, 'inès@exemple.fr');
+    expect((await venue.lespass.post('/wallet/get_federated_token_refill_checkout/', { lespass_signed_data: 'signé:x' }, ines)).status).toBe(202);
+    const session = [...stripe.sessions.values()].at(-1)!;
+    const id = /\/my_account\/([0-9a-f-]{36})\/return_refill_wallet\/$/.exec(session.success_url)![1]!;
+    const paid = stripe.pay(session.id);
+    paid.amount_total = 100_001;
+    const event = signedEvent('checkout.session.completed', paid, Math.floor(compat.hub.clock.ms / 1000));
+    const notified = await send(compat.base, 'POST', '/webhook_stripe/', { 'content-type': 'application/json', 'stripe-signature': event.signature }, event.payload);
+    expect(notified.json).toMatchObject({ outcome: 'ignored' });
+    expect((await venue.lespass.get(`/wallet/${id}/retrieve_from_refill_checkout/`, ines)).status).toBe(402);
+    expect(fedOf((await venue.lespass.get('/wallet/retrieve_by_signature/', ines)).json) ?? 0).toBe(0);
+  });
+});
+
 describe('refund_fed_by_signature', () => {
   it('pays the FED back through Stripe (202 with the wallet), then has nothing to refund (200); 404 without FED; 402 for FED not paid by Stripe', async () => {
     const refunded = await venue.lespass.get('/wallet/refund_fed_by_signature/', zoe);

@@ -5,7 +5,7 @@ import { HubError } from '../../errors';
 import * as repo from '../../storage/repo';
 import type { Tx } from '../../storage/types';
 import type { RequestOutcome } from '../submit';
-import { requireStripe } from './checkout';
+import { openAmountAllowed, requireStripe } from './checkout';
 import { creditFed, fedAsset, type PaymentTarget } from './provider';
 import type { StripeProvider } from './stripe';
 import { METADATA } from './stripe-metadata';
@@ -48,8 +48,9 @@ export async function checkoutPaid(context: HubContext, stripe: StripeProvider, 
   if (!payment) return ignored(`no payment of this hub has session ${session.id}`);
   const intent = typeof session.payment_intent === 'string' ? session.payment_intent : (session.payment_intent?.id ?? null);
   if (intent === null) return ignored('the session has no payment intent');
-  if (session.currency !== 'eur' || session.amount_total !== payment.amount) {
-    context.events.emit('internal-error', { where: 'stripe notification', error: new Error(`session ${session.id} paid ${session.amount_total} ${session.currency}, payment ${payment.id} asked ${payment.amount} eur`) });
+  const amount = amountPaid(session, payment);
+  if (amount === null) {
+    context.events.emit('internal-error', { where: 'stripe notification', error: new Error(`session ${session.id} paid ${session.amount_total} ${session.currency}, payment ${payment.id} asked ${payment.amount === 0 ? 'an open amount of' : payment.amount} eur`) });
     return ignored('the amount paid is not the amount asked: left for an operator');
   }
   const target = await paymentTarget(tx, payment);
@@ -57,11 +58,11 @@ export async function checkoutPaid(context: HubContext, stripe: StripeProvider, 
     source: STRIPE_SOURCE,
     idempotencyKey: intent,
     target,
-    amount: payment.amount,
+    amount,
     reference: intent,
     method: 'card',
     alsoWrite: async (write, applied) => {
-      const credited = await repo.markPaymentCredited(write, { id: payment.id, reference: intent, walletId: receiverOf(applied), creditedAt: context.clock.now().toISOString(), requestId: applied.request });
+      const credited = await repo.markPaymentCredited(write, { id: payment.id, reference: intent, walletId: receiverOf(applied), creditedAt: context.clock.now().toISOString(), requestId: applied.request, amount });
       // Only this notification credits a pending payment, under this intent's key: a second one is a bug.
       if (!credited) throw new Error(`payment ${payment.id} was no longer pending when intent ${intent} credited it`);
     },
@@ -115,6 +116,17 @@ async function terminalPaid(context: HubContext, stripe: StripeProvider, intent:
     if (error instanceof HubError && error.code === 'unknown_card') return { received: true, outcome: 'refused', request: null, reason: 'unknown_card' };
     throw error;
   }
+}
+
+/**
+ * What the session paid, if it is what the payment asked: its amount, or for an
+ * open-amount payment (stored with 0) any amount the open checkout allowed.
+ */
+function amountPaid(session: Stripe.Checkout.Session, payment: repo.Payment): number | null {
+  const paid = session.amount_total;
+  if (session.currency !== 'eur' || paid === null) return null;
+  if (payment.amount === 0) return openAmountAllowed(paid) ? paid : null;
+  return paid === payment.amount ? paid : null;
 }
 
 /** A session created before its id was stored (the hub stopped in between): found by its client reference. */

@@ -8,6 +8,7 @@ import type { RequestOutcome } from '../submit';
 import { openAmountAllowed, requireStripe } from './checkout';
 import { creditFed, fedAsset, type PaymentTarget } from './provider';
 import type { StripeProvider } from './stripe';
+import { laboutikTerminalCard } from '../../compat/stripe-terminal';
 import { METADATA } from './stripe-metadata';
 
 /** The source of every credit a Stripe notification makes. */
@@ -72,15 +73,19 @@ export async function checkoutPaid(context: HubContext, stripe: StripeProvider, 
 
 /**
  * A payment taken by a card terminal (Stripe Terminal) for FED: the receiver is in
- * the intent's metadata (`fedow_card` or `fedow_wallet`). Intents without them
- * (a Checkout's own intent, anything else on the account) are not for this path.
+ * the intent's metadata (`fedow_card` or `fedow_wallet`), or in LaBoutik's signed
+ * `data` (compat/stripe-terminal.ts). Intents without them (a Checkout's own
+ * intent, anything else on the account) are not for this path.
  */
 async function terminalPaid(context: HubContext, stripe: StripeProvider, intent: Stripe.PaymentIntent): Promise<WebhookAnswer> {
   const card = intent.metadata?.[METADATA.card];
   const wallet = intent.metadata?.[METADATA.wallet];
-  if (!card && !wallet) return ignored(`the intent names no ${METADATA.card} or ${METADATA.wallet}`);
+  const laboutik = card || wallet ? null : await laboutikTerminalCard(context.storage.read, intent.metadata);
+  if (!card && !wallet && laboutik === null) return ignored(`the intent names no ${METADATA.card} or ${METADATA.wallet}, nor LaBoutik's signed data`);
+  // Answered 200 so Stripe stops sending it: the payment is the operator's to refund from Stripe's dashboard.
+  if (laboutik?.kind === 'refused') return { received: true, outcome: 'refused', request: null, reason: laboutik.reason };
   if (intent.currency !== 'eur' || intent.amount_received <= 0) return ignored(`the intent received ${intent.amount_received} ${intent.currency}, not euros`);
-  const target: PaymentTarget = card ? { card } : { wallet: wallet ?? '' };
+  const target: PaymentTarget = laboutik?.kind === 'card' ? { card: laboutik.tag } : card ? { card } : { wallet: wallet ?? '' };
   const fed = await fedAsset(context);
   try {
     const outcome = await creditFed(context, stripe, {

@@ -151,6 +151,27 @@ describe("LaBoutik's Stripe card terminal", () => {
     expect(await cardFed(tag)).toBe(1500);
     expect((await verifyChain(compat.hub.context)).firstDiscrepancy).toBeNull();
   });
+
+  it("credits on the original's terminal.reader.action_succeeded (the intent read back from Stripe), once with payment_intent.succeeded", async () => {
+    const tag = 'C0FFEE02';
+    expect((await venue.laboutik.post('/card/', [{ first_tag_id: tag, qrcode_uuid: '0190a0b0-0000-7000-8000-0000000f0002', number_printed: tag, generation: 1, is_primary: false }])).status).toBe(201);
+    const intent = terminalIntent('pi_tpe_reader_1', 2200, { fedow_place_uuid: venue.place.uuid, tag_id: tag });
+    stripe.addIntent(intent);
+    const reader = (id: string, status = 'succeeded') => ({ id: 'tmr_standin', object: 'terminal.reader', action: { type: 'process_payment_intent', status, process_payment_intent: { payment_intent: id } } });
+    const readerEvent = async (object: unknown) => {
+      const event = signedEvent('terminal.reader.action_succeeded', object, Math.floor(compat.hub.clock.ms / 1000));
+      return send(compat.base, 'POST', '/webhook_stripe/', { 'content-type': 'application/json', 'stripe-signature': event.signature }, event.payload);
+    };
+    const first = await readerEvent(reader(intent.id));
+    expect(first.json, first.text).toMatchObject({ outcome: 'credited' });
+    expect((await deliver(intent)).json).toMatchObject({ outcome: 'already' });
+    expect((await readerEvent(reader(intent.id))).json).toMatchObject({ outcome: 'already' });
+    expect((await readerEvent(reader('pi_unknown_to_stripe'))).json).toMatchObject({ outcome: 'ignored' });
+    expect((await readerEvent(reader(intent.id, 'in_progress'))).json).toMatchObject({ outcome: 'ignored' });
+    expect((await readerEvent({ id: 'tmr_standin', object: 'terminal.reader', action: null })).json).toMatchObject({ outcome: 'ignored' });
+    expect(await cardFed(tag)).toBe(2200);
+    expect((await verifyChain(compat.hub.context)).firstDiscrepancy).toBeNull();
+  });
 });
 
 describe('refund_fed_by_signature', () => {

@@ -46,6 +46,8 @@ export class StripeStandIn {
   readonly calls: { method: string; path: string; form: Record<string, string>; idempotencyKey: string | null }[] = [];
   /** Transfers to connected accounts, as the federation's account made them (`addTransfer`). */
   readonly transfers = new Map<string, { id: string; object: 'transfer'; amount: number; currency: string; destination: string; created: number }>();
+  /** Payment intents taken by card terminals, read back by id (`addIntent`). */
+  readonly intents = new Map<string, unknown>();
   /** The next this-many refund creations answer 500, as Stripe does when it fails. */
   failRefunds = 0;
   private readonly answered = new Map<string, unknown>();
@@ -84,6 +86,11 @@ export class StripeStandIn {
     return session;
   }
 
+  /** A payment intent a card terminal took, as Stripe stores it. */
+  addIntent(intent: { id: string }): void {
+    this.intents.set(intent.id, intent);
+  }
+
   /** A transfer the federation made to a place's account (a payout of its FED sales). */
   addTransfer(amount: number, destination = 'acct_standin_place'): { id: string; object: 'transfer'; amount: number; currency: string; destination: string; created: number } {
     const transfer = { id: this.id('tr'), object: 'transfer' as const, amount, currency: 'eur', destination, created: 1_760_000_000 };
@@ -108,6 +115,8 @@ export class StripeStandIn {
     if (request.method === 'POST' && url.pathname === '/v1/checkout/sessions') return this.remember(key, response, this.createSession(form));
     const session = /^\/v1\/checkout\/sessions\/([\w-]+)$/.exec(url.pathname);
     if (request.method === 'GET' && session) return this.found(response, this.sessions.get(session[1]!));
+    const intent = /^\/v1\/payment_intents\/([\w-]+)$/.exec(url.pathname);
+    if (request.method === 'GET' && intent) return this.found(response, this.intents.get(intent[1]!));
     const transfer = /^\/v1\/transfers\/([\w-]+)$/.exec(url.pathname);
     if (request.method === 'GET' && transfer) return this.found(response, this.transfers.get(transfer[1]!));
     if (request.method === 'GET' && url.pathname === '/v1/refunds') {

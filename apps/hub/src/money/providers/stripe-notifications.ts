@@ -30,6 +30,8 @@ export async function handleStripeNotification(context: HubContext, raw: Buffer,
       return checkoutPaid(context, stripe, event.data.object);
     case 'payment_intent.succeeded':
       return terminalPaid(context, stripe, event.data.object);
+    case 'terminal.reader.action_succeeded':
+      return readerPaid(context, stripe, event.data.object);
     default:
       return ignored(`${event.type} is not an event this hub acts on`);
   }
@@ -132,6 +134,21 @@ function amountPaid(session: Stripe.Checkout.Session, payment: repo.Payment): nu
   if (session.currency !== 'eur' || paid === null) return null;
   if (payment.amount === 0) return openAmountAllowed(paid) ? paid : null;
   return paid === payment.amount ? paid : null;
+}
+
+/**
+ * The event the original Fedow took for LaBoutik's terminal: the reader's action
+ * names the intent, read back from Stripe (the event's copy is not the intent),
+ * then credited as `payment_intent.succeeded` would, under the same key.
+ */
+async function readerPaid(context: HubContext, stripe: StripeProvider, reader: Stripe.Terminal.Reader): Promise<WebhookAnswer> {
+  const action = reader.action;
+  const named = action?.type === 'process_payment_intent' ? action.process_payment_intent?.payment_intent : undefined;
+  const id = typeof named === 'string' ? named : named?.id;
+  if (action?.status !== 'succeeded' || !id) return ignored('the reader processed no payment intent');
+  const intent = await stripe.retrieveIntent(id);
+  if (intent === null || intent.status !== 'succeeded') return ignored(`the intent ${id} has not succeeded`);
+  return terminalPaid(context, stripe, intent);
 }
 
 /** A session created before its id was stored (the hub stopped in between): found by its client reference. */

@@ -126,6 +126,16 @@ export class StripeProvider implements PaymentProvider {
     }
   }
 
+  /** A payment intent read from Stripe itself; null when Stripe has none of that id. */
+  async retrieveIntent(id: string): Promise<Stripe.PaymentIntent | null> {
+    try {
+      return await this.client.paymentIntents.retrieve(id);
+    } catch (error) {
+      if (error instanceof Stripe.errors.StripeError && error.statusCode === 404) return null;
+      return this.call(() => Promise.reject(error));
+    }
+  }
+
   /** Stripe's failures (refused, unreachable, timed out) as one typed error; nothing was done by the failed call. */
   private async call<T>(request: () => Promise<T>): Promise<T> {
     try {

@@ -45,7 +45,8 @@ async function attempt(url: string, retried: number): Promise<void> {
   } catch (error) {
     const delay = RETRY_DELAYS_MS[retried];
     if (delay === undefined) throw error;
-    await new Promise((resolve) => setTimeout(resolve, delay));
+    // Unref: a retry still waiting never keeps a stopping hub alive.
+    await new Promise((resolve) => setTimeout(resolve, delay).unref());
     return attempt(url, retried + 1);
   }
 }

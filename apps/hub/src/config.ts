@@ -35,6 +35,12 @@ export interface HubConfig {
    * LaBoutik test bench only, never on a hub holding real money. Off by default.
    */
   compatTestPlaces?: boolean;
+  /**
+   * Where a place's Lespass is called when LaBoutik sells a membership
+   * (FEDOW_COMPAT_LESPASS_URL, `{domain}` replaced by its Lespass domain):
+   * `https://{domain}` unless a test points it at a local receiver.
+   */
+  compatLespassUrl?: string;
 }
 
 export interface TlsConfig {
@@ -97,6 +103,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: P
     webhooks: overrides.webhooks ?? webhooksFromEnv(env),
     holder: overrides.holder ?? holderFromEnv(env),
     compatTestPlaces: overrides.compatTestPlaces ?? env.FEDOW_COMPAT_TEST_PLACES === '1',
+    compatLespassUrl: overrides.compatLespassUrl ?? env.FEDOW_COMPAT_LESPASS_URL ?? 'https://{domain}',
   };
 }
 

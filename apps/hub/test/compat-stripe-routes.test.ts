@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyChain } from '../src/verify/verify-chain';
 import { removeTestDirs } from './admin-support';
 import { bootstrapVenue, lespassUser, startCompatHub, type CompatHub, type Venue } from './compat-support';
-import { send, type LespassUser } from './support/fedow-client';
+import { b64url, rsaKey, send, signPss, type LespassUser } from './support/fedow-client';
 import { signedEvent, STAND_IN_SECRET_KEY, STAND_IN_WEBHOOK_SECRET, StripeStandIn } from './support/stripe-stand-in';
 
 let stripe: StripeStandIn;
@@ -64,6 +64,113 @@ describe('retrieve_from_refill_checkout', () => {
     const late = await send(compat.base, 'POST', '/webhook_stripe/', { 'content-type': 'application/json', 'stripe-signature': event.signature }, event.payload);
     expect(late.json).toMatchObject({ outcome: 'already' });
     expect(fedOf((await venue.lespass.get('/wallet/retrieve_by_signature/', zoe)).json)).toBe(2500);
+  });
+});
+
+describe('the refill checkout without amount, as Lespass sends it', () => {
+  it("lets the payer choose 5 € to 500 € on Stripe's page and credits exactly what was paid, once; refuses a bad amount", async () => {
+    const noe = await lespassUser(venue, 'noé@exemple.fr');
+    const made = await venue.lespass.post('/wallet/get_federated_token_refill_checkout/', { lespass_signed_data: 'signé:x' }, noe);
+    expect(made.status, made.text).toBe(202);
+    expect(made.json).toMatch(/^https:\/\/checkout\.stripe\.com\//);
+    const session = [...stripe.sessions.values()].at(-1)!;
+    expect(session.adjustable).toEqual({ minimum: 5, maximum: 500, unit: 100 });
+    const id = /\/my_account\/([0-9a-f-]{36})\/return_refill_wallet\/$/.exec(session.success_url)![1]!;
+    expect((await venue.lespass.get(`/wallet/${id}/retrieve_from_refill_checkout/`, noe)).status).toBe(402);
+    const paid = stripe.pay(session.id, 37);
+    const event = signedEvent('checkout.session.completed', paid, Math.floor(compat.hub.clock.ms / 1000));
+    const notified = await send(compat.base, 'POST', '/webhook_stripe/', { 'content-type': 'application/json', 'stripe-signature': event.signature }, event.payload);
+    expect(notified.json, notified.text).toMatchObject({ outcome: 'credited' });
+    const back = await venue.lespass.get(`/wallet/${id}/retrieve_from_refill_checkout/`, noe);
+    expect(back.status, back.text).toBe(200);
+    expect(fedOf(back.json)).toBe(3700);
+    const again = await send(compat.base, 'POST', '/webhook_stripe/', { 'content-type': 'application/json', 'stripe-signature': event.signature }, event.payload);
+    expect(again.json).toMatchObject({ outcome: 'already' });
+    expect(fedOf((await venue.lespass.get('/wallet/retrieve_by_signature/', noe)).json)).toBe(3700);
+    for (const amount of [0, -5, 'dix', 1.5]) {
+      const refused = await venue.lespass.post('/wallet/get_federated_token_refill_checkout/', { lespass_signed_data: 'signé:x', amount }, noe);
+      expect(refused.status, `${amount}: ${refused.text}`).toBe(400);
+      expect(refused.json).toEqual(expect.any(Object));
+    }
+    expect((await verifyChain(compat.hub.context)).firstDiscrepancy).toBeNull();
+  });
+
+  it('credits nothing when the session says it paid an amount the open checkout could not take (left for an operator)', async () => {
+    const ines = await lespassUser(venue, 'inès@exemple.fr');
+    expect((await venue.lespass.post('/wallet/get_federated_token_refill_checkout/', { lespass_signed_data: 'signé:x' }, ines)).status).toBe(202);
+    const session = [...stripe.sessions.values()].at(-1)!;
+    const id = /\/my_account\/([0-9a-f-]{36})\/return_refill_wallet\/$/.exec(session.success_url)![1]!;
+    const paid = stripe.pay(session.id);
+    paid.amount_total = 100_001;
+    const event = signedEvent('checkout.session.completed', paid, Math.floor(compat.hub.clock.ms / 1000));
+    const notified = await send(compat.base, 'POST', '/webhook_stripe/', { 'content-type': 'application/json', 'stripe-signature': event.signature }, event.payload);
+    expect(notified.json).toMatchObject({ outcome: 'ignored' });
+    expect((await venue.lespass.get(`/wallet/${id}/retrieve_from_refill_checkout/`, ines)).status).toBe(402);
+    expect(fedOf((await venue.lespass.get('/wallet/retrieve_by_signature/', ines)).json) ?? 0).toBe(0);
+  });
+});
+
+describe("LaBoutik's Stripe card terminal", () => {
+  /** The intent LaBoutik's TPE makes: `data` as Python's json.dumps writes it, signed over its base64url. */
+  function terminalIntent(id: string, amount: number, fields: { fedow_place_uuid: string; tag_id: string | null }, key = venue.cashlessKey) {
+    const data = `{"fedow_place_uuid": "${fields.fedow_place_uuid}", "tag_id": ${fields.tag_id === null ? 'null' : `"${fields.tag_id}"`}}`;
+    return { id, object: 'payment_intent', amount, amount_received: amount, currency: 'eur', status: 'succeeded', metadata: { data, signature: signPss(key, b64url(data)) } };
+  }
+  const deliver = async (intent: unknown) => {
+    const event = signedEvent('payment_intent.succeeded', intent, Math.floor(compat.hub.clock.ms / 1000));
+    return send(compat.base, 'POST', '/webhook_stripe/', { 'content-type': 'application/json', 'stripe-signature': event.signature }, event.payload);
+  };
+  const cardFed = async (tag: string) => (await venue.laboutik.get(`/card/${tag}/`)).json.wallet.tokens.find((token: { asset_category: string }) => token.asset_category === 'FED')?.value ?? 0;
+
+  it('credits the card named by the signed data once; refuses a bad signature, no card, an unknown place or card, malformed data', async () => {
+    const tag = 'C0FFEE01';
+    expect((await venue.laboutik.post('/card/', [{ first_tag_id: tag, qrcode_uuid: '0190a0b0-0000-7000-8000-0000000f0001', number_printed: tag, generation: 1, is_primary: false }])).status).toBe(201);
+    const place = venue.place.uuid;
+    const paid = terminalIntent('pi_tpe_1', 1500, { fedow_place_uuid: place, tag_id: tag });
+    const first = await deliver(paid);
+    expect(first.status, first.text).toBe(200);
+    expect(first.json).toMatchObject({ outcome: 'credited' });
+    expect((await deliver(paid)).json).toMatchObject({ outcome: 'already' });
+    expect(await cardFed(tag)).toBe(1500);
+
+    const forged = terminalIntent('pi_tpe_2', 900, { fedow_place_uuid: place, tag_id: tag }, rsaKey());
+    const tampered = { ...paid, id: 'pi_tpe_3', metadata: { ...paid.metadata, data: paid.metadata.data.replace(tag, 'A1B2C3D4') } };
+    const refusals: [unknown, string][] = [
+      [forged, 'bad_signature'],
+      [tampered, 'bad_signature'],
+      [terminalIntent('pi_tpe_4', 900, { fedow_place_uuid: place, tag_id: null }), 'no_card'],
+      [terminalIntent('pi_tpe_5', 900, { fedow_place_uuid: '0190a0b0-0000-7000-8000-00000000beef', tag_id: tag }), 'unknown_place'],
+      [terminalIntent('pi_tpe_6', 900, { fedow_place_uuid: place, tag_id: 'DEADBEEF' }), 'unknown_card'],
+      [{ ...paid, id: 'pi_tpe_7', metadata: { data: '{pas du json', signature: 'x' } }, 'bad_metadata'],
+    ];
+    for (const [intent, reason] of refusals) {
+      const answer = await deliver(intent);
+      expect(answer.status, answer.text).toBe(200);
+      expect(answer.json, reason).toMatchObject({ outcome: 'refused', reason });
+    }
+    expect(await cardFed(tag)).toBe(1500);
+    expect((await verifyChain(compat.hub.context)).firstDiscrepancy).toBeNull();
+  });
+
+  it("credits on the original's terminal.reader.action_succeeded (the intent read back from Stripe), once with payment_intent.succeeded", async () => {
+    const tag = 'C0FFEE02';
+    expect((await venue.laboutik.post('/card/', [{ first_tag_id: tag, qrcode_uuid: '0190a0b0-0000-7000-8000-0000000f0002', number_printed: tag, generation: 1, is_primary: false }])).status).toBe(201);
+    const intent = terminalIntent('pi_tpe_reader_1', 2200, { fedow_place_uuid: venue.place.uuid, tag_id: tag });
+    stripe.addIntent(intent);
+    const reader = (id: string, status = 'succeeded') => ({ id: 'tmr_standin', object: 'terminal.reader', action: { type: 'process_payment_intent', status, process_payment_intent: { payment_intent: id } } });
+    const readerEvent = async (object: unknown) => {
+      const event = signedEvent('terminal.reader.action_succeeded', object, Math.floor(compat.hub.clock.ms / 1000));
+      return send(compat.base, 'POST', '/webhook_stripe/', { 'content-type': 'application/json', 'stripe-signature': event.signature }, event.payload);
+    };
+    const first = await readerEvent(reader(intent.id));
+    expect(first.json, first.text).toMatchObject({ outcome: 'credited' });
+    expect((await deliver(intent)).json).toMatchObject({ outcome: 'already' });
+    expect((await readerEvent(reader(intent.id))).json).toMatchObject({ outcome: 'already' });
+    expect((await readerEvent(reader('pi_unknown_to_stripe'))).json).toMatchObject({ outcome: 'ignored' });
+    expect((await readerEvent(reader(intent.id, 'in_progress'))).json).toMatchObject({ outcome: 'ignored' });
+    expect((await readerEvent({ id: 'tmr_standin', object: 'terminal.reader', action: null })).json).toMatchObject({ outcome: 'ignored' });
+    expect(await cardFed(tag)).toBe(2200);
+    expect((await verifyChain(compat.hub.context)).firstDiscrepancy).toBeNull();
   });
 });
 

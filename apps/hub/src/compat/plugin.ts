@@ -6,6 +6,7 @@
  */
 import type { HubPlugin } from '../plugin';
 import { installCompatParsing } from './http';
+import { LESPASS_URL_DEFAULT } from './lespass-membership';
 import { assetRoutes } from './routes-assets';
 import { bootstrapRoutes } from './routes-bootstrap';
 import { cardRoutes } from './routes-cards';
@@ -23,7 +24,7 @@ export const compatPlugin: HubPlugin = async (app, context, config) => {
     cardRoutes(scope, context);
     stripeRoutes(scope, context);
     walletRoutes(scope, context);
-    transactionRoutes(scope, context);
+    transactionRoutes(scope, context, config.compatLespassUrl ?? LESPASS_URL_DEFAULT);
     federationRoutes(scope, context);
     testPlaceRoutes(scope, context, config.compatTestPlaces === true);
   });

@@ -8,6 +8,7 @@ import type { Caller } from './auth';
 import { aliasedUuid, resolveAlias, resolveAliases } from './aliases';
 import { cardFromFields, ensureCardWallet } from './cards';
 import { badge } from './routes-cards';
+import { callLespassMembership, lespassWantsCall } from './lespass-membership';
 import { compatNotFound, integer, invalid, normalUuid, objectBody, optionalText, route, text, uuid, type Fields } from './http';
 import { outcomeTransfers, submitApiMovement } from './movements';
 import { pythonIsoformat } from './python';
@@ -17,8 +18,11 @@ const PAGE_SIZE = 10;
 const PAGE_SIZE_MAX = 100;
 const LIST_MAX = 10_000;
 
-export function transactionRoutes(app: FastifyInstance, context: HubContext): void {
-  route(app, context, 'POST', '/transaction/', 'KP', async ({ caller, body, request, raw }) => laboutikTransaction(context, caller.place!, objectBody(body), request, raw));
+export function transactionRoutes(app: FastifyInstance, context: HubContext, lespassUrl: string): void {
+  route(app, context, 'POST', '/transaction/', 'KP', async ({ caller, body, request, raw }) => {
+    const lespass = caller.compatPlace?.lespassDomain ? { url: lespassUrl, domain: caller.compatPlace.lespassDomain } : null;
+    return laboutikTransaction(context, caller.place!, objectBody(body), request, raw, lespass);
+  });
   route(app, context, 'GET', '/transaction/', 'KP', async ({ caller }) => placeTransactions(context, caller.place!));
   route(app, context, 'GET', '/transaction/paginated_list_by_wallet_signature/', 'W', async ({ caller, request }) => walletHistory(context, caller.wallet!, request));
   route(app, context, 'POST', '/transaction/list_by_asset/', 'KW', async ({ caller, body }) => listByAsset(context, caller.place!, objectBody(body)));
@@ -68,7 +72,7 @@ async function answer(context: HubContext, outcome: Awaited<ReturnType<typeof su
  * REF) with both cards; to the place with both cards: a sale. Anything else is
  * refused, as the original's "No action authorized".
  */
-async function laboutikTransaction(context: HubContext, place: repo.Place, fields: Fields, request: FastifyRequest, raw: string | null) {
+async function laboutikTransaction(context: HubContext, place: repo.Place, fields: Fields, request: FastifyRequest, raw: string | null, lespass: { url: string; domain: string } | null) {
   const read = context.storage.read;
   const amount = integer(fields, 'amount');
   const { sender, receiver, assetId } = await resolveAliases(read, { sender: uuid(fields, 'sender'), receiver: uuid(fields, 'receiver'), assetId: uuid(fields, 'asset') });
@@ -90,7 +94,10 @@ async function laboutikTransaction(context: HubContext, place: repo.Place, field
       needs: { place: place.id, wallets: [wallet] },
       decide: (state, decision, id) => decideWalletMembership(state, { place: place.id, wallet, asset: asset.id, amount, start: start ?? undefined, request: id }, decision),
     });
-    return answer(context, outcome, place);
+    const reply = await answer(context, outcome, place);
+    const sold = outcome.status === 'applied' && !outcome.replayed && reply.body !== null;
+    if (sold && lespass && lespassWantsCall(primary !== null, fields.metadata)) void callLespassMembership(context, lespass.url, lespass.domain, reply.body!.uuid);
+    return reply;
   }
   if (!card || !primary) throw invalid('No action authorized: the customer card and the primary card are required', card ? 'primary_card_fisrtTagId' : 'user_card_firstTagId');
   const kind = sender === place.walletId ? (asset.category === 'BDG' ? 'BDG' : 'REF') : receiver === place.walletId ? 'SAL' : null;

@@ -3,7 +3,7 @@ import { decideBankDeposit, decideFusion, decideWalletBadge } from '@fedow/ledge
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { iso, type HubContext } from '../context';
 import { HubError } from '../errors';
-import { createCheckout } from '../money/providers/checkout';
+import { createCheckout, OPEN_REFILL } from '../money/providers/checkout';
 import { userForEmail, withUserRace } from '../money/users';
 import * as repo from '../storage/repo';
 import { aliasedUuid, resolveAlias, resolveAliases } from './aliases';
@@ -116,8 +116,9 @@ async function bankDeposit(context: HubContext, caller: Caller, fields: Fields, 
 /**
  * A Stripe Checkout of FED for the signing wallet (money/providers/checkout.ts):
  * 202 with its URL as a JSON string, 417 on a hub without Stripe (the original's
- * answer). The original let the payer choose the amount on Stripe's page; ours
- * takes `amount` (cents) in the body, and credits only on Stripe's notification.
+ * answer). Without `amount`, as Lespass sends it, the payer chooses the amount on
+ * Stripe's page as with the original (OPEN_REFILL's bounds); an `amount` in cents
+ * fixes it. Credited only when Stripe says paid, of what was paid.
  */
 async function refillCheckout(context: HubContext, caller: Caller, fields: Fields) {
   if (context.stripe === null) return { status: 417, body: { detail: 'Paiement en ligne non configuré sur ce hub.' } };
@@ -126,7 +127,9 @@ async function refillCheckout(context: HubContext, caller: Caller, fields: Field
   const domain = caller.compatPlace?.lespassDomain;
   const lespassReturn = domain ? `https://${domain}/my_account/${id}/return_refill_wallet/` : undefined;
   const returnUrl = typeof fields.start_return_url === 'string' && /^https?:\/\//.test(fields.start_return_url) ? fields.start_return_url : lespassReturn;
-  const checkout = await createCheckout(context, { id, target: { wallet: caller.wallet! }, amount: integer(fields, 'amount', 1), returnUrl });
+  // Lespass sends no amount: the payer chooses it on Stripe's page, as with the original.
+  const amount = fields.amount === undefined || fields.amount === null ? { amount: 0, open: OPEN_REFILL } : { amount: integer(fields, 'amount', 1) };
+  const checkout = await createCheckout(context, { id, target: { wallet: caller.wallet! }, ...amount, returnUrl });
   return { status: 202, body: checkout.url };
 }
 

@@ -40,11 +40,12 @@ export async function setPaymentSession(tx: Tx, id: string, session: string): Pr
  * A pending payment credited by `request`, in the request's transaction. False when
  * it was not pending: the caller's transaction then rolls back.
  */
-export async function markPaymentCredited(tx: Tx, change: { id: string; reference: string; walletId: string; creditedAt: string; requestId: string }): Promise<boolean> {
+export async function markPaymentCredited(tx: Tx, change: { id: string; reference: string; walletId: string; creditedAt: string; requestId: string; amount: number }): Promise<boolean> {
   const { payments } = tx.t;
+  // The amount is set again: an open-amount checkout learns it only when paid.
   const updated = await tx.db
     .update(payments)
-    .set({ status: 'credited', reference: change.reference, walletId: change.walletId, creditedAt: change.creditedAt, requestId: change.requestId })
+    .set({ status: 'credited', reference: change.reference, walletId: change.walletId, creditedAt: change.creditedAt, requestId: change.requestId, amount: change.amount })
     .where(and(eq(payments.id, change.id), eq(payments.status, 'pending')))
     .returning({ id: payments.id });
   return updated.length === 1;

@@ -25,6 +25,8 @@ export interface StandInSession {
   url: string;
   mode: string;
   success_url: string;
+  /** An adjustable quantity's bounds and unit price, when the payer chooses the amount. */
+  adjustable: { minimum: number; maximum: number; unit: number } | null;
 }
 
 export interface StandInRefund {
@@ -44,6 +46,8 @@ export class StripeStandIn {
   readonly calls: { method: string; path: string; form: Record<string, string>; idempotencyKey: string | null }[] = [];
   /** Transfers to connected accounts, as the federation's account made them (`addTransfer`). */
   readonly transfers = new Map<string, { id: string; object: 'transfer'; amount: number; currency: string; destination: string; created: number }>();
+  /** Payment intents taken by card terminals, read back by id (`addIntent`). */
+  readonly intents = new Map<string, unknown>();
   /** The next this-many refund creations answer 500, as Stripe does when it fails. */
   failRefunds = 0;
   private readonly answered = new Map<string, unknown>();
@@ -63,13 +67,28 @@ export class StripeStandIn {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  /** The payer paid a session: it becomes `paid` with a fresh payment intent. */
-  pay(sessionId: string): StandInSession {
+  /**
+   * The payer paid a session: it becomes `paid` with a fresh payment intent. With
+   * `quantity`, the payer first chose that many units on an adjustable line, which
+   * Stripe's page keeps within its bounds.
+   */
+  pay(sessionId: string, quantity?: number): StandInSession {
     const session = this.sessions.get(sessionId);
     if (!session) throw new Error(`the stand-in has no session ${sessionId}`);
+    if (quantity !== undefined) {
+      const line = session.adjustable;
+      if (line === null) throw new Error(`session ${sessionId} has no adjustable quantity`);
+      if (quantity < line.minimum || quantity > line.maximum) throw new Error(`Stripe's page allows ${line.minimum} to ${line.maximum}, not ${quantity}`);
+      session.amount_total = line.unit * quantity;
+    }
     session.payment_status = 'paid';
     session.payment_intent = this.id('pi');
     return session;
+  }
+
+  /** A payment intent a card terminal took, as Stripe stores it. */
+  addIntent(intent: { id: string }): void {
+    this.intents.set(intent.id, intent);
   }
 
   /** A transfer the federation made to a place's account (a payout of its FED sales). */
@@ -96,6 +115,8 @@ export class StripeStandIn {
     if (request.method === 'POST' && url.pathname === '/v1/checkout/sessions') return this.remember(key, response, this.createSession(form));
     const session = /^\/v1\/checkout\/sessions\/([\w-]+)$/.exec(url.pathname);
     if (request.method === 'GET' && session) return this.found(response, this.sessions.get(session[1]!));
+    const intent = /^\/v1\/payment_intents\/([\w-]+)$/.exec(url.pathname);
+    if (request.method === 'GET' && intent) return this.found(response, this.intents.get(intent[1]!));
     const transfer = /^\/v1\/transfers\/([\w-]+)$/.exec(url.pathname);
     if (request.method === 'GET' && transfer) return this.found(response, this.transfers.get(transfer[1]!));
     if (request.method === 'GET' && url.pathname === '/v1/refunds') {
@@ -124,11 +145,14 @@ export class StripeStandIn {
 
   private createSession(form: Record<string, string>): StandInSession {
     const id = this.id('cs_test');
+    const unit = Number(form['line_items[0][price_data][unit_amount]']);
+    const quantity = Number(form['line_items[0][quantity]'] ?? '1');
+    const adjustable = form['line_items[0][adjustable_quantity][enabled]'] === 'true' ? { minimum: Number(form['line_items[0][adjustable_quantity][minimum]']), maximum: Number(form['line_items[0][adjustable_quantity][maximum]']), unit } : null;
     const session: StandInSession = {
       id,
       object: 'checkout.session',
       client_reference_id: form.client_reference_id ?? null,
-      amount_total: Number(form['line_items[0][price_data][unit_amount]']),
+      amount_total: unit * quantity,
       currency: form['line_items[0][price_data][currency]'] ?? '',
       payment_status: 'unpaid',
       payment_intent: null,
@@ -136,6 +160,7 @@ export class StripeStandIn {
       url: `https://checkout.stripe.com/c/pay/${id}`,
       mode: form.mode ?? '',
       success_url: form.success_url ?? '',
+      adjustable,
     };
     this.sessions.set(id, session);
     return session;

@@ -4,16 +4,29 @@ import { findCard } from '../../directory/cards';
 import { HubError } from '../../errors';
 import * as repo from '../../storage/repo';
 import { fedAsset, type PaymentTarget } from './provider';
-import type { StripeProvider } from './stripe';
+import type { OpenAmount, StripeProvider } from './stripe';
 
 export interface CheckoutRequest {
   target: PaymentTarget;
-  /** Euro cents. */
+  /** Euro cents; ignored when the amount is `open`. */
   amount: number;
+  /** The payer chooses the amount on Stripe's page (OPEN_REFILL); the payment is stored with amount 0 until paid. */
+  open?: OpenAmount;
   /** Where Stripe sends the payer back; STRIPE_RETURN_URL when absent. */
   returnUrl?: string;
   /** The payment's id, when the caller must name it before (a return URL that carries it). */
   id?: string;
+}
+
+/**
+ * The refill checkout whose amount Lespass leaves to the payer, as the original:
+ * 1 € units, 5 € to 500 €, 10 € proposed (docs/DECISIONS.md).
+ */
+export const OPEN_REFILL: OpenAmount = { unit: 100, minimum: 5, maximum: 500, initial: 10 };
+
+/** Whether `paid` cents is an amount an open checkout could have taken. */
+export function openAmountAllowed(paid: number, open: OpenAmount = OPEN_REFILL): boolean {
+  return Number.isSafeInteger(paid) && paid % open.unit === 0 && paid >= open.unit * open.minimum && paid <= open.unit * open.maximum;
 }
 
 /** The hub's Stripe, or the typed refusal of a hub without it. */
@@ -36,6 +49,7 @@ export async function createCheckout(context: HubContext, input: CheckoutRequest
   const receiver = await checkoutReceiver(context, input.target);
   const fed = await fedAsset(context);
   const id = input.id ?? context.newId();
+  const amount = input.open === undefined ? input.amount : 0;
   await context.storage.transaction((tx) =>
     repo.insertPayment(tx, {
       id,
@@ -45,7 +59,7 @@ export async function createCheckout(context: HubContext, input: CheckoutRequest
       walletId: receiver.wallet,
       cardId: receiver.card,
       assetId: fed.id,
-      amount: input.amount,
+      amount,
       status: 'pending',
       refunded: 0,
       createdAt: iso(context.clock.now()),
@@ -53,9 +67,9 @@ export async function createCheckout(context: HubContext, input: CheckoutRequest
       requestId: null,
     }),
   );
-  const session = await stripe.createSession({ payment: id, amount: input.amount, label: `${fed.name} (Fedow)`, returnUrl });
+  const session = await stripe.createSession({ payment: id, amount, label: `${fed.name} (Fedow)`, returnUrl, ...(input.open === undefined ? {} : { open: input.open }) });
   await context.storage.transaction((tx) => repo.setPaymentSession(tx, id, session.id));
-  return { payment: id, session: session.id, url: session.url, amount: input.amount, status: 'pending' };
+  return { payment: id, session: session.id, url: session.url, amount, status: 'pending' };
 }
 
 /** A card that exists and is not lost, or a user or ephemeral wallet: refused now rather than after the payer paid. */

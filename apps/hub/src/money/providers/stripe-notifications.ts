@@ -5,9 +5,10 @@ import { HubError } from '../../errors';
 import * as repo from '../../storage/repo';
 import type { Tx } from '../../storage/types';
 import type { RequestOutcome } from '../submit';
-import { requireStripe } from './checkout';
+import { openAmountAllowed, requireStripe } from './checkout';
 import { creditFed, fedAsset, type PaymentTarget } from './provider';
 import type { StripeProvider } from './stripe';
+import { laboutikTerminalCard } from '../../compat/stripe-terminal';
 import { METADATA } from './stripe-metadata';
 
 /** The source of every credit a Stripe notification makes. */
@@ -29,6 +30,8 @@ export async function handleStripeNotification(context: HubContext, raw: Buffer,
       return checkoutPaid(context, stripe, event.data.object);
     case 'payment_intent.succeeded':
       return terminalPaid(context, stripe, event.data.object);
+    case 'terminal.reader.action_succeeded':
+      return readerPaid(context, stripe, event.data.object);
     default:
       return ignored(`${event.type} is not an event this hub acts on`);
   }
@@ -48,8 +51,9 @@ export async function checkoutPaid(context: HubContext, stripe: StripeProvider, 
   if (!payment) return ignored(`no payment of this hub has session ${session.id}`);
   const intent = typeof session.payment_intent === 'string' ? session.payment_intent : (session.payment_intent?.id ?? null);
   if (intent === null) return ignored('the session has no payment intent');
-  if (session.currency !== 'eur' || session.amount_total !== payment.amount) {
-    context.events.emit('internal-error', { where: 'stripe notification', error: new Error(`session ${session.id} paid ${session.amount_total} ${session.currency}, payment ${payment.id} asked ${payment.amount} eur`) });
+  const amount = amountPaid(session, payment);
+  if (amount === null) {
+    context.events.emit('internal-error', { where: 'stripe notification', error: new Error(`session ${session.id} paid ${session.amount_total} ${session.currency}, payment ${payment.id} asked ${payment.amount === 0 ? 'an open amount of' : payment.amount} eur`) });
     return ignored('the amount paid is not the amount asked: left for an operator');
   }
   const target = await paymentTarget(tx, payment);
@@ -57,11 +61,11 @@ export async function checkoutPaid(context: HubContext, stripe: StripeProvider, 
     source: STRIPE_SOURCE,
     idempotencyKey: intent,
     target,
-    amount: payment.amount,
+    amount,
     reference: intent,
     method: 'card',
     alsoWrite: async (write, applied) => {
-      const credited = await repo.markPaymentCredited(write, { id: payment.id, reference: intent, walletId: receiverOf(applied), creditedAt: context.clock.now().toISOString(), requestId: applied.request });
+      const credited = await repo.markPaymentCredited(write, { id: payment.id, reference: intent, walletId: receiverOf(applied), creditedAt: context.clock.now().toISOString(), requestId: applied.request, amount });
       // Only this notification credits a pending payment, under this intent's key: a second one is a bug.
       if (!credited) throw new Error(`payment ${payment.id} was no longer pending when intent ${intent} credited it`);
     },
@@ -71,15 +75,19 @@ export async function checkoutPaid(context: HubContext, stripe: StripeProvider, 
 
 /**
  * A payment taken by a card terminal (Stripe Terminal) for FED: the receiver is in
- * the intent's metadata (`fedow_card` or `fedow_wallet`). Intents without them
- * (a Checkout's own intent, anything else on the account) are not for this path.
+ * the intent's metadata (`fedow_card` or `fedow_wallet`), or in LaBoutik's signed
+ * `data` (compat/stripe-terminal.ts). Intents without them (a Checkout's own
+ * intent, anything else on the account) are not for this path.
  */
 async function terminalPaid(context: HubContext, stripe: StripeProvider, intent: Stripe.PaymentIntent): Promise<WebhookAnswer> {
   const card = intent.metadata?.[METADATA.card];
   const wallet = intent.metadata?.[METADATA.wallet];
-  if (!card && !wallet) return ignored(`the intent names no ${METADATA.card} or ${METADATA.wallet}`);
+  const laboutik = card || wallet ? null : await laboutikTerminalCard(context.storage.read, intent.metadata);
+  if (!card && !wallet && laboutik === null) return ignored(`the intent names no ${METADATA.card} or ${METADATA.wallet}, nor LaBoutik's signed data`);
+  // Answered 200 so Stripe stops sending it: the payment is the operator's to refund from Stripe's dashboard.
+  if (laboutik?.kind === 'refused') return { received: true, outcome: 'refused', request: null, reason: laboutik.reason };
   if (intent.currency !== 'eur' || intent.amount_received <= 0) return ignored(`the intent received ${intent.amount_received} ${intent.currency}, not euros`);
-  const target: PaymentTarget = card ? { card } : { wallet: wallet ?? '' };
+  const target: PaymentTarget = laboutik?.kind === 'card' ? { card: laboutik.tag } : card ? { card } : { wallet: wallet ?? '' };
   const fed = await fedAsset(context);
   try {
     const outcome = await creditFed(context, stripe, {
@@ -115,6 +123,32 @@ async function terminalPaid(context: HubContext, stripe: StripeProvider, intent:
     if (error instanceof HubError && error.code === 'unknown_card') return { received: true, outcome: 'refused', request: null, reason: 'unknown_card' };
     throw error;
   }
+}
+
+/**
+ * What the session paid, if it is what the payment asked: its amount, or for an
+ * open-amount payment (stored with 0) any amount the open checkout allowed.
+ */
+function amountPaid(session: Stripe.Checkout.Session, payment: repo.Payment): number | null {
+  const paid = session.amount_total;
+  if (session.currency !== 'eur' || paid === null) return null;
+  if (payment.amount === 0) return openAmountAllowed(paid) ? paid : null;
+  return paid === payment.amount ? paid : null;
+}
+
+/**
+ * The event the original Fedow took for LaBoutik's terminal: the reader's action
+ * names the intent, read back from Stripe (the event's copy is not the intent),
+ * then credited as `payment_intent.succeeded` would, under the same key.
+ */
+async function readerPaid(context: HubContext, stripe: StripeProvider, reader: Stripe.Terminal.Reader): Promise<WebhookAnswer> {
+  const action = reader.action;
+  const named = action?.type === 'process_payment_intent' ? action.process_payment_intent?.payment_intent : undefined;
+  const id = typeof named === 'string' ? named : named?.id;
+  if (action?.status !== 'succeeded' || !id) return ignored('the reader processed no payment intent');
+  const intent = await stripe.retrieveIntent(id);
+  if (intent === null || intent.status !== 'succeeded') return ignored(`the intent ${id} has not succeeded`);
+  return terminalPaid(context, stripe, intent);
 }
 
 /** A session created before its id was stored (the hub stopped in between): found by its client reference. */

@@ -14,9 +14,23 @@ const REFUNDS_LISTED_MAX = 100;
 
 export interface CheckoutSessionInput {
   payment: string;
+  /** Euro cents; 0 with `open`: the payer chooses on Stripe's page. */
   amount: number;
   label: string;
   returnUrl: string;
+  open?: OpenAmount;
+}
+
+/**
+ * An amount the payer chooses on Stripe's page, as the original's refill
+ * checkout: `unit` cents times an adjustable quantity in [minimum, maximum],
+ * `initial` units proposed.
+ */
+export interface OpenAmount {
+  unit: number;
+  minimum: number;
+  maximum: number;
+  initial: number;
 }
 
 /**
@@ -52,7 +66,7 @@ export class StripeProvider implements PaymentProvider {
           client_reference_id: input.payment,
           success_url: input.returnUrl,
           cancel_url: input.returnUrl,
-          line_items: [{ quantity: 1, price_data: { currency: 'eur', unit_amount: input.amount, product_data: { name: input.label } } }],
+          line_items: [lineItem(input)],
           metadata: { [METADATA.payment]: input.payment },
         },
         { idempotencyKey: `checkout:${input.payment}` },
@@ -112,6 +126,16 @@ export class StripeProvider implements PaymentProvider {
     }
   }
 
+  /** A payment intent read from Stripe itself; null when Stripe has none of that id. */
+  async retrieveIntent(id: string): Promise<Stripe.PaymentIntent | null> {
+    try {
+      return await this.client.paymentIntents.retrieve(id);
+    } catch (error) {
+      if (error instanceof Stripe.errors.StripeError && error.statusCode === 404) return null;
+      return this.call(() => Promise.reject(error));
+    }
+  }
+
   /** Stripe's failures (refused, unreachable, timed out) as one typed error; nothing was done by the failed call. */
   private async call<T>(request: () => Promise<T>): Promise<T> {
     try {
@@ -121,4 +145,14 @@ export class StripeProvider implements PaymentProvider {
       throw error;
     }
   }
+}
+
+function lineItem(input: CheckoutSessionInput): Stripe.Checkout.SessionCreateParams.LineItem {
+  const open = input.open;
+  if (open === undefined) return { quantity: 1, price_data: { currency: 'eur', unit_amount: input.amount, product_data: { name: input.label } } };
+  return {
+    quantity: open.initial,
+    adjustable_quantity: { enabled: true, minimum: open.minimum, maximum: open.maximum },
+    price_data: { currency: 'eur', unit_amount: open.unit, product_data: { name: input.label } },
+  };
 }

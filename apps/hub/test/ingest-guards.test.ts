@@ -4,7 +4,7 @@ import { QUARANTINE_FIRST_KEPT_MAX, QUARANTINE_FREEZE_ENTRIES, QUARANTINE_LATEST
 import * as repo from '../src/storage/repo';
 import { alertList } from '../src/dashboard/alerts';
 import { verifyChain } from '../src/verify/verify-chain';
-import { CASHIER, seedHub, type Seeded } from './support/seed';
+import { CASHIER, seedHub, type Seeded, listenForTills } from './support/seed';
 import { SpecTill } from './support/spec-till';
 
 let world: Seeded;
@@ -21,9 +21,7 @@ describe.each(DIALECTS)('on %s', (dialect) => {
 
   beforeEach(async () => {
     world = await seedHub({ databaseUrl: await databaseUrl() });
-    await world.hub.app.listen({ host: '127.0.0.1', port: 0 });
-    const address = world.hub.app.server.address();
-    url = `ws://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/sync`;
+    url = await listenForTills(world);
   });
 
   afterEach(async () => {

@@ -8,7 +8,7 @@ import type { HubMessage } from '@fedow/protocol';
 import { DIALECTS, freshDatabase } from '../../../test/support/dialects';
 import { main } from '../src/cli/main';
 import { verifyChain } from '../src/verify/verify-chain';
-import { CASHIER, seedHub, type Seeded } from './support/seed';
+import { CASHIER, seedHub, type Seeded, listenForTills } from './support/seed';
 import { SpecTill } from './support/spec-till';
 
 describe.each(DIALECTS)('editing the offline policy on %s', (dialect) => {
@@ -18,9 +18,7 @@ describe.each(DIALECTS)('editing the offline policy on %s', (dialect) => {
 
   beforeEach(async () => {
     world = await seedHub({ databaseUrl: await databaseUrl() });
-    await world.hub.app.listen({ host: '127.0.0.1', port: 0 });
-    const address = world.hub.app.server.address();
-    url = `ws://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/sync`;
+    url = await listenForTills(world);
   });
 
   afterEach(async () => {

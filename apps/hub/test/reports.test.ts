@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS, freshDatabase } from '../../../test/support/dialects';
 import { totalsBy } from '../src/reports/turnover';
-import { CASHIER, CASHIER_B, seedHub, type Seeded } from './support/seed';
+import { CASHIER, CASHIER_B, seedHub, type Seeded, listenForTills } from './support/seed';
 import { SpecTill } from './support/spec-till';
 
 describe.each(DIALECTS)('turnover report on %s', (dialect) => {
@@ -12,9 +12,7 @@ describe.each(DIALECTS)('turnover report on %s', (dialect) => {
 
   beforeEach(async () => {
     world = await seedHub({ databaseUrl: await databaseUrl() });
-    await world.hub.app.listen({ host: '127.0.0.1', port: 0 });
-    const address = world.hub.app.server.address();
-    url = `ws://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/sync`;
+    url = await listenForTills(world);
   });
 
   afterEach(async () => {

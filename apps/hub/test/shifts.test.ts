@@ -10,7 +10,7 @@ import { sql } from 'drizzle-orm';
 import { DIALECTS, freshDatabase } from '../../../test/support/dialects';
 import { alertList } from '../src/dashboard/alerts';
 import { verifyChain } from '../src/verify/verify-chain';
-import { CASHIER, seedHub, type Seeded } from './support/seed';
+import { CASHIER, seedHub, type Seeded, listenForTills } from './support/seed';
 import { SpecTill } from './support/spec-till';
 import { cliHome } from './support/cli-run';
 
@@ -21,9 +21,7 @@ describe.each(DIALECTS)('cashier shifts on %s', (dialect) => {
 
   beforeEach(async () => {
     world = await seedHub({ databaseUrl: await databaseUrl() });
-    await world.hub.app.listen({ host: '127.0.0.1', port: 0 });
-    const address = world.hub.app.server.address();
-    url = `ws://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/sync`;
+    url = await listenForTills(world);
   });
 
   afterEach(async () => {
@@ -113,9 +111,7 @@ describe('fedow shifts', () => {
     const world = await seedHub();
     const cli = cliHome(world.dir);
     try {
-      await world.hub.app.listen({ host: '127.0.0.1', port: 0 });
-      const address = world.hub.app.server.address();
-      const till = new SpecTill(await world.till('A'), `ws://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/sync`);
+      const till = new SpecTill(await world.till('A'), await listenForTills(world));
       await till.connect();
       const open = till.entry('SHO', { card: CASHIER, primary: CASHIER, amount: 5_000 });
       const ack = await till.push([open, till.entry('SHC', { card: CASHIER, primary: CASHIER, amount: 4_000, meta: { shift: open.body.id } })]);

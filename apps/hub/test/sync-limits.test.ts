@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS, freshDatabase } from '../../../test/support/dialects';
 import { CLOSE_CODES, SYNC_BACKOFF_MS_MIN, SYNC_MESSAGES_PER_SECOND_MAX, type HubMessage, type WireEntry } from '@fedow/protocol';
 import { verifyChain } from '../src/verify/verify-chain';
-import { CASHIER, seedHub, type Seeded } from './support/seed';
+import { CASHIER, seedHub, type Seeded, listenForTills } from './support/seed';
 import { SpecTill } from './support/spec-till';
 
 let world: Seeded;
@@ -14,9 +14,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function startHub(databaseUrl?: string): Promise<void> {
   world = await seedHub({ databaseUrl, cards: 40 });
-  await world.hub.app.listen({ host: '127.0.0.1', port: 0 });
-  const address = world.hub.app.server.address();
-  url = `ws://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/sync`;
+  url = await listenForTills(world);
 }
 
 async function stopHub(): Promise<void> {

@@ -7,7 +7,7 @@ import { createPairingCode } from '../src/directory/terminals';
 import { verifyChain } from '../src/verify/verify-chain';
 import { fromHex, publicKeyHex } from '@fedow/ledger';
 import { nodeCrypto } from '@fedow/ledger/crypto-node';
-import { CASHIER, CASHIER_B, seedHub, type Seeded } from './support/seed';
+import { CASHIER, CASHIER_B, seedHub, type Seeded, listenForTills } from './support/seed';
 import { SpecTill } from './support/spec-till';
 
 let world: Seeded;
@@ -18,9 +18,7 @@ describe.each(DIALECTS)('on %s', (dialect) => {
 
   beforeEach(async () => {
     world = await seedHub({ databaseUrl: await databaseUrl() });
-    await world.hub.app.listen({ host: '127.0.0.1', port: 0 });
-    const address = world.hub.app.server.address();
-    url = `ws://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/sync`;
+    url = await listenForTills(world);
   });
 
   afterEach(async () => {

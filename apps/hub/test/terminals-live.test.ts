@@ -8,7 +8,7 @@ import { DIALECTS, freshDatabase } from '../../../test/support/dialects';
 import * as repo from '../src/storage/repo';
 import { PRESENCE_STALE_MS } from '../src/sync/presence-recorder';
 import { cliInProcess, cliProcess } from './support/cli-process';
-import { CASHIER, seedHub, type Seeded } from './support/seed';
+import { CASHIER, seedHub, type Seeded, listenForTills } from './support/seed';
 import { SpecTill } from './support/spec-till';
 
 interface Listed {
@@ -28,9 +28,7 @@ describe.each(DIALECTS)('terminals --list on %s', (dialect) => {
   beforeEach(async () => {
     const database = await databaseUrl();
     world = await seedHub({ databaseUrl: database });
-    await world.hub.app.listen({ host: '127.0.0.1', port: 0 });
-    const address = world.hub.app.server.address();
-    url = `ws://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/sync`;
+    url = await listenForTills(world);
     const { DATABASE_URL: _ignored, ...rest } = process.env;
     env = { ...rest, FEDOW_DATA_DIR: world.dir, ...(database ? { DATABASE_URL: database } : {}) };
   });

@@ -17,7 +17,7 @@ import { findOrCreateUser } from '../src/money/users';
 import { registerWalletKey } from '../src/money/wallet-requests';
 import * as repo from '../src/storage/repo';
 import { verifyChain } from '../src/verify/verify-chain';
-import { seedHub, type Seeded, type SeededTill } from './support/seed';
+import { seedHub, type Seeded, type SeededTill, listenForTills } from './support/seed';
 import { SpecTill } from './support/spec-till';
 
 const ALICE_KEY = fromHex('a1'.repeat(32));
@@ -34,9 +34,7 @@ describe.each(DIALECTS)('payment QR codes at a till on %s', (dialect) => {
 
   beforeEach(async () => {
     world = await seedHub({ databaseUrl: await databaseUrl() });
-    await world.hub.app.listen({ host: '127.0.0.1', port: 0 });
-    const address = world.hub.app.server.address();
-    url = `ws://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/sync`;
+    url = await listenForTills(world);
     const context = world.hub.context;
     alice = await findOrCreateUser(context, 'alice@example.org');
     await registerWalletKey(context, alice.wallet, publicKeyHex(nodeCrypto, ALICE_KEY));

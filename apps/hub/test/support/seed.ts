@@ -106,3 +106,10 @@ export async function seedHub(options: { databaseUrl?: string; policy?: OfflineP
     },
   };
 }
+
+/** Opens the seeded hub on a free loopback port and answers the address its tills sync with. */
+export async function listenForTills(world: Seeded): Promise<string> {
+  await world.hub.app.listen({ host: '127.0.0.1', port: 0 });
+  const address = world.hub.app.server.address();
+  return `ws://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/sync`;
+}

@@ -128,6 +128,10 @@ describe('three hub processes on one PostgreSQL behind HAProxy', () => {
     await waitFor(() => fleet.tills.every(hasProduct), 60_000, 'the product on every till');
     phase('product');
 
+    // The load is a sale a second per till: a fast machine reaches this point within a
+    // few turns, so it goes on until the tills have sold enough to be worth the count.
+    const approved = () => fleet.tills.reduce((sum, till) => sum + till.outcomes.approved, 0);
+    await waitFor(() => approved() > TILLS * 3, 60_000, 'the tills selling');
     await fleet.stopLoad();
     await fleet.drained(60_000);
     phase('drained');

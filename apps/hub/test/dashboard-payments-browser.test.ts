@@ -36,7 +36,18 @@ afterAll(async () => {
 
 /** Clicks a money form's button and waits for the hub's answer to that click. */
 async function submitted(form: 'topup' | 'refund' | 'checkout'): Promise<void> {
-  await Promise.all([page.waitForResponse((response) => response.url().endsWith(`/${form}`) && response.request().method() === 'POST'), page.click(`#${form}-submit`)]);
+  const answer = page.waitForResponse((response) => response.url().endsWith(`/${form}`) && response.request().method() === 'POST', { timeout: 30_000 });
+  // One click event, not a mouse press and release: a live refresh that moves the page's
+  // nodes between the two (the card view is drawn again) swallowed a click under load.
+  await page.dispatchEvent(`#${form}-submit`, 'click');
+  await answer.catch(async (error: Error) => {
+    const state = await page.$eval(`#${form}-form`, (element) => {
+      const formElement = element as HTMLFormElement;
+      const fields = [...formElement.elements].map((field) => `${field.id}=${JSON.stringify((field as HTMLInputElement).value)}${(field as HTMLInputElement).validity?.valid === false ? ' (invalid)' : ''}`);
+      return `valid: ${formElement.checkValidity()}; ${fields.join(', ')}; message: ${JSON.stringify(document.querySelector(`#${formElement.id.replace('-form', '')}-message`)?.textContent ?? null)}`;
+    });
+    throw new Error(`${error.message}\nno answer to the ${form} form; the form then: ${state}`);
+  });
 }
 
 describe('dashboard top-up in Chromium', () => {
@@ -51,13 +62,13 @@ describe('dashboard top-up in Chromium', () => {
     expect(await page.getAttribute('#topup-reference', 'required')).not.toBeNull();
     await page.fill('#topup-amount', '12,505');
     await page.fill('#topup-reference', 'VIR-2026-42');
-    await page.click('#topup-submit');
+    await page.dispatchEvent('#topup-submit', 'click');
     await page.waitForSelector('#topup-message.bad');
     expect(await page.textContent('#topup-message')).toMatch(/decimals|décimales/);
 
     await page.fill('#topup-amount', '12,50');
     await page.selectOption('#topup-method', 'transfer');
-    const [answer] = await Promise.all([page.waitForResponse((response) => response.url().endsWith('/topup')), page.click('#topup-submit')]);
+    const [answer] = await Promise.all([page.waitForResponse((response) => response.url().endsWith('/topup')), page.dispatchEvent('#topup-submit', 'click')]);
     expect(answer.status()).toBe(200);
     expect(answer.request().headers()['idempotency-key']).toMatch(/^[0-9a-f]{32}$/);
     await page.waitForSelector(`#card-balances li[data-asset="${fed}"][data-value="1250"]`);

@@ -38,7 +38,8 @@ async function openPage(size: (typeof SIZES)[number]): Promise<Page> {
 }
 
 async function saved(page: Page): Promise<void> {
-  await page.waitForSelector('#setup-notice p');
+  // The page says "Enregistrement…" from the click until the hub answers; the answer is what counts.
+  await page.waitForSelector('#setup-notice p:not(.pending)');
   const notice = await page.textContent('#setup-notice p');
   expect(notice).toBe('Enregistré');
 }
@@ -69,6 +70,7 @@ describe('setup in the dashboard', () => {
       await page.fill('#place-email', `scene-${size.name}@festival.example`);
       await page.click('#place-form-submit');
       await page.waitForSelector('#setup-notice p.bad');
+      expect(await page.textContent('#setup-notice p.bad')).toContain('already exists');
       expect((await repo.listPlaces(read)).filter((row) => row.name === placeName)).toHaveLength(1);
 
       await page.fill('#asset-name', `Jeton ${size.name}`);

@@ -82,6 +82,8 @@ export class SetupView implements View {
 
   /** Posts a form's body; the hub's refusal (a taken name, a shared currency code…) is shown as it words it. */
   private async send(path: string, body: unknown): Promise<void> {
+    // The last answer is cleared first: a refusal left beside a new submission reads as its answer.
+    replace(this.notice, h('p', { class: 'muted pending', role: 'status' }, t('setupSaving')));
     try {
       await api(`setup/${path}`, { method: 'POST', body });
       await this.refresh();

@@ -42,7 +42,7 @@ export async function entryRows(context: HubContext, link: EntriesLink | AuditLi
     const entries = await repo.getEntriesByIds(tx, link.ids.slice(0, ENTRIES_SHOWN_MAX));
     return entries.sort((a, b) => b.receivedAt.localeCompare(a.receivedAt) || b.seq - a.seq).map((entry) => row(entry, entry.status, entry.reason));
   }
-  const latest = (await repo.listLatestEntries(tx, link.terminal, ENTRIES_SHOWN_MAX)).map((entry) => row(entry, entry.status, entry.reason));
+  const latest = (await repo.listLatestEntriesOfTerminal(tx, link.terminal, ENTRIES_SHOWN_MAX)).map((entry) => row(entry, entry.status, entry.reason));
   const quarantined = (await repo.listQuarantine(tx, link.terminal, ENTRIES_SHOWN_MAX)).map((entry) => row(entry, 'quarantined', entry.reason));
   return [...quarantined, ...latest];
 }
@@ -71,7 +71,7 @@ export async function cardPage(context: HubContext, tag: string): Promise<CardPa
   const tx = context.storage.read;
   const now = context.clock.now().toISOString();
   const memberships = view.wallet === null ? [] : await repo.loadMemberships(tx, [view.wallet]);
-  const transfers = view.wallet === null ? [] : await repo.listTransfersOfWallet(tx, view.wallet, CARD_TRANSFERS_SHOWN);
+  const transfers = view.wallet === null ? [] : await repo.listWalletTransfers(tx, view.wallet, { limit: CARD_TRANSFERS_SHOWN });
   const wallet = view.wallet;
   const counterparts = await repo.getWallets(tx, transfers.map((transfer) => (transfer.senderWalletId === wallet ? transfer.receiverWalletId : transfer.senderWalletId)));
   const tills = await repo.tillNamesOfEntries(tx, transfers.flatMap((transfer) => (transfer.entryId ? [transfer.entryId] : [])));

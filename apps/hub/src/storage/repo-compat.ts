@@ -39,6 +39,14 @@ export async function listCompatApiKeys(tx: Tx, kind: CompatKeyKind, placeId?: s
   return tx.db.select().from(compatApiKeys).where(and(...conditions));
 }
 
+/** The prefixes among `prefixes` the compatible API already has keys for. */
+export async function listCompatApiKeysByPrefix(tx: Tx, prefixes: readonly string[]): Promise<Set<string>> {
+  if (prefixes.length === 0) return new Set();
+  const { compatApiKeys } = tx.t;
+  const rows = await tx.db.select({ prefix: compatApiKeys.prefix }).from(compatApiKeys).where(inList(tx, compatApiKeys.prefix, [...new Set(prefixes)]));
+  return new Set(rows.map((row) => row.prefix));
+}
+
 /** Inserts or replaces a place's settings (the handshake fills the cashless ones later). */
 export async function upsertCompatPlace(tx: Tx, row: NewCompatPlace): Promise<void> {
   const { compatPlaces } = tx.t;

@@ -99,15 +99,6 @@ export async function getHolderLimit(tx: Tx, userId: string): Promise<HolderLimi
   return row;
 }
 
-export async function getHolderLimits(tx: Tx, userIds: readonly string[]): Promise<Map<string, HolderLimit>> {
-  const rows = new Map<string, HolderLimit>();
-  for (const id of new Set(userIds)) {
-    const row = await getHolderLimit(tx, id);
-    if (row) rows.set(id, row);
-  }
-  return rows;
-}
-
 export async function setHolderLimit(tx: Tx, limit: HolderLimit): Promise<void> {
   const { holderLimits } = tx.t;
   await tx.db

@@ -1,9 +1,11 @@
-/** Balances, memberships, transfers, payment references, blocks, the card change stream. */
-import { and, asc, desc, eq, gt, sql, type SQL } from 'drizzle-orm';
+/**
+ * The ledger's rows: balances (moved by deltas), memberships, transfers and the FED
+ * payment references they used. Writes run only on the money path (one-path.test.ts).
+ */
+import { and, asc, desc, eq, gt, lt, or, sql } from 'drizzle-orm';
 import { assert, chunks, inList, lockCommitOrder } from './batch';
 import { applyBalanceDeltasUnnest, insertTransfersUnnest } from './bulk-pg';
-import { prepared } from './prepared';
-import type { Balance, Block, Membership, NewTransfer, Transfer } from './rows';
+import type { Balance, Membership, NewTransfer, Transfer } from './rows';
 import type { Tx } from './types';
 
 /** Key of a (wallet, asset) pair in the maps this module returns. */
@@ -88,6 +90,20 @@ export async function applyBalanceDeltas(tx: Tx, deltas: readonly BalanceDelta[]
   return result;
 }
 
+/**
+ * Sets a stored balance to a value (creating the row): only a repair does this,
+ * through `persistEffects`, when the stored value drifted from the replay.
+ */
+export async function setBalance(tx: Tx, walletId: string, assetId: string, value: number): Promise<void> {
+  assert(tx.inTransaction, 'balances move only inside storage.transaction()');
+  assert(Number.isSafeInteger(value), `balance ${value} is not a safe integer`);
+  const { balances } = tx.t;
+  await tx.db
+    .insert(balances)
+    .values({ walletId, assetId, value })
+    .onConflictDoUpdate({ target: [balances.walletId, balances.assetId], set: { value } });
+}
+
 /** Balances of the given pairs; a pair without a row is 0. Keys: balanceKey(). */
 export async function loadBalances(
   tx: Tx,
@@ -110,14 +126,37 @@ export async function loadWalletBalances(tx: Tx, walletIds: readonly string[]): 
   return tx.db.select().from(balances).where(inList(tx, balances.walletId, [...new Set(walletIds)]));
 }
 
-/** Σ balances per asset (conservation checks). */
-export async function sumBalancesByAsset(tx: Tx): Promise<Map<string, number>> {
+/** Where a page of balances ended: the next page starts after this (wallet, asset). */
+export interface BalanceCursor {
+  walletId: string;
+  assetId: string;
+}
+
+/** Every balance row, in primary key order, one page at a time (keyset paging: no OFFSET scans). */
+export async function listBalancesAfter(tx: Tx, after: BalanceCursor | null, limit: number): Promise<Balance[]> {
   const { balances } = tx.t;
-  const rows = await tx.db
-    .select({ assetId: balances.assetId, total: sql<number>`sum(${balances.value})`.mapWith(Number) })
-    .from(balances)
-    .groupBy(balances.assetId);
-  return new Map(rows.map((row) => [row.assetId, row.total]));
+  const query = tx.db.select().from(balances);
+  const paged =
+    after === null
+      ? query
+      : query.where(
+          or(gt(balances.walletId, after.walletId), and(eq(balances.walletId, after.walletId), gt(balances.assetId, after.assetId))),
+        );
+  return paged.orderBy(asc(balances.walletId), asc(balances.assetId)).limit(limit);
+}
+
+/** Negative balances (debts), in primary key order, one page at a time. */
+export async function listNegativeBalancesAfter(tx: Tx, after: BalanceCursor | null, limit: number): Promise<Balance[]> {
+  const { balances } = tx.t;
+  const negative = lt(balances.value, 0);
+  const where =
+    after === null
+      ? negative
+      : and(
+          negative,
+          or(gt(balances.walletId, after.walletId), and(eq(balances.walletId, after.walletId), gt(balances.assetId, after.assetId))),
+        );
+  return tx.db.select().from(balances).where(where).orderBy(asc(balances.walletId), asc(balances.assetId)).limit(limit);
 }
 
 /** Creates or renews memberships (one row per wallet and asset). */
@@ -166,10 +205,16 @@ export async function listTransfersAfter(tx: Tx, afterSeq: number, limit: number
   return tx.db.select().from(transfers).where(gt(transfers.seq, afterSeq)).orderBy(asc(transfers.seq)).limit(limit);
 }
 
-export async function getTransfersByEntry(tx: Tx, entryIds: readonly string[]): Promise<Transfer[]> {
+/** A page of a wallet's history: transfers that moved money in or out of it, newest first, before `beforeSeq`. */
+export async function listWalletTransfers(tx: Tx, walletId: string, page: { beforeSeq?: number; limit: number }): Promise<Transfer[]> {
   const { transfers } = tx.t;
-  if (entryIds.length === 0) return [];
-  return tx.db.select().from(transfers).where(inList(tx, transfers.entryId, [...new Set(entryIds)])).orderBy(asc(transfers.seq));
+  const touches = or(eq(transfers.senderWalletId, walletId), eq(transfers.receiverWalletId, walletId));
+  return tx.db
+    .select()
+    .from(transfers)
+    .where(page.beforeSeq === undefined ? touches : and(touches, lt(transfers.seq, page.beforeSeq)))
+    .orderBy(desc(transfers.seq))
+    .limit(page.limit);
 }
 
 /** True when the asset's FST transfer is stored. */
@@ -187,43 +232,6 @@ export async function latestTransferSeq(tx: Tx): Promise<number> {
 }
 
 /**
- * The sealer's write: sets hash and block of unsealed transfers. A transfer already sealed is never rewritten: that is a bug, and it throws.
- */
-export async function sealTransfers(
-  tx: Tx,
-  blockHeight: number,
-  hashes: readonly { seq: number; hash: string }[],
-): Promise<void> {
-  assert(tx.inTransaction, 'sealing runs inside storage.transaction()');
-  if (tx.sqlite) {
-    // One cached statement run per transfer: on SQLite that is several times
-    // cheaper than building and preparing a 2,000-parameter statement per block.
-    const statement = prepared<[string, number, number]>(tx.sqlite, 'UPDATE transfers SET hash = ?, block_height = ? WHERE seq = ? AND hash IS NULL');
-    for (const { seq, hash } of hashes) {
-      assert(statement.run(hash, blockHeight, seq).changes === 1, `transfer ${seq} was sealed already or is missing`);
-    }
-    return;
-  }
-  // PostgreSQL: one UPDATE … FROM (VALUES …) per chunk, a join on seq (a CASE
-  // with a branch per transfer cost time in the square of the block's size).
-  // The seq range keeps the join on the block's slice of the primary key, so
-  // the cost of a block does not grow with the ledger.
-  for (const chunk of chunks(hashes, 2)) {
-    const values = sql.join(
-      chunk.map(({ seq, hash }) => sql`(CAST(${seq} AS BIGINT), CAST(${hash} AS TEXT))`),
-      sql`, `,
-    );
-    const seqs = chunk.map(({ seq }) => seq);
-    const updated = await tx.all<{ seq: number | string }>(sql`
-      UPDATE transfers SET hash = v.column2, block_height = ${blockHeight}
-      FROM (VALUES ${values}) AS v
-      WHERE transfers.seq = v.column1 AND transfers.seq BETWEEN ${Math.min(...seqs)} AND ${Math.max(...seqs)} AND transfers.hash IS NULL
-      RETURNING transfers.seq`);
-    assert(updated.length === chunk.length, `sealed ${updated.length} of ${chunk.length} transfers: some were sealed already or missing`);
-  }
-}
-
-/**
  * Records that a FED payment reference was used by a transfer. Returns false when it
  * was already used (LEDGER.md: a second use is refused, never credited twice).
  */
@@ -237,74 +245,4 @@ export async function isPaymentRefUsed(tx: Tx, ref: string): Promise<boolean> {
   const { paymentRefs } = tx.t;
   const rows = await tx.db.select({ ref: paymentRefs.ref }).from(paymentRefs).where(eq(paymentRefs.ref, ref));
   return rows.length > 0;
-}
-
-export async function insertBlock(tx: Tx, block: Block): Promise<void> {
-  assert(tx.inTransaction, 'blocks are written inside storage.transaction()');
-  await tx.db.insert(tx.t.blocks).values(block);
-}
-
-export async function latestBlock(tx: Tx): Promise<Block | undefined> {
-  const { blocks } = tx.t;
-  const [row] = await tx.db.select().from(blocks).orderBy(desc(blocks.height)).limit(1);
-  return row;
-}
-
-export async function getBlock(tx: Tx, height: number): Promise<Block | undefined> {
-  const { blocks } = tx.t;
-  const [row] = await tx.db.select().from(blocks).where(eq(blocks.height, height));
-  return row;
-}
-
-/** Blocks with height > afterHeight, in height order. */
-export async function listBlocksAfter(tx: Tx, afterHeight: number, limit: number): Promise<Block[]> {
-  const { blocks } = tx.t;
-  return tx.db.select().from(blocks).where(gt(blocks.height, afterHeight)).orderBy(asc(blocks.height)).limit(limit);
-}
-
-/**
- * Appends the cards whose state changed to the stream tills follow for `update`
- * deltas. Returns the new cursor (the last seq written), or undefined for no cards.
- */
-export async function appendCardChanges(tx: Tx, cardIds: readonly string[], changedAt: string): Promise<number | undefined> {
-  const unique = [...new Set(cardIds)];
-  if (unique.length === 0) return undefined;
-  await lockCommitOrder(tx);
-  const { cardChanges } = tx.t;
-  let cursor = 0;
-  for (const chunk of chunks(unique, 2)) {
-    const inserted = await tx.db
-      .insert(cardChanges)
-      .values(chunk.map((cardId) => ({ cardId, changedAt })))
-      .returning({ seq: cardChanges.seq });
-    for (const row of inserted) cursor = Math.max(cursor, row.seq);
-  }
-  return cursor;
-}
-
-/**
- * Cards changed after `cursor` (each once, in order of their first change in the
- * page), and the cursor to resume from: the seq of the last change read.
- */
-export async function listCardChangesAfter(
-  tx: Tx,
-  cursor: number,
-  limit: number,
-): Promise<{ cursor: number; cardIds: string[] }> {
-  const { cardChanges } = tx.t;
-  const rows = await tx.db
-    .select()
-    .from(cardChanges)
-    .where(gt(cardChanges.seq, cursor))
-    .orderBy(asc(cardChanges.seq))
-    .limit(limit);
-  const last = rows.at(-1);
-  return { cursor: last?.seq ?? cursor, cardIds: [...new Set(rows.map((row) => row.cardId))] };
-}
-
-/** The current end of the card change stream, 0 when empty: a full snapshot's cursor. */
-export async function latestCardChange(tx: Tx): Promise<number> {
-  const { cardChanges } = tx.t;
-  const [row] = await tx.db.select({ seq: cardChanges.seq }).from(cardChanges).orderBy(desc(cardChanges.seq)).limit(1);
-  return row?.seq ?? 0;
 }

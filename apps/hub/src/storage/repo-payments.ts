@@ -24,12 +24,6 @@ export async function getPaymentBySession(tx: Tx, provider: string, session: str
   return row;
 }
 
-export async function getPaymentByReference(tx: Tx, provider: string, reference: string): Promise<Payment | undefined> {
-  const { payments } = tx.t;
-  const [row] = await tx.db.select().from(payments).where(and(eq(payments.provider, provider), eq(payments.reference, reference)));
-  return row;
-}
-
 /** The provider's session, once it has given one; only a pending payment without one takes it. */
 export async function setPaymentSession(tx: Tx, id: string, session: string): Promise<void> {
   const { payments } = tx.t;

@@ -1,10 +1,9 @@
+/** Requests: what every source other than a till asked the ledger, with its outcome. */
 import { and, asc, desc, eq, gt, lt, or, type SQL } from 'drizzle-orm';
 import { inList } from './batch';
 import type { NewRequest, Request, Transfer } from './rows';
 import type { RequestSource } from './schema-values';
 import type { Tx } from './types';
-
-/** Requests: what every source other than a till asked the ledger, with its outcome. */
 
 export async function insertRequest(tx: Tx, row: NewRequest): Promise<void> {
   await tx.db.insert(tx.t.requests).values(row);
@@ -58,6 +57,24 @@ function beforeCursor(tx: Tx, cursor: string): SQL | undefined {
 export async function listRequestsAfter(tx: Tx, afterId: string, limit: number): Promise<Request[]> {
   const { requests } = tx.t;
   return tx.db.select().from(requests).where(gt(requests.id, afterId)).orderBy(asc(requests.id)).limit(limit);
+}
+
+/** The idempotency keys among `keys` already used by this source: their requests were made. */
+export async function usedRequestKeys(tx: Tx, source: 'operator', actor: string, keys: readonly string[]): Promise<Set<string>> {
+  if (keys.length === 0) return new Set();
+  const { requests } = tx.t;
+  const rows = await tx.db
+    .select({ key: requests.idempotencyKey })
+    .from(requests)
+    .where(and(eq(requests.source, source), eq(requests.actor, actor), inList(tx, requests.idempotencyKey, [...new Set(keys)])));
+  return new Set(rows.map((row) => row.key));
+}
+
+/** The bodies of the applied requests of a kind, for the import's totals. */
+export async function appliedRequestBodies(tx: Tx, kind: string): Promise<string[]> {
+  const { requests } = tx.t;
+  const rows = await tx.db.select({ body: requests.body }).from(requests).where(and(eq(requests.kind, kind), eq(requests.status, 'applied')));
+  return rows.map((row) => row.body);
 }
 
 export async function getTransfersByRequest(tx: Tx, requestIds: readonly string[]): Promise<Transfer[]> {

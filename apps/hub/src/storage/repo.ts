@@ -7,59 +7,80 @@
  *
  * Ledger (repo-ledger.ts)
  * - applyBalanceDeltas(tx, [{walletId, assetId, delta}]) → new Balance rows (upsert value += delta, merged per pair)
+ * - setBalance(tx, wallet, asset, value): a repair's write (persistEffects, `balance-restored`), never a movement
  * - loadBalances(tx, pairs) → Map<balanceKey(wallet, asset), value> (missing = 0); loadWalletBalances(tx, walletIds)
- * - sumBalancesByAsset(tx) → Map<asset, Σ>
+ * - listBalancesAfter, listNegativeBalancesAfter(tx, cursor, limit): every (negative) balance, keyset-paged
  * - upsertMemberships(tx, rows), loadMemberships(tx, walletIds)
  * - insertTransfers(tx, rows) → seqs in input order (increasing, commit order; transaction only)
- * - listTransfersAfter(tx, seq, limit), getTransfersByEntry(tx, entryIds), latestTransferSeq(tx)
- * - sealTransfers(tx, blockHeight, [{seq, hash}]) (never rewrites a sealed transfer)
+ * - listTransfersAfter(tx, seq, limit), listWalletTransfers(tx, wallet, {beforeSeq?, limit}) newest first
+ * - hasFirstTransfer(tx, asset), latestTransferSeq(tx)
  * - insertPaymentRef(tx, ref, transferId) → false if already used; isPaymentRefUsed(tx, ref)
- * - insertBlock(tx, block), latestBlock(tx), getBlock(tx, height), listBlocksAfter(tx, height, limit)
- * - appendCardChanges(tx, cardIds, at) → new cursor; listCardChangesAfter(tx, cursor, limit) → {cursor, cardIds};
- *   latestCardChange(tx) (read it BEFORE the card states of a full snapshot: later changes then come as deltas)
+ * Ledger totals (repo-ledger-totals.ts)
+ * - sumBalancesByAsset(tx) → Map<asset, Σ>; sumTransfersByAction(tx, primaryWallet), sumBalancesByKind(tx)
+ * - listPlaceBalances(tx), listDebts(tx, limit) deepest first, countTransfersPerMinute(tx, sinceIso)
+ * Blocks (repo-blocks.ts)
+ * - insertBlock(tx, block), sealTransfers(tx, blockHeight, [{seq, hash}]) (never rewrites a sealed transfer)
+ * - latestBlock(tx), getBlock(tx, height), listBlocksAfter(tx, height, limit), listLatestBlocks(tx, limit)
+ * - countTransfersOfBlocks(tx, blocks) → Map<height, n>, countUnsealedTransfers(tx)
+ * Invariants (repo-invariants.ts), what `fedow verify` checks beyond the replay
+ * - offlineSaleBodies(tx, wallet, asset, limit), entriesWithTransfers(tx, entryIds)
+ * - transferOfUnappliedEntry(tx), transferOfUnappliedRequest(tx), countChain(tx)
  *
- * Sync (repo-sync.ts)
+ * Terminals (repo-terminals.ts)
  * - insertTerminal, getTerminal, getTerminalByPublicKey, listTerminals(tx, placeId?)
  * - updateTerminalHead(tx, {id, fromSeq, lastSeq, lastHash, lastSeenAt, rejected}) → false if the head moved meanwhile
- * - setTerminalStatus, touchTerminal, setTerminalPolicyOverrides
+ * - setTerminalStatus, setTerminalPolicyOverrides
+ * Pairing (repo-pairing.ts)
  * - insertPairingCode, claimPairingCode(tx, codeHash, now) → claimed | unknown | expired | used; setPairingTerminal
+ * - listPendingPairingCodes(tx, now, limit): neither used nor expired, soonest to expire first
+ * Entries (repo-entries.ts)
  * - insertEntries(tx, rows) → {inserted ids, skipped rows} (ON CONFLICT DO NOTHING on id and (terminal, seq))
  * - getEntriesByIds, getEntryHolders, getEntriesBySeq(tx, terminal, seqs), listEntries(tx, terminal, afterSeq, limit)
- * - insertQuarantine(tx, rows), listQuarantine(tx, terminal, limit)
+ * - listLatestEntriesOfTerminal(tx, terminal, limit), listRejectedEntries, listOfflineSales, listSaleEntriesOfWallet
+ * Quarantine (repo-quarantine.ts)
+ * - quarantineBounded(tx, terminal, rows, bounds) → the till's new count; listQuarantine(tx, terminal, limit), listRecentQuarantine
  *
- * Directory (repo-directory.ts)
- * - initHubIdentity (first writer wins), getHubIdentity
- * - insertWallets, getWallets → Map, getPrimaryWallet
- * - insertPlace, getPlace, getPlaceByWallet, listPlaces, updatePlace
- * - insertUser, getUserByEmail (lower-cases), getUsers → Map
- * - insertAsset, getAssets → Map, listAssets, setAssetArchived
- * - insertFederation, addFederationPlaces, addFederationAssets, federatedAssetIdsOfPlace
- * - insertCardBatch, insertCards → {inserted, skipped}, loadCardsByTag → Map<firstTagId, Card>, getCards, updateCard
- * - addCardPrimaryPlaces, removeCardPrimaryPlace, loadPrimaryPlaces → Map<card, places>, listPrimaryCardsOfPlace
- * - insertProducts, listProducts, updateProduct
- * - insertOperatorToken, getOperatorToken, deleteOperatorToken
- * - insertVerifyRun, finishVerifyRun, latestVerifyRun
- *
- * Admin (repo-admin.ts)
- * - getPlaceByName, getAsset, getAssetByOriginAndName, getFederation, getFederationByName
- * - listFederations → with place and asset ids; removeFederationPlace, removeFederationAsset → false if not a member
- * - getCardBatch(tx, place, generation), findCard(tx, {uid?, firstTagId?, numberPrinted?, qrcode?})
- * - removeCardPrimaryPlaces(tx, card) → the places it was primary for; getProduct
+ * Identity (repo-identity.ts): initHubIdentity (first writer wins), getHubIdentity
+ * Wallets (repo-wallets.ts)
+ * - insertWallets, getWallets → Map, getWalletByPublicKey, setWalletPublicKey, getPrimaryWallet
+ * - walletLabels(tx, walletIds) → Map (name, e-mail or card tag)
+ * Places (repo-places.ts): insertPlace, getPlace, getPlaceByWallet, getPlaceByName, listPlaces, updatePlace
+ * Users (repo-users.ts)
+ * - insertUser, getUserByEmail (lower-cases), getUsers → Map, listUsers(tx, {search?, afterEmail?, limit})
+ * - removeNewUser(tx, user) (same transaction only)
+ * Assets (repo-assets.ts): insertAsset, getAsset, getAssets → Map, getAssetByOriginAndName, listAssets, setAssetArchived
+ * Federations (repo-federations.ts)
+ * - insertFederation, getFederation, getFederationByName, listFederations → with place and asset ids
+ * - addFederationPlaces, addFederationAssets; removeFederationPlace, removeFederationAsset → false if not a member
+ * - federatedAssetIdsOfPlace
+ * Cards (repo-cards.ts)
+ * - insertCardBatch, getCardBatch(tx, place, generation)
+ * - insertCards → {inserted, skipped}, loadCardsByTag → Map<firstTagId, Card>, getCards, findCard(tx, {uid?, firstTagId?, numberPrinted?, qrcode?})
+ * - listCardsOfUser(tx, userId), cardTags(tx, cardIds) → Map, cardsOfWallets(tx, walletIds) → Map<wallet, cards>
+ * - updateCard, updateCardLost (the first time stays)
+ * - addCardPrimaryPlaces, removeCardPrimaryPlace, removeCardPrimaryPlaces(tx, card) → the places it was primary for
+ * - loadPrimaryPlaces → Map<card, places>, listPrimaryCardsOfPlace
+ * Card changes (repo-card-changes.ts)
+ * - appendCardChanges(tx, cardIds, at) → new cursor; listCardChangesAfter(tx, cursor, limit) → {cursor, cardIds};
+ *   latestCardChange(tx) (read it BEFORE the card states of a full snapshot: later changes then come as deltas)
+ * Products (repo-products.ts): insertProducts, listProducts, getProduct, updateProduct
+ * Operator tokens (repo-operator-tokens.ts)
+ * - insertOperatorToken, getOperatorToken(tx, hash), getActiveOperatorToken(tx, name), listOperatorTokens
+ * - revokeOperatorToken(tx, hash, at) → false if already revoked; deleteOperatorToken
+ * Verify runs (repo-verify-runs.ts): insertVerifyRun, finishVerifyRun, latestVerifyRun
+ * Unique keys (repo-unique-keys.ts): knownIds(tx, table, ids), rowsWithValues(tx, unique, values): what an import would clash with
  *
  * Requests (repo-requests.ts)
  * - insertRequest, getRequestByKey(tx, source, actor, key), getRequests, listRequests (newest first), listRequestsAfter(tx, id, limit)
+ * - usedRequestKeys(tx, source, actor, keys), appliedRequestBodies(tx, kind)
  * - getTransfersByRequest(tx, requestIds)
- *
- * Operators (repo-operators.ts)
- * - listOperatorTokens, getActiveOperatorToken(tx, name), revokeOperatorToken(tx, hash, at) → false if already revoked
- * - setBalance(tx, wallet, asset, value): a repair's write (persistEffects, `balance-restored`), never a movement
  *
  * Payouts (repo-payouts.ts)
  * - insertPayout, listPayouts(tx, {wallet?, statuses?, batch?, ids?, limit?}), getPayout, setPayoutStatus
  * - insertPayoutBatch, getPayoutBatch, listPayoutBatches, setPayoutBatchFile, clearPayoutBatchFile, setPayoutBatchSent
  *
  * Payments (repo-payments.ts)
- * - insertPayment, getPayment, getPaymentBySession(tx, provider, session), getPaymentByReference(tx, provider, ref)
+ * - insertPayment, getPayment, getPaymentBySession(tx, provider, session)
  * - setPaymentSession, markPaymentCredited → false unless it was pending
  * - listRefundablePayments(tx, provider, wallet) (newest first), addPaymentRefunded → false beyond the amount
  * Compensation (repo-compensation.ts)
@@ -68,12 +89,10 @@
  * Time spent (repo-time.ts)
  * - badgeTaps(tx, placeWallet, from, to) by till time; hubRequestsByKeyPrefix(tx, prefix)
  * - upsertTimeRules(tx, row), getTimeRules(tx, place), listTimeRules(tx); timeBookingsOfCard(tx, card, limit) latest first
- * Wallets (repo-wallets.ts)
- * - listWalletTransfers(tx, wallet, {beforeSeq?, limit}) newest first; listUsers(tx, {search?, afterEmail?, limit})
- * - listCardsOfUser(tx, userId), removeNewUser(tx, user) (same transaction only), walletLabels(tx, walletIds) → Map (name, e-mail or card tag), cardTags(tx, cardIds) → Map
  *
  * Compat (repo-compat.ts), the Fedow-compatible API's rows
  * - insertCompatApiKey, getCompatApiKey(tx, prefix), revokeCompatApiKey → false if already revoked, listCompatApiKeys(tx, kind, place?)
+ * - listCompatApiKeysByPrefix(tx, prefixes) → the prefixes already stored
  * - upsertCompatPlace, getCompatPlace; insertWalletKey → false if the wallet has one, getWalletKey
  * - insertCompatTokens (first uuid wins), getCompatTokens(tx, walletIds)
  * - insertCompatTransactions, getCompatTransactions → Map by transfer, getCompatTransactionByHash
@@ -88,41 +107,53 @@
  * - insertHolderLink, claimHolderLink(tx, hash, now) → claimed | unknown | expired | used; countHolderLinksSince
  * - insertHolderSession, getHolderSession(tx, hash, now), deleteHolderSession, pruneHolderRows
  * - insertHolderCode, getHolderCode, spendHolderCodeTry, useHolderCode, countHolderCodesSince
- * - getHolderLimit(s), setHolderLimit, getHolderOption, setHolderOption, sumTransfersSentSince
+ * - getHolderLimit, setHolderLimit, getHolderOption, setHolderOption, sumTransfersSentSince
  * Presence (repo-presence.ts)
  * - recordPresence(tx, recordedBy, rows): one hub's snapshot of its live tills; listPresence(tx)
  *
  * Reports (repo-reports.ts)
  * - turnoverGroups(tx, {from, to, placeId?}): SAL, QRS, REF, RFD, SUB summed per day, place, till, cashier, asset, payment
  * - tillNamesOfEntries(tx, entryIds) → Map<entry, till name>
- *
- * Pairing (repo-pairing.ts)
- * - listPendingPairingCodes(tx, now, limit): neither used nor expired, soonest to expire first
+ * Shifts (repo-shifts.ts)
+ * - insertShift → false if stored, getShift, closeShiftRow → false unless open, drawerGroups(tx, terminal, afterSeq, beforeSeq)
+ * - listShifts(tx, {placeId?, from?, to?, limit}), listShiftAlerts, setPlaceShiftThreshold
+ * Melting currency (repo-melt.ts): policy versions, and the balances a sweep looks at
+ * Signals (repo-signals.ts): insertSignal, listSignalsAfter, latestSignalId, pruneSignals; notify (PostgreSQL NOTIFY)
  *
  * Ordering: transfers.seq and card_changes.seq increase in commit order in both
  * dialects (see lockCommitOrder); in PostgreSQL a rolled-back transaction leaves a gap.
  */
-export * from './repo-chain';
-export * from './repo-dashboard';
-export * from './repo-admin';
-export * from './repo-directory';
 export * from './repo-ledger';
-export * from './repo-sync';
+export * from './repo-ledger-totals';
+export * from './repo-blocks';
+export * from './repo-invariants';
+export * from './repo-terminals';
+export * from './repo-pairing';
+export * from './repo-entries';
+export * from './repo-quarantine';
+export * from './repo-identity';
+export * from './repo-wallets';
+export * from './repo-places';
+export * from './repo-users';
+export * from './repo-assets';
+export * from './repo-federations';
+export * from './repo-cards';
+export * from './repo-card-changes';
+export * from './repo-products';
+export * from './repo-operator-tokens';
+export * from './repo-verify-runs';
+export * from './repo-unique-keys';
 export * from './repo-requests';
 export * from './repo-payouts';
+export * from './repo-payments';
 export * from './repo-compensation';
 export * from './repo-time';
-export * from './repo-payments';
-export * from './repo-wallets';
-export * from './repo-melt';
-export * from './repo-operators';
-export * from './repo-signals';
 export * from './repo-compat';
-export * from './repo-import';
 export * from './repo-outbox';
 export * from './repo-holder';
 export * from './repo-presence';
 export * from './repo-reports';
-export * from './repo-pairing';
 export * from './repo-shifts';
+export * from './repo-melt';
+export * from './repo-signals';
 export type * from './rows';

@@ -1,52 +1,11 @@
-/** Reads of the sealer and of `fedow verify`: ranges of transfers, all balances in pages, chain counts. */
-import { and, asc, count, eq, gt, isNotNull, lt, lte, ne, or, sql } from 'drizzle-orm';
+/**
+ * The links between transfers, entries and requests that LEDGER.md's invariants
+ * rest on (an applied source behind every transfer, offline sales behind a debt),
+ * and the chain's row counts.
+ */
+import { and, asc, count, eq, isNotNull, ne, or, sql } from 'drizzle-orm';
 import { inList } from './batch';
-import type { Balance, Transfer } from './rows';
 import type { Tx } from './types';
-
-/** Transfers with afterSeq < seq ≤ upToSeq, in seq order (one page of a block range). */
-export async function listTransfersBetween(tx: Tx, afterSeq: number, upToSeq: number, limit: number): Promise<Transfer[]> {
-  const { transfers } = tx.t;
-  return tx.db
-    .select()
-    .from(transfers)
-    .where(and(gt(transfers.seq, afterSeq), lte(transfers.seq, upToSeq)))
-    .orderBy(asc(transfers.seq))
-    .limit(limit);
-}
-
-/** Where a page of balances ended: the next page starts after this (wallet, asset). */
-export interface BalanceCursor {
-  walletId: string;
-  assetId: string;
-}
-
-/** Every balance row, in primary key order, one page at a time (keyset paging: no OFFSET scans). */
-export async function listBalancesAfter(tx: Tx, after: BalanceCursor | null, limit: number): Promise<Balance[]> {
-  const { balances } = tx.t;
-  const query = tx.db.select().from(balances);
-  const paged =
-    after === null
-      ? query
-      : query.where(
-          or(gt(balances.walletId, after.walletId), and(eq(balances.walletId, after.walletId), gt(balances.assetId, after.assetId))),
-        );
-  return paged.orderBy(asc(balances.walletId), asc(balances.assetId)).limit(limit);
-}
-
-/** Negative balances (debts), in primary key order, one page at a time. */
-export async function listNegativeBalancesAfter(tx: Tx, after: BalanceCursor | null, limit: number): Promise<Balance[]> {
-  const { balances } = tx.t;
-  const negative = lt(balances.value, 0);
-  const where =
-    after === null
-      ? negative
-      : and(
-          negative,
-          or(gt(balances.walletId, after.walletId), and(eq(balances.walletId, after.walletId), gt(balances.assetId, after.assetId))),
-        );
-  return tx.db.select().from(balances).where(where).orderBy(asc(balances.walletId), asc(balances.assetId)).limit(limit);
-}
 
 /**
  * Bodies of applied entries behind SAL transfers from `walletId` in `assetId` whose

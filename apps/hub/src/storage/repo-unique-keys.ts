@@ -1,8 +1,9 @@
-import { and, eq } from 'drizzle-orm';
+/**
+ * Which ids and unique values (names, e-mails, card identifiers) the directory
+ * tables already hold: an import skips the first and reports the second.
+ */
 import { inList } from './batch';
 import type { Tx } from './types';
-
-/** What `fedow import-fedow` asks of the hub's tables beyond the directory's own queries. */
 
 type IdTable = 'wallets' | 'places' | 'assets' | 'federations' | 'users' | 'cards';
 
@@ -35,30 +36,4 @@ export async function rowsWithValues(tx: Tx, unique: UniqueValue, values: readon
     case 'cardNumber':
       return (await tx.db.select({ id: cards.id, value: cards.numberPrinted }).from(cards).where(inList(tx, cards.numberPrinted, list))).map((row) => ({ id: row.id, value: row.value ?? '' }));
   }
-}
-
-/** The idempotency keys among `keys` already used by this source: their requests were made. */
-export async function usedRequestKeys(tx: Tx, source: 'operator', actor: string, keys: readonly string[]): Promise<Set<string>> {
-  if (keys.length === 0) return new Set();
-  const { requests } = tx.t;
-  const rows = await tx.db
-    .select({ key: requests.idempotencyKey })
-    .from(requests)
-    .where(and(eq(requests.source, source), eq(requests.actor, actor), inList(tx, requests.idempotencyKey, [...new Set(keys)])));
-  return new Set(rows.map((row) => row.key));
-}
-
-/** The bodies of the applied requests of a kind, for the import's totals. */
-export async function appliedRequestBodies(tx: Tx, kind: string): Promise<string[]> {
-  const { requests } = tx.t;
-  const rows = await tx.db.select({ body: requests.body }).from(requests).where(and(eq(requests.kind, kind), eq(requests.status, 'applied')));
-  return rows.map((row) => row.body);
-}
-
-/** The prefixes among `prefixes` the compatible API already has keys for. */
-export async function listCompatApiKeysByPrefix(tx: Tx, prefixes: readonly string[]): Promise<Set<string>> {
-  if (prefixes.length === 0) return new Set();
-  const { compatApiKeys } = tx.t;
-  const rows = await tx.db.select({ prefix: compatApiKeys.prefix }).from(compatApiKeys).where(inList(tx, compatApiKeys.prefix, [...new Set(prefixes)]));
-  return new Set(rows.map((row) => row.prefix));
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AssetCategory } from '@fedow/protocol';
 import type { HubContext } from '../../apps/hub/src/context';
-import { createAsset } from '../../apps/hub/src/directory/assets';
+import { createAsset } from '../../apps/hub/src/money/new-asset';
 import { importCards } from '../../apps/hub/src/directory/cards';
 import { changeFederation, createFederation } from '../../apps/hub/src/directory/federations';
 import { createPlace, listPlaces } from '../../apps/hub/src/directory/places';

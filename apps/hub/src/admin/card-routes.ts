@@ -5,7 +5,8 @@ import { CARD_CSV_BYTES_MAX, CardImportQuery, CardParams, CardPrimaryParams, Car
 import type { HubContext } from '../context';
 import { CASHDESK_ROLES, operatorSource, optionalIdempotencyKey } from './auth';
 import { answer, errors } from './openapi';
-import { declareLost, importCards, setPrimary, showCard } from '../directory/cards';
+import { importCards, setPrimary, showCard } from '../directory/cards';
+import { declareLost } from '../money/lost';
 
 /** Cards: CSV import (its own scope: only there is text/csv parsed, up to CARD_CSV_BYTES_MAX), show, primary, lost. */
 export async function cardRoutes(app: FastifyInstance, context: HubContext): Promise<void> {

@@ -16,11 +16,12 @@ import {
 import type { HubContext } from '../context';
 import { operatorSource } from './auth';
 import { answer, errors } from './openapi';
-import { archiveAsset, createAsset, listAssets } from '../directory/assets';
+import { archiveAsset, listAssets } from '../directory/assets';
 import { changeFederation, createFederation, listFederations } from '../directory/federations';
 import { updatePlaceSettings } from '../directory/policy';
 import { createPlace, listPlaces } from '../directory/places';
 import { archiveProduct, createProduct, listProducts } from '../directory/products';
+import { createAsset } from '../money/new-asset';
 
 /** Places, assets, federations and the till catalogue: thin wrappers of the directory services. */
 export async function directoryRoutes(app: FastifyInstance, context: HubContext): Promise<void> {

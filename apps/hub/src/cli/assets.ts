@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { AssetCreate, UuidInput } from '@fedow/protocol';
-import { archiveAsset, createAsset, listAssets } from '../directory/assets';
+import { archiveAsset, listAssets } from '../directory/assets';
+import { createAsset } from '../money/new-asset';
 import { integer, type Io, oneAction, print, required, table, validate } from './io';
 import { withContext, withExistingContext } from './open';
 

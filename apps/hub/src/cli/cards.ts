@@ -1,7 +1,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CARD_CSV_BYTES_MAX, CardTag, UserEmail, UuidInput } from '@fedow/protocol';
-import { declareLost, importCards, setPrimary, showCard, type CardView } from '../directory/cards';
+import { importCards, setPrimary, showCard, type CardView } from '../directory/cards';
+import { declareLost } from '../money/lost';
 import { linkCard, replaceCard } from '../money/cards';
 import { CLI_OPERATOR } from '../money/source';
 import { appliedOrThrow } from '../money/submit';

@@ -2,10 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { AssetCreate, FederationAssetAdd, FederationCreate, FederationPlaceAdd, IdParams, PlaceCreate, ProductCreate, ProductListQuery } from '@fedow/protocol';
 import { ADMIN_ROLES } from '../admin/auth';
-import { createAsset, listAssets } from '../directory/assets';
+import { listAssets } from '../directory/assets';
 import { changeFederation, createFederation, listFederations } from '../directory/federations';
 import { createPlace, listPlaces } from '../directory/places';
 import { createProduct, listProducts } from '../directory/products';
+import { createAsset } from '../money/new-asset';
 import { dashboardOperator, type Dashboard } from './access';
 
 /**

@@ -1,10 +1,12 @@
-import type { AssetCategory, AssetCreate } from '@fedow/protocol';
+/**
+ * Assets as the directory shows and archives them. Creating one writes its FST
+ * transfer, so that lives on the money path (money/new-asset.ts).
+ */
+import type { AssetCategory } from '@fedow/protocol';
 import type { HubContext } from '../context';
 import { HubError } from '../errors';
-import { recordFirst } from '../money/first';
-import { CLI_OPERATOR, type Source } from '../money/source';
 import * as repo from '../storage/repo';
-import { notFound, now, requireAsset, requirePlace, write } from './common';
+import { notFound, requireAsset, write } from './common';
 
 export interface AssetView {
   id: string;
@@ -18,47 +20,6 @@ export interface AssetView {
   archived: boolean;
   createdAt: string;
   membershipDays: number | null;
-}
-
-const DEFAULT_MEMBERSHIP_DAYS = 365;
-
-/** An asset issued by a place, with its FST transfer in the same transaction (LEDGER.md). */
-export async function createAsset(context: HubContext, input: AssetCreate, source: Source = { kind: 'operator', name: CLI_OPERATOR }): Promise<AssetView> {
-  if (input.category === 'FED') {
-    throw new HubError('conflict', 'the hub has exactly one FED asset, created at first start: use it, or create a TLF asset');
-  }
-  if (input.membershipDays !== undefined && input.category !== 'SUB') {
-    throw new HubError('bad_request', 'membership days apply to SUB assets only');
-  }
-  if (input.category === 'BDG' && input.decimals !== undefined && input.decimals !== 0) {
-    throw new HubError('bad_request', 'a BDG asset counts passages: its decimals are 0');
-  }
-  const createdAt = now(context);
-  const view = await write(context, `an asset named "${input.name}" for this place`, async (tx): Promise<AssetView> => {
-    const place = await requirePlace(tx, input.placeOrigin);
-    if (await repo.getAssetByOriginAndName(tx, place.walletId, input.name)) {
-      throw new HubError('conflict', `${place.name} already has an asset named "${input.name}"`);
-    }
-    // A cashier reads amounts by their code: two assets of one place under one code would be confused.
-    const sameCode = (await repo.listAssets(tx)).find((asset) => asset.originWalletId === place.walletId && asset.currencyCode === input.currencyCode);
-    if (sameCode) throw new HubError('conflict', `${place.name} already has an asset with the currency code ${input.currencyCode} ("${sameCode.name}")`);
-    const row = {
-      id: context.newId(),
-      name: input.name,
-      currencyCode: input.currencyCode,
-      category: input.category,
-      decimals: input.decimals ?? (input.category === 'BDG' ? 0 : 2),
-      originWalletId: place.walletId,
-      archived: false,
-      createdAt,
-      membershipDays: input.category === 'SUB' ? (input.membershipDays ?? DEFAULT_MEMBERSHIP_DAYS) : null,
-    };
-    await repo.insertAsset(tx, row);
-    await recordFirst(tx, { at: createdAt, newId: context.newId }, source, row);
-    return assetView(row, place.id);
-  });
-  context.events.emit('directory', { place: view.placeOrigin });
-  return view;
 }
 
 export async function listAssets(context: HubContext): Promise<AssetView[]> {
@@ -80,7 +41,7 @@ export async function archiveAsset(context: HubContext, id: string): Promise<Ass
   return view;
 }
 
-function assetView(asset: repo.Asset | (repo.NewAsset & { archived: boolean; membershipDays: number | null }), placeOrigin: string | null): AssetView {
+export function assetView(asset: repo.Asset | (repo.NewAsset & { archived: boolean; membershipDays: number | null }), placeOrigin: string | null): AssetView {
   return {
     id: asset.id,
     name: asset.name,

@@ -1,9 +1,12 @@
-import { decideLost, type Card } from '@fedow/ledger';
+/**
+ * Cards in the directory: factory batches imported from CSV, a card found by any of
+ * its identifiers and shown with its balances, cashier cards of places. Declaring a
+ * card lost is a ledger request: money/lost.ts.
+ */
+import type { Card } from '@fedow/ledger';
 import type { HubContext } from '../context';
 import { HubError } from '../errors';
 import { currentMelts, shownBalances, type MeltingBalance } from '../money/melt-policies';
-import { CLI_OPERATOR, type Source } from '../money/source';
-import { appliedOrThrow, submitRequest } from '../money/submit';
 import * as repo from '../storage/repo';
 import type { Tx } from '../storage/types';
 import { parseCardCsv } from './card-csv';
@@ -188,25 +191,4 @@ export async function setPrimary(context: HubContext, input: { tag: string; plac
   });
   announce(context, change);
   return view;
-}
-
-/**
- * A lost card (ledger decideLost), as a recorded request: refused everywhere from
- * now on and a cashier card nowhere; its money stays in its wallet until it is
- * linked to a user or carried to a replacement. Declaring it lost again changes nothing.
- */
-export async function declareLost(context: HubContext, tag: string, source: Source = { kind: 'operator', name: CLI_OPERATOR }, idempotencyKey?: string): Promise<CardView> {
-  const found = await findCard(context.storage.read, tag);
-  if (found.lostAt === null) {
-    const outcome = await submitRequest(context, {
-      source,
-      idempotencyKey: idempotencyKey ?? `lost:${found.id}`,
-      kind: 'lost',
-      body: { card: found.id },
-      needs: { cards: [found.firstTagId] },
-      decide: (state, decision) => decideLost(state, { card: found.firstTagId }, decision),
-    });
-    if (outcome.status === 'rejected' && outcome.reason !== 'card_lost') appliedOrThrow(outcome);
-  }
-  return showCard(context, found.firstTagId);
 }

@@ -1,6 +1,6 @@
 import { HOLDER_TOPUP_CENTS_MAX, type Checkout } from '@fedow/protocol';
 import { iso } from '../context';
-import { declareLost } from '../directory/cards';
+import { declareLost } from '../money/lost';
 import { HubError } from '../errors';
 import { createCheckout } from '../money/providers/checkout';
 import { requestPayout } from '../money/payout-request';

@@ -13,7 +13,7 @@ import type { OfflinePolicy } from '@fedow/protocol';
 import { openAgent, type SyncTuning, type TillAgent } from '@fedow/terminal';
 import { buildHub, type Hub } from '../../../hub/src/app';
 import { configFromEnv } from '../../../hub/src/config';
-import { createAsset } from '../../../hub/src/directory/assets';
+import { createAsset } from '../../../hub/src/money/new-asset';
 import { showCard } from '../../../hub/src/directory/cards';
 import { createProduct } from '../../../hub/src/directory/products';
 import { createPairingCode } from '../../../hub/src/directory/terminals';

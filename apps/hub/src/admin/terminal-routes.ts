@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { BlockPageQuery, IdParams, PageQuery, PairingCodeCreate, TerminalListQuery, TerminalPolicySet, Uuid } from '@fedow/protocol';
 import { z } from 'zod';
 import type { HubContext } from '../context';
-import { listBlocks, listTransfers, showWallet } from '../directory/reads';
+import { listBlocks, listTransfers, showWallet } from '../money/ledger-reads';
 import { setTerminalPolicy } from '../directory/policy';
 import { createPairingCode, listTerminals, revokeTerminal, unfreezeTerminal } from '../directory/terminals';
 import { answer, errors } from './openapi';

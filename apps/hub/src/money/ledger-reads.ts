@@ -1,9 +1,12 @@
-/** Read-only views for the dashboard: wallets, transfers and blocks as stored. */
+/**
+ * The ledger as stored, read-only, for the admin API: a wallet with its balances
+ * (shown melted for card holders), transfers and blocks page by page.
+ */
 import type { BlockPageQuery, PageQuery } from '@fedow/protocol';
 import { iso, type HubContext } from '../context';
-import { currentMelts, shownBalances } from '../money/melt-policies';
+import { currentMelts, shownBalances } from './melt-policies';
 import * as repo from '../storage/repo';
-import { notFound } from './common';
+import { notFound } from '../directory/common';
 
 export interface WalletView {
   id: string;

@@ -1,3 +1,4 @@
+/** Statement-size helpers every repository module shares: chunking under the parameter limits, one-parameter IN lists, assertions, the commit-order lock. */
 import type { Tx } from './types';
 import { PG_LOCK_COMMIT_ORDER } from './open-postgres';
 import { sql, type Column, type SQL } from 'drizzle-orm';

@@ -1,3 +1,4 @@
+/** The SQLite WAL checkpointer thread: keeps checkpoints off the event loop that commits. */
 import { Worker } from 'node:worker_threads';
 import type BetterSqlite3 from 'better-sqlite3';
 

@@ -1,3 +1,4 @@
+/** Catches a transaction opened inside another one, a caller's bug on both dialects. */
 import { AsyncLocalStorage } from 'node:async_hooks';
 
 /**

@@ -1,3 +1,4 @@
+/** The one lock that serialises every decision against balances, whichever process takes it. */
 import { sql } from 'drizzle-orm';
 import type { Tx } from './types';
 

@@ -1,3 +1,4 @@
+/** Where each dialect's committed migrations are. */
 import { fileURLToPath } from 'node:url';
 import type { Dialect } from './types';
 

@@ -1,3 +1,4 @@
+/** Opens PostgreSQL storage: the connection pool, migrations under a lock, transactions. */
 import type { SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';

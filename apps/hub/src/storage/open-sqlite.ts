@@ -1,3 +1,4 @@
+/** Opens SQLite storage: one writer connection, read connections, pragmas, migrations, the checkpointer. */
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';

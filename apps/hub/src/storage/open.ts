@@ -1,3 +1,4 @@
+/** The storage's entry: picks the dialect from the database URL, and where the URL comes from. */
 import { join } from 'node:path';
 import { openPostgres } from './open-postgres';
 import { openSqlite, type SqliteOptions } from './open-sqlite';

@@ -1,3 +1,4 @@
+/** Statements prepared once per SQLite connection, for hot writes that bypass drizzle. */
 import type BetterSqlite3 from 'better-sqlite3';
 
 const cache = new WeakMap<BetterSqlite3.Database, Map<string, BetterSqlite3.Statement>>();

@@ -1,9 +1,8 @@
+/** Compensation runs (issue 14.2): what places sold against currencies issued elsewhere, and the runs already booked. */
 import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
 import { inList } from './batch';
 import type { Request, Transfer } from './rows';
 import type { Tx } from './types';
-
-/** Compensation runs (issue 14.2): what places sold against currencies issued elsewhere, and the runs already booked. */
 
 export interface SalesTotal {
   holder: string;

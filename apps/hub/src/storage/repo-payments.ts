@@ -1,12 +1,11 @@
-import { and, desc, eq, gt, sql } from 'drizzle-orm';
-import type { NewPayment, Payment } from './rows';
-import type { Tx } from './types';
-
 /**
  * Payments taken by a provider for FED (Stripe Checkout, a card terminal's payment
  * intent): pending until the provider's verified notification credits them, then
  * refunded in part or whole through the provider.
  */
+import { and, desc, eq, gt, sql } from 'drizzle-orm';
+import type { NewPayment, Payment } from './rows';
+import type { Tx } from './types';
 
 export async function insertPayment(tx: Tx, row: NewPayment): Promise<void> {
   await tx.db.insert(tx.t.payments).values(row);

@@ -1,10 +1,9 @@
+/** Payouts: FED paid back by SEPA transfer, requested, approved in batches, paid. */
 import { and, asc, desc, eq, isNull } from 'drizzle-orm';
 import { inList } from './batch';
 import type { NewPayout, NewPayoutBatch, Payout, PayoutBatch } from './rows';
 import type { PayoutStatus } from './schema-values';
 import type { Tx } from './types';
-
-/** Payouts: FED paid back by SEPA transfer, requested, approved in batches, paid. */
 
 export async function insertPayout(tx: Tx, row: NewPayout): Promise<void> {
   await tx.db.insert(tx.t.payouts).values(row);

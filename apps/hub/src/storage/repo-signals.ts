@@ -1,7 +1,6 @@
+/** Signals between processes (signals/relay.ts). */
 import { asc, gt, lt, sql } from 'drizzle-orm';
 import type { Tx } from './types';
-
-/** Signals between processes (signals/relay.ts). */
 
 export interface SignalRow {
   id: number;

@@ -1,8 +1,7 @@
+/** Time spent in a place (issue 14.4): a door till's badge taps, and the bookings already made from them. */
 import { and, asc, desc, eq, gte, like, lt } from 'drizzle-orm';
 import type { Request, TimeRulesRow } from './rows';
 import type { Tx } from './types';
-
-/** Time spent in a place (issue 14.4): a door till's badge taps, and the bookings already made from them. */
 
 export interface BadgeTap {
   id: string;

@@ -1,3 +1,4 @@
+/** A better-sqlite3 connection that compiles each SQL text once, whatever drizzle asks. */
 import type BetterSqlite3 from 'better-sqlite3';
 
 /** Distinct SQL texts kept compiled: the repository's are a few hundred; multi-row inserts vary. */

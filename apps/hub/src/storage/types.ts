@@ -1,3 +1,4 @@
+/** The storage's contract: `Storage`, `Tx` and the typed drizzle instance both dialects answer to. */
 import type { SQL } from 'drizzle-orm';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type { NodePgDatabase, NodePgQueryResultHKT } from 'drizzle-orm/node-postgres';

@@ -12,7 +12,7 @@ import { notFound, now, requirePlace, write } from './common';
 /** Crockford base32: no I, L, O, U, so a code read aloud or copied by hand survives. */
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
-export function newPairingCode(): string {
+function newPairingCode(): string {
   const bytes = randomBytes(PAIRING_CODE_CHARS);
   let code = '';
   // 32 divides 256: every character is uniform.
@@ -21,7 +21,7 @@ export function newPairingCode(): string {
 }
 
 /** Codes are stored hashed: a copy of the database does not hand out live codes. */
-export function hashPairingCode(code: string): string {
+function hashPairingCode(code: string): string {
   return createHash('sha256').update(code).digest('hex');
 }
 

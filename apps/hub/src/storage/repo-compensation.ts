@@ -1,7 +1,7 @@
 /** Compensation runs (issue 14.2): what places sold against currencies issued elsewhere, and the runs already booked. */
 import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
 import { inList } from './batch';
-import type { Request, Transfer } from './rows';
+import type { Request } from './rows';
 import type { Tx } from './types';
 
 export interface SalesTotal {
@@ -46,10 +46,4 @@ export async function listCompensationRequests(tx: Tx, limit: number): Promise<R
     .where(and(eq(requests.source, 'hub'), eq(requests.kind, 'compensation')))
     .orderBy(asc(requests.receivedAt), asc(requests.id))
     .limit(limit);
-}
-
-export async function countTransfersOfAction(tx: Tx, action: Transfer['action']): Promise<number> {
-  const { transfers } = tx.t;
-  const [row] = await tx.db.select({ n: sql<number | string>`count(*)` }).from(transfers).where(eq(transfers.action, action));
-  return Number(row?.n ?? 0);
 }

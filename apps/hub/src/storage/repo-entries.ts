@@ -104,3 +104,12 @@ export async function listSaleEntriesOfWallet(tx: Tx, walletId: string, assetId:
     .limit(limit);
   return rows.map((row) => row.entry);
 }
+
+/** The name of the till that signed each entry, by entry id (entries of requests have none). */
+export async function tillNamesOfEntries(tx: Tx, entryIds: readonly string[]): Promise<Map<string, string>> {
+  const wanted = [...new Set(entryIds)];
+  if (wanted.length === 0) return new Map();
+  const { entries, terminals } = tx.t;
+  const rows = await tx.db.select({ entry: entries.id, name: terminals.name }).from(entries).innerJoin(terminals, eq(terminals.id, entries.terminalId)).where(inList(tx, entries.id, wanted));
+  return new Map(rows.map((row) => [row.entry, row.name]));
+}

@@ -97,3 +97,10 @@ export async function countTransfersPerMinute(tx: Tx, sinceIso: string): Promise
     .groupBy(minute)
     .orderBy(asc(minute));
 }
+
+/** How many transfers of one action the ledger holds (`fedow verify` counts compensations with it). */
+export async function countTransfersOfAction(tx: Tx, action: Transfer['action']): Promise<number> {
+  const { transfers } = tx.t;
+  const [row] = await tx.db.select({ n: sql<number | string>`count(*)` }).from(transfers).where(eq(transfers.action, action));
+  return Number(row?.n ?? 0);
+}

@@ -1,6 +1,5 @@
 /** Turnover for the operators' reports: one grouped query, never a walk over every transfer. */
-import { eq, sql } from 'drizzle-orm';
-import { inList } from './batch';
+import { sql } from 'drizzle-orm';
 import type { Tx } from './types';
 
 /** The actions a report counts: sales, top-ups, refunds and memberships. */
@@ -97,13 +96,4 @@ function byDayPlaceTill(a: TurnoverGroup, b: TurnoverGroup): number {
 
 function nullableText(value: unknown): string | null {
   return value === null || value === undefined ? null : String(value);
-}
-
-/** The name of the till that signed each entry, by entry id (entries of requests have none). */
-export async function tillNamesOfEntries(tx: Tx, entryIds: readonly string[]): Promise<Map<string, string>> {
-  const wanted = [...new Set(entryIds)];
-  if (wanted.length === 0) return new Map();
-  const { entries, terminals } = tx.t;
-  const rows = await tx.db.select({ entry: entries.id, name: terminals.name }).from(entries).innerJoin(terminals, eq(terminals.id, entries.terminalId)).where(inList(tx, entries.id, wanted));
-  return new Map(rows.map((row) => [row.entry, row.name]));
 }

@@ -17,7 +17,7 @@
  * - insertPaymentRef(tx, ref, transferId) → false if already used; isPaymentRefUsed(tx, ref)
  * Ledger totals (repo-ledger-totals.ts)
  * - sumBalancesByAsset(tx) → Map<asset, Σ>; sumTransfersByAction(tx, primaryWallet), sumBalancesByKind(tx)
- * - listPlaceBalances(tx), listDebts(tx, limit) deepest first, countTransfersPerMinute(tx, sinceIso)
+ * - listPlaceBalances(tx), listDebts(tx, limit) deepest first, countTransfersPerMinute(tx, sinceIso), countTransfersOfAction(tx, action)
  * Blocks (repo-blocks.ts)
  * - insertBlock(tx, block), sealTransfers(tx, blockHeight, [{seq, hash}]) (never rewrites a sealed transfer)
  * - latestBlock(tx), getBlock(tx, height), listBlocksAfter(tx, height, limit), listLatestBlocks(tx, limit)
@@ -37,6 +37,7 @@
  * - insertEntries(tx, rows) → {inserted ids, skipped rows} (ON CONFLICT DO NOTHING on id and (terminal, seq))
  * - getEntriesByIds, getEntryHolders, getEntriesBySeq(tx, terminal, seqs), listEntries(tx, terminal, afterSeq, limit)
  * - listLatestEntriesOfTerminal(tx, terminal, limit), listRejectedEntries, listOfflineSales, listSaleEntriesOfWallet
+ * - tillNamesOfEntries(tx, entryIds) → Map<entry, till name>
  * Quarantine (repo-quarantine.ts)
  * - quarantineBounded(tx, terminal, rows, bounds) → the till's new count; listQuarantine(tx, terminal, limit), listRecentQuarantine
  *
@@ -85,7 +86,7 @@
  * - listRefundablePayments(tx, provider, wallet) (newest first), addPaymentRefunded → false beyond the amount
  * Compensation (repo-compensation.ts)
  * - salesByHolder(tx, {holders, assets, from, to}) → Σ SAL+QRS per (receiver, asset) in [from, to) of hub time
- * - listCompensationRequests(tx, limit) oldest first; countTransfersOfAction(tx, action)
+ * - listCompensationRequests(tx, limit) oldest first
  * Time spent (repo-time.ts)
  * - badgeTaps(tx, placeWallet, from, to) by till time; hubRequestsByKeyPrefix(tx, prefix)
  * - upsertTimeRules(tx, row), getTimeRules(tx, place), listTimeRules(tx); timeBookingsOfCard(tx, card, limit) latest first
@@ -113,7 +114,6 @@
  *
  * Reports (repo-reports.ts)
  * - turnoverGroups(tx, {from, to, placeId?}): SAL, QRS, REF, RFD, SUB summed per day, place, till, cashier, asset, payment
- * - tillNamesOfEntries(tx, entryIds) → Map<entry, till name>
  * Shifts (repo-shifts.ts)
  * - insertShift → false if stored, getShift, closeShiftRow → false unless open, drawerGroups(tx, terminal, afterSeq, beforeSeq)
  * - listShifts(tx, {placeId?, from?, to?, limit}), listShiftAlerts, setPlaceShiftThreshold

@@ -108,13 +108,19 @@ describe.each(['sqlite', 'postgres'] as const)('the batched melt sweep on %s', (
       expect(melt.receiver).toBe(policy.wallet);
       expect(Number(melt.amount)).toBe(due.get(melt.sender));
     }
-    // Within a request, seq follows the order the rule drafted its transfers in: the wallets' order in its body.
+    // A request names every balance of its page; the rule books the due ones, in that order (seq follows it).
+    const read: string[] = [];
     for (const request of new Set(melts.map((melt) => melt.request))) {
       const [row] = await hub.context.storage.read.all<{ body: string; result: string }>(sql`select body, result from requests where id = ${request}`);
-      expect(melts.filter((melt) => melt.request === request).map((melt) => melt.sender)).toEqual((JSON.parse(row!.body) as { wallets: string[] }).wallets);
+      const named = (JSON.parse(row!.body) as { wallets: string[] }).wallets;
+      read.push(...named);
+      expect(melts.filter((melt) => melt.request === request).map((melt) => melt.sender)).toEqual(named.filter((wallet) => due.has(wallet)));
       // The stored answer leaves the page's transfers out: the ledger has them.
       expect(JSON.parse(row!.result)).toMatchObject({ request, status: 'applied', transfers: [] });
     }
+    // Each candidate read once: the due ones and the one that melted already this step.
+    expect(read).toHaveLength(due.size + 1);
+    expect(new Set(read).size).toBe(due.size + 1);
 
     const stored = new Map((await repo.listHolderBalances(hub.context.storage.read, asset)).map((row) => [row.walletId, Number(row.value)]));
     const activity = await hub.context.storage.read.all<{ wallet_id: string; active_at: string | null; melted: number | string }>(
@@ -133,7 +139,13 @@ describe.each(['sqlite', 'postgres'] as const)('the batched melt sweep on %s', (
 
     // The same sweep again books nothing; a month later, the next step of each.
     expect(await sweepMelts(hub.context, 64)).toMatchObject({ requests: 0, melts: 0, melted: 0 });
-    hub.clock.advance(30 * DAY);
+    // A day later nothing is due either: pages where the rule books nothing leave no request behind.
+    const meltRequests = async () => Number((await hub.context.storage.read.all<{ n: number | string }>(sql`select count(*) as n from requests where kind = 'melt'`))[0]!.n);
+    const requestsBefore = await meltRequests();
+    hub.clock.advance(DAY);
+    expect(await sweepMelts(hub.context, 64)).toMatchObject({ requests: 0, melts: 0, melted: 0 });
+    expect(await meltRequests()).toBe(requestsBefore);
+    hub.clock.advance(29 * DAY);
     const next = await sweepMelts(hub.context, 64);
     // Now also the one melted already (its second step) and the one active 35 days ago.
     expect(next.melts).toBe(due.size + 2);

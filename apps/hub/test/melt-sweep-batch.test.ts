@@ -62,6 +62,15 @@ function rows(hub: TestHub, start: number): { rows: Row[]; due: Map<string, numb
   return { rows: all, due };
 }
 
+/** The sweep's order (repo-melt.ts, `MeltCursor`): never active first, by wallet; then by last activity and wallet. */
+function sweepOrder(a: Row, b: Row): number {
+  const key = (row: Row) => [row.activeAt === null ? '' : row.activeAt, row.walletId] as const;
+  const [timeA, walletA] = key(a);
+  const [timeB, walletB] = key(b);
+  if (timeA !== timeB) return timeA < timeB ? -1 : 1;
+  return walletA < walletB ? -1 : walletA > walletB ? 1 : 0;
+}
+
 async function seed(hub: TestHub, all: readonly Row[], createdAt: string): Promise<string> {
   const { context } = hub;
   const origin = context.newId();
@@ -108,19 +117,30 @@ describe.each(['sqlite', 'postgres'] as const)('the batched melt sweep on %s', (
       expect(melt.receiver).toBe(policy.wallet);
       expect(Number(melt.amount)).toBe(due.get(melt.sender));
     }
-    // A request names every balance of its page; the rule books the due ones, in that order (seq follows it).
-    const read: string[] = [];
-    for (const request of new Set(melts.map((melt) => melt.request))) {
+    // Each page's request says which index range it read and how many balances (the
+    // candidates in the sweep's order, 64 a page); the rule booked the due ones, in that order.
+    const candidates = all.filter((row) => row.kind !== 'place' && row.value > 0 && (row.activeAt === null || Date.parse(row.activeAt) < start + 15 * DAY)).sort(sweepOrder);
+    expect(candidates).toHaveLength(due.size + 1);
+    const requests = [...new Set(melts.map((melt) => melt.request))];
+    expect(requests).toHaveLength(Math.ceil(candidates.length / 64));
+    for (const [index, request] of requests.entries()) {
+      const page = candidates.slice(index * 64, index * 64 + 64);
+      const before = index === 0 ? null : candidates[index * 64 - 1]!;
       const [row] = await hub.context.storage.read.all<{ body: string; result: string }>(sql`select body, result from requests where id = ${request}`);
-      const named = (JSON.parse(row!.body) as { wallets: string[] }).wallets;
-      read.push(...named);
-      expect(melts.filter((melt) => melt.request === request).map((melt) => melt.sender)).toEqual(named.filter((wallet) => due.has(wallet)));
+      expect(JSON.parse(row!.body)).toEqual({
+        asset,
+        policy: policy.id,
+        afterActiveAt: before?.activeAt ?? null,
+        afterWallet: before?.walletId ?? '',
+        throughActiveAt: page.at(-1)!.activeAt,
+        throughWallet: page.at(-1)!.walletId,
+        balances: page.length,
+      });
+      const booked = page.filter((candidate) => due.has(candidate.walletId)).map((candidate) => candidate.walletId);
+      expect(melts.filter((melt) => melt.request === request).map((melt) => melt.sender)).toEqual(booked);
       // The stored answer leaves the page's transfers out: the ledger has them.
       expect(JSON.parse(row!.result)).toMatchObject({ request, status: 'applied', transfers: [] });
     }
-    // Each candidate read once: the due ones and the one that melted already this step.
-    expect(read).toHaveLength(due.size + 1);
-    expect(new Set(read).size).toBe(due.size + 1);
 
     const stored = new Map((await repo.listHolderBalances(hub.context.storage.read, asset)).map((row) => [row.walletId, Number(row.value)]));
     const activity = await hub.context.storage.read.all<{ wallet_id: string; active_at: string | null; melted: number | string }>(

@@ -6,7 +6,7 @@ import { lockLedger } from '../storage/ledger-lock';
 import * as repo from '../storage/repo';
 import type { Tx } from '../storage/types';
 import { currentMelts } from './melt-policies';
-import { applyRequest, type RequestEnv } from './submit';
+import { applyRequest, type RequestBody, type RequestEnv } from './submit';
 
 /**
  * The melt sweep (DECISIONS.md, "Melting currency"): books what melted on the
@@ -90,7 +90,7 @@ async function sweepPage(tx: Tx, env: RequestEnv, asset: string, range: PageRang
       source: { kind: 'hub' },
       idempotencyKey: range.key,
       kind: 'melt',
-      body: { asset, policy: policy.id, wallets },
+      body: pageBody(asset, policy.id, range.cursor, rows),
       needs: { wallets },
       meltFirst: false,
       // 2,000 summaries (~460 KB) per page would cost a quarter more bytes written than the transfers themselves.
@@ -101,6 +101,24 @@ async function sweepPage(tx: Tx, env: RequestEnv, asset: string, range: PageRang
     state,
   );
   return { melts: outcome.replayed ? [] : outcome.transfers.map((transfer) => transfer.amount), next, change };
+}
+
+/**
+ * What a page's request says it read: the index range (after the cursor, through
+ * its last row) and how many balances, not their 2,000 ids (~80 KB a page, stored
+ * for every page where one balance was due); its transfers name the balances melted.
+ */
+function pageBody(asset: string, policy: string, cursor: repo.MeltCursor, rows: readonly repo.MeltCandidate[]): RequestBody {
+  const last = rows.at(-1)!;
+  return {
+    asset,
+    policy,
+    afterActiveAt: cursor.activeAt,
+    afterWallet: cursor.walletId,
+    throughActiveAt: last.activeAt,
+    throughWallet: last.walletId,
+    balances: rows.length,
+  };
 }
 
 /** The ledger state of one page: the directory and the policies in force, and the page's own balances. */

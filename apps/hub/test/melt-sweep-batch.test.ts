@@ -62,6 +62,15 @@ function rows(hub: TestHub, start: number): { rows: Row[]; due: Map<string, numb
   return { rows: all, due };
 }
 
+/** The sweep's order (repo-melt.ts, `MeltCursor`): never active first, by wallet; then by last activity and wallet. */
+function sweepOrder(a: Row, b: Row): number {
+  const key = (row: Row) => [row.activeAt === null ? '' : row.activeAt, row.walletId] as const;
+  const [timeA, walletA] = key(a);
+  const [timeB, walletB] = key(b);
+  if (timeA !== timeB) return timeA < timeB ? -1 : 1;
+  return walletA < walletB ? -1 : walletA > walletB ? 1 : 0;
+}
+
 async function seed(hub: TestHub, all: readonly Row[], createdAt: string): Promise<string> {
   const { context } = hub;
   const origin = context.newId();
@@ -108,10 +117,27 @@ describe.each(['sqlite', 'postgres'] as const)('the batched melt sweep on %s', (
       expect(melt.receiver).toBe(policy.wallet);
       expect(Number(melt.amount)).toBe(due.get(melt.sender));
     }
-    // Within a request, seq follows the order the rule drafted its transfers in: the wallets' order in its body.
-    for (const request of new Set(melts.map((melt) => melt.request))) {
+    // Each page's request says which index range it read and how many balances (the
+    // candidates in the sweep's order, 64 a page); the rule booked the due ones, in that order.
+    const candidates = all.filter((row) => row.kind !== 'place' && row.value > 0 && (row.activeAt === null || Date.parse(row.activeAt) < start + 15 * DAY)).sort(sweepOrder);
+    expect(candidates).toHaveLength(due.size + 1);
+    const requests = [...new Set(melts.map((melt) => melt.request))];
+    expect(requests).toHaveLength(Math.ceil(candidates.length / 64));
+    for (const [index, request] of requests.entries()) {
+      const page = candidates.slice(index * 64, index * 64 + 64);
+      const before = index === 0 ? null : candidates[index * 64 - 1]!;
       const [row] = await hub.context.storage.read.all<{ body: string; result: string }>(sql`select body, result from requests where id = ${request}`);
-      expect(melts.filter((melt) => melt.request === request).map((melt) => melt.sender)).toEqual((JSON.parse(row!.body) as { wallets: string[] }).wallets);
+      expect(JSON.parse(row!.body)).toEqual({
+        asset,
+        policy: policy.id,
+        afterActiveAt: before?.activeAt ?? null,
+        afterWallet: before?.walletId ?? '',
+        throughActiveAt: page.at(-1)!.activeAt,
+        throughWallet: page.at(-1)!.walletId,
+        balances: page.length,
+      });
+      const booked = page.filter((candidate) => due.has(candidate.walletId)).map((candidate) => candidate.walletId);
+      expect(melts.filter((melt) => melt.request === request).map((melt) => melt.sender)).toEqual(booked);
       // The stored answer leaves the page's transfers out: the ledger has them.
       expect(JSON.parse(row!.result)).toMatchObject({ request, status: 'applied', transfers: [] });
     }
@@ -133,7 +159,13 @@ describe.each(['sqlite', 'postgres'] as const)('the batched melt sweep on %s', (
 
     // The same sweep again books nothing; a month later, the next step of each.
     expect(await sweepMelts(hub.context, 64)).toMatchObject({ requests: 0, melts: 0, melted: 0 });
-    hub.clock.advance(30 * DAY);
+    // A day later nothing is due either: pages where the rule books nothing leave no request behind.
+    const meltRequests = async () => Number((await hub.context.storage.read.all<{ n: number | string }>(sql`select count(*) as n from requests where kind = 'melt'`))[0]!.n);
+    const requestsBefore = await meltRequests();
+    hub.clock.advance(DAY);
+    expect(await sweepMelts(hub.context, 64)).toMatchObject({ requests: 0, melts: 0, melted: 0 });
+    expect(await meltRequests()).toBe(requestsBefore);
+    hub.clock.advance(29 * DAY);
     const next = await sweepMelts(hub.context, 64);
     // Now also the one melted already (its second step) and the one active 35 days ago.
     expect(next.melts).toBe(due.size + 2);

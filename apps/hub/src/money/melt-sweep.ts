@@ -1,4 +1,4 @@
-import { decideMelt, meltDueIn, type LedgerState } from '@fedow/ledger';
+import { decideMelt, type LedgerState } from '@fedow/ledger';
 import { MELT_MONTH_DAYS, type MeltPolicy, type MeltRule } from '@fedow/protocol';
 import { iso, type HubContext } from '../context';
 import { loadBalanceRows, loadWorkingSet } from '../ingest/working-set';
@@ -6,7 +6,7 @@ import { lockLedger } from '../storage/ledger-lock';
 import * as repo from '../storage/repo';
 import type { Tx } from '../storage/types';
 import { currentMelts } from './melt-policies';
-import { applyRequest, type RequestEnv } from './submit';
+import { applyRequest, type RequestBody, type RequestEnv } from './submit';
 
 /**
  * The melt sweep (DECISIONS.md, "Melting currency"): books what melted on the
@@ -67,7 +67,12 @@ interface SweptPage {
   change: { cardIds: string[]; cursor: number } | null;
 }
 
-/** One page: read, decided and booked in the caller's transaction. Nothing due, no request. */
+/**
+ * One page: read, decided and booked in the caller's transaction. The rule
+ * decides on every balance read (most of a steady sweep's are not due, having
+ * melted this month already) and computes each due amount once; a page where
+ * nothing is due stores no request.
+ */
 async function sweepPage(tx: Tx, env: RequestEnv, asset: string, range: PageRange): Promise<SweptPage> {
   await lockLedger(tx);
   const rows = await repo.listMeltCandidates(tx, asset, range.activeBefore, range.cursor, range.pageSize);
@@ -75,9 +80,9 @@ async function sweepPage(tx: Tx, env: RequestEnv, asset: string, range: PageRang
   const next = rows.length < range.pageSize || !last ? null : { activeAt: last.activeAt, walletId: last.walletId };
   const state = await pageState(tx, rows, asset);
   const policy = state.melts.get(asset);
-  const wallets = rows.filter((row) => meltDueIn(state, row.walletId, asset, env.at) > 0).map((row) => row.walletId);
   // The policy stopped (or changed) since the sweep began: what is left is the next sweep's.
-  if (!policy || wallets.length === 0) return { melts: [], next: policy ? next : null, change: null };
+  if (!policy || rows.length === 0) return { melts: [], next: policy ? next : null, change: null };
+  const wallets = rows.map((row) => row.walletId);
   const { outcome, change } = await applyRequest(
     tx,
     env,
@@ -85,16 +90,35 @@ async function sweepPage(tx: Tx, env: RequestEnv, asset: string, range: PageRang
       source: { kind: 'hub' },
       idempotencyKey: range.key,
       kind: 'melt',
-      body: { asset, policy: policy.id, wallets },
+      body: pageBody(asset, policy.id, range.cursor, rows),
       needs: { wallets },
       meltFirst: false,
       // 2,000 summaries (~460 KB) per page would cost a quarter more bytes written than the transfers themselves.
       storeTransfers: false,
+      storeEmpty: false,
       decide: (decided: LedgerState, decision, request) => decideMelt(decided, wallets.map((wallet) => ({ wallet, asset })), decision, request),
     },
     state,
   );
   return { melts: outcome.replayed ? [] : outcome.transfers.map((transfer) => transfer.amount), next, change };
+}
+
+/**
+ * What a page's request says it read: the index range (after the cursor, through
+ * its last row) and how many balances, not their 2,000 ids (~80 KB a page, stored
+ * for every page where one balance was due); its transfers name the balances melted.
+ */
+function pageBody(asset: string, policy: string, cursor: repo.MeltCursor, rows: readonly repo.MeltCandidate[]): RequestBody {
+  const last = rows.at(-1)!;
+  return {
+    asset,
+    policy,
+    afterActiveAt: cursor.activeAt,
+    afterWallet: cursor.walletId,
+    throughActiveAt: last.activeAt,
+    throughWallet: last.walletId,
+    balances: rows.length,
+  };
 }
 
 /** The ledger state of one page: the directory and the policies in force, and the page's own balances. */

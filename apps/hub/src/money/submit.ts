@@ -43,6 +43,12 @@ export interface MoneyRequest {
    * under the request's id); the first answer has them. Default true.
    */
   storeTransfers?: boolean;
+  /**
+   * False for a request that may find nothing to do (a sweep's page where no
+   * balance is due): a decision that moves nothing then stores no request, so
+   * the rule is run once instead of once to check and again to decide. Default true.
+   */
+  storeEmpty?: boolean;
   /** The ledger's rule, given the request's id (the transfers name it). */
   decide(state: LedgerState, context: DecisionContext, requestId: string): Decision;
   /** Further writes of the same unit of truth (a payment marked credited, payouts booked), only when applied. */
@@ -121,6 +127,7 @@ export async function applyRequest(
   const outcome: RequestOutcome = decision.ok
     ? { request: id, status: 'applied', reason: null, message: null, transfers: decision.transfers.map(summary), replayed: false }
     : { request: id, status: 'rejected', reason: decision.code, message: decision.message, transfers: [], replayed: false };
+  if (request.storeEmpty === false && decision.ok && decision.transfers.length === 0 && decision.effects.length === 0) return { outcome, change: null };
   const { replayed: _replayed, ...stored } = outcome;
   await repo.insertRequest(tx, {
     id,

@@ -14,7 +14,7 @@ import { formatAmount as agentFormat, openAgent, type TillAgent } from '@fedow/t
 import { createDispatcher } from '../src/bridge/agent-handlers';
 import { COMMAND_NAMES, WS_PATH, type ServerFrame } from '../src/bridge/contract';
 import { startHeadlessServer, type HeadlessServer } from '../src/headless/server';
-import { formatAmount as uiFormat } from '../src/ui/money';
+import { formatAmount as uiFormat } from '@fedow/protocol/words';
 import { bundleUi } from '../src/ui-bundle';
 
 let dataDir: string;

@@ -19,3 +19,4 @@ export * from './melt';
 export * from './qr-sale';
 export * from './card-set';
 export * from './shift';
+export * from './words';

@@ -1,12 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { CompensationCreate, UuidInput } from '@fedow/protocol';
+import { CompensationCreate, decimalAmount, UuidInput } from '@fedow/protocol';
 import { configFromEnv } from '../config';
 import { HubError } from '../errors';
 import { compensate } from '../money/compensation';
 import { compensateDue, monthPeriod } from '../money/compensation-schedule';
 import { compensationSepaFile } from '../money/compensation-sepa';
-import { decimal, loadRun, netOf, statementCsv, statementHtml, type RunView } from '../money/compensation-statement';
+import { loadRun, netOf, statementCsv, statementHtml, type RunView } from '../money/compensation-statement';
 import { appliedOrThrow } from '../money/submit';
 import { type Io, oneAction, print, required, table, UsageError, validate } from './io';
 import { withContext, withExistingContext } from './open';
@@ -89,7 +89,7 @@ function parseAccount(text: string): [string, { iban: string; holder: string }] 
 
 function describeRun(run: RunView): string[] {
   const name = (wallet: string) => run.parties.find((party) => party.wallet === wallet)?.name ?? wallet;
-  const amount = (value: number) => `${decimal(value, run.unit.decimals)} ${run.unit.code}`;
+  const amount = (value: number) => `${decimalAmount(value, run.unit.decimals)} ${run.unit.code}`;
   return [
     `compensation ${run.request}: ${run.federation.name}, ${run.from} → ${run.to} (booked ${run.bookedAt})`,
     `${run.claims.length} claim(s) returned to their issuer, ${run.payments.length} payment(s):`,

@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
-import { AMOUNT_MAX, UuidInput } from '@fedow/protocol';
+import { AMOUNT_MAX, decimalAmount, UuidInput } from '@fedow/protocol';
 import { z } from 'zod';
-import { decimal } from '../reports/csv';
 import { setShiftAlertThreshold, shiftsCsv, shiftsReport } from '../shifts/report';
 import { integer, type Io, oneAction, print, table, UsageError, validate } from './io';
 import { withContext, withExistingContext } from './open';
@@ -33,7 +32,7 @@ export async function shiftsCommand(args: string[], io: Io): Promise<number> {
     const text = values['alert-threshold']!;
     const threshold = text === 'default' ? null : validate(z.number().int().min(0).max(AMOUNT_MAX), integer(text, 'alert-threshold'), 'alert-threshold');
     const set = await withContext(io, (context) => setShiftAlertThreshold(context, place, threshold));
-    print(io, values.json, set, () => [`place ${set.place}: a shift differing by more than ${decimal(set.threshold, 2)} € raises an alert${set.default ? ' (the default)' : ''}`]);
+    print(io, values.json, set, () => [`place ${set.place}: a shift differing by more than ${decimalAmount(set.threshold, 2)} € raises an alert${set.default ? ' (the default)' : ''}`]);
     return 0;
   }
   const range = {
@@ -47,7 +46,7 @@ export async function shiftsCommand(args: string[], io: Io): Promise<number> {
     io.stdout.write(shiftsCsv(report));
     return 0;
   }
-  const euros = (cents: number | null) => (cents === null ? '—' : `${decimal(cents, 2)} €`);
+  const euros = (cents: number | null) => (cents === null ? '—' : `${decimalAmount(cents, 2)} €`);
   print(io, values.json, { ...report }, () =>
     report.shifts.length === 0
       ? ['no shift']

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { UserEmail, USERS_PAGE_MAX } from '@fedow/protocol';
+import { decimalAmount, UserEmail, USERS_PAGE_MAX } from '@fedow/protocol';
 import type { HubContext } from '../context';
 import { findOrCreateUser, listUsers, showUser, type UserView } from '../money/users';
 import * as repo from '../storage/repo';
@@ -50,10 +50,7 @@ export async function usersCommand(args: string[], io: Io): Promise<number> {
 /** An amount in the asset's unit (STYLE.md habit 7: minor units everywhere, formatted only at the edge). */
 export function inUnit(value: number, unit: { decimals: number; code: string } | undefined): string {
   if (!unit) return String(value);
-  const sign = value < 0 ? '-' : '';
-  const digits = String(Math.abs(value)).padStart(unit.decimals + 1, '0');
-  const whole = unit.decimals === 0 ? digits : `${digits.slice(0, -unit.decimals)}.${digits.slice(-unit.decimals)}`;
-  return `${sign}${whole} ${unit.code}`;
+  return `${decimalAmount(value, unit.decimals)} ${unit.code}`;
 }
 
 export async function assetUnits(context: HubContext): Promise<Map<string, { decimals: number; code: string; name: string }>> {

@@ -1,6 +1,8 @@
 /** The two server-rendered pages: the login form and the shell the script fills. */
 
-export type Language = 'en' | 'fr';
+import type { Language } from '@fedow/protocol/words';
+
+export type { Language };
 
 /** French when the browser prefers it to English, else English. */
 export function languageOf(acceptLanguage: string | undefined): Language {

@@ -1,3 +1,4 @@
+import { decimalAmount } from '@fedow/protocol';
 import type { Language } from '../dashboard/html';
 import type { HubContext } from '../context';
 import { HubError } from '../errors';
@@ -100,13 +101,6 @@ export function claimMatrix(run: RunView): Map<string, Map<string, number>> {
   return matrix;
 }
 
-/** Minor units in the unit's decimals, with a point: what a spreadsheet and a bank read alike. */
-export function decimal(amount: number, decimals: number): string {
-  const sign = amount < 0 ? '-' : '';
-  const digits = String(Math.abs(amount)).padStart(decimals + 1, '0');
-  return decimals === 0 ? `${sign}${digits}` : `${sign}${digits.slice(0, -decimals)}.${digits.slice(-decimals)}`;
-}
-
 function partyOf(run: RunView, wallet: string): RunParty {
   const party = run.parties.find((candidate) => candidate.wallet === wallet);
   if (!party) throw new HubError('not_found', `the run ${run.request} has nothing for ${wallet}`);
@@ -135,7 +129,7 @@ function csvField(value: string): string {
 export function statementCsv(run: RunView, wallet: string): string {
   const party = partyOf(run, wallet);
   const header = ['federation', 'from', 'to', 'party', 'line', 'counterparty', 'asset', 'amount'];
-  const rows = statementLines(run, wallet).map((line) => [run.federation.name, run.from, run.to, party.name, line.kind, line.counterparty, line.code, decimal(line.amount, run.unit.decimals)]);
+  const rows = statementLines(run, wallet).map((line) => [run.federation.name, run.from, run.to, party.name, line.kind, line.counterparty, line.code, decimalAmount(line.amount, run.unit.decimals)]);
   return `${[header, ...rows].map((row) => row.map(csvField).join(',')).join('\r\n')}\r\n`;
 }
 

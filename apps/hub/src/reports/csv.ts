@@ -1,4 +1,5 @@
 /** The turnover report as CSV for a spreadsheet: one row per line, amounts in the asset's unit. */
+import { decimalAmount } from '@fedow/protocol';
 import type * as repo from '../storage/repo';
 import type { TurnoverReport } from './turnover';
 
@@ -17,18 +18,12 @@ export function turnoverCsv(report: TurnoverReport, assets: ReadonlyMap<string, 
       asset?.currencyCode ?? '',
       line.method,
       String(line.count),
-      decimal(line.amount, asset?.decimals ?? 0),
+      // A plain decimal with a point ("1250" with 2 decimals → "12.50"): what spreadsheets parse.
+      decimalAmount(line.amount, asset?.decimals ?? 0),
     ];
   });
   // CRLF, as RFC 4180 writes it; spreadsheets read both.
   return [HEADER, ...rows].map((row) => row.map(cell).join(',')).join('\r\n') + '\r\n';
-}
-
-/** Minor units as a plain decimal with a point ("1250" with 2 decimals → "12.50"): what spreadsheets parse. */
-export function decimal(amount: number, decimals: number): string {
-  const sign = amount < 0 ? '-' : '';
-  const digits = Math.abs(amount).toString().padStart(decimals + 1, '0');
-  return decimals === 0 ? `${sign}${digits}` : `${sign}${digits.slice(0, -decimals)}.${digits.slice(-decimals)}`;
 }
 
 /** Quoted when it holds a separator, a quote or a line break; a leading =+-@ is neutralised (spreadsheet formulas). */

@@ -3,10 +3,9 @@
  * expected, the cash counted and the difference, as JSON or CSV. Read-only.
  * Money in euro cents (the drawer holds euros), formatted only in the CSV.
  */
-import { SHIFT_ALERT_THRESHOLD_DEFAULT, type CashCount } from '@fedow/protocol';
+import { decimalAmount, SHIFT_ALERT_THRESHOLD_DEFAULT, type CashCount } from '@fedow/protocol';
 import type { HubContext } from '../context';
 import { HubError } from '../errors';
-import { decimal } from '../reports/csv';
 import { dayRange } from '../reports/turnover';
 import * as repo from '../storage/repo';
 
@@ -98,7 +97,7 @@ const HEADER = ['opened_at', 'closed_at', 'place', 'till', 'cashier', 'closed_by
 
 /** One row per shift, amounts in euros with a decimal point (what spreadsheets parse). */
 export function shiftsCsv(report: ShiftsReport): string {
-  const euros = (cents: number | null) => (cents === null ? '' : decimal(cents, 2));
+  const euros = (cents: number | null) => (cents === null ? '' : decimalAmount(cents, 2));
   const rows = report.shifts.map((shift) => [
     shift.openedAt,
     shift.closedAt ?? '',

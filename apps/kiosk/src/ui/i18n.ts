@@ -4,7 +4,9 @@
  * balances arrive already worded by the agent (in its language); the UI's own
  * words are here.
  */
-export type Language = 'fr' | 'en';
+import type { Language } from '@fedow/protocol/words';
+
+export type { Language };
 
 const WORDS = {
   appName: { fr: 'Caisse Fedow', en: 'Fedow till' },

@@ -1,30 +1,15 @@
 /**
- * Minor units → words at the edge (STYLE.md habit 7), with the same rules as the
- * agent's `formatAmount` (packages/terminal/src/reason.ts), which the UI cannot
- * import: it lives in a Node package beside SQLite. money.test.ts holds both to
- * the same outputs.
+ * The till screen's numbers beyond the shared vocabulary: the keypad's digits,
+ * dates and the time since the hub last spoke. Amounts are written by
+ * `formatAmount` of @fedow/protocol/words, the agent's own, so both say the same.
  */
-import type { Language } from './i18n';
+import type { Language, MoneyUnit } from '@fedow/protocol/words';
 
-export interface Unit {
-  decimals: number;
-  currencyCode: string;
-}
-
-const SYMBOLS: Record<string, string> = { EUR: '€', USD: '$', GBP: '£', CHF: 'CHF' };
+/** A unit of the till screen: the asset's decimals and currency code. */
+export type Unit = MoneyUnit;
 
 /** The unit of a sale typed on the keypad before the place's assets arrive. */
 export const EURO_CENTS: Unit = { decimals: 2, currencyCode: 'EUR' };
-
-export function formatAmount(amount: number, unit: Unit, language: Language): string {
-  const sign = amount < 0 ? '-' : '';
-  const digits = Math.abs(Math.trunc(amount)).toString().padStart(unit.decimals + 1, '0');
-  const whole = digits.slice(0, digits.length - unit.decimals);
-  const fraction = digits.slice(digits.length - unit.decimals);
-  const separator = language === 'fr' ? ',' : '.';
-  const number = unit.decimals > 0 ? `${whole}${separator}${fraction}` : whole;
-  return `${sign}${number} ${SYMBOLS[unit.currencyCode] ?? unit.currencyCode}`;
-}
 
 /** Keypad digits are minor units typed left to right, like a card terminal: 2, 5, 0 → 2.50. */
 export const KEYPAD_DIGITS_MAX = 7;

@@ -5,9 +5,10 @@
  * changed.
  */
 import type { CardCheck, Outcome } from '@fedow/terminal';
+import { formatAmount } from '@fedow/protocol/words';
 import { esc, hint } from './html';
 import { t, type Language } from './i18n';
-import { formatAmount, formatElapsed } from './money';
+import { formatElapsed } from './money';
 import { SCREENS, assetById, isOffline, languageOf, saleUnit, type Result, type Screen, type UiState } from './state';
 import { checkDetails, money } from './views-screens';
 

@@ -1,9 +1,10 @@
 /** One render function per screen of TILL.md. Pure: state in, HTML out. */
 import type { CardCheck, RegisterTotals } from '@fedow/terminal';
 import type { AssetInfo } from '@fedow/protocol';
+import { formatAmount } from '@fedow/protocol/words';
 import { choiceKey, esc, hint } from './html';
 import { kindWord, t, type Language, type WordKey } from './i18n';
-import { formatAmount, formatDate, keypadAmount, type Unit } from './money';
+import { formatDate, keypadAmount, type Unit } from './money';
 import {
   TOP_UP_PRESETS,
   assetById,

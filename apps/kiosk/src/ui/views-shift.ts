@@ -5,10 +5,11 @@
  * Pure: state in, HTML out.
  */
 import { EURO_COINS, EURO_NOTES, countTotal, type CashCount } from '@fedow/protocol';
+import { formatAmount } from '@fedow/protocol/words';
 import type { ClosedShift } from '@fedow/terminal';
 import { esc, hint } from './html';
 import { t, type Language } from './i18n';
-import { EURO_CENTS, formatAmount, formatDate } from './money';
+import { EURO_CENTS, formatDate } from './money';
 import { languageOf, type UiState } from './state';
 
 const euros = (cents: number, language: Language) => formatAmount(cents, EURO_CENTS, language);

@@ -1,3 +1,4 @@
+import { groupedAmount } from '@fedow/protocol/words';
 import type { AssetInfo } from '../views';
 import { h } from '../../web/dom';
 import { language, t } from './i18n';
@@ -20,10 +21,8 @@ export const DRAWER_EUROS: AssetInfo = { id: 'drawer', name: 'EUR', code: '€',
 export function money(value: number, asset: AssetInfo | undefined): string {
   // Time is counted in minutes (LEDGER.md) and read in hours.
   if (asset?.category === 'TIM') return `${hours(value)} ${asset.code}`;
-  const decimals = asset?.decimals ?? 0;
-  const number = new Intl.NumberFormat(language() === 'fr' ? 'fr-FR' : 'en-GB', { minimumFractionDigits: decimals, maximumFractionDigits: decimals }).format(
-    value / 10 ** decimals,
-  );
+  // Grouped as en-GB's and fr-FR's number formats write it, from the integer's digits: no float rounds a large balance.
+  const number = groupedAmount(value, asset?.decimals ?? 0, language());
   return asset ? `${number} ${asset.code}` : number;
 }
 

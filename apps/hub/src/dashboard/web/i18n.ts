@@ -1,6 +1,8 @@
 /** The page's words, in English and French. The server picks the first language from Accept-Language. */
 
-export type Language = 'en' | 'fr';
+import { isLanguage, type Language } from '@fedow/protocol/words';
+
+export type { Language };
 
 const EN = {
   overview: 'Overview',
@@ -721,7 +723,7 @@ let current: Language = 'en';
 
 export function initialLanguage(): Language {
   const stored = localStorage.getItem(STORAGE_KEY);
-  if (stored === 'en' || stored === 'fr') return stored;
+  if (isLanguage(stored)) return stored;
   return document.documentElement.lang === 'fr' ? 'fr' : 'en';
 }
 

@@ -1,5 +1,7 @@
 /** The card holder's page in French and English: the browser's language first, switchable. */
-export type Language = 'en' | 'fr';
+import type { Language } from '@fedow/protocol/words';
+
+export type { Language };
 
 const WORDS = {
   en: {

@@ -67,6 +67,9 @@ async function benchOn(label: string, databaseUrl: string): Promise<void> {
     const bare = await measure(() => bareUpdate(hub, asset, wallets));
     await settle(hub);
     const built = await measure(() => builtUpdate(hub, asset, wallets));
+    const rows = meltTransferRows(hub);
+    await settle(hub);
+    const transfersOnly = rows.length > 0 ? await measure(() => insertTransferCopies(hub, rows)) : null;
     report({
       name: `melt sweep, ${label} (${BALANCES.toLocaleString('en-US')}, pages of ${PAGE})`,
       value: BALANCES / (sweep.ms / 1_000),
@@ -81,9 +84,45 @@ async function benchOn(label: string, databaseUrl: string): Promise<void> {
     console.log(
       `  the UPDATE as earlier runs built it (a parameter per wallet, through the query builder): ${fmt(built.ms)}, CPU ${fmt(built.cpuMs)}; the sweep ${(sweep.ms / built.ms).toFixed(1)}× it (CPU ${(sweep.cpuMs / built.cpuMs).toFixed(1)}×)`,
     );
+    if (transfersOnly !== null) {
+      const floor = (transfersOnly.ms + bare.ms) / bare.ms;
+      console.log(
+        `  the ${rows.length.toLocaleString('en-US')} transfer rows alone (one per melt, as issue 14 requires, same pages, prepared once): ${fmt(transfersOnly.ms)}, CPU ${fmt(transfersOnly.cpuMs)}; ` +
+          `with the UPDATE that is ${floor.toFixed(1)}× the UPDATE: the least any sweep booking real transfers writes, before reading or deciding anything`,
+      );
+    }
   } finally {
     await hub.close();
   }
+}
+
+const TRANSFER_COLUMNS = ['id', 'action', 'sender_wallet_id', 'receiver_wallet_id', 'asset_id', 'amount', 'card_id', 'primary_card_id', 'entry_id', 'request_id', 'at', 'till_at', 'meta'] as const;
+
+/** The sweep's own MLT rows, read before the measurement (SQLite). */
+function meltTransferRows(hub: Hub): unknown[][] {
+  const { storage } = hub.context;
+  if (storage.dialect !== 'sqlite') return [];
+  const select = storage.sqlite.prepare(`select ${TRANSFER_COLUMNS.join(', ')} from transfers where action = 'MLT' order by seq`);
+  return select.raw().all() as unknown[][];
+}
+
+/**
+ * The part of the sweep's writes the issue makes unavoidable: a transfer row per
+ * melted balance, with the table's indexes and foreign keys. Copies of the sweep's
+ * own rows (new ids), one statement prepared once, one transaction per page; deleted
+ * afterwards, outside the measurement.
+ */
+async function insertTransferCopies(hub: Hub, rows: readonly unknown[][]): Promise<void> {
+  const { storage } = hub.context;
+  if (storage.dialect !== 'sqlite') throw new Error('bench: the transfer-row floor is measured on SQLite');
+  const insert = storage.sqlite.prepare(`insert into transfers (${TRANSFER_COLUMNS.join(', ')}) values (${TRANSFER_COLUMNS.map(() => '?').join(', ')})`);
+  for (let first = 0; first < rows.length; first += PAGE) {
+    const page = rows.slice(first, first + PAGE);
+    await storage.transaction(async () => {
+      for (const [id, ...rest] of page) insert.run(`${String(id)}-floor`, ...rest);
+    });
+  }
+  storage.sqlite.prepare(`delete from transfers where id like '%-floor'`).run();
 }
 
 /**

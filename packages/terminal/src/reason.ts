@@ -1,5 +1,5 @@
 import { RULE_MESSAGES, type AssetInfo, type OfflinePolicy, type QrCodeRefusal, type RuleCode } from '@fedow/protocol';
-import type { Decline, DeclineCode } from './authoriser';
+import type { Decline, DeclineCode } from './decision/authoriser';
 
 /** A decline in words a cashier can read at arm's length, in English or French. */
 

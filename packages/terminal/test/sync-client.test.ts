@@ -6,7 +6,7 @@ import { PUSH_ENTRIES_MAX, PUSH_WINDOW_MAX, type AssetInfo, type CardState } fro
 import { join } from 'node:path';
 import { nodeCrypto } from '@fedow/ledger/crypto-node';
 import { openCardCache, openJournal, type Journal } from '../src';
-import { backoffDelay, systemTimers, type SyncClient, type Timers } from '../src/sync-client';
+import { backoffDelay, systemTimers, type SyncClient, type Timers } from '../src/sync/sync-client';
 import { cleanup, temporaryDirectory, uuid } from './helpers';
 import { FakeHub, waitFor } from './support/fake-hub';
 import { appendSales, client, FAST, pairedTill, reopen } from './support/till';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { publicKeyHex } from '@fedow/ledger';
 import { nodeCrypto } from '@fedow/ledger/crypto-node';
 import { openCardCache, openJournal, type CardCache, type EntryDraft, type Identity, type Journal } from '../../src';
-import { createSyncClient, type SyncClient, type SyncClientOptions, type SyncTuning } from '../../src/sync-client';
+import { createSyncClient, type SyncClient, type SyncClientOptions, type SyncTuning } from '../../src/sync/sync-client';
 import { seededRandom, temporaryDirectory, uuid } from '../helpers';
 import type { FakeHub, FakeTill } from './fake-hub';
 

@@ -4,20 +4,20 @@ import type { CryptoProvider } from '@fedow/ledger';
 import { nodeCrypto } from '@fedow/ledger/crypto-node';
 import { KeyboardWedgeReader, TypedEmitter, type CardReader } from '@fedow/nfc';
 import { PAY_TOKEN_PREFIX, type AssetCategory, type AssetInfo, type CatalogueItem, type EntryKind, type QrSaleReason, type SaleLine } from '@fedow/protocol';
-import type { AuthoriseRequest, DeclineCode } from './authoriser';
-import { openCardCache, type CardCache } from './card-cache';
-import { TillCardSet } from './card-set';
-import { sameCard } from './card-uid';
-import { systemClock, type TillClock } from './clock';
-import { readSetting, writeSetting, deleteSetting, type TillDatabase } from './database';
-import { openJournal, type Journal } from './journal';
-import { DATABASE_FILE_NAME, ensureTillKey, pairTill, type PairResult } from './pairing';
-import { declineReason, qrDeclineReason, type Language, type QrDeclineCode } from './reason';
+import type { AuthoriseRequest, DeclineCode } from '../decision/authoriser';
+import { openCardCache, type CardCache } from '../store/card-cache';
+import { TillCardSet } from '../store/card-set';
+import { sameCard } from '../card-uid';
+import { systemClock, type TillClock } from '../clock';
+import { readSetting, writeSetting, deleteSetting, type TillDatabase } from '../store/database';
+import { openJournal, type Journal } from '../store/journal';
+import { DATABASE_FILE_NAME, ensureTillKey, pairTill, type PairResult } from '../pairing/pairing';
+import { declineReason, qrDeclineReason, type Language, type QrDeclineCode } from '../reason';
 import { payWithCode } from './qr-payment';
-import { balancesOf, checkCard, entryAssets, registerTotals, type BalanceView, type CardCheck, type Payment, type RegisterTotals } from './register';
-import { createSyncClient, type SyncAlert, type SyncClient, type SyncState, type SyncTuning, type Timers, type OpenSocket } from './sync-client';
-import { tap } from './tap';
-import { closeShift, currentShift, openShift, type ClosedShift, type ShiftRequest, type ShiftResult, type ShiftView } from './shift';
+import { balancesOf, checkCard, entryAssets, registerTotals, type BalanceView, type CardCheck, type Payment, type RegisterTotals } from '../views/register';
+import { createSyncClient, type SyncAlert, type SyncClient, type SyncState, type SyncTuning, type Timers, type OpenSocket } from '../sync/sync-client';
+import { tap } from '../decision/tap';
+import { closeShift, currentShift, openShift, type ClosedShift, type ShiftRequest, type ShiftResult, type ShiftView } from '../decision/shift';
 
 /**
  * The terminal agent: one object that owns the till's reader, journal, card cache

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { AssetInfo, QrSaleResult } from '@fedow/protocol';
-import type { CardCache } from './card-cache';
-import { formatAmount, qrDeclineReason, type Language, type QrDeclineCode } from './reason';
-import type { SyncClient } from './sync-client';
+import type { CardCache } from '../store/card-cache';
+import { formatAmount, qrDeclineReason, type Language, type QrDeclineCode } from '../reason';
+import type { SyncClient } from '../sync/sync-client';
 import type { Outcome } from './agent';
 
 /**

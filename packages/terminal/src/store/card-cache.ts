@@ -1,6 +1,6 @@
 import { AssetInfo, CardState, CatalogueItem, DEFAULT_OFFLINE_POLICY, OfflinePolicy, Update } from '@fedow/protocol';
-import type { Connectivity } from './authoriser';
-import { firstTagId } from './card-uid';
+import type { Connectivity } from '../decision/authoriser';
+import { firstTagId } from '../card-uid';
 import { SETTING, readSetting, writeSetting, type TillDatabase } from './database';
 
 /**

@@ -1,7 +1,7 @@
 import { countTotal, drawerDelta, type AssetInfo, type CashCount, type EntryMeta, type WireEntry } from '@fedow/protocol';
-import type { RandomSource } from './clock';
-import type { TillDatabase } from './database';
-import type { AppendResult, Journal } from './journal';
+import type { RandomSource } from '../clock';
+import type { TillDatabase } from '../store/database';
+import type { AppendResult, Journal } from '../store/journal';
 
 /**
  * A cashier's shift at the cash drawer: it opens with a float (SHO) and closes

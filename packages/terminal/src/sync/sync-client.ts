@@ -28,11 +28,11 @@ import {
   type Welcome,
   type WireEntry,
 } from '@fedow/protocol';
-import type { CardCache } from './card-cache';
-import type { TillCardSet } from './card-set';
+import type { CardCache } from '../store/card-cache';
+import type { TillCardSet } from '../store/card-set';
 import { MessagePacer } from './message-pacer';
-import type { Journal } from './journal';
-import { syncUrl } from './pairing';
+import type { Journal } from '../store/journal';
+import { syncUrl } from '../pairing/pairing';
 
 /**
  * The till's side of `/sync` (SYNC.md): one WebSocket, challenge → hello →

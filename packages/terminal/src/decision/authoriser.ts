@@ -9,9 +9,9 @@ import {
   type OfflinePolicy,
   type RuleCode,
 } from '@fedow/protocol';
-import { sameCard } from './card-uid';
+import { sameCard } from '../card-uid';
 import { meltedState } from './melt';
-import type { EntryDraft, OfflineCounters } from './journal';
+import type { EntryDraft, OfflineCounters } from '../store/journal';
 
 /**
  * The till's authoriser (TILL.md): a pure function from what the till knows to

@@ -11,8 +11,8 @@ import {
   type EntryMeta,
   type WireEntry,
 } from '@fedow/protocol';
-import { firstTagId } from './card-uid';
-import type { RandomSource } from './clock';
+import { firstTagId } from '../card-uid';
+import type { RandomSource } from '../clock';
 import { SETTING, openTillDatabase, readSetting, writeSetting, type TillDatabase } from './database';
 
 /**

@@ -1,12 +1,12 @@
-import { emptyCardState } from './card-set';
+import { emptyCardState } from '../store/card-set';
 import type { AssetCategory, AssetInfo, CardState, EntryBody, EntryKind } from '@fedow/protocol';
-import { availableBalance } from './authoriser';
-import type { CardCache } from './card-cache';
-import { firstTagId } from './card-uid';
-import type { TillDatabase } from './database';
-import type { Journal } from './journal';
-import { meltedState, meltNotice } from './melt';
-import { formatAmount, type Language } from './reason';
+import { availableBalance } from '../decision/authoriser';
+import type { CardCache } from '../store/card-cache';
+import { firstTagId } from '../card-uid';
+import type { TillDatabase } from '../store/database';
+import type { Journal } from '../store/journal';
+import { meltedState, meltNotice } from '../decision/melt';
+import { formatAmount, type Language } from '../reason';
 
 /**
  * What the till shows about money: a card's balances (card check screen, the new

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SimulatorReader } from '@fedow/nfc';
 import { CardUid, type SaleLine } from '@fedow/protocol';
-import { openAgent, type Outcome, type TillAgent } from './agent';
-import type { SyncState } from './sync-client';
+import { openAgent, type Outcome, type TillAgent } from '../agent/agent';
+import type { SyncState } from '../sync/sync-client';
 
 /**
  * A simulated till: the real agent (journal, authoriser, card cache, sync client)

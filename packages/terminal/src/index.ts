@@ -1,3 +1,4 @@
+export * from './types';
 export * from './decision/authoriser';
 export * from './store/card-cache';
 export * from './card-uid';

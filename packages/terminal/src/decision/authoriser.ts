@@ -11,7 +11,7 @@ import {
 } from '@fedow/protocol';
 import { sameCard } from '../card-uid';
 import { meltedState } from './melt';
-import type { EntryDraft, OfflineCounters } from '../store/journal';
+import type { Connectivity, EntryDraft, OfflineCounters } from '../types';
 
 /**
  * The till's authoriser (TILL.md): a pure function from what the till knows to
@@ -59,8 +59,6 @@ import type { EntryDraft, OfflineCounters } from '../store/journal';
  *   welcomed) refuses sales offline.
  * - Offline top-ups, memberships and badges are not capped: no money leaves.
  */
-
-export type Connectivity = { online: true } | { online: false; since: number | null };
 
 export interface AuthoriseRequest {
   kind: EntryKind;

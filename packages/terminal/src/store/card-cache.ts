@@ -1,5 +1,5 @@
 import { AssetInfo, CardState, CatalogueItem, DEFAULT_OFFLINE_POLICY, OfflinePolicy, Update } from '@fedow/protocol';
-import type { Connectivity } from '../decision/authoriser';
+import type { Connectivity } from '../types';
 import { firstTagId } from '../card-uid';
 import { SETTING, readSetting, writeSetting, type TillDatabase } from './database';
 

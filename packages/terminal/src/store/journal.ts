@@ -7,12 +7,11 @@ import {
   describeIssues,
   genesisBody,
   type AckResult,
-  type EntryKind,
-  type EntryMeta,
   type WireEntry,
 } from '@fedow/protocol';
 import { firstTagId } from '../card-uid';
 import type { RandomSource } from '../clock';
+import type { EntryDraft, OfflineCounters } from '../types';
 import { SETTING, openTillDatabase, readSetting, writeSetting, type TillDatabase } from './database';
 
 /**
@@ -21,17 +20,6 @@ import { SETTING, openTillDatabase, readSetting, writeSetting, type TillDatabase
  * sale's entries are all committed or none is, and the in-memory head moves only
  * after the commit.
  */
-
-/** What the authoriser decides; the journal adds v, id, terminal, seq, prev and at. */
-export interface EntryDraft {
-  kind: EntryKind;
-  asset: string | null;
-  amount: number;
-  card: string;
-  primary: string;
-  auth: 'online' | 'offline';
-  meta?: EntryMeta;
-}
 
 /** What pairing returned, plus where the hub lives. */
 export interface Identity {
@@ -72,13 +60,6 @@ export type SetIdentityResult = { ok: true } | { ok: false; code: 'genesis_misma
 
 /** The hub's view of this chain (from `welcome`) against ours. */
 export type ConfirmResult = { ok: true; marked: number } | { ok: false; code: 'fork' | 'hub_ahead'; message: string };
-
-export interface OfflineCounters {
-  /** Offline debits of this card at this till since its last fresh balance, minor units of any asset. */
-  cardOfflineSpend: number;
-  /** Offline debits of this till the hub has not acknowledged yet. */
-  offlineExposure: number;
-}
 
 export interface AppendContext {
   /** Till clock, unix ms: becomes `at` and the time part of each uuid v7. */

@@ -1,6 +1,6 @@
+import { firstTagIdOf } from '@fedow/ledger';
 import { AssetInfo, CardState, CatalogueItem, DEFAULT_OFFLINE_POLICY, OfflinePolicy, Update } from '@fedow/protocol';
 import type { Connectivity } from '../types';
-import { firstTagId } from '../card-uid';
 import { SETTING, readSetting, writeSetting, type TillDatabase } from './database';
 
 /**
@@ -82,8 +82,8 @@ export function openCardCache(db: TillDatabase): CardCache {
   const statements = prepare(db);
 
   const upsertCard = (state: CardState, now: number): void => {
-    statements.deleteSameTag.run(firstTagId(state.card), state.card);
-    statements.upsertCard.run(state.card, firstTagId(state.card), JSON.stringify(state), now);
+    statements.deleteSameTag.run(firstTagIdOf(state.card), state.card);
+    statements.upsertCard.run(state.card, firstTagIdOf(state.card), JSON.stringify(state), now);
   };
 
   const applyDelta = (update: Update, now: number): void => {
@@ -178,7 +178,7 @@ export function openCardCache(db: TillDatabase): CardCache {
     lookup(uid) {
       const exact = statements.cardByUid.get(uid);
       if (exact) return cachedCard(exact, 'uid');
-      const sameTag = statements.cardsByTag.all(firstTagId(uid));
+      const sameTag = statements.cardsByTag.all(firstTagIdOf(uid));
       // Two full UIDs that differ are two cards, whatever their first 4 bytes; a
       // match through firstTagId needs one side to know only those 4 bytes.
       const compatible = sameTag.filter((row) => row.uid.length === 8 || uid.length === 8);
@@ -188,7 +188,7 @@ export function openCardCache(db: TillDatabase): CardCache {
 
     uidConflict(uid) {
       if (uid.length === 8 || statements.cardByUid.get(uid)) return false;
-      return statements.cardsByTag.all(firstTagId(uid)).some((row) => row.uid.length > 8 && row.uid !== uid);
+      return statements.cardsByTag.all(firstTagIdOf(uid)).some((row) => row.uid.length > 8 && row.uid !== uid);
     },
 
     cursor: () => readSetting(db, SETTING.cursor),

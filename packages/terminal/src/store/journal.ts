@@ -1,4 +1,4 @@
-import { canonicalize, hashBody, publicKeyHex, signBody, uuidV7, verifySigned, type CryptoProvider } from '@fedow/ledger';
+import { canonicalize, firstTagIdOf, hashBody, publicKeyHex, signBody, uuidV7, verifySigned, type CryptoProvider } from '@fedow/ledger';
 import {
   APPEND_ENTRIES_MAX,
   EntryBody,
@@ -9,7 +9,6 @@ import {
   type AckResult,
   type WireEntry,
 } from '@fedow/protocol';
-import { firstTagId } from '../card-uid';
 import type { RandomSource } from '../clock';
 import type { EntryDraft, OfflineCounters } from '../types';
 import { SETTING, openTillDatabase, readSetting, writeSetting, type TillDatabase } from './database';
@@ -214,11 +213,11 @@ export function openJournal(path: string, options: JournalOptions): Journal {
 
     pendingForCard(card) {
       const appliedThrough = Number(statements.appliedThrough.get()?.value ?? 0);
-      return statements.pendingForCard.all(appliedThrough, firstTagId(card)).map((row) => parseStoredBody(row.body));
+      return statements.pendingForCard.all(appliedThrough, firstTagIdOf(card)).map((row) => parseStoredBody(row.body));
     },
 
     recentForCard(card, limit) {
-      return statements.recentForCard.all(firstTagId(card), limit).map((row) => ({
+      return statements.recentForCard.all(firstTagIdOf(card), limit).map((row) => ({
         body: parseStoredBody(row.body),
         ackStatus: row.ack_status,
         acked: row.acked_at !== null,
@@ -227,7 +226,7 @@ export function openJournal(path: string, options: JournalOptions): Journal {
 
     offlineCounters(card, freshAt) {
       return {
-        cardOfflineSpend: statements.cardOfflineSpend.get(firstTagId(card), freshAt)!.total,
+        cardOfflineSpend: statements.cardOfflineSpend.get(firstTagIdOf(card), freshAt)!.total,
         offlineExposure: statements.offlineExposure.get()!.total,
       };
     },
@@ -393,7 +392,7 @@ function entryToRow(entry: BuiltEntry, now: number): Record<string, string | num
     kind: body.kind,
     asset: body.asset,
     amount: body.amount,
-    card_prefix: firstTagId(body.card),
+    card_prefix: firstTagIdOf(body.card),
     auth: body.auth,
   };
 }
@@ -447,7 +446,7 @@ function checkRow(crypto: CryptoProvider, identity: Identity, expected: Head, ro
     row.kind !== body.kind ||
     row.asset !== body.asset ||
     row.amount !== body.amount ||
-    row.card_prefix !== firstTagId(body.card) ||
+    row.card_prefix !== firstTagIdOf(body.card) ||
     row.auth !== body.auth
   ) {
     return { problem: 'bad_columns', message: 'indexed columns differ from the signed body' };

@@ -1,8 +1,8 @@
+import { firstTagIdOf } from '@fedow/ledger';
 import { emptyCardState } from '../store/card-set';
 import type { AssetCategory, AssetInfo, CardState, EntryBody, EntryKind } from '@fedow/protocol';
 import { availableBalance } from '../decision/authoriser';
 import type { CardCache } from '../store/card-cache';
-import { firstTagId } from '../card-uid';
 import type { TillDatabase } from '../store/database';
 import type { Journal } from '../store/journal';
 import { meltedState, meltNotice } from '../decision/melt';
@@ -156,7 +156,7 @@ export function registerTotals(db: TillDatabase, cache: CardCache, primary: stri
        WHERE substr(json_extract(body, '$.primary'), 1, 8) = ? AND created_at >= ? AND kind NOT IN ('SHO', 'SHC')
        GROUP BY kind, asset, payment ORDER BY kind, asset, payment`,
     )
-    .all(firstTagId(primary), openedAt);
+    .all(firstTagIdOf(primary), openedAt);
   const assets = cache.assets();
   const taken: RegisterTotals['taken'] = { cash: {}, card: {} };
   const views = rows.map((row): RegisterRow => {

@@ -5,6 +5,8 @@ export * from './card-uid';
 export * from './clock';
 export * from './store/database';
 export * from './store/journal';
+export * from './store/session';
+export * from './store/till-store';
 export * from './pairing/keys';
 export * from './reason';
 export * from './decision/tap';

@@ -5,12 +5,11 @@ import { nodeCrypto } from '@fedow/ledger/crypto-node';
 import { KeyboardWedgeReader, TypedEmitter, type CardReader } from '@fedow/nfc';
 import { PAY_TOKEN_PREFIX, type AssetCategory, type AssetInfo, type CatalogueItem, type EntryKind, type QrSaleReason, type SaleLine } from '@fedow/protocol';
 import type { AuthoriseRequest, DeclineCode } from '../decision/authoriser';
-import { openCardCache, type CardCache } from '../store/card-cache';
-import { TillCardSet } from '../store/card-set';
+import type { CardCache } from '../store/card-cache';
 import { sameCard } from '../card-uid';
 import { systemClock, type TillClock } from '../clock';
-import { readSetting, writeSetting, deleteSetting, type TillDatabase } from '../store/database';
-import { openJournal, type Journal } from '../store/journal';
+import type { Journal } from '../store/journal';
+import { openTillStore } from '../store/till-store';
 import { DATABASE_FILE_NAME, ensureTillKey, pairTill, type PairResult } from '../pairing/pairing';
 import { declineReason, qrDeclineReason, type Language, type QrDeclineCode } from '../reason';
 import { payWithCode } from './qr-payment';
@@ -41,8 +40,6 @@ import { closeShift, currentShift, openShift, type ClosedShift, type ShiftReques
  */
 
 export const AGENT_NAME = 'fedow-terminal/0.1.0';
-const SESSION_PRIMARY = 'session_primary';
-const SESSION_OPENED_AT = 'session_opened_at';
 const ALERTS_KEPT = 20;
 const PURGE_EVERY_MS = 3_600_000;
 
@@ -201,12 +198,10 @@ export function openAgent(options: AgentOptions): TillAgent {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const key = ensureTillKey(options.dataDir, crypto);
   if (!key.ok) throw new Error(`till key: ${key.message}`);
-  const journal = openJournal(join(options.dataDir, DATABASE_FILE_NAME), { crypto, secretKey: key.key.secretKey });
-  const cache = openCardCache(journal.db);
-  const cardSet = new TillCardSet(journal.db);
+  const store = openTillStore(join(options.dataDir, DATABASE_FILE_NAME), { crypto, secretKey: key.key.secretKey });
+  const { journal, cache, cardSet } = store;
   const sync = createSyncClient({
-    journal,
-    cache,
+    store,
     cardSet,
     crypto,
     secretKey: key.key.secretKey,
@@ -228,7 +223,7 @@ export function openAgent(options: AgentOptions): TillAgent {
   const unsubscribers: Array<() => void> = [];
   let purgeTimer: ReturnType<typeof setInterval> | null = null;
 
-  const session = (): AgentSnapshot['session'] => readSession(journal.db);
+  const session = (): AgentSnapshot['session'] => store.session.current();
 
   const snapshot = (): AgentSnapshot => {
     const identity = journal.identity();
@@ -237,7 +232,7 @@ export function openAgent(options: AgentOptions): TillAgent {
       reader: readerView,
       sync: sync.state(),
       session: session(),
-      shift: currentShift(journal.db, cache.assets()),
+      shift: currentShift(journal, cache.assets()),
       armed: armed?.action ?? null,
       lastDecision,
       alerts: [...alerts],
@@ -409,12 +404,7 @@ export function openAgent(options: AgentOptions): TillAgent {
       return { ok: false, code: 'invalid_primary_card', reason: words(language, 'invalid_primary_card') };
     }
     const current = session();
-    if (!current || !sameCard(current.primary, primary)) {
-      journal.db.transaction(() => {
-        writeSetting(journal.db, SESSION_PRIMARY, primary);
-        writeSetting(journal.db, SESSION_OPENED_AT, String(clock.now()));
-      })();
-    }
+    if (!current || !sameCard(current.primary, primary)) store.session.open(primary, clock.now());
     publish();
     return { ok: true, primary };
   };
@@ -422,16 +412,13 @@ export function openAgent(options: AgentOptions): TillAgent {
   const totals = (): RegisterTotals | null => {
     const current = session();
     if (!current) return null;
-    return registerTotals(journal.db, cache, current.primary, current.openedAt, clock.now(), language);
+    return registerTotals(journal, cache, current.primary, current.openedAt, clock.now(), language);
   };
 
   const lock = (): RegisterTotals | null => {
     const result = totals();
     cancelArmed();
-    journal.db.transaction(() => {
-      deleteSetting(journal.db, SESSION_PRIMARY);
-      deleteSetting(journal.db, SESSION_OPENED_AT);
-    })();
+    store.session.close();
     publish();
     return result;
   };
@@ -494,7 +481,7 @@ export function openAgent(options: AgentOptions): TillAgent {
       await sync.stop();
       await reader.close();
       events.removeAll();
-      if (journal.db.open) journal.close();
+      if (journal.open) store.close();
     },
 
     snapshot,
@@ -534,13 +521,6 @@ export function openAgent(options: AgentOptions): TillAgent {
     closeShift: (request) => shiftAct((context) => closeShift(context, request)),
     wedgeLine: onWedgeLine,
   };
-}
-
-function readSession(db: TillDatabase): AgentSnapshot['session'] {
-  const primary = readSetting(db, SESSION_PRIMARY);
-  const openedAt = readSetting(db, SESSION_OPENED_AT);
-  if (primary === undefined || openedAt === undefined) return null;
-  return { primary, openedAt: Number(openedAt) };
 }
 
 const WORDS: Record<'not_paired' | 'locked' | 'cancelled' | 'no_asset' | 'invalid_primary_card', Record<Language, string>> = {

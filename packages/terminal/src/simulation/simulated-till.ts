@@ -194,7 +194,7 @@ export async function startSimulatedTill(options: SimulatedTillOptions): Promise
   let stopped: Promise<void> | null = null;
   return {
     agent,
-    state: () => ({ ...state, declines: { ...state.declines }, sync: agent.journal.db.open ? agent.snapshot().sync : state.sync }),
+    state: () => ({ ...state, declines: { ...state.declines }, sync: agent.journal.open ? agent.snapshot().sync : state.sync }),
     stop() {
       stopped ??= (async () => {
         if (operations) clearInterval(operations);

@@ -74,10 +74,6 @@ interface StagedRow {
   payload: string;
 }
 
-const LAST_CONTACT_AT = 'last_contact_at';
-const CATALOGUE = 'catalogue';
-const CATALOGUE_REVISION = 'catalogue_revision';
-
 export function openCardCache(db: TillDatabase): CardCache {
   const statements = prepare(db);
 
@@ -95,8 +91,8 @@ export function openCardCache(db: TillDatabase): CardCache {
   };
 
   const replaceCatalogue = (items: readonly CatalogueItem[]): void => {
-    writeSetting(db, CATALOGUE, JSON.stringify(items));
-    writeSetting(db, CATALOGUE_REVISION, String((readNumber(CATALOGUE_REVISION) ?? 0) + 1));
+    writeSetting(db, SETTING.catalogue, JSON.stringify(items));
+    writeSetting(db, SETTING.catalogueRevision, String((readNumber(SETTING.catalogueRevision) ?? 0) + 1));
   };
 
   const replacePrimaries = (uids: readonly string[]): void => {
@@ -152,9 +148,9 @@ export function openCardCache(db: TillDatabase): CardCache {
   // Parsed once per stored revision: the UI asks for it after every state change.
   let catalogueRead: { revision: number; items: readonly CatalogueItem[] } | null = null;
   const readCatalogue = (): readonly CatalogueItem[] => {
-    const revision = readNumber(CATALOGUE_REVISION) ?? 0;
+    const revision = readNumber(SETTING.catalogueRevision) ?? 0;
     if (catalogueRead?.revision === revision) return catalogueRead.items;
-    const text = readSetting(db, CATALOGUE);
+    const text = readSetting(db, SETTING.catalogue);
     const items = text === undefined ? [] : sortCatalogue(CatalogueItem.array().parse(JSON.parse(text)));
     catalogueRead = { revision, items };
     return items;
@@ -204,20 +200,20 @@ export function openCardCache(db: TillDatabase): CardCache {
     primaries: () => new Set(statements.primaries.all().map((row) => row.uid)),
     policy: readPolicy,
     catalogue: readCatalogue,
-    catalogueRevision: () => readNumber(CATALOGUE_REVISION) ?? 0,
+    catalogueRevision: () => readNumber(SETTING.catalogueRevision) ?? 0,
     cardCount: () => statements.cardCount.get()!.count,
 
     recordWelcome(policy, now) {
       db.transaction(() => {
         writeSetting(db, SETTING.policy, JSON.stringify(policy));
         writeSetting(db, SETTING.lastWelcomeAt, String(now));
-        writeSetting(db, LAST_CONTACT_AT, String(now));
+        writeSetting(db, SETTING.lastContactAt, String(now));
       })();
     },
-    recordContact: (now) => writeSetting(db, LAST_CONTACT_AT, String(now)),
+    recordContact: (now) => writeSetting(db, SETTING.lastContactAt, String(now)),
     lastWelcomeAt: () => readNumber(SETTING.lastWelcomeAt),
     connectivity(online) {
-      return online ? { online: true } : { online: false, since: readNumber(LAST_CONTACT_AT) ?? null };
+      return online ? { online: true } : { online: false, since: readNumber(SETTING.lastContactAt) ?? null };
     },
   };
 }

@@ -7,11 +7,12 @@ import {
   describeIssues,
   genesisBody,
   type AckResult,
+  type EntryKind,
   type WireEntry,
 } from '@fedow/protocol';
 import type { RandomSource } from '../clock';
 import type { EntryDraft, OfflineCounters } from '../types';
-import { SETTING, openTillDatabase, readSetting, writeSetting, type TillDatabase } from './database';
+import { SETTING, readSetting, writeSetting, type TillDatabase } from './database';
 
 /**
  * The till's journal: its signed, hash-linked log of every approved decision
@@ -66,6 +67,23 @@ export interface AppendContext {
   random: RandomSource;
 }
 
+/** One line of a cashier's totals: entries of one kind, asset and payment method. */
+export interface SessionTotalsRow {
+  kind: EntryKind;
+  asset: string | null;
+  payment: string | null;
+  count: number;
+  amount: number;
+}
+
+/** An entry that may move cash in or out of the drawer. */
+export interface DrawerMovement {
+  kind: string;
+  asset: string | null;
+  amount: number;
+  payment: string | null;
+}
+
 export interface JournalOptions {
   crypto: CryptoProvider;
   secretKey: Uint8Array;
@@ -75,7 +93,6 @@ export interface JournalOptions {
 const DEBIT_KINDS = "('SAL', 'RFD', 'VID')";
 
 export interface Journal {
-  readonly db: TillDatabase;
   /** The result of the chain check run when the journal was opened. */
   readonly integrity: ChainCheck;
   identity(): Identity | undefined;
@@ -107,6 +124,17 @@ export interface Journal {
   verifyChain(): ChainCheck;
   /** Deletes acknowledged entries older than the retention; returns how many. */
   purge(now: number, retentionMs?: number): number;
+  /**
+   * A cashier's entries (matched by firstTagId of `primary`) since `openedAt`,
+   * shift entries left out, grouped by kind, asset and payment method.
+   */
+  sessionTotals(primary: string, openedAt: number): SessionTotalsRow[];
+  /** The last SHO entry no SHC names, as stored (seq and canonical body text). */
+  openShiftEntry(): { seq: number; body: string } | undefined;
+  /** Entries after `seq` that may move drawer cash, rejected ones left out. */
+  drawerMovements(afterSeq: number): DrawerMovement[];
+  /** False once closed. */
+  readonly open: boolean;
   close(): void;
 }
 
@@ -133,8 +161,8 @@ interface IdentityRow {
   genesis: string;
 }
 
-export function openJournal(path: string, options: JournalOptions): Journal {
-  const db = openTillDatabase(path);
+/** The journal over an opened till database (the store opens it: till-store.ts). */
+export function openJournalOn(db: TillDatabase, options: JournalOptions): Journal {
   const { crypto, secretKey } = options;
   const publicKey = publicKeyHex(crypto, secretKey);
   const statements = prepare(db);
@@ -158,7 +186,6 @@ export function openJournal(path: string, options: JournalOptions): Journal {
   let integrity = verify();
 
   const journal: Journal = {
-    db,
     get integrity() {
       return integrity;
     },
@@ -271,6 +298,12 @@ export function openJournal(path: string, options: JournalOptions): Journal {
       return purgeAcknowledged(db, now - retentionMs);
     },
 
+    sessionTotals: (primary, openedAt) => statements.sessionTotals.all(firstTagIdOf(primary), openedAt),
+    openShiftEntry: () => statements.openShift.get(),
+    drawerMovements: (afterSeq) => statements.drawerMovements.all(afterSeq),
+    get open() {
+      return db.open;
+    },
     close: () => db.close(),
   };
   return journal;
@@ -331,6 +364,21 @@ function prepare(db: TillDatabase) {
     // The hub stored these (its `welcome` says so) but the ack was lost with the
     // connection: acknowledged, result unknown (ack_status stays NULL).
     confirm: db.prepare<[number, number]>('UPDATE entries SET acked_at = ? WHERE seq <= ? AND acked_at IS NULL'),
+    sessionTotals: db.prepare<[string, number], SessionTotalsRow>(
+      `SELECT kind, asset, json_extract(body, '$.meta.payment') AS payment, count(*) AS count, sum(amount) AS amount
+       FROM entries
+       WHERE substr(json_extract(body, '$.primary'), 1, 8) = ? AND created_at >= ? AND kind NOT IN ('SHO', 'SHC')
+       GROUP BY kind, asset, payment ORDER BY kind, asset, payment`,
+    ),
+    openShift: db.prepare<[], { seq: number; body: string }>(
+      `SELECT seq, body FROM entries WHERE kind = 'SHO'
+       AND NOT EXISTS (SELECT 1 FROM entries closes WHERE closes.kind = 'SHC' AND json_extract(closes.body, '$.meta.shift') = json_extract(entries.body, '$.id'))
+       ORDER BY seq DESC LIMIT 1`,
+    ),
+    drawerMovements: db.prepare<[number], DrawerMovement>(
+      `SELECT kind, asset, amount, json_extract(body, '$.meta.payment') AS payment FROM entries
+       WHERE seq > ? AND kind IN ('REF', 'SUB', 'RFD', 'VID') AND coalesce(ack_status, '') <> 'rejected'`,
+    ),
   };
 }
 

@@ -28,10 +28,9 @@ import {
   type Welcome,
   type WireEntry,
 } from '@fedow/protocol';
-import type { CardCache } from '../store/card-cache';
 import type { TillCardSet } from '../store/card-set';
 import { MessagePacer } from './message-pacer';
-import type { Journal } from '../store/journal';
+import type { TillStore } from '../store/till-store';
 import { syncUrl } from '../pairing/pairing';
 
 /**
@@ -144,9 +143,11 @@ export const DEFAULT_SYNC_TUNING: SyncTuning = {
   jitterRatio: RECONNECT_JITTER_RATIO,
 };
 
+/** What the client needs of the till store: the journal it pushes, the cache it fills, the verb that stores an update. */
+export type SyncStore = Pick<TillStore, 'journal' | 'cache' | 'applyHubUpdate'>;
+
 export interface SyncClientOptions {
-  journal: Journal;
-  cache: CardCache;
+  store: SyncStore;
   /** Where the hub's card set goes (card-set.ts); without it the message is ignored. */
   cardSet?: Pick<TillCardSet, 'apply'>;
   crypto: CryptoProvider;
@@ -227,7 +228,8 @@ const STOP_GRACE_MS = 1_000;
 const QR_SALE_TIMEOUT_MS = 15_000;
 
 export function createSyncClient(options: SyncClientOptions): SyncClient {
-  const { journal, cache, crypto, secretKey } = options;
+  const { crypto, secretKey, store } = options;
+  const { journal, cache } = store;
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
   const timers = options.timers ?? systemTimers;
@@ -524,11 +526,7 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
   const onUpdate = (connection: Connection, update: Update): void => {
     const at = now();
     if (update.appliedThrough !== undefined) connection.appliedThrough = Math.max(connection.appliedThrough ?? 0, update.appliedThrough);
-    const outcome = journal.db.transaction(() => {
-      const result = cache.applyUpdate(update, at);
-      if (result.status === 'applied' && connection.appliedThrough !== undefined) journal.confirmApplied(connection.appliedThrough, at);
-      return result;
-    })();
+    const outcome = store.applyHubUpdate(update, connection.appliedThrough, at);
     if (outcome.status === 'invalid') return alert('update_invalid', outcome.message);
     if (outcome.status === 'staged') return;
     connection.appliedThrough = undefined;

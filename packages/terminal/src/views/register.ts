@@ -1,9 +1,7 @@
-import { firstTagIdOf } from '@fedow/ledger';
 import { emptyCardState } from '../store/card-set';
 import type { AssetCategory, AssetInfo, CardState, EntryBody, EntryKind } from '@fedow/protocol';
 import { availableBalance } from '../decision/authoriser';
 import type { CardCache } from '../store/card-cache';
-import type { TillDatabase } from '../store/database';
 import type { Journal } from '../store/journal';
 import { meltedState, meltNotice } from '../decision/melt';
 import { formatAmount, type Language } from '../reason';
@@ -135,28 +133,13 @@ export interface RegisterTotals {
   taken: Record<Payment, Record<string, number>>;
 }
 
-interface TotalsRow {
-  kind: EntryKind;
-  asset: string | null;
-  payment: string | null;
-  count: number;
-  amount: number;
-}
-
 /**
  * The session's totals from the journal itself (not from counters kept in
  * memory), so a restart in the middle of a shift loses nothing. A split sale
  * counts once per asset it took money from.
  */
-export function registerTotals(db: TillDatabase, cache: CardCache, primary: string, openedAt: number, now: number, language: Language): RegisterTotals {
-  const rows = db
-    .prepare<[string, number], TotalsRow>(
-      `SELECT kind, asset, json_extract(body, '$.meta.payment') AS payment, count(*) AS count, sum(amount) AS amount
-       FROM entries
-       WHERE substr(json_extract(body, '$.primary'), 1, 8) = ? AND created_at >= ? AND kind NOT IN ('SHO', 'SHC')
-       GROUP BY kind, asset, payment ORDER BY kind, asset, payment`,
-    )
-    .all(firstTagIdOf(primary), openedAt);
+export function registerTotals(journal: Journal, cache: CardCache, primary: string, openedAt: number, now: number, language: Language): RegisterTotals {
+  const rows = journal.sessionTotals(primary, openedAt);
   const assets = cache.assets();
   const taken: RegisterTotals['taken'] = { cash: {}, card: {} };
   const views = rows.map((row): RegisterRow => {

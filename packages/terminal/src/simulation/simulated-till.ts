@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SimulatorReader } from '@fedow/nfc';
 import { CardUid, type SaleLine } from '@fedow/protocol';
-import { openAgent, type Outcome, type TillAgent } from '../agent/agent';
+import { openAgent, type TillAgent } from '../agent/agent';
+import type { Outcome } from '../agent/outcome';
 import type { SyncState } from '../sync/sync-client';
 
 /**

@@ -18,6 +18,7 @@ export * from './agent/agent';
 export * from './agent/arming';
 export * from './agent/outcome';
 export * from './agent/purge-timer';
+export * from './agent/reader-view';
 export * from './simulation/simulated-till';
 export * from './agent/agent-process';
 export * from './agent/wedge-config';

@@ -15,6 +15,7 @@ import { payWithCode } from './qr-payment';
 import { requestFor, routeQrCode, routeTap, routeWedgeLine, saleAmount, type ActionRequest, type ArmedAction, type MembershipRequest, type RefundRequest, type SaleRequest, type TopUpRequest } from './arming';
 import { approvedOutcome, declinedOutcome, refusedOutcome, type Outcome, type OutcomeCode } from './outcome';
 import { startPurgeTimer } from './purge-timer';
+import { initialReaderView, readerAttached, readerDetached, readerFailed, type ReaderView } from './reader-view';
 import { balancesOf, checkCard, entryAssets, type CardCheck } from '../views/card-view';
 import { registerTotals, type RegisterTotals } from '../views/register-totals';
 import { createSyncClient, type SyncAlert, type SyncClient, type SyncState, type SyncTuning, type Timers, type OpenSocket } from '../sync/sync-client';
@@ -44,13 +45,6 @@ import { closeShift, currentShift, openShift, type ClosedShift, type ShiftReques
 
 export const AGENT_NAME = 'fedow-terminal/0.1.0';
 const ALERTS_KEPT = 20;
-
-export interface ReaderView {
-  kind: CardReader['kind'];
-  readers: readonly string[];
-  connected: boolean;
-  lastError: string | null;
-}
 
 export interface AgentSnapshot {
   paired: { terminal: string; place: string; placeName: string; hubUrl: string } | null;
@@ -163,7 +157,7 @@ export function openAgent(options: AgentOptions): TillAgent {
   const events = new TypedEmitter<{ event: AgentEvent }>();
   const emit = (event: AgentEvent): void => events.emit('event', event);
 
-  let readerView: ReaderView = { kind: reader.kind, readers: [], connected: false, lastError: null };
+  let readerView: ReaderView = initialReaderView(reader.kind);
   let armed: { action: ArmedAction; resolve: (outcome: Outcome | CardCheck | null) => void } | null = null;
   let lastDecision: Outcome | null = null;
   const alerts: SyncAlert[] = [];
@@ -189,6 +183,10 @@ export function openAgent(options: AgentOptions): TillAgent {
     };
   };
   const publish = (): void => emit({ type: 'state', state: snapshot() });
+  const onReaderChange = (view: ReaderView): void => {
+    readerView = view;
+    publish();
+  };
 
   const refused = (code: OutcomeCode, reason: string, card?: string): Outcome => refusedOutcome(code, reason, clock.now(), card);
 
@@ -331,19 +329,9 @@ export function openAgent(options: AgentOptions): TillAgent {
     start() {
       unsubscribers.push(
         reader.on('card', ({ uid }) => onCard(uid)),
-        reader.on('reader-attached', () => {
-          readerView = { ...readerView, readers: reader.readers(), connected: true };
-          publish();
-        }),
-        reader.on('reader-detached', () => {
-          const readers = reader.readers();
-          readerView = { ...readerView, readers, connected: readers.length > 0 };
-          publish();
-        }),
-        reader.on('error', (error) => {
-          readerView = { ...readerView, lastError: `${error.code}: ${error.message}` };
-          publish();
-        }),
+        reader.on('reader-attached', () => onReaderChange(readerAttached(readerView, reader.readers()))),
+        reader.on('reader-detached', () => onReaderChange(readerDetached(readerView, reader.readers()))),
+        reader.on('error', (error) => onReaderChange(readerFailed(readerView, error))),
         sync.on('state', () => publish()),
         sync.on('alert', (alert) => {
           alerts.push(alert);

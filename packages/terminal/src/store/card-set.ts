@@ -57,10 +57,6 @@ export class TillCardSet {
   enrolls(): boolean {
     return this.hubEnrolls;
   }
-
-  get size(): number | undefined {
-    return this.tags === null ? undefined : this.tags.length / 4;
-  }
 }
 
 /** A card the hub knows but this till holds no state of: it holds nothing yet. */

@@ -23,10 +23,12 @@ import { tap } from '../decision/tap';
 import { closeShift, currentShift, openShift, type ClosedShift, type ShiftRequest, type ShiftResult, type ShiftView } from '../decision/shift';
 
 /**
- * The terminal agent: one object that owns the till's reader, journal, card cache
- * and sync client, and offers the UI bridge a small typed API (this file's
- * exports). The bridge (Electron preload or the headless WebSocket) forwards
- * these calls and events as they are.
+ * The terminal agent: one object that owns the till's reader, its store (journal,
+ * card cache, session: store/till-store.ts) and sync client, and offers the UI
+ * bridge a small typed API (this file's exports). It sequences: the rules of
+ * arming (arming.ts), the decision (decision/tap.ts) and the answers (outcome.ts)
+ * are leaves it calls. The bridge (Electron preload or the headless WebSocket)
+ * forwards these calls and events as they are.
  *
  * Decisions the spec leaves open, taken here:
  * - An action without a card is *armed*: the next tap on the reader performs it

@@ -31,6 +31,15 @@ function appendOk(journal: Journal, drafts: EntryDraft[], now = T0, random = see
   if (!result.ok) throw new Error(`append failed: ${result.message}`);
   return result.entries;
 }
+/** Reads the file as it is on disk, through a second connection (the journal keeps its handle to itself). */
+function peek<T>(path: string, read: (db: Database.Database) => T): T {
+  const db = new Database(path, { readonly: true });
+  try {
+    return read(db);
+  } finally {
+    db.close();
+  }
+}
 /** Edits the file as an attacker (or a broken disk) would: behind the journal's back. */
 function tamper(path: string, sql: string, ...parameters: unknown[]): void {
   const db = new Database(path);
@@ -39,7 +48,7 @@ function tamper(path: string, sql: string, ...parameters: unknown[]): void {
 }
 
 afterEach(() => {
-  for (const journal of opened.splice(0)) if (journal.db.open) journal.close();
+  for (const journal of opened.splice(0)) if (journal.open) journal.close();
   cleanup();
 });
 
@@ -64,7 +73,7 @@ describe('journal chain', () => {
     expect(new Set(all.map((entry) => entry.body.id)).size).toBe(3);
     expect(journal.head()).toEqual({ seq: 3, hash: all[2]!.hash });
     // The body column holds the exact text that was hashed.
-    const row = journal.db.prepare<[], { body: string; hash: string }>('SELECT body, hash FROM entries WHERE seq = 2').get()!;
+    const row = peek(path, (db) => db.prepare<[], { body: string; hash: string }>('SELECT body, hash FROM entries WHERE seq = 2').get()!);
     expect(row.body).toBe(canonicalize(all[1]!.body));
     expect(hashBody(nodeCrypto, JSON.parse(row.body))).toBe(row.hash);
   });
@@ -159,7 +168,7 @@ describe('journal append is all or nothing', () => {
     // UNIQUE(id) inside the transaction.
     const stuck = () => new Uint8Array(10).fill(3);
     expect(() => journal.append([sale(100), sale(200), sale(300)], { now: T0 + 1, random: stuck })).toThrow(/UNIQUE/);
-    expect(journal.db.prepare('SELECT count(*) AS count FROM entries').get()).toEqual({ count: 1 });
+    expect(peek(path, (db) => db.prepare('SELECT count(*) AS count FROM entries').get())).toEqual({ count: 1 });
     expect(journal.head()).toEqual({ seq: 1, hash: first!.hash });
     const [next] = appendOk(journal, [sale(400)], T0 + 2);
     expect(next!.body).toMatchObject({ seq: 2, prev: first!.hash });
@@ -176,7 +185,8 @@ describe('journal append is all or nothing', () => {
 
 describe('journal acknowledgements and retention', () => {
   it('lists pending entries in seq order with a limit, and marks acks once', () => {
-    const journal = paired(join(temporaryDirectory(), 'till.db'));
+    const path = join(temporaryDirectory(), 'till.db');
+    const journal = paired(path);
     const entries = appendOk(journal, [sale(1), sale(2), sale(3), sale(4)]);
     expect(journal.pending(3).map((entry) => entry.body.seq)).toEqual([1, 2, 3]);
     const ack = [
@@ -187,7 +197,7 @@ describe('journal acknowledgements and retention', () => {
     expect(journal.markAcked(ack, T0 + 10)).toEqual({ marked: 2, unknown: [ack[2]] });
     expect(journal.markAcked(ack.slice(0, 1), T0 + 20)).toEqual({ marked: 0, unknown: [] });
     expect(journal.pending().map((entry) => entry.body.seq)).toEqual([3, 4]);
-    const rejected = journal.db.prepare('SELECT ack_status, ack_reason, acked_at FROM entries WHERE seq = 2').get();
+    const rejected = peek(path, (db) => db.prepare('SELECT ack_status, ack_reason, acked_at FROM entries WHERE seq = 2').get());
     expect(rejected).toEqual({ ack_status: 'rejected', ack_reason: 'insufficient_funds', acked_at: T0 + 10 });
   });
 
@@ -213,7 +223,7 @@ describe('journal acknowledgements and retention', () => {
     expect(journal.purge(ackedAt + JOURNAL_RETENTION_MS)).toBe(0);
     // seq 3 is not acknowledged: 4 stays too, so the remaining chain is unbroken.
     expect(journal.purge(ackedAt + JOURNAL_RETENTION_MS + 1)).toBe(2);
-    expect(journal.db.prepare('SELECT seq FROM entries ORDER BY seq').pluck().all()).toEqual([3, 4]);
+    expect(peek(path, (db) => db.prepare('SELECT seq FROM entries ORDER BY seq').pluck().all())).toEqual([3, 4]);
     journal.close();
 
     const reopened = open(path);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SYNC_MESSAGES_PER_SECOND_MAX, SYNC_TILL_MESSAGES_PER_SECOND } from '@fedow/protocol';
-import { MessagePacer } from '../src/message-pacer';
+import { MessagePacer } from '../src/sync/message-pacer';
 
 describe('the till’s message pacer', () => {
   it('lets a burst go, then spaces pushes so that the hub’s budget for the till never runs dry', () => {

@@ -5,8 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { PUSH_ENTRIES_MAX, PUSH_WINDOW_MAX, type AssetInfo, type CardState } from '@fedow/protocol';
 import { join } from 'node:path';
 import { nodeCrypto } from '@fedow/ledger/crypto-node';
-import { openCardCache, openJournal, type Journal } from '../src';
-import { backoffDelay, systemTimers, type SyncClient, type Timers } from '../src/sync-client';
+import { openTillStore, type Journal } from '../src';
+import { backoffDelay, systemTimers, type SyncClient, type Timers } from '../src/sync/sync-client';
 import { cleanup, temporaryDirectory, uuid } from './helpers';
 import { FakeHub, waitFor } from './support/fake-hub';
 import { appendSales, client, FAST, pairedTill, reopen } from './support/till';
@@ -18,7 +18,7 @@ const opened: Journal[] = [];
 afterEach(async () => {
   for (const sync of clients.splice(0)) await sync.stop();
   for (const hub of hubs.splice(0)) await hub.close();
-  for (const journal of opened.splice(0)) if (journal.db.open) journal.close();
+  for (const journal of opened.splice(0)) if (journal.open) journal.close();
   cleanup();
 });
 
@@ -203,10 +203,10 @@ describe('sync client: stops', () => {
     const hub = await startHub();
     const till = pairedTill(hub, opened);
     // A restored backup or a copied disk: same key, same identity, its own seq 1.
-    const twinJournal = openJournal(join(temporaryDirectory(), 'twin.db'), { crypto: nodeCrypto, secretKey: till.secretKey });
-    opened.push(twinJournal);
-    expect(twinJournal.setIdentity(till.identity)).toEqual({ ok: true });
-    const twin = { ...till, path: '', journal: twinJournal, cache: openCardCache(twinJournal.db) };
+    const twinStore = openTillStore(join(temporaryDirectory(), 'twin.db'), { crypto: nodeCrypto, secretKey: till.secretKey });
+    opened.push(twinStore.journal);
+    expect(twinStore.journal.setIdentity(till.identity)).toEqual({ ok: true });
+    const twin = { ...till, path: '', store: twinStore, journal: twinStore.journal, cache: twinStore.cache };
     appendSales(twin.journal, 1, 999);
     const twinSync = track(client(twin));
     twinSync.start();

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { nodeCrypto } from '@fedow/ledger/crypto-node';
 import { DEFAULT_OFFLINE_POLICY, Update, type AssetInfo, type CardState } from '@fedow/protocol';
-import { openCardCache, openJournal, tap, type Journal } from '../src';
+import { openTillStore, tap, type Journal } from '../src';
 import { MINUTE_MS, T0, TILL_SECRET, cleanup, identityFor, seededRandom, temporaryDirectory, uuid } from './helpers';
 
 const LOCAL: AssetInfo = { id: uuid(0x10), name: 'Pinte', currencyCode: 'EUR', category: 'TLF', decimals: 2, archived: false };
@@ -12,15 +12,14 @@ const random = seededRandom('tap');
 
 const journals: Journal[] = [];
 afterEach(() => {
-  for (const journal of journals.splice(0)) if (journal.db.open) journal.close();
+  for (const journal of journals.splice(0)) if (journal.open) journal.close();
   cleanup();
 });
 
 function till() {
-  const journal = openJournal(join(temporaryDirectory(), 'till.db'), { crypto: nodeCrypto, secretKey: TILL_SECRET });
+  const { journal, cache } = openTillStore(join(temporaryDirectory(), 'till.db'), { crypto: nodeCrypto, secretKey: TILL_SECRET });
   journals.push(journal);
   journal.setIdentity(identityFor(TILL_SECRET));
-  const cache = openCardCache(journal.db);
   const state = (balance: number): CardState => ({ card: '04A1B2C3', wallet: uuid(0xca7d), balances: { [LOCAL.id]: balance }, blocked: false });
   cache.applyUpdate(Update.parse({ type: 'update', cursor: 'c1', full: true, cards: [state(20_000)], assets: [LOCAL], primaries: [PRIMARY] }), T0);
   cache.recordWelcome({ ...DEFAULT_OFFLINE_POLICY, maxOfflineCardSpend: 6_000 }, T0);

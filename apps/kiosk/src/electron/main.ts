@@ -7,7 +7,7 @@
  *   the same data directory (the journal is committed before any "approved").
  *
  * Environment: FEDOW_READER (pcsc | wedge | simulator, default pcsc), FEDOW_WEDGE_* (the
- * wedge's format, packages/terminal/src/wedge-config.ts), FEDOW_LANGUAGE,
+ * wedge's format, packages/terminal/src/agent/wedge-config.ts), FEDOW_LANGUAGE,
  * FEDOW_DATA_DIR (default <userData>/till). Pairing is done on the pairing screen.
  * Bundled to dist/electron/main.cjs by `npm run build -w @fedow/kiosk`.
  */

@@ -4,7 +4,7 @@
  * then Chromium --kiosk http://127.0.0.1:4780/ (fedow-kiosk.service).
  *
  * Environment: the agent's (FEDOW_DATA_DIR, FEDOW_HUB_URL, FEDOW_PAIRING_CODE,
- * FEDOW_TILL_NAME, FEDOW_READER, FEDOW_LANGUAGE — see packages/terminal/src/agent-process.ts),
+ * FEDOW_TILL_NAME, FEDOW_READER, FEDOW_LANGUAGE — see packages/terminal/src/agent/agent-process.ts),
  * plus FEDOW_UI_PORT (default 4780) and FEDOW_UI_DIR (a UI built by
  * `npm run build -w @fedow/kiosk`, e.g. apps/kiosk/dist/ui; default: bundled from
  * the sources at start, ~0.1 s, so it can never be stale). Listens on 127.0.0.1 only.

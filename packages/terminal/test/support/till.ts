@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { publicKeyHex } from '@fedow/ledger';
 import { nodeCrypto } from '@fedow/ledger/crypto-node';
-import { openCardCache, openJournal, type CardCache, type EntryDraft, type Identity, type Journal } from '../../src';
-import { createSyncClient, type SyncClient, type SyncClientOptions, type SyncTuning } from '../../src/sync-client';
+import { openTillStore, type CardCache, type EntryDraft, type Identity, type Journal, type TillStore } from '../../src';
+import { createSyncClient, type SyncClient, type SyncClientOptions, type SyncTuning } from '../../src/sync/sync-client';
 import { seededRandom, temporaryDirectory, uuid } from '../helpers';
 import type { FakeHub, FakeTill } from './fake-hub';
 
@@ -13,6 +13,7 @@ export const FAST: Partial<SyncTuning> = { heartbeatMs: 1_000, silenceMsMax: 3_0
 export interface TestTill {
   path: string;
   secretKey: Uint8Array;
+  store: TillStore;
   journal: Journal;
   cache: CardCache;
   hubTill: FakeTill;
@@ -33,24 +34,23 @@ export function pairedTill(hub: FakeHub, opened: Journal[], path = join(temporar
     hubUrl: hub.url,
     genesis: hubTill.genesis,
   };
-  const journal = openJournal(path, { crypto: nodeCrypto, secretKey });
-  opened.push(journal);
-  const stored = journal.setIdentity(identity);
+  const store = openTillStore(path, { crypto: nodeCrypto, secretKey });
+  opened.push(store.journal);
+  const stored = store.journal.setIdentity(identity);
   if (!stored.ok) throw new Error(stored.message);
-  return { path, secretKey, journal, cache: openCardCache(journal.db), hubTill, identity };
+  return { path, secretKey, store, journal: store.journal, cache: store.cache, hubTill, identity };
 }
 
 /** Opens the same file again, as a restarted agent does. */
 export function reopen(till: TestTill, opened: Journal[]): TestTill {
-  const journal = openJournal(till.path, { crypto: nodeCrypto, secretKey: till.secretKey });
-  opened.push(journal);
-  return { ...till, journal, cache: openCardCache(journal.db) };
+  const store = openTillStore(till.path, { crypto: nodeCrypto, secretKey: till.secretKey });
+  opened.push(store.journal);
+  return { ...till, store, journal: store.journal, cache: store.cache };
 }
 
 export function client(till: TestTill, overrides: Partial<SyncClientOptions> = {}): SyncClient {
   return createSyncClient({
-    journal: till.journal,
-    cache: till.cache,
+    store: till.store,
     crypto: nodeCrypto,
     secretKey: till.secretKey,
     agent: 'fedow-terminal-test/1',

@@ -1,4 +1,4 @@
-import { canonicalize, hashBody, publicKeyHex, signBody, uuidV7, verifySigned, type CryptoProvider } from '@fedow/ledger';
+import { canonicalize, firstTagIdOf, hashBody, publicKeyHex, signBody, uuidV7, verifySigned, type CryptoProvider } from '@fedow/ledger';
 import {
   APPEND_ENTRIES_MAX,
   EntryBody,
@@ -8,12 +8,11 @@ import {
   genesisBody,
   type AckResult,
   type EntryKind,
-  type EntryMeta,
   type WireEntry,
 } from '@fedow/protocol';
-import { firstTagId } from './card-uid';
-import type { RandomSource } from './clock';
-import { SETTING, openTillDatabase, readSetting, writeSetting, type TillDatabase } from './database';
+import type { RandomSource } from '../clock';
+import type { EntryDraft, OfflineCounters } from '../types';
+import { SETTING, readSetting, writeSetting, type TillDatabase } from './database';
 
 /**
  * The till's journal: its signed, hash-linked log of every approved decision
@@ -21,17 +20,6 @@ import { SETTING, openTillDatabase, readSetting, writeSetting, type TillDatabase
  * sale's entries are all committed or none is, and the in-memory head moves only
  * after the commit.
  */
-
-/** What the authoriser decides; the journal adds v, id, terminal, seq, prev and at. */
-export interface EntryDraft {
-  kind: EntryKind;
-  asset: string | null;
-  amount: number;
-  card: string;
-  primary: string;
-  auth: 'online' | 'offline';
-  meta?: EntryMeta;
-}
 
 /** What pairing returned, plus where the hub lives. */
 export interface Identity {
@@ -73,17 +61,27 @@ export type SetIdentityResult = { ok: true } | { ok: false; code: 'genesis_misma
 /** The hub's view of this chain (from `welcome`) against ours. */
 export type ConfirmResult = { ok: true; marked: number } | { ok: false; code: 'fork' | 'hub_ahead'; message: string };
 
-export interface OfflineCounters {
-  /** Offline debits of this card at this till since its last fresh balance, minor units of any asset. */
-  cardOfflineSpend: number;
-  /** Offline debits of this till the hub has not acknowledged yet. */
-  offlineExposure: number;
-}
-
 export interface AppendContext {
   /** Till clock, unix ms: becomes `at` and the time part of each uuid v7. */
   now: number;
   random: RandomSource;
+}
+
+/** One line of a cashier's totals: entries of one kind, asset and payment method. */
+export interface SessionTotalsRow {
+  kind: EntryKind;
+  asset: string | null;
+  payment: string | null;
+  count: number;
+  amount: number;
+}
+
+/** An entry that may move cash in or out of the drawer. */
+export interface DrawerMovement {
+  kind: string;
+  asset: string | null;
+  amount: number;
+  payment: string | null;
 }
 
 export interface JournalOptions {
@@ -95,7 +93,6 @@ export interface JournalOptions {
 const DEBIT_KINDS = "('SAL', 'RFD', 'VID')";
 
 export interface Journal {
-  readonly db: TillDatabase;
   /** The result of the chain check run when the journal was opened. */
   readonly integrity: ChainCheck;
   identity(): Identity | undefined;
@@ -127,6 +124,17 @@ export interface Journal {
   verifyChain(): ChainCheck;
   /** Deletes acknowledged entries older than the retention; returns how many. */
   purge(now: number, retentionMs?: number): number;
+  /**
+   * A cashier's entries (matched by firstTagId of `primary`) since `openedAt`,
+   * shift entries left out, grouped by kind, asset and payment method.
+   */
+  sessionTotals(primary: string, openedAt: number): SessionTotalsRow[];
+  /** The last SHO entry no SHC names, as stored (seq and canonical body text). */
+  openShiftEntry(): { seq: number; body: string } | undefined;
+  /** Entries after `seq` that may move drawer cash, rejected ones left out. */
+  drawerMovements(afterSeq: number): DrawerMovement[];
+  /** False once closed. */
+  readonly open: boolean;
   close(): void;
 }
 
@@ -153,8 +161,8 @@ interface IdentityRow {
   genesis: string;
 }
 
-export function openJournal(path: string, options: JournalOptions): Journal {
-  const db = openTillDatabase(path);
+/** The journal over an opened till database (the store opens it: till-store.ts). */
+export function openJournalOn(db: TillDatabase, options: JournalOptions): Journal {
   const { crypto, secretKey } = options;
   const publicKey = publicKeyHex(crypto, secretKey);
   const statements = prepare(db);
@@ -178,7 +186,6 @@ export function openJournal(path: string, options: JournalOptions): Journal {
   let integrity = verify();
 
   const journal: Journal = {
-    db,
     get integrity() {
       return integrity;
     },
@@ -233,11 +240,11 @@ export function openJournal(path: string, options: JournalOptions): Journal {
 
     pendingForCard(card) {
       const appliedThrough = Number(statements.appliedThrough.get()?.value ?? 0);
-      return statements.pendingForCard.all(appliedThrough, firstTagId(card)).map((row) => parseStoredBody(row.body));
+      return statements.pendingForCard.all(appliedThrough, firstTagIdOf(card)).map((row) => parseStoredBody(row.body));
     },
 
     recentForCard(card, limit) {
-      return statements.recentForCard.all(firstTagId(card), limit).map((row) => ({
+      return statements.recentForCard.all(firstTagIdOf(card), limit).map((row) => ({
         body: parseStoredBody(row.body),
         ackStatus: row.ack_status,
         acked: row.acked_at !== null,
@@ -246,7 +253,7 @@ export function openJournal(path: string, options: JournalOptions): Journal {
 
     offlineCounters(card, freshAt) {
       return {
-        cardOfflineSpend: statements.cardOfflineSpend.get(firstTagId(card), freshAt)!.total,
+        cardOfflineSpend: statements.cardOfflineSpend.get(firstTagIdOf(card), freshAt)!.total,
         offlineExposure: statements.offlineExposure.get()!.total,
       };
     },
@@ -291,6 +298,12 @@ export function openJournal(path: string, options: JournalOptions): Journal {
       return purgeAcknowledged(db, now - retentionMs);
     },
 
+    sessionTotals: (primary, openedAt) => statements.sessionTotals.all(firstTagIdOf(primary), openedAt),
+    openShiftEntry: () => statements.openShift.get(),
+    drawerMovements: (afterSeq) => statements.drawerMovements.all(afterSeq),
+    get open() {
+      return db.open;
+    },
     close: () => db.close(),
   };
   return journal;
@@ -351,6 +364,21 @@ function prepare(db: TillDatabase) {
     // The hub stored these (its `welcome` says so) but the ack was lost with the
     // connection: acknowledged, result unknown (ack_status stays NULL).
     confirm: db.prepare<[number, number]>('UPDATE entries SET acked_at = ? WHERE seq <= ? AND acked_at IS NULL'),
+    sessionTotals: db.prepare<[string, number], SessionTotalsRow>(
+      `SELECT kind, asset, json_extract(body, '$.meta.payment') AS payment, count(*) AS count, sum(amount) AS amount
+       FROM entries
+       WHERE substr(json_extract(body, '$.primary'), 1, 8) = ? AND created_at >= ? AND kind NOT IN ('SHO', 'SHC')
+       GROUP BY kind, asset, payment ORDER BY kind, asset, payment`,
+    ),
+    openShift: db.prepare<[], { seq: number; body: string }>(
+      `SELECT seq, body FROM entries WHERE kind = 'SHO'
+       AND NOT EXISTS (SELECT 1 FROM entries closes WHERE closes.kind = 'SHC' AND json_extract(closes.body, '$.meta.shift') = json_extract(entries.body, '$.id'))
+       ORDER BY seq DESC LIMIT 1`,
+    ),
+    drawerMovements: db.prepare<[number], DrawerMovement>(
+      `SELECT kind, asset, amount, json_extract(body, '$.meta.payment') AS payment FROM entries
+       WHERE seq > ? AND kind IN ('REF', 'SUB', 'RFD', 'VID') AND coalesce(ack_status, '') <> 'rejected'`,
+    ),
   };
 }
 
@@ -412,7 +440,7 @@ function entryToRow(entry: BuiltEntry, now: number): Record<string, string | num
     kind: body.kind,
     asset: body.asset,
     amount: body.amount,
-    card_prefix: firstTagId(body.card),
+    card_prefix: firstTagIdOf(body.card),
     auth: body.auth,
   };
 }
@@ -466,7 +494,7 @@ function checkRow(crypto: CryptoProvider, identity: Identity, expected: Head, ro
     row.kind !== body.kind ||
     row.asset !== body.asset ||
     row.amount !== body.amount ||
-    row.card_prefix !== firstTagId(body.card) ||
+    row.card_prefix !== firstTagIdOf(body.card) ||
     row.auth !== body.auth
   ) {
     return { problem: 'bad_columns', message: 'indexed columns differ from the signed body' };

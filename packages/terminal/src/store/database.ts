@@ -141,14 +141,28 @@ export function deleteSetting(db: TillDatabase, key: string): void {
   db.prepare('DELETE FROM settings WHERE key = ?').run(key);
 }
 
-/** Settings keys, in one place. */
+/**
+ * Every settings key of the till, in one place: the store's modules read and
+ * write settings only through these names.
+ */
 export const SETTING = {
   cursor: 'cursor',
   policy: 'policy',
   lastWelcomeAt: 'last_welcome_at',
+  /** Any hub message while welcomed, written at most once a second: the start of an offline period. */
+  lastContactAt: 'last_contact_at',
   /** After a retention purge: the seq and hash the remaining chain continues from. */
   baseSeq: 'base_seq',
   baseHash: 'base_hash',
   /** The highest `update.appliedThrough` stored: this till's entries up to it are in the cached balances. */
   appliedThrough: 'applied_through',
+  /** The place's products, one JSON array, and a counter bumped whenever it is replaced. */
+  catalogue: 'catalogue',
+  catalogueRevision: 'catalogue_revision',
+  /** The hub's card set: sorted 4-byte first tag ids, base64; and whether the place enrolls unknown cards ('1'). */
+  cardSetTags: 'card_set',
+  cardSetEnrolls: 'card_set_enrolls',
+  /** The cashier's session: a restart mid-shift keeps it. */
+  sessionPrimary: 'session_primary',
+  sessionOpenedAt: 'session_opened_at',
 } as const;

@@ -28,11 +28,11 @@ import {
   type Welcome,
   type WireEntry,
 } from '@fedow/protocol';
-import type { CardCache } from './card-cache';
-import type { TillCardSet } from './card-set';
+import type { TillCardSet } from '../store/card-set';
+import { acked, connecting, contacted, initialLink, reportedState, restarted, retryScheduled, welcomed, withStatus, type LinkState } from './link-state';
 import { MessagePacer } from './message-pacer';
-import type { Journal } from './journal';
-import { syncUrl } from './pairing';
+import type { TillStore } from '../store/till-store';
+import { syncUrl } from '../pairing/pairing';
 
 /**
  * The till's side of `/sync` (SYNC.md): one WebSocket, challenge → hello →
@@ -144,9 +144,11 @@ export const DEFAULT_SYNC_TUNING: SyncTuning = {
   jitterRatio: RECONNECT_JITTER_RATIO,
 };
 
+/** What the client needs of the till store: the journal it pushes, the cache it fills, the verb that stores an update. */
+export type SyncStore = Pick<TillStore, 'journal' | 'cache' | 'applyHubUpdate'>;
+
 export interface SyncClientOptions {
-  journal: Journal;
-  cache: CardCache;
+  store: SyncStore;
   /** Where the hub's card set goes (card-set.ts); without it the message is ignored. */
   cardSet?: Pick<TillCardSet, 'apply'>;
   crypto: CryptoProvider;
@@ -218,8 +220,6 @@ interface Connection {
   offlineMessage: string | undefined;
 }
 
-/** Contact is written to disk at most this often (every frame would be a commit). */
-const CONTACT_WRITE_MS_MIN = 1_000;
 /** Beyond this difference between the hub's clock and ours, an operator should know. */
 const CLOCK_SKEW_MS_MAX = 2 * 60_000;
 const STOP_GRACE_MS = 1_000;
@@ -227,7 +227,8 @@ const STOP_GRACE_MS = 1_000;
 const QR_SALE_TIMEOUT_MS = 15_000;
 
 export function createSyncClient(options: SyncClientOptions): SyncClient {
-  const { journal, cache, crypto, secretKey } = options;
+  const { crypto, secretKey, store } = options;
+  const { journal, cache } = store;
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
   const timers = options.timers ?? systemTimers;
@@ -236,16 +237,8 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
 
   let current: Connection | null = null;
   let running = false;
-  let status: SyncStatus = 'stopped';
-  let reason: SyncState['reason'] = 'stopped';
-  let message: string | undefined;
-  let attempt = 0;
+  let link: LinkState = initialLink(readSince(), now());
   let retryTimer: unknown = null;
-  let retryInMs: number | undefined;
-  let hubLastSeq: number | undefined;
-  let lastContactAt: number | null = readSince();
-  let contactWrittenAt = 0;
-  let offlineSince: number | null = lastContactAt ?? now();
   let kickQueued = false;
   // Per client, not per connection: the hub's budget of a till survives its reconnections.
   const pacer = new MessagePacer(SYNC_TILL_MESSAGES_PER_SECOND, now());
@@ -257,30 +250,18 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
     return connectivity.online ? null : connectivity.since;
   }
 
-  const state = (): SyncState => {
-    const head = journal.head();
-    const pendingCount = journal.identity() ? journal.pendingCount() : 0;
-    const lagEntries = head && hubLastSeq !== undefined ? Math.max(0, head.seq - hubLastSeq) : pendingCount;
-    return {
-      status,
-      ...(reason === undefined ? {} : { reason }),
-      ...(message === undefined ? {} : { message }),
-      pendingCount,
-      lagEntries,
-      lastSyncAt: lastContactAt,
+  const state = (): SyncState =>
+    reportedState(link, {
+      headSeq: journal.head()?.seq,
+      pendingCount: journal.identity() ? journal.pendingCount() : 0,
       lastWelcomeAt: cache.lastWelcomeAt() ?? null,
-      offlineSince: status === 'online' ? null : offlineSince,
-      ...(status === 'offline' && retryInMs !== undefined ? { retryInMs } : {}),
-    };
-  };
+    });
 
   const publish = (): void => events.emit('state', state());
 
-  const setStatus = (next: SyncStatus, nextReason?: SyncState['reason'], nextMessage?: string): void => {
-    if (status === 'online' && next !== 'online') offlineSince = lastContactAt ?? now();
-    status = next;
-    reason = nextReason;
-    message = nextMessage;
+  /** Every change of the link's state is published, in the order it happened. */
+  const update = (next: LinkState): void => {
+    link = next;
     publish();
   };
 
@@ -315,7 +296,7 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
       clearConnectionTimers(connection);
       connection.socket.terminate();
     }
-    setStatus('stopped', why, text);
+    update(withStatus(link, 'stopped', why, text, now()));
   };
 
   /** Drops this connection and lets `close` schedule the next attempt. */
@@ -342,17 +323,14 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
 
   const recordContact = (): void => {
     const at = now();
-    lastContactAt = at;
-    if (at - contactWrittenAt >= CONTACT_WRITE_MS_MIN) {
-      contactWrittenAt = at;
-      cache.recordContact(at);
-    }
+    const contact = contacted(link, at);
+    link = contact.link;
+    if (contact.write) cache.recordContact(at);
   };
 
   const scheduleReconnect = (): void => {
-    const delay = backoffDelay(attempt, random(), tuning);
-    attempt++;
-    retryInMs = delay;
+    const delay = backoffDelay(link.attempt, random(), tuning);
+    link = retryScheduled(link, delay);
     retryTimer = timers.setTimeout(() => {
       retryTimer = null;
       connect();
@@ -364,8 +342,7 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
     const identity = journal.identity();
     if (!identity) return halt('not_paired', 'the till is not paired');
     if (!journal.integrity.ok) return halt('journal_corrupt', `journal damaged at seq ${journal.integrity.seq}: ${journal.integrity.message}`);
-    retryInMs = undefined;
-    setStatus('connecting', reason === 'stopped' ? undefined : reason, message);
+    update(connecting(link, now()));
     const socket = (options.openSocket ?? openWebSocket)(options.url ?? syncUrl(identity.hubUrl), {
       handshakeTimeout: tuning.silenceMsMax,
       maxPayload: FRAME_BYTES_MAX,
@@ -410,7 +387,7 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
     if (code === CLOSE_CODES.authenticationFailed) return halt('unauthorized', `the hub closed with ${code}: ${why || 'authentication failed'}`);
     scheduleReconnect();
     const text = connection.offlineMessage ?? `closed with ${code}${why ? `: ${why}` : ''}`;
-    setStatus('offline', connection.offlineReason, text);
+    update(withStatus(link, 'offline', connection.offlineReason, text, now()));
   };
 
   const onFrame = (connection: Connection, text: string): void => {
@@ -485,15 +462,11 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
     const confirmed = journal.confirmThrough(welcome.lastSeq, welcome.lastHash, at);
     if (!confirmed.ok) return halt(confirmed.code, confirmed.message);
     cache.recordWelcome(welcome.policy, at);
-    lastContactAt = at;
-    contactWrittenAt = at;
     const skew = Date.parse(welcome.serverTime) - at;
     if (Math.abs(skew) > CLOCK_SKEW_MS_MAX) alert('clock_skew', `the till's clock is ${Math.round(-skew / 1000)} s off the hub's`);
     connection.welcomed = true;
     connection.nextSeq = welcome.lastSeq + 1;
-    hubLastSeq = welcome.lastSeq;
-    attempt = 0;
-    setStatus('online');
+    update(welcomed(link, at, welcome.lastSeq));
     heartbeat(connection);
     for (const pending of qrSales.values()) send(connection, pending.frame);
     pump(connection);
@@ -516,19 +489,14 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
     connection.inFlight = connection.inFlight.filter(
       (push) => push.lastSeq > ack.lastSeq && !(push.firstSeq <= highest && highest <= push.lastSeq),
     );
-    hubLastSeq = Math.max(hubLastSeq ?? 0, ack.lastSeq);
-    publish();
+    update(acked(link, ack.lastSeq));
     pump(connection);
   };
 
   const onUpdate = (connection: Connection, update: Update): void => {
     const at = now();
     if (update.appliedThrough !== undefined) connection.appliedThrough = Math.max(connection.appliedThrough ?? 0, update.appliedThrough);
-    const outcome = journal.db.transaction(() => {
-      const result = cache.applyUpdate(update, at);
-      if (result.status === 'applied' && connection.appliedThrough !== undefined) journal.confirmApplied(connection.appliedThrough, at);
-      return result;
-    })();
+    const outcome = store.applyHubUpdate(update, connection.appliedThrough, at);
     if (outcome.status === 'invalid') return alert('update_invalid', outcome.message);
     if (outcome.status === 'staged') return;
     connection.appliedThrough = undefined;
@@ -597,9 +565,7 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
     start() {
       if (running) return;
       running = true;
-      attempt = 0;
-      reason = undefined;
-      message = undefined;
+      link = restarted(link);
       connect();
     },
 
@@ -624,7 +590,7 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
 
     qrSale(sale, timeoutMs = QR_SALE_TIMEOUT_MS) {
       const identity = journal.identity();
-      if (!identity || status !== 'online' || !current) return Promise.resolve(null);
+      if (!identity || link.status !== 'online' || !current) return Promise.resolve(null);
       const { sig } = signBody(crypto, secretKey, qrSaleBody({ terminal: identity.terminal, place: identity.place, ...sale }));
       const frame: TillMessage = { type: 'qr-sale', ...sale, sig };
       return new Promise((resolve) => {
@@ -640,7 +606,7 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
     },
 
     state,
-    isOnline: () => status === 'online',
+    isOnline: () => link.status === 'online',
     on: (event, listener) => events.on(event, listener),
   };
 }

@@ -1,9 +1,9 @@
 import type { WireEntry } from '@fedow/protocol';
 import { authorise, type AuthoriseInput, type AuthoriseRequest, type Decline } from './authoriser';
-import type { CardCache } from './card-cache';
-import { emptyCardState, type TillCardSet } from './card-set';
-import type { RandomSource } from './clock';
-import type { AppendResult, Journal } from './journal';
+import type { CardCache } from '../store/card-cache';
+import { emptyCardState, type TillCardSet } from '../store/card-set';
+import type { RandomSource } from '../clock';
+import type { AppendResult, Journal } from '../store/journal';
 
 /**
  * One tap, end to end on the till: gather what the till knows, decide, and when

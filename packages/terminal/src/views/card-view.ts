@@ -1,16 +1,14 @@
-import { emptyCardState } from './card-set';
+import { emptyCardState } from '../store/card-set';
 import type { AssetCategory, AssetInfo, CardState, EntryBody, EntryKind } from '@fedow/protocol';
-import { availableBalance } from './authoriser';
-import type { CardCache } from './card-cache';
-import { firstTagId } from './card-uid';
-import type { TillDatabase } from './database';
-import type { Journal } from './journal';
-import { meltedState, meltNotice } from './melt';
-import { formatAmount, type Language } from './reason';
+import { availableBalance } from '../decision/authoriser';
+import type { CardCache } from '../store/card-cache';
+import type { Journal } from '../store/journal';
+import { meltedState, meltNotice } from '../decision/melt';
+import { formatAmount, type Language } from '../reason';
 
 /**
- * What the till shows about money: a card's balances (card check screen, the new
- * balance after a decision) and the totals of a cashier's session (close register).
+ * What the till shows about one card: its balances (the card check screen, the
+ * new balance after a decision), memberships, standing and recent entries here.
  * Read-only views over the journal and the card cache.
  */
 
@@ -107,75 +105,6 @@ function standing(state: CardState | undefined, memberships: readonly Membership
   if (state.reason === 'lost') return 'lost';
   if (state.blocked) return 'blocked';
   return memberships.some((membership) => membership.valid) ? 'member' : 'anonymous';
-}
-
-// ── close register ───────────────────────────────────────────────────────────
-
-export type Payment = 'cash' | 'card';
-
-export interface RegisterRow {
-  kind: EntryKind;
-  asset: string | null;
-  assetName: string;
-  /** Top-ups and memberships record how they were paid; sales and refunds do not. */
-  payment: Payment | null;
-  count: number;
-  amount: number;
-  formatted: string;
-}
-
-export interface RegisterTotals {
-  primary: string;
-  openedAt: number;
-  /** Till clock when the totals were taken. */
-  at: number;
-  entries: number;
-  rows: RegisterRow[];
-  /** Money the cashier took in, per payment method, per currency code. */
-  taken: Record<Payment, Record<string, number>>;
-}
-
-interface TotalsRow {
-  kind: EntryKind;
-  asset: string | null;
-  payment: string | null;
-  count: number;
-  amount: number;
-}
-
-/**
- * The session's totals from the journal itself (not from counters kept in
- * memory), so a restart in the middle of a shift loses nothing. A split sale
- * counts once per asset it took money from.
- */
-export function registerTotals(db: TillDatabase, cache: CardCache, primary: string, openedAt: number, now: number, language: Language): RegisterTotals {
-  const rows = db
-    .prepare<[string, number], TotalsRow>(
-      `SELECT kind, asset, json_extract(body, '$.meta.payment') AS payment, count(*) AS count, sum(amount) AS amount
-       FROM entries
-       WHERE substr(json_extract(body, '$.primary'), 1, 8) = ? AND created_at >= ? AND kind NOT IN ('SHO', 'SHC')
-       GROUP BY kind, asset, payment ORDER BY kind, asset, payment`,
-    )
-    .all(firstTagId(primary), openedAt);
-  const assets = cache.assets();
-  const taken: RegisterTotals['taken'] = { cash: {}, card: {} };
-  const views = rows.map((row): RegisterRow => {
-    const asset = row.asset === null ? undefined : assets.get(row.asset);
-    const payment = row.payment === 'cash' || row.payment === 'card' ? row.payment : null;
-    if (payment && asset && (row.kind === 'REF' || row.kind === 'SUB')) {
-      taken[payment][asset.currencyCode] = (taken[payment][asset.currencyCode] ?? 0) + row.amount;
-    }
-    return {
-      kind: row.kind,
-      asset: row.asset,
-      assetName: asset?.name ?? (row.kind === 'VID' ? '—' : (row.asset ?? '—')),
-      payment,
-      count: row.count,
-      amount: row.amount,
-      formatted: asset ? formatAmount(row.amount, asset, language) : String(row.amount),
-    };
-  });
-  return { primary, openedAt, at: now, entries: views.reduce((total, row) => total + row.count, 0), rows: views, taken };
 }
 
 /** Entries of the journal a body list came from: used to name an approval's assets. */

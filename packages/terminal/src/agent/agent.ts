@@ -3,27 +3,32 @@ import { mkdirSync } from 'node:fs';
 import type { CryptoProvider } from '@fedow/ledger';
 import { nodeCrypto } from '@fedow/ledger/crypto-node';
 import { KeyboardWedgeReader, TypedEmitter, type CardReader } from '@fedow/nfc';
-import { PAY_TOKEN_PREFIX, type AssetCategory, type AssetInfo, type CatalogueItem, type EntryKind, type QrSaleReason, type SaleLine } from '@fedow/protocol';
-import type { AuthoriseRequest, DeclineCode } from './authoriser';
-import { openCardCache, type CardCache } from './card-cache';
-import { TillCardSet } from './card-set';
-import { sameCard } from './card-uid';
-import { systemClock, type TillClock } from './clock';
-import { readSetting, writeSetting, deleteSetting, type TillDatabase } from './database';
-import { openJournal, type Journal } from './journal';
-import { DATABASE_FILE_NAME, ensureTillKey, pairTill, type PairResult } from './pairing';
-import { declineReason, qrDeclineReason, type Language, type QrDeclineCode } from './reason';
+import type { AssetInfo, CatalogueItem } from '@fedow/protocol';
+import type { CardCache } from '../store/card-cache';
+import { systemClock, type TillClock } from '../clock';
+import type { Journal } from '../store/journal';
+import { openTillStore } from '../store/till-store';
+import { DATABASE_FILE_NAME, ensureTillKey, pairTill, type PairResult } from '../pairing/pairing';
+import { sameCard } from '../card-uid';
+import { qrDeclineReason, type Language } from '../reason';
 import { payWithCode } from './qr-payment';
-import { balancesOf, checkCard, entryAssets, registerTotals, type BalanceView, type CardCheck, type Payment, type RegisterTotals } from './register';
-import { createSyncClient, type SyncAlert, type SyncClient, type SyncState, type SyncTuning, type Timers, type OpenSocket } from './sync-client';
-import { tap } from './tap';
-import { closeShift, currentShift, openShift, type ClosedShift, type ShiftRequest, type ShiftResult, type ShiftView } from './shift';
+import { requestFor, routeQrCode, routeTap, routeWedgeLine, saleAmount, type ActionRequest, type ArmedAction, type MembershipRequest, type RefundRequest, type SaleRequest, type TopUpRequest } from './arming';
+import { approvedOutcome, declinedOutcome, refusedOutcome, type Outcome, type OutcomeCode } from './outcome';
+import { startPurgeTimer } from './purge-timer';
+import { initialReaderView, readerAttached, readerDetached, readerFailed, type ReaderView } from './reader-view';
+import { balancesOf, checkCard, entryAssets, type CardCheck } from '../views/card-view';
+import { registerTotals, type RegisterTotals } from '../views/register-totals';
+import { createSyncClient, type SyncAlert, type SyncClient, type SyncState, type SyncTuning, type Timers, type OpenSocket } from '../sync/sync-client';
+import { tap } from '../decision/tap';
+import { closeShift, currentShift, openShift, type ClosedShift, type ShiftRequest, type ShiftResult, type ShiftView } from '../decision/shift';
 
 /**
- * The terminal agent: one object that owns the till's reader, journal, card cache
- * and sync client, and offers the UI bridge a small typed API (this file's
- * exports). The bridge (Electron preload or the headless WebSocket) forwards
- * these calls and events as they are.
+ * The terminal agent: one object that owns the till's reader, its store (journal,
+ * card cache, session: store/till-store.ts) and sync client, and offers the UI
+ * bridge a small typed API (this file's exports). It sequences: the rules of
+ * arming (arming.ts), the decision (decision/tap.ts) and the answers (outcome.ts)
+ * are leaves it calls. The bridge (Electron preload or the headless WebSocket)
+ * forwards these calls and events as they are.
  *
  * Decisions the spec leaves open, taken here:
  * - An action without a card is *armed*: the next tap on the reader performs it
@@ -41,72 +46,7 @@ import { closeShift, currentShift, openShift, type ClosedShift, type ShiftReques
  */
 
 export const AGENT_NAME = 'fedow-terminal/0.1.0';
-const SESSION_PRIMARY = 'session_primary';
-const SESSION_OPENED_AT = 'session_opened_at';
 const ALERTS_KEPT = 20;
-const PURGE_EVERY_MS = 3_600_000;
-
-export type OutcomeCode = DeclineCode | QrSaleReason | QrDeclineCode | 'locked' | 'cancelled' | 'not_paired' | 'journal' | 'no_asset';
-
-export type Outcome =
-  | {
-      approve: true;
-      /** `QRS`: a sale paid by a payment QR code; `card` is then the paying wallet, `entries` is empty (the hub holds the record). */
-      kind: EntryKind | 'QRS';
-      card: string;
-      auth: 'online' | 'offline';
-      /** Minor units taken from (sale, refund, void) or put on (top-up, membership) the card. */
-      total: number;
-      entries: Array<{ seq: number; asset: string | null; amount: number }>;
-      /** The card's balances after this decision, in the assets it touched. */
-      balances: BalanceView[];
-      at: number;
-    }
-  | {
-      approve: false;
-      code: OutcomeCode;
-      /** Words for the cashier, in the agent's language. */
-      reason: string;
-      /** The same words in each language, so the till's language key (F9) translates them too. */
-      reasons?: Record<Language, string>;
-      card?: string;
-      missing?: number;
-      asset?: string;
-      at: number;
-    };
-
-export type SaleRequest = ({ amount: number } | { lines: SaleLine[] }) & { asset?: string; note?: string };
-export interface TopUpRequest {
-  amount: number;
-  payment: Payment;
-  asset?: string;
-}
-export interface MembershipRequest {
-  asset: string;
-  amount: number;
-  payment: Payment;
-}
-export interface RefundRequest {
-  asset?: string;
-  /** Default: everything available in that asset. */
-  amount?: number;
-}
-
-export type ArmedAction =
-  | { kind: 'sale'; request: SaleRequest; amount: number }
-  | { kind: 'topUp'; request: TopUpRequest }
-  | { kind: 'membership'; request: MembershipRequest }
-  | { kind: 'badge'; asset: string; repeat: boolean }
-  | { kind: 'refund'; request: RefundRequest }
-  | { kind: 'void' }
-  | { kind: 'check' };
-
-export interface ReaderView {
-  kind: CardReader['kind'];
-  readers: readonly string[];
-  connected: boolean;
-  lastError: string | null;
-}
 
 export interface AgentSnapshot {
   paired: { terminal: string; place: string; placeName: string; hubUrl: string } | null;
@@ -201,12 +141,10 @@ export function openAgent(options: AgentOptions): TillAgent {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const key = ensureTillKey(options.dataDir, crypto);
   if (!key.ok) throw new Error(`till key: ${key.message}`);
-  const journal = openJournal(join(options.dataDir, DATABASE_FILE_NAME), { crypto, secretKey: key.key.secretKey });
-  const cache = openCardCache(journal.db);
-  const cardSet = new TillCardSet(journal.db);
+  const store = openTillStore(join(options.dataDir, DATABASE_FILE_NAME), { crypto, secretKey: key.key.secretKey });
+  const { journal, cache, cardSet } = store;
   const sync = createSyncClient({
-    journal,
-    cache,
+    store,
     cardSet,
     crypto,
     secretKey: key.key.secretKey,
@@ -221,14 +159,14 @@ export function openAgent(options: AgentOptions): TillAgent {
   const events = new TypedEmitter<{ event: AgentEvent }>();
   const emit = (event: AgentEvent): void => events.emit('event', event);
 
-  let readerView: ReaderView = { kind: reader.kind, readers: [], connected: false, lastError: null };
+  let readerView: ReaderView = initialReaderView(reader.kind);
   let armed: { action: ArmedAction; resolve: (outcome: Outcome | CardCheck | null) => void } | null = null;
   let lastDecision: Outcome | null = null;
   const alerts: SyncAlert[] = [];
   const unsubscribers: Array<() => void> = [];
-  let purgeTimer: ReturnType<typeof setInterval> | null = null;
+  let stopPurge: (() => void) | null = null;
 
-  const session = (): AgentSnapshot['session'] => readSession(journal.db);
+  const session = (): AgentSnapshot['session'] => store.session.current();
 
   const snapshot = (): AgentSnapshot => {
     const identity = journal.identity();
@@ -237,7 +175,7 @@ export function openAgent(options: AgentOptions): TillAgent {
       reader: readerView,
       sync: sync.state(),
       session: session(),
-      shift: currentShift(journal.db, cache.assets()),
+      shift: currentShift(journal, cache.assets()),
       armed: armed?.action ?? null,
       lastDecision,
       alerts: [...alerts],
@@ -247,17 +185,15 @@ export function openAgent(options: AgentOptions): TillAgent {
     };
   };
   const publish = (): void => emit({ type: 'state', state: snapshot() });
+  const onReaderChange = (view: ReaderView): void => {
+    readerView = view;
+    publish();
+  };
 
-  const refused = (code: OutcomeCode, reason: string, card?: string): Outcome => ({
-    approve: false,
-    code,
-    reason,
-    at: clock.now(),
-    ...(card === undefined ? {} : { card }),
-  });
+  const refused = (code: OutcomeCode, reason: string, card?: string): Outcome => refusedOutcome(code, reason, clock.now(), card);
 
   /** Authorise and commit one request: the only path to the journal. */
-  const decide = (request: Omit<AuthoriseRequest, 'primary'>): Outcome => {
+  const decide = (request: ActionRequest): Outcome => {
     const current = session();
     if (!journal.identity()) return refused('not_paired', words(language, 'not_paired'), request.card);
     if (!current) return refused('locked', words(language, 'locked'), request.card);
@@ -265,30 +201,12 @@ export function openAgent(options: AgentOptions): TillAgent {
     const result = tap(journal, cache, { ...request, primary: current.primary }, { online: sync.isOnline(), now, random: clock.random, cardSet });
     if (!result.approve) {
       if (result.code === 'journal') return refused('journal', result.failure.message, request.card);
-      return {
-        approve: false,
-        code: result.code,
-        reason: declineReason(result, cache.assets(), language),
-        reasons: { en: declineReason(result, cache.assets(), 'en'), fr: declineReason(result, cache.assets(), 'fr') },
-        card: request.card,
-        at: now,
-        // Only a shortfall is a missing amount (the rest can be paid otherwise); an offline cap is not.
-        ...(result.missing === undefined || result.code !== 'insufficient_funds' ? {} : { missing: result.missing }),
-        ...(result.asset === undefined ? {} : { asset: result.asset }),
-      };
+      return declinedOutcome(result, cache.assets(), language, request.card, now);
     }
     sync.kick();
     const bodies = result.entries.map((entry) => entry.body);
-    return {
-      approve: true,
-      kind: request.kind,
-      card: request.card,
-      auth: bodies[0]!.auth,
-      total: bodies.reduce((total, body) => total + body.amount, 0),
-      entries: bodies.map((body) => ({ seq: body.seq, asset: body.asset, amount: body.amount })),
-      balances: balancesOf(cache, journal, request.card, language, request.kind === 'VID' ? undefined : entryAssets(bodies), now),
-      at: now,
-    };
+    const balances = balancesOf(cache, journal, request.card, language, request.kind === 'VID' ? undefined : entryAssets(bodies), now);
+    return approvedOutcome(request.kind, request.card, bodies, balances, now);
   };
 
   const conclude = (outcome: Outcome): Outcome => {
@@ -299,46 +217,11 @@ export function openAgent(options: AgentOptions): TillAgent {
     return outcome;
   };
 
-  const localAsset = (categories: readonly AssetCategory[]): AssetInfo | undefined => {
-    const accepted = [...cache.assets().values()].filter((asset) => !asset.archived && categories.includes(asset.category));
-    return accepted.find((asset) => asset.issuedHere) ?? accepted[0];
-  };
-
   const perform = (action: Exclude<ArmedAction, { kind: 'check' }>, card: string): Outcome => {
-    switch (action.kind) {
-      case 'sale': {
-        const { request } = action;
-        const meta = {
-          ...('lines' in request ? { lines: request.lines } : {}),
-          ...(request.note ? { note: request.note } : {}),
-        };
-        return conclude(
-          decide({ kind: 'SAL', amount: action.amount, card, asset: request.asset ?? 'sale', ...(Object.keys(meta).length > 0 ? { meta } : {}) }),
-        );
-      }
-      case 'topUp': {
-        const asset = action.request.asset ?? localAsset(['TLF'])?.id;
-        if (!asset) return conclude(refused('no_asset', words(language, 'no_asset'), card));
-        return conclude(decide({ kind: 'REF', amount: action.request.amount, card, asset, meta: { payment: action.request.payment } }));
-      }
-      case 'membership':
-        return conclude(
-          decide({ kind: 'SUB', amount: action.request.amount, card, asset: action.request.asset, meta: { payment: action.request.payment } }),
-        );
-      case 'badge':
-        return conclude(decide({ kind: 'BDG', amount: 0, card, asset: action.asset }));
-      case 'refund': {
-        const asset = action.request.asset ?? localAsset(['TLF', 'TNF', 'FED'])?.id;
-        if (!asset) return conclude(refused('no_asset', words(language, 'no_asset'), card));
-        const available = balancesOf(cache, journal, card, language, new Set([asset]), clock.now())[0]?.available ?? 0;
-        return conclude(decide({ kind: 'RFD', amount: action.request.amount ?? available, card, asset }));
-      }
-      case 'void': {
-        const refundable = balancesOf(cache, journal, card, language, undefined, clock.now()).filter((view) => ['FED', 'TLF', 'TNF'].includes(view.category));
-        const amount = refundable.reduce((total, view) => total + Math.max(0, view.available), 0);
-        return conclude(decide({ kind: 'VID', amount, card, asset: 'sale' }));
-      }
-    }
+    const facts = { assets: cache.assets(), balances: (only?: ReadonlySet<string>) => balancesOf(cache, journal, card, language, only, clock.now()) };
+    const request = requestFor(action, card, facts);
+    if (request === 'no_asset') return conclude(refused('no_asset', words(language, 'no_asset'), card));
+    return conclude(decide(request));
   };
 
   /** Performs now with `card`, or arms the action for the next tap. */
@@ -365,37 +248,38 @@ export function openAgent(options: AgentOptions): TillAgent {
   };
 
   const onCard = (uid: string): void => {
-    const current = session();
-    if (!current) {
-      const unlocked = unlock(uid);
-      if (!unlocked.ok) emit({ type: 'tap', card: uid, locked: true, check: null });
-      return;
+    const route = routeTap(session(), armed?.action ?? null, uid);
+    switch (route.to) {
+      case 'unlock':
+        if (!unlock(uid).ok) emit({ type: 'tap', card: uid, locked: true, check: null });
+        return;
+      case 'armed': {
+        const { resolve } = armed!;
+        if (!route.keepArmed) armed = null;
+        resolve(execute(route.action, uid));
+        if (!route.keepArmed) publish();
+        return;
+      }
+      case 'ignore':
+        return;
+      case 'check':
+        emit({ type: 'tap', card: uid, locked: false, check: checkCard(cache, journal, uid, clock.now(), language, cardSet.knows(uid) === true) });
     }
-    if (armed) {
-      const { action, resolve } = armed;
-      const keep = action.kind === 'badge' && action.repeat;
-      if (!keep) armed = null;
-      resolve(execute(action, uid));
-      if (!keep) publish();
-      return;
-    }
-    if (sameCard(uid, current.primary)) return;
-    emit({ type: 'tap', card: uid, locked: false, check: checkCard(cache, journal, uid, clock.now(), language, cardSet.knows(uid) === true) });
   };
 
   const onWedgeLine = (text: string): void => {
-    const line = text.trim();
-    if (line.startsWith(PAY_TOKEN_PREFIX)) return void payArmedSale(line);
+    const { to, line } = routeWedgeLine(text);
+    if (to === 'pay') return void payArmedSale(line);
     if (reader instanceof KeyboardWedgeReader) reader.line(line);
   };
 
   /** The armed sale, paid with a payment code; any other moment declines the code and keeps what was armed. */
   const payArmedSale = async (code: string): Promise<void> => {
-    if (!session()) return void conclude(refused('locked', words(language, 'locked')));
-    const current = armed;
-    if (!current || current.action.kind !== 'sale') {
-      return void conclude(refused('qr_no_sale', qrDeclineReason('qr_no_sale', undefined, language)));
-    }
+    const route = routeQrCode(session(), armed?.action ?? null);
+    if (route === 'locked') return void conclude(refused('locked', words(language, 'locked')));
+    if (route === 'no_sale') return void conclude(refused('qr_no_sale', qrDeclineReason('qr_no_sale', undefined, language)));
+    const current = armed!;
+    if (current.action.kind !== 'sale') return;
     armed = null;
     publish();
     const { amount, request } = current.action;
@@ -409,12 +293,7 @@ export function openAgent(options: AgentOptions): TillAgent {
       return { ok: false, code: 'invalid_primary_card', reason: words(language, 'invalid_primary_card') };
     }
     const current = session();
-    if (!current || !sameCard(current.primary, primary)) {
-      journal.db.transaction(() => {
-        writeSetting(journal.db, SESSION_PRIMARY, primary);
-        writeSetting(journal.db, SESSION_OPENED_AT, String(clock.now()));
-      })();
-    }
+    if (!current || !sameCard(current.primary, primary)) store.session.open(primary, clock.now());
     publish();
     return { ok: true, primary };
   };
@@ -422,16 +301,13 @@ export function openAgent(options: AgentOptions): TillAgent {
   const totals = (): RegisterTotals | null => {
     const current = session();
     if (!current) return null;
-    return registerTotals(journal.db, cache, current.primary, current.openedAt, clock.now(), language);
+    return registerTotals(journal, cache, current.primary, current.openedAt, clock.now(), language);
   };
 
   const lock = (): RegisterTotals | null => {
     const result = totals();
     cancelArmed();
-    journal.db.transaction(() => {
-      deleteSetting(journal.db, SESSION_PRIMARY);
-      deleteSetting(journal.db, SESSION_OPENED_AT);
-    })();
+    store.session.close();
     publish();
     return result;
   };
@@ -447,10 +323,6 @@ export function openAgent(options: AgentOptions): TillAgent {
     return result;
   };
 
-  const purge = (): void => {
-    journal.purge(clock.now());
-  };
-
   return {
     journal,
     cache,
@@ -459,19 +331,9 @@ export function openAgent(options: AgentOptions): TillAgent {
     start() {
       unsubscribers.push(
         reader.on('card', ({ uid }) => onCard(uid)),
-        reader.on('reader-attached', () => {
-          readerView = { ...readerView, readers: reader.readers(), connected: true };
-          publish();
-        }),
-        reader.on('reader-detached', () => {
-          const readers = reader.readers();
-          readerView = { ...readerView, readers, connected: readers.length > 0 };
-          publish();
-        }),
-        reader.on('error', (error) => {
-          readerView = { ...readerView, lastError: `${error.code}: ${error.message}` };
-          publish();
-        }),
+        reader.on('reader-attached', () => onReaderChange(readerAttached(readerView, reader.readers()))),
+        reader.on('reader-detached', () => onReaderChange(readerDetached(readerView, reader.readers()))),
+        reader.on('error', (error) => onReaderChange(readerFailed(readerView, error))),
         sync.on('state', () => publish()),
         sync.on('alert', (alert) => {
           alerts.push(alert);
@@ -480,21 +342,19 @@ export function openAgent(options: AgentOptions): TillAgent {
         }),
       );
       reader.start();
-      purge();
-      purgeTimer = setInterval(purge, PURGE_EVERY_MS);
-      purgeTimer.unref();
+      stopPurge = startPurgeTimer(() => journal.purge(clock.now()));
       if (journal.identity()) sync.start();
       publish();
     },
 
     async close() {
       cancelArmed();
-      if (purgeTimer) clearInterval(purgeTimer);
+      stopPurge?.();
       for (const unsubscribe of unsubscribers.splice(0)) unsubscribe();
       await sync.stop();
       await reader.close();
       events.removeAll();
-      if (journal.db.open) journal.close();
+      if (journal.open) store.close();
     },
 
     snapshot,
@@ -510,10 +370,7 @@ export function openAgent(options: AgentOptions): TillAgent {
 
     unlock,
     lock,
-    sale(request, card) {
-      const amount = 'lines' in request ? request.lines.reduce((total, line) => total + line.qty * line.unit, 0) : request.amount;
-      return run({ kind: 'sale', request, amount }, card);
-    },
+    sale: (request, card) => run({ kind: 'sale', request, amount: saleAmount(request) }, card),
     topUp: (request, card) => run({ kind: 'topUp', request }, card),
     membership: (request, card) => run({ kind: 'membership', request }, card),
     badge: (asset, card) => run({ kind: 'badge', asset, repeat: false }, card),
@@ -534,13 +391,6 @@ export function openAgent(options: AgentOptions): TillAgent {
     closeShift: (request) => shiftAct((context) => closeShift(context, request)),
     wedgeLine: onWedgeLine,
   };
-}
-
-function readSession(db: TillDatabase): AgentSnapshot['session'] {
-  const primary = readSetting(db, SESSION_PRIMARY);
-  const openedAt = readSetting(db, SESSION_OPENED_AT);
-  if (primary === undefined || openedAt === undefined) return null;
-  return { primary, openedAt: Number(openedAt) };
 }
 
 const WORDS: Record<'not_paired' | 'locked' | 'cancelled' | 'no_asset' | 'invalid_primary_card', Record<Language, string>> = {

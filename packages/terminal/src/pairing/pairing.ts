@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { CryptoProvider } from '@fedow/ledger';
 import { LABEL_CHARS_MAX, PairRequest, PairResponse, describeIssues } from '@fedow/protocol';
-import type { Identity, Journal } from './journal';
+import type { Identity, Journal } from '../store/journal';
 import { loadOrCreateKeyFile, type KeyFileOptions, type KeyFileResult } from './keys';
 
 /**

@@ -1,8 +1,5 @@
 import type { CardSetMessage, CardState } from '@fedow/protocol';
-import { readSetting, writeSetting, type TillDatabase } from './database';
-
-const TAGS = 'card_set';
-const ENROLLS = 'card_set_enrolls';
+import { SETTING, readSetting, writeSetting, type TillDatabase } from './database';
 
 /**
  * The federation's card set as the hub last sent it (protocol card-set.ts),
@@ -17,9 +14,9 @@ export class TillCardSet {
   private staged: Buffer[] = [];
 
   constructor(private readonly db: TillDatabase) {
-    const stored = readSetting(db, TAGS);
+    const stored = readSetting(db, SETTING.cardSetTags);
     this.tags = stored === undefined ? null : Buffer.from(stored, 'base64');
-    this.hubEnrolls = readSetting(db, ENROLLS) === '1';
+    this.hubEnrolls = readSetting(db, SETTING.cardSetEnrolls) === '1';
   }
 
   /** One part; the set is replaced, durably, when the last part arrives whole. */
@@ -32,8 +29,8 @@ export class TillCardSet {
     this.staged = [];
     if (tags.length !== message.count * 4) return { status: 'invalid', message: `card set of ${message.count} cards holds ${tags.length} bytes` };
     this.db.transaction(() => {
-      writeSetting(this.db, TAGS, tags.toString('base64'));
-      writeSetting(this.db, ENROLLS, message.enrolls ? '1' : '0');
+      writeSetting(this.db, SETTING.cardSetTags, tags.toString('base64'));
+      writeSetting(this.db, SETTING.cardSetEnrolls, message.enrolls ? '1' : '0');
     })();
     this.tags = tags;
     this.hubEnrolls = message.enrolls;
@@ -59,10 +56,6 @@ export class TillCardSet {
   /** The place enrolls cards the hub does not know at their first top-up or membership. */
   enrolls(): boolean {
     return this.hubEnrolls;
-  }
-
-  get size(): number | undefined {
-    return this.tags === null ? undefined : this.tags.length / 4;
   }
 }
 

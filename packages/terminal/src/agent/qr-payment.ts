@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { AssetInfo, QrSaleResult } from '@fedow/protocol';
-import type { CardCache } from './card-cache';
-import { formatAmount, qrDeclineReason, type Language, type QrDeclineCode } from './reason';
-import type { SyncClient } from './sync-client';
-import type { Outcome } from './agent';
+import type { CardCache } from '../store/card-cache';
+import { formatAmount, qrDeclineReason, type Language, type QrDeclineCode } from '../reason';
+import type { SyncClient } from '../sync/sync-client';
+import type { Outcome } from './outcome';
 
 /**
  * A sale paid with the card holder's payment QR code: asked of the hub, never

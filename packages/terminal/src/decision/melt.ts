@@ -1,6 +1,6 @@
 import { meltDue, nextMelt, NO_ACTIVITY } from '@fedow/ledger';
 import type { AssetInfo, CardState } from '@fedow/protocol';
-import { formatAmount, type Language } from './reason';
+import { formatAmount, type Language } from '../reason';
 
 /**
  * Melting currency at the till (DECISIONS.md): the card's cached balances as

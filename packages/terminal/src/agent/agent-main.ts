@@ -1,6 +1,6 @@
 /**
  * The till agent alone as a process, without a UI:
- *   node --import tsx packages/terminal/src/agent-main.ts
+ *   node --import tsx packages/terminal/src/agent/agent-main.ts
  * (the headless till with its UI is apps/kiosk/src/headless/main.ts). The
  * environment is described in agent-process.ts.
  */

@@ -1,7 +1,6 @@
 import { countTotal, drawerDelta, type AssetInfo, type CashCount, type EntryMeta, type WireEntry } from '@fedow/protocol';
-import type { RandomSource } from './clock';
-import type { TillDatabase } from './database';
-import type { AppendResult, Journal } from './journal';
+import type { RandomSource } from '../clock';
+import type { AppendResult, Journal } from '../store/journal';
 
 /**
  * A cashier's shift at the cash drawer: it opens with a float (SHO) and closes
@@ -52,41 +51,18 @@ interface ShiftContext {
   random: RandomSource;
 }
 
-interface OpenRow {
-  seq: number;
-  body: string;
-}
-
 /** The shift open at this till, with the cash expected in the drawer now; null when none is open. */
-export function currentShift(db: TillDatabase, assets: ReadonlyMap<string, AssetInfo>): ShiftView | null {
-  const row = db
-    .prepare<[], OpenRow>(
-      `SELECT seq, body FROM entries WHERE kind = 'SHO'
-       AND NOT EXISTS (SELECT 1 FROM entries closes WHERE closes.kind = 'SHC' AND json_extract(closes.body, '$.meta.shift') = json_extract(entries.body, '$.id'))
-       ORDER BY seq DESC LIMIT 1`,
-    )
-    .get();
+export function currentShift(journal: Journal, assets: ReadonlyMap<string, AssetInfo>): ShiftView | null {
+  const row = journal.openShiftEntry();
   if (!row) return null;
   const body = JSON.parse(row.body) as { id: string; primary: string; at: string; amount: number; meta?: EntryMeta };
   const open: OpenShift = { id: body.id, seq: row.seq, primary: body.primary, openedAt: body.at, float: body.amount, count: body.meta?.count ?? null };
-  return { ...open, expected: open.float + drawerSince(db, assets, open.seq) };
-}
-
-interface MovementRow {
-  kind: string;
-  asset: string | null;
-  amount: number;
-  payment: string | null;
+  return { ...open, expected: open.float + drawerSince(journal, assets, open.seq) };
 }
 
 /** Cash into (+) and out of (−) the drawer through this till's entries after `seq`. */
-function drawerSince(db: TillDatabase, assets: ReadonlyMap<string, AssetInfo>, seq: number): number {
-  const rows = db
-    .prepare<[number], MovementRow>(
-      `SELECT kind, asset, amount, json_extract(body, '$.meta.payment') AS payment FROM entries
-       WHERE seq > ? AND kind IN ('REF', 'SUB', 'RFD', 'VID') AND coalesce(ack_status, '') <> 'rejected'`,
-    )
-    .all(seq);
+function drawerSince(journal: Journal, assets: ReadonlyMap<string, AssetInfo>, seq: number): number {
+  const rows = journal.drawerMovements(seq);
   let cash = 0;
   for (const row of rows) {
     // A void refunds the euro-valued balances the till showed (FED, TLF, TNF): all of it leaves the drawer.
@@ -111,7 +87,7 @@ function append(context: ShiftContext, kind: 'SHO' | 'SHC', amount: number, meta
 }
 
 export function openShift(context: ShiftContext, request: ShiftRequest): ShiftResult<ShiftView> {
-  const open = currentShift(context.journal.db, context.assets);
+  const open = currentShift(context.journal, context.assets);
   if (open) return { ok: false, code: 'shift_open', message: `a shift is already open since ${open.openedAt}` };
   const float = counted(request);
   if (!float) return { ok: false, code: 'invalid_amount', message: 'the float is a whole number of cents' };
@@ -122,7 +98,7 @@ export function openShift(context: ShiftContext, request: ShiftRequest): ShiftRe
 }
 
 export function closeShift(context: ShiftContext, request: ShiftRequest): ShiftResult<ClosedShift> {
-  const open = currentShift(context.journal.db, context.assets);
+  const open = currentShift(context.journal, context.assets);
   if (!open) return { ok: false, code: 'no_shift', message: 'no shift is open at this till' };
   const cash = counted(request);
   if (!cash) return { ok: false, code: 'invalid_amount', message: 'the count is a whole number of cents' };

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SimulatorReader } from '@fedow/nfc';
 import { CardUid, type SaleLine } from '@fedow/protocol';
-import { openAgent, type Outcome, type TillAgent } from './agent';
-import type { SyncState } from './sync-client';
+import { openAgent, type TillAgent } from '../agent/agent';
+import type { Outcome } from '../agent/outcome';
+import type { SyncState } from '../sync/sync-client';
 
 /**
  * A simulated till: the real agent (journal, authoriser, card cache, sync client)
@@ -194,7 +195,7 @@ export async function startSimulatedTill(options: SimulatedTillOptions): Promise
   let stopped: Promise<void> | null = null;
   return {
     agent,
-    state: () => ({ ...state, declines: { ...state.declines }, sync: agent.journal.db.open ? agent.snapshot().sync : state.sync }),
+    state: () => ({ ...state, declines: { ...state.declines }, sync: agent.journal.open ? agent.snapshot().sync : state.sync }),
     stop() {
       stopped ??= (async () => {
         if (operations) clearInterval(operations);

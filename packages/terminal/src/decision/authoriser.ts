@@ -9,9 +9,9 @@ import {
   type OfflinePolicy,
   type RuleCode,
 } from '@fedow/protocol';
-import { sameCard } from './card-uid';
+import { sameCard } from '../card-uid';
 import { meltedState } from './melt';
-import type { EntryDraft, OfflineCounters } from './journal';
+import type { Connectivity, EntryDraft, OfflineCounters } from '../types';
 
 /**
  * The till's authoriser (TILL.md): a pure function from what the till knows to
@@ -59,8 +59,6 @@ import type { EntryDraft, OfflineCounters } from './journal';
  *   welcomed) refuses sales offline.
  * - Offline top-ups, memberships and badges are not capped: no money leaves.
  */
-
-export type Connectivity = { online: true } | { online: false; since: number | null };
 
 export interface AuthoriseRequest {
   kind: EntryKind;

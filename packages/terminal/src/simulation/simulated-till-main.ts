@@ -1,6 +1,6 @@
 /**
  * A simulated till from the command line:
- *   node --import tsx packages/terminal/src/simulated-till-main.ts \
+ *   node --import tsx packages/terminal/src/simulation/simulated-till-main.ts \
  *     --hub http://127.0.0.1:8442 --code XXXXXXXX --profile bar|topup \
  *     --cards fixtures/demo/cards.csv --rate 2 [--name "Bar 2"] [--data-dir DIR] [--seed S] [--seconds N]
  * Prints a one-line status every 5 s; stops on Ctrl-C (or after --seconds).

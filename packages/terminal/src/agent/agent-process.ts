@@ -17,7 +17,7 @@ import { homedir, hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createReader, type ReaderConfig } from '@fedow/nfc';
 import { openAgent, type AgentEvent, type TillAgent } from './agent';
-import type { Language } from './reason';
+import type { Language } from '../reason';
 import { wedgeFormatFromEnv } from './wedge-config';
 
 export type AgentProcessConfig = { dataDir: string; hubUrl?: string; code?: string; name: string; reader: ReaderConfig; language: Language };

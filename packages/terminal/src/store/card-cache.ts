@@ -1,6 +1,6 @@
+import { firstTagIdOf } from '@fedow/ledger';
 import { AssetInfo, CardState, CatalogueItem, DEFAULT_OFFLINE_POLICY, OfflinePolicy, Update } from '@fedow/protocol';
-import type { Connectivity } from './authoriser';
-import { firstTagId } from './card-uid';
+import type { Connectivity } from '../types';
 import { SETTING, readSetting, writeSetting, type TillDatabase } from './database';
 
 /**
@@ -74,16 +74,12 @@ interface StagedRow {
   payload: string;
 }
 
-const LAST_CONTACT_AT = 'last_contact_at';
-const CATALOGUE = 'catalogue';
-const CATALOGUE_REVISION = 'catalogue_revision';
-
 export function openCardCache(db: TillDatabase): CardCache {
   const statements = prepare(db);
 
   const upsertCard = (state: CardState, now: number): void => {
-    statements.deleteSameTag.run(firstTagId(state.card), state.card);
-    statements.upsertCard.run(state.card, firstTagId(state.card), JSON.stringify(state), now);
+    statements.deleteSameTag.run(firstTagIdOf(state.card), state.card);
+    statements.upsertCard.run(state.card, firstTagIdOf(state.card), JSON.stringify(state), now);
   };
 
   const applyDelta = (update: Update, now: number): void => {
@@ -95,8 +91,8 @@ export function openCardCache(db: TillDatabase): CardCache {
   };
 
   const replaceCatalogue = (items: readonly CatalogueItem[]): void => {
-    writeSetting(db, CATALOGUE, JSON.stringify(items));
-    writeSetting(db, CATALOGUE_REVISION, String((readNumber(CATALOGUE_REVISION) ?? 0) + 1));
+    writeSetting(db, SETTING.catalogue, JSON.stringify(items));
+    writeSetting(db, SETTING.catalogueRevision, String((readNumber(SETTING.catalogueRevision) ?? 0) + 1));
   };
 
   const replacePrimaries = (uids: readonly string[]): void => {
@@ -152,9 +148,9 @@ export function openCardCache(db: TillDatabase): CardCache {
   // Parsed once per stored revision: the UI asks for it after every state change.
   let catalogueRead: { revision: number; items: readonly CatalogueItem[] } | null = null;
   const readCatalogue = (): readonly CatalogueItem[] => {
-    const revision = readNumber(CATALOGUE_REVISION) ?? 0;
+    const revision = readNumber(SETTING.catalogueRevision) ?? 0;
     if (catalogueRead?.revision === revision) return catalogueRead.items;
-    const text = readSetting(db, CATALOGUE);
+    const text = readSetting(db, SETTING.catalogue);
     const items = text === undefined ? [] : sortCatalogue(CatalogueItem.array().parse(JSON.parse(text)));
     catalogueRead = { revision, items };
     return items;
@@ -178,7 +174,7 @@ export function openCardCache(db: TillDatabase): CardCache {
     lookup(uid) {
       const exact = statements.cardByUid.get(uid);
       if (exact) return cachedCard(exact, 'uid');
-      const sameTag = statements.cardsByTag.all(firstTagId(uid));
+      const sameTag = statements.cardsByTag.all(firstTagIdOf(uid));
       // Two full UIDs that differ are two cards, whatever their first 4 bytes; a
       // match through firstTagId needs one side to know only those 4 bytes.
       const compatible = sameTag.filter((row) => row.uid.length === 8 || uid.length === 8);
@@ -188,7 +184,7 @@ export function openCardCache(db: TillDatabase): CardCache {
 
     uidConflict(uid) {
       if (uid.length === 8 || statements.cardByUid.get(uid)) return false;
-      return statements.cardsByTag.all(firstTagId(uid)).some((row) => row.uid.length > 8 && row.uid !== uid);
+      return statements.cardsByTag.all(firstTagIdOf(uid)).some((row) => row.uid.length > 8 && row.uid !== uid);
     },
 
     cursor: () => readSetting(db, SETTING.cursor),
@@ -204,20 +200,20 @@ export function openCardCache(db: TillDatabase): CardCache {
     primaries: () => new Set(statements.primaries.all().map((row) => row.uid)),
     policy: readPolicy,
     catalogue: readCatalogue,
-    catalogueRevision: () => readNumber(CATALOGUE_REVISION) ?? 0,
+    catalogueRevision: () => readNumber(SETTING.catalogueRevision) ?? 0,
     cardCount: () => statements.cardCount.get()!.count,
 
     recordWelcome(policy, now) {
       db.transaction(() => {
         writeSetting(db, SETTING.policy, JSON.stringify(policy));
         writeSetting(db, SETTING.lastWelcomeAt, String(now));
-        writeSetting(db, LAST_CONTACT_AT, String(now));
+        writeSetting(db, SETTING.lastContactAt, String(now));
       })();
     },
-    recordContact: (now) => writeSetting(db, LAST_CONTACT_AT, String(now)),
+    recordContact: (now) => writeSetting(db, SETTING.lastContactAt, String(now)),
     lastWelcomeAt: () => readNumber(SETTING.lastWelcomeAt),
     connectivity(online) {
-      return online ? { online: true } : { online: false, since: readNumber(LAST_CONTACT_AT) ?? null };
+      return online ? { online: true } : { online: false, since: readNumber(SETTING.lastContactAt) ?? null };
     },
   };
 }

@@ -15,7 +15,7 @@ import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { PUSH_ENTRIES_MAX, WEBHOOK_EVENT_TYPES } from '@fedow/protocol';
-import { newWebhookSecret } from '../../apps/hub/src/notify/signature';
+import { newWebhookSecret } from '@fedow/hub';
 import { percentile, report } from './report';
 import { BenchTill } from './support/bench-till';
 import { pushFrames, signChains } from './support/chains';

@@ -8,11 +8,10 @@ import pg from 'pg';
 import { genesisBody } from '@fedow/protocol';
 import { hashBody, publicKeyHex, toHex } from '@fedow/ledger';
 import { nodeCrypto } from '@fedow/ledger/crypto-node';
-import { openStorage } from '../../../apps/hub/src/storage';
-import * as repo from '../../../apps/hub/src/storage/repo';
+import { openStorage, repo } from '@fedow/hub';
 import type { TillIdentity } from './bench-till';
-import { CASHIER, seedHub } from '../../../apps/hub/test/support/seed';
-import type { BenchPostgres } from './bench-postgres';
+import { CASHIER, seedHub } from '../../../support/seed';
+import type { KeptPostgres } from '../../../support/postgres';
 import { createWorld } from './hub-world';
 import { writeHistoryPg } from './history-pg';
 import { historyShape, type HistoryPlan } from './history-shape';
@@ -104,11 +103,11 @@ export async function sqliteHistory(transfers: number, log: (line: string) => vo
  * as one and copied before the history is written, so both hold the same ids.
  */
 export function pgCacheDir(transfers: number): string {
-  const key = cacheKey(['apps/hub/drizzle/pg', 'scripts/bench/support/history-pg.ts', 'scripts/bench/support/history-shape.ts', 'apps/hub/test/support/seed.ts'], `postgres ${transfers}`);
+  const key = cacheKey(['apps/hub/drizzle/pg', 'scripts/bench/support/history-pg.ts', 'scripts/bench/support/history-shape.ts', 'support/seed.ts'], `postgres ${transfers}`);
   return join(process.env.FEDOW_BENCH_CACHE ?? join(tmpdir(), 'fedow-bench-cache'), `history-pg-${transfers}-${key}`);
 }
 
-export async function pgHistory(server: BenchPostgres, dir: string, transfers: number, log: (line: string) => void): Promise<HistoryWorld> {
+export async function pgHistory(server: KeptPostgres, dir: string, transfers: number, log: (line: string) => void): Promise<HistoryWorld> {
   const manifest = join(dir, 'world.json');
   if (existsSync(manifest)) {
     const world = JSON.parse(readFileSync(manifest, 'utf8')) as HistoryWorld;

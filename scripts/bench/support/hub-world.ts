@@ -4,9 +4,8 @@ import { join } from 'node:path';
 import { genesisBody } from '@fedow/protocol';
 import { hashBody, publicKeyHex, toHex } from '@fedow/ledger';
 import { nodeCrypto } from '@fedow/ledger/crypto-node';
-import { CASHIER, seedHub } from '../../../apps/hub/test/support/seed';
-import { openStorage } from '../../../apps/hub/src/storage';
-import * as repo from '../../../apps/hub/src/storage/repo';
+import { CASHIER, seedHub } from '../../../support/seed';
+import { openStorage, repo } from '@fedow/hub';
 import type { TillIdentity } from './bench-till';
 
 /**

@@ -15,13 +15,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { createPairingCode } from '../../apps/hub/src/directory/terminals';
-import { PG_LOCK_SEALER } from '../../apps/hub/src/sealer/leader';
-import { seedHub, type Seeded, type SeededTill } from '../../apps/hub/test/support/seed';
-import { freePort } from './e2e';
+import { createPairingCode, PG_LOCK_SEALER } from '@fedow/hub';
+import { seedHub, type Seeded, type SeededTill } from './seed';
+import { freePort } from './wait';
 import { startPostgres, type TestPostgres } from './postgres';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const FEDOW_BIN = join(ROOT, 'apps/hub/bin/fedow.mjs');
 const HUB_START_MS_MAX = 90_000;
 /**

@@ -24,7 +24,7 @@ import { percentile, report } from './report';
 import { BenchTill } from './support/bench-till';
 import { pushFrames, signChains } from './support/chains';
 import { startHubProcess } from './support/hub-process';
-import { addTills, pgCacheDir, pgHistory, sqliteHistory, type HistoryWorld } from './support/history';
+import { addTills, pgCacheDir, pgHistory, sqliteHistory, type HistoryWorld } from '../../support/history';
 import { startKeptPostgres } from '../../support/postgres';
 
 const HISTORY_TRANSFERS = Number(process.env.FEDOW_BENCH_HISTORY ?? 10_000_000);

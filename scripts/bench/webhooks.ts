@@ -20,7 +20,7 @@ import { percentile, report } from './report';
 import { BenchTill } from './support/bench-till';
 import { pushFrames, signChains } from './support/chains';
 import { startHubProcess } from './support/hub-process';
-import { copyWorld, createWorld, type BenchWorld } from './support/hub-world';
+import { copyWorld, createWorld, type BenchWorld } from '../../support/bench-world';
 
 const RUN = { tills: 4, perTill: 1_500 };
 /** Runs of each kind, interleaved. */

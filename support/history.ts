@@ -9,15 +9,15 @@ import { genesisBody } from '@fedow/protocol';
 import { hashBody, publicKeyHex, toHex } from '@fedow/ledger';
 import { nodeCrypto } from '@fedow/ledger/crypto-node';
 import { openStorage, repo } from '@fedow/hub';
-import type { TillIdentity } from './bench-till';
-import { CASHIER, seedHub } from '../../../support/seed';
-import type { KeptPostgres } from '../../../support/postgres';
-import { createWorld } from './hub-world';
+import type { TillIdentity } from './bench-world';
+import { CASHIER, seedHub } from './seed';
+import type { KeptPostgres } from './postgres';
+import { createWorld } from './bench-world';
 import { writeHistoryPg } from './history-pg';
 import { historyShape, type HistoryPlan } from './history-shape';
 import { writeHistorySqlite } from './history-sqlite';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 /** What a history-size run needs to know of its databases; kept as JSON beside them. */
 export interface HistoryWorld {
@@ -48,7 +48,7 @@ export interface HistoryWorld {
  * they are there.
  */
 export async function sqliteHistory(transfers: number, log: (line: string) => void): Promise<HistoryWorld> {
-  const key = cacheKey(['apps/hub/drizzle/sqlite', 'scripts/bench/support/history-sqlite.ts', 'scripts/bench/support/history-shape.ts', 'scripts/bench/support/hub-world.ts'], `sqlite ${transfers}`);
+  const key = cacheKey(['apps/hub/drizzle/sqlite', 'support/history-sqlite.ts', 'support/history-shape.ts', 'support/bench-world.ts'], `sqlite ${transfers}`);
   const dir = join(process.env.FEDOW_BENCH_CACHE ?? join(tmpdir(), 'fedow-bench-cache'), `history-sqlite-${transfers}-${key}`);
   const manifest = join(dir, 'world.json');
   if (existsSync(manifest)) {
@@ -103,7 +103,7 @@ export async function sqliteHistory(transfers: number, log: (line: string) => vo
  * as one and copied before the history is written, so both hold the same ids.
  */
 export function pgCacheDir(transfers: number): string {
-  const key = cacheKey(['apps/hub/drizzle/pg', 'scripts/bench/support/history-pg.ts', 'scripts/bench/support/history-shape.ts', 'support/seed.ts'], `postgres ${transfers}`);
+  const key = cacheKey(['apps/hub/drizzle/pg', 'support/history-pg.ts', 'support/history-shape.ts', 'support/seed.ts'], `postgres ${transfers}`);
   return join(process.env.FEDOW_BENCH_CACHE ?? join(tmpdir(), 'fedow-bench-cache'), `history-pg-${transfers}-${key}`);
 }
 

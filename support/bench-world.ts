@@ -4,9 +4,15 @@ import { join } from 'node:path';
 import { genesisBody } from '@fedow/protocol';
 import { hashBody, publicKeyHex, toHex } from '@fedow/ledger';
 import { nodeCrypto } from '@fedow/ledger/crypto-node';
-import { CASHIER, seedHub } from '../../../support/seed';
+import { CASHIER, seedHub } from './seed';
 import { openStorage, repo } from '@fedow/hub';
-import type { TillIdentity } from './bench-till';
+
+/** A till of the world: its id, its signing key and the hash of its genesis entry. */
+export interface TillIdentity {
+  id: string;
+  secretKeyHex: string;
+  genesis: string;
+}
 
 /**
  * A seeded hub database the benchmarks copy before each run, so every run

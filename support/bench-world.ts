@@ -1,3 +1,7 @@
+/**
+ * The benchmarks' hub: a seeded database with its tills, copied before each run so
+ * every run starts from the same state and chains signed in advance fit every copy.
+ */
 import { copyFileSync, existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
@@ -14,11 +18,7 @@ export interface TillIdentity {
   genesis: string;
 }
 
-/**
- * A seeded hub database the benchmarks copy before each run, so every run
- * starts from the same state and the pre-signed chains fit every copy: the
- * till ids, keys and the hub key (`hub.key` beside every copy) never change.
- */
+/** The till ids, keys and the hub key (`hub.key` beside every copy) never change between copies. */
 export interface BenchWorld {
   dir: string;
   template: string;

@@ -1,7 +1,8 @@
 /**
- * End-to-end worlds for the root tests: a real hub (buildHub, in this process,
- * listening on 127.0.0.1) on a SQLite file seeded by the hub's own test seed, and
- * real terminal agents paired with it over HTTP and syncing over WebSockets.
+ * End-to-end worlds for the root tests and the terminal benchmark: a real hub
+ * (buildHub, in this process, listening on 127.0.0.1) on a SQLite file seeded by
+ * seed.ts, and real terminal agents paired with it over HTTP and syncing over
+ * WebSockets.
  *
  * The hub can be stopped and started again on the same database, key and port,
  * as an operator restarting it would: the tills see it go and come back.

@@ -1,3 +1,9 @@
+/**
+ * A pre-loaded ledger of millions of transfers, on SQLite and on PostgreSQL, for the
+ * benchmark that measures the hub on a big ledger (`npm run bench -- size`); built
+ * by bulk SQL (history-*.ts) rather than through the hub, which would take days, and
+ * checked by test/bench-history.test.ts to read like a ledger the hub wrote.
+ */
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,7 +1,7 @@
 /**
  * Several hub processes on one PostgreSQL behind HAProxy, as an operator deploys
  * them when one process is not enough (README, "Scaling out"): a throwaway
- * PostgreSQL, the hub's own test seed written into it, N `fedow serve` processes
+ * PostgreSQL, seed.ts's hub written into it, N `fedow serve` processes
  * sharing the database and the hub key, and Debian's haproxy in front, started
  * with a configuration written here (WebSocket upgrades pass through, a hub that
  * stops answering /readyz is taken out, a refused connection goes to another hub).

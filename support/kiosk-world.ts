@@ -1,5 +1,5 @@
 /**
- * A whole till for the browser tests, nothing mocked: a real hub (seeded SQLite,
+ * A whole till for the browser tests and the kiosk benchmark, nothing mocked: a real hub (seeded SQLite,
  * listening on 127.0.0.1), a real terminal agent with a card reader (the simulator
  * or PC/SC through a private pcscd), the headless service serving the bundled UI
  * and the bridge, and Debian's Chromium driven by playwright-core.

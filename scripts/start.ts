@@ -7,12 +7,7 @@
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildHub } from '../apps/hub/src/app';
-import { configFromEnv } from '../apps/hub/src/config';
-import { iso } from '../apps/hub/src/context';
-import { createPairingCode } from '../apps/hub/src/directory/terminals';
-import { hashToken, newOperatorToken } from '../apps/hub/src/identity/bootstrap';
-import * as repo from '../apps/hub/src/storage/repo';
+import { buildHub, configFromEnv, createPairingCode, hashToken, iso, newOperatorToken, repo } from '@fedow/hub';
 import { DATABASE_FILE_NAME, startSimulatedTill, type SimulatedTill } from '@fedow/terminal';
 import { demoCsv, readDemoFixture, seedDemo } from './demo/seed';
 

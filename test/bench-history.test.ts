@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sqliteHistory, type HistoryWorld } from '../scripts/bench/support/history';
+import { sqliteHistory, type HistoryWorld } from '../support/history';
 
 describe('the bench’s pre-loaded ledger (SQLite)', () => {
   let cache: string;

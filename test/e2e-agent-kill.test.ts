@@ -17,7 +17,7 @@ import { nodeCrypto } from '@fedow/ledger/crypto-node';
 import { SimulatorReader } from '@fedow/nfc';
 import { DATABASE_FILE_NAME, KEY_FILE_NAME, openAgent, openJournal, readKeyFile, seededUniform, type Journal } from '@fedow/terminal';
 import * as repo from '../apps/hub/src/storage/repo';
-import { CASHIER, FAST_SYNC, journalEntries, startWorld, waitFor, type E2eWorld } from './support/e2e';
+import { CASHIER, FAST_SYNC, journalEntries, startWorld, waitFor, type E2eWorld } from '../support/e2e';
 import { killCount } from './support/kill-count';
 
 const ROOT = join(import.meta.dirname, '..');

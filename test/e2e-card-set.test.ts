@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimulatorReader } from '@fedow/nfc';
 import type { TillAgent } from '@fedow/terminal';
 import { importCards } from '../apps/hub/src/directory/cards';
-import { CASHIER, approved, startWorld, waitFor, type E2eWorld } from './support/e2e';
+import { CASHIER, approved, startWorld, waitFor, type E2eWorld } from '../support/e2e';
 
 describe('the card set at a till', () => {
   let world: E2eWorld;

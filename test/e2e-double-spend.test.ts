@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimulatorReader } from '@fedow/nfc';
 import type { TillAgent } from '@fedow/terminal';
-import { CASHIER, CASHIER_B, approved, journalEntries, startWorld, waitFor, type E2eWorld } from './support/e2e';
+import { CASHIER, CASHIER_B, approved, journalEntries, startWorld, waitFor, type E2eWorld } from '../support/e2e';
 
 describe('two tills selling offline on the same card', () => {
   let world: E2eWorld;

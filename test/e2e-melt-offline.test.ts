@@ -9,7 +9,7 @@ import { SimulatorReader } from '@fedow/nfc';
 import { DEFAULT_OFFLINE_POLICY } from '@fedow/protocol';
 import { openAgent, type TillAgent } from '@fedow/terminal';
 import { setMeltPolicy } from '../apps/hub/src/money/melt';
-import { CASHIER, FAST_SYNC, approved, startWorld, waitFor, type E2eWorld } from './support/e2e';
+import { CASHIER, FAST_SYNC, approved, startWorld, waitFor, type E2eWorld } from '../support/e2e';
 
 const DAY_MS = 86_400_000;
 const POLICY = { ...DEFAULT_OFFLINE_POLICY, maxOfflineSale: 50_000, maxOfflineCardSpend: 50_000, maxOfflineExposure: 100_000 };

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CASHIER } from '../apps/hub/test/support/seed';
-import { SpecTill } from '../apps/hub/test/support/spec-till';
-import { waitFor } from './support/e2e';
+import { CASHIER } from '../support/seed';
+import { SpecTill } from '../support/spec-till';
+import { waitFor } from '../support/e2e';
 import { pairFleet, type TillFleet } from './support/cluster-tills';
-import { startCluster, type Cluster, type HubNode } from './support/hub-cluster';
+import { startCluster, type Cluster, type HubNode } from '../support/hub-cluster';
 
 /**
  * Issue 15, part 3: three `fedow serve` processes on one PostgreSQL behind

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimulatorReader } from '@fedow/nfc';
 import { DEFAULT_OFFLINE_POLICY } from '@fedow/protocol';
 import { openAgent, type TillAgent } from '@fedow/terminal';
-import { CASHIER, FAST_SYNC, approved, journalEntries, startWorld, waitFor, type E2eWorld } from './support/e2e';
+import { CASHIER, FAST_SYNC, approved, journalEntries, startWorld, waitFor, type E2eWorld } from '../support/e2e';
 
 const POLICY = { ...DEFAULT_OFFLINE_POLICY, maxOfflineSale: 5_000, maxOfflineCardSpend: 6_000, maxOfflineExposure: 10_000 };
 const MINUTE_MS = 60_000;

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertCard, privatePcscdUnsupported, startPrivatePcscd, type PrivatePcscd } from '@fedow/hardware';
 import { createPcscReader, type CardReader } from '@fedow/nfc';
 import type { Outcome, TillAgent } from '@fedow/terminal';
-import { CASHIER, approved, startWorld, waitFor, type E2eWorld } from './support/e2e';
+import { CASHIER, approved, startWorld, waitFor, type E2eWorld } from '../support/e2e';
 
 const READER = 'Virtual PCD 00 00';
 const PCSC_REQUIRED = Boolean(process.env.CI) || process.env.FEDOW_PCSC === 'required';

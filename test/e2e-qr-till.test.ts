@@ -14,7 +14,7 @@ import { topUp } from '../apps/hub/src/money/topup';
 import { findOrCreateUser } from '../apps/hub/src/money/users';
 import { registerWalletKey } from '../apps/hub/src/money/wallet-requests';
 import * as repo from '../apps/hub/src/storage/repo';
-import { CASHIER, startWorld, waitFor, type E2eWorld } from './support/e2e';
+import { CASHIER, startWorld, waitFor, type E2eWorld } from '../support/e2e';
 
 const KEY = fromHex('d4'.repeat(32));
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimulatorReader } from '@fedow/nfc';
 import { openAgent, type TillAgent } from '@fedow/terminal';
 import { shiftsReport } from '../apps/hub/src/shifts/report';
-import { CASHIER, FAST_SYNC, approved, journalEntries, startWorld, waitFor, type E2eWorld } from './support/e2e';
+import { CASHIER, FAST_SYNC, approved, journalEntries, startWorld, waitFor, type E2eWorld } from '../support/e2e';
 
 describe('a cashier shift, online then offline', () => {
   let world: E2eWorld;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { seedHub, type Seeded } from '../apps/hub/test/support/seed';
+import { seedHub, type Seeded } from '../support/seed';
 import { DIALECTS, freshDatabase } from './support/dialects';
 import { SyncFuzzer } from './fuzz/sync-fuzz';
 

@@ -14,8 +14,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { oaepDecrypt, LaBoutikClient, LespassClient, rsaKey, send, type Reply } from '../../apps/hub/test/support/fedow-client';
-import { b64urlPadded, verifyPss } from '../../apps/hub/src/compat/rsa';
+import { b64urlPadded, verifyPss } from '@fedow/hub';
+import { oaepDecrypt, LaBoutikClient, LespassClient, rsaKey, send, type Reply } from '../../support/fedow-client';
 import { opsPerSecond, percentile, report } from './report';
 import { startHubProcess } from './support/hub-process';
 

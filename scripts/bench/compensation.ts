@@ -9,13 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { transferDeltas } from '@fedow/ledger';
-import { buildHub, type Hub } from '../../apps/hub/src/app';
-import { configFromEnv } from '../../apps/hub/src/config';
-import { compensate } from '../../apps/hub/src/money/compensation';
-import { monthPeriod } from '../../apps/hub/src/money/compensation-schedule';
-import * as repo from '../../apps/hub/src/storage/repo';
-import type { NewTransfer } from '../../apps/hub/src/storage/rows';
-import { verifyChain } from '../../apps/hub/src/verify/verify-chain';
+import { buildHub, compensate, configFromEnv, monthPeriod, repo, verifyChain, type Hub, type NewTransfer } from '@fedow/hub';
 import { report } from './report';
 
 const PLACES = 20;

@@ -31,7 +31,7 @@ import { BenchTill } from './support/bench-till';
 import { FloodTill } from './support/flood-till';
 import { pushFrames, signChains, type ChainJob } from './support/chains';
 import { startHubProcess, type HubProcess } from './support/hub-process';
-import { addFundedCards, copyWorld, createWorld, type BenchWorld } from './support/hub-world';
+import { addFundedCards, copyWorld, createWorld, type BenchWorld } from '../../support/bench-world';
 import { describeCeiling, measureCeiling } from './support/ceiling';
 import { benchWebhooks } from './webhooks';
 

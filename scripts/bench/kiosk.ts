@@ -17,8 +17,8 @@
  */
 import type { Page } from 'playwright-core';
 import { SimulatorReader } from '@fedow/nfc';
-import { DECISION_PAINTED_MARK } from '../../apps/kiosk/src/ui/app';
-import { CASHIER, launchChromium, pairThroughUi, startHubWorld, startTill, waitOnline } from '../../apps/kiosk/test/support/kiosk-world';
+import { DECISION_PAINTED_MARK } from '@fedow/kiosk';
+import { CASHIER, launchChromium, pairThroughUi, startHubWorld, startTill, waitOnline } from '../../support/kiosk-world';
 import { percentile, report } from './report';
 
 const TAPS = 200;

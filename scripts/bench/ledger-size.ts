@@ -19,15 +19,13 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { PUSH_ENTRIES_MAX } from '@fedow/protocol';
-import { configFromEnv } from '../../apps/hub/src/config';
-import { openHubContext } from '../../apps/hub/src/app';
-import { sealNow } from '../../apps/hub/src/sealer/plugin';
+import { configFromEnv, openHubContext, sealNow } from '@fedow/hub';
 import { percentile, report } from './report';
 import { BenchTill } from './support/bench-till';
 import { pushFrames, signChains } from './support/chains';
 import { startHubProcess } from './support/hub-process';
-import { addTills, pgCacheDir, pgHistory, sqliteHistory, type HistoryWorld } from './support/history';
-import { startBenchPostgres } from './support/bench-postgres';
+import { addTills, pgCacheDir, pgHistory, sqliteHistory, type HistoryWorld } from '../../support/history';
+import { startKeptPostgres } from '../../support/postgres';
 
 const HISTORY_TRANSFERS = Number(process.env.FEDOW_BENCH_HISTORY ?? 10_000_000);
 const RUN = { tills: 10, perTill: 2_000 };
@@ -97,7 +95,7 @@ async function sqliteDialect(wanted: readonly string[]): Promise<Dialect | null>
 async function postgresDialect(wanted: readonly string[]): Promise<Dialect | null> {
   if (!wanted.includes('postgres')) return null;
   const dir = pgCacheDir(HISTORY_TRANSFERS);
-  const server = await startBenchPostgres(join(dir, 'pg'));
+  const server = await startKeptPostgres(join(dir, 'pg'));
   try {
     const world = await pgHistory(server, dir, HISTORY_TRANSFERS, (line) => console.log(line));
     const admin = async (statement: string) => {

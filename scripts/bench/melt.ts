@@ -9,13 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Database, Statement } from 'better-sqlite3';
 import { sql } from 'drizzle-orm';
-import { buildHub, type Hub } from '../../apps/hub/src/app';
-import { configFromEnv } from '../../apps/hub/src/config';
-import type { Clock } from '../../apps/hub/src/context';
-import { setMeltPolicy } from '../../apps/hub/src/money/melt';
-import { sweepMelts } from '../../apps/hub/src/money/melt-sweep';
-import * as repo from '../../apps/hub/src/storage/repo';
-import { startPostgres } from '../../test/support/postgres';
+import { buildHub, configFromEnv, repo, setMeltPolicy, sweepMelts, type Clock, type Hub } from '@fedow/hub';
+import { startPostgres } from '../../support/postgres';
 import { report } from './report';
 
 const BALANCES = Number(process.env.MELT_BENCH_BALANCES ?? 100_000);

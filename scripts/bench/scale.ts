@@ -10,9 +10,9 @@
  * The limit beside each cross-process figure is the observer on the probe's own hub,
  * in the same run: what the relay between processes adds is the difference.
  */
-import { CASHIER } from '../../apps/hub/test/support/seed';
-import { SpecTill } from '../../apps/hub/test/support/spec-till';
-import { startCluster, type Cluster } from '../../test/support/hub-cluster';
+import { CASHIER } from '../../support/seed';
+import { SpecTill } from '../../support/spec-till';
+import { startCluster, type Cluster } from '../../support/hub-cluster';
 import { percentile, report } from './report';
 
 const GOAL_MS = 200;

@@ -28,9 +28,8 @@ import {
   type EntryDraft,
   type Journal,
 } from '@fedow/terminal';
-import { buildHub } from '../../apps/hub/src/app';
-import { configFromEnv } from '../../apps/hub/src/config';
-import { CASHIER, FAST_SYNC, approved, startWorld, waitFor } from '../../test/support/e2e';
+import { buildHub, configFromEnv } from '@fedow/hub';
+import { CASHIER, FAST_SYNC, approved, startWorld, waitFor } from '../../support/e2e';
 import { percentile, report } from './report';
 
 const TAPS = 1_000;

@@ -10,13 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BLOCK_TRANSFERS_MAX } from '@fedow/protocol';
 import { canonicalize, transferDeltas, transferHashBody, ZERO_HASH } from '@fedow/ledger';
-import { buildHub, type Hub } from '../../apps/hub/src/app';
-import { configFromEnv } from '../../apps/hub/src/config';
-import { transferRecord } from '../../apps/hub/src/sealer/records';
-import { sealNextBlock } from '../../apps/hub/src/sealer/seal-block';
-import * as repo from '../../apps/hub/src/storage/repo';
-import type { NewTransfer } from '../../apps/hub/src/storage/rows';
-import { verifyChain } from '../../apps/hub/src/verify/verify-chain';
+import { buildHub, configFromEnv, repo, sealNextBlock, transferRecord, verifyChain, type Hub, type NewTransfer } from '@fedow/hub';
 import { report } from './report';
 
 const TRANSFERS = 50_000;

@@ -15,12 +15,12 @@ import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { PUSH_ENTRIES_MAX, WEBHOOK_EVENT_TYPES } from '@fedow/protocol';
-import { newWebhookSecret } from '../../apps/hub/src/notify/signature';
+import { newWebhookSecret } from '@fedow/hub';
 import { percentile, report } from './report';
 import { BenchTill } from './support/bench-till';
 import { pushFrames, signChains } from './support/chains';
 import { startHubProcess } from './support/hub-process';
-import { copyWorld, createWorld, type BenchWorld } from './support/hub-world';
+import { copyWorld, createWorld, type BenchWorld } from '../../support/bench-world';
 
 const RUN = { tills: 4, perTill: 1_500 };
 /** Runs of each kind, interleaved. */

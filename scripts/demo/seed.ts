@@ -1,12 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AssetCategory } from '@fedow/protocol';
-import type { HubContext } from '../../apps/hub/src/context';
-import { createAsset } from '../../apps/hub/src/money/new-asset';
-import { importCards } from '../../apps/hub/src/directory/cards';
-import { changeFederation, createFederation } from '../../apps/hub/src/directory/federations';
-import { createPlace, listPlaces } from '../../apps/hub/src/directory/places';
-import { createProduct } from '../../apps/hub/src/directory/products';
+import { changeFederation, createAsset, createFederation, createPlace, createProduct, importCards, listPlaces, type HubContext } from '@fedow/hub';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures', 'demo');
 

@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { factoryCsv, removeTestDirs, seedPlace, startTestHub } from '../../apps/hub/test/admin-support';
-import { seedHub } from '../../apps/hub/test/support/seed';
+import { seedHub } from '../../support/seed';
 import { fuzzAdminApi } from './admin-fuzz';
 import { SyncFuzzer } from './sync-fuzz';
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { AMOUNT_MAX, CLOSE_CODES, ENTRY_KINDS, type EntryBody, type EntryKind, type HubMessage, type WireEntry } from '@fedow/protocol';
-import { CASHIER, CASHIER_B, type Seeded, type SeededTill } from '../../apps/hub/test/support/seed';
-import { SpecTill } from '../../apps/hub/test/support/spec-till';
+import { CASHIER, CASHIER_B, type Seeded, type SeededTill } from '../../support/seed';
+import { SpecTill } from '../../support/spec-till';
 import { verifyChain } from '../../apps/hub/src/verify/verify-chain';
 import { unfreezeTerminal } from '../../apps/hub/src/directory/terminals';
 import { encode, encoding, mutateValue, mutation, type Encoding, type Mutation } from './mutations';

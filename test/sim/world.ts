@@ -8,7 +8,7 @@ import type { SessionSocket } from '../../apps/hub/src/sync/session';
 import { buildHub, type Hub } from '../../apps/hub/src/app';
 import { configFromEnv } from '../../apps/hub/src/config';
 import { createPairingCode } from '../../apps/hub/src/directory/terminals';
-import { CASHIER, CASHIER_B, seedHub, type Seeded } from '../../apps/hub/test/support/seed';
+import { CASHIER, CASHIER_B, seedHub, type Seeded } from '../../support/seed';
 import { Rng as SeedRng } from './rng';
 import { SimNetwork, type NetworkFaults, type SimSocket } from './network';
 import { Scheduler } from './scheduler';

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { SimulatorReader } from '@fedow/nfc';
 import { openAgent, type Outcome, type TillAgent } from '@fedow/terminal';
-import { journalEntries, waitFor } from './e2e';
-import { FAST_SYNC } from './sync-tuning';
+import { journalEntries, waitFor } from '../../support/e2e';
+import { FAST_SYNC } from '../../support/sync-tuning';
 
 /**
  * Quick reconnection, as in the other end-to-end tests, but a silence limit that

@@ -11,7 +11,7 @@
 import { SimulatorReader } from '@fedow/nfc';
 import { openAgent, seededUniform } from '@fedow/terminal';
 // Only the terminal's modules: this process starts 50 times, and the hub's would double its start-up.
-import { FAST_SYNC } from './sync-tuning';
+import { FAST_SYNC } from '../../support/sync-tuning';
 
 const [dataDir, cashier, asset, seed, cardList] = process.argv.slice(2);
 if (!dataDir || !cashier || !asset || !seed || !cardList) {

@@ -1,7 +1,7 @@
 /** The same admin operations on PostgreSQL: duplicates, an all-or-nothing CSV import, pairing. */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPostgres, type TestPostgres } from '../../../test/support/postgres';
+import { startPostgres, type TestPostgres } from '../../../support/postgres';
 import { factoryCsv, seedPlace, startTestHub, type TestHub } from './admin-support';
 
 let server: TestPostgres;

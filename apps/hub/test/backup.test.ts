@@ -9,8 +9,8 @@ import { buildHub } from '../src/app';
 import { configFromEnv } from '../src/config';
 import { verifyChain } from '../src/verify/verify-chain';
 import { cliHome, type CliHome } from './support/cli-run';
-import { CASHIER, seedHub, type Seeded } from './support/seed';
-import { SpecTill } from './support/spec-till';
+import { CASHIER, seedHub, type Seeded } from '../../../support/seed';
+import { SpecTill } from '../../../support/spec-till';
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {

@@ -4,7 +4,7 @@ import { DIALECTS, freshDatabase } from '../../../test/support/dialects';
 import { CardFeed, type FeedSubscriber } from '../src/sync/card-feed';
 import { deltaCards, forPlace, placeView, snapshotCardIds, type CardFacts, type PlaceView } from '../src/sync/card-states';
 import * as repo from '../src/storage/repo';
-import { seedHub, type Seeded } from './support/seed';
+import { seedHub, type Seeded } from '../../../support/seed';
 
 let seeded: Seeded | undefined;
 afterEach(async () => {

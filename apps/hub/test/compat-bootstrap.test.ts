@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeTestDirs } from './admin-support';
 import { bootstrapVenue, startCompatHub, type CompatHub } from './compat-support';
-import { LaBoutikClient, LespassClient, rsaKey, send } from './support/fedow-client';
+import { LaBoutikClient, LespassClient, rsaKey, send } from '../../../support/fedow-client';
 
 let compat: CompatHub;
 

@@ -8,7 +8,7 @@ import { DIALECTS, freshDatabase } from '../../../test/support/dialects';
 import { verifyChain } from '../src/verify/verify-chain';
 import { removeTestDirs } from './admin-support';
 import { bootstrapVenue, startCompatHub } from './compat-support';
-import { send } from './support/fedow-client';
+import { send } from '../../../support/fedow-client';
 
 afterAll(() => removeTestDirs());
 

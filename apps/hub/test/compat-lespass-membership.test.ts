@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyChain } from '../src/verify/verify-chain';
 import { removeTestDirs } from './admin-support';
 import { bootstrapVenue, lespassUser, startCompatHub, type CompatHub, type Venue } from './compat-support';
-import { send } from './support/fedow-client';
+import { send } from '../../../support/fedow-client';
 
 /** A stand-in for Lespass's `/fwh/membership/{uuid}`: records each call, answers `failFirst` 503s, then 200. */
 class LespassStandIn {

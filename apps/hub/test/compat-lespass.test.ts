@@ -11,7 +11,7 @@ import { verifyChain } from '../src/verify/verify-chain';
 import { DIALECTS, freshDatabase } from '../../../test/support/dialects';
 import { removeTestDirs } from './admin-support';
 import { bootstrapVenue, lespassUser, startCompatHub, type CompatHub, type Venue } from './compat-support';
-import type { LespassUser } from './support/fedow-client';
+import type { LespassUser } from '../../../support/fedow-client';
 
 const TOKEN = '0190a0b0-0000-7000-8000-0000000b0001';
 const MEMBERSHIP = '0190a0b0-0000-7000-8000-0000000b0002';

@@ -10,7 +10,7 @@ import { pythonJsonDumps } from '../src/compat/python';
 import { verifyChain } from '../src/verify/verify-chain';
 import { removeTestDirs } from './admin-support';
 import { bootstrapVenue, lespassUser, startCompatHub, type CompatHub, type Venue } from './compat-support';
-import { b64url, LaBoutikClient, rsaKey, send, type LespassUser } from './support/fedow-client';
+import { b64url, LaBoutikClient, rsaKey, send, type LespassUser } from '../../../support/fedow-client';
 
 const TLF = '0190a0b0-0000-7000-8000-0000000b1001';
 const BDG = '0190a0b0-0000-7000-8000-0000000b1002';

@@ -7,7 +7,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeTestDirs } from './admin-support';
 import { bootstrapVenue, lespassUser, startCompatHub, type CompatHub, type Venue } from './compat-support';
-import { b64url, LaBoutikClient, LespassClient, pythonNow, rsaKey, send, signPss, type LespassUser } from './support/fedow-client';
+import { b64url, LaBoutikClient, LespassClient, pythonNow, rsaKey, send, signPss, type LespassUser } from '../../../support/fedow-client';
 import { pythonJsonDumps } from '../src/compat/python';
 
 let compat: CompatHub;

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyChain } from '../src/verify/verify-chain';
 import { removeTestDirs } from './admin-support';
 import { bootstrapVenue, lespassUser, startCompatHub, type CompatHub, type Venue } from './compat-support';
-import { b64url, rsaKey, send, signPss, type LespassUser } from './support/fedow-client';
+import { b64url, rsaKey, send, signPss, type LespassUser } from '../../../support/fedow-client';
 import { signedEvent, STAND_IN_SECRET_KEY, STAND_IN_WEBHOOK_SECRET, StripeStandIn } from './support/stripe-stand-in';
 
 let stripe: StripeStandIn;

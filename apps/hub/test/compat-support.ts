@@ -1,7 +1,7 @@
 /** Shared by the compatible API's tests: a listening hub, and a venue bootstrapped as Lespass and LaBoutik do it. */
 import { expect } from 'vitest';
 import { startTestHub, type TestHub } from './admin-support';
-import { LaBoutikClient, LespassClient, oaepDecrypt, rsaKey, send, type LespassUser, type RsaKey } from './support/fedow-client';
+import { LaBoutikClient, LespassClient, oaepDecrypt, rsaKey, send, type LespassUser, type RsaKey } from '../../../support/fedow-client';
 
 export interface CompatHub {
   hub: TestHub;

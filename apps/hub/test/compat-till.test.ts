@@ -11,8 +11,8 @@ import * as repo from '../src/storage/repo';
 import { verifyChain } from '../src/verify/verify-chain';
 import { removeTestDirs } from './admin-support';
 import { bootstrapVenue, startCompatHub, type CompatHub } from './compat-support';
-import type { SeededTill } from './support/seed';
-import { SpecTill } from './support/spec-till';
+import type { SeededTill } from '../../../support/seed';
+import { SpecTill } from '../../../support/spec-till';
 
 afterAll(() => removeTestDirs());
 

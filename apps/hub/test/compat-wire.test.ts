@@ -11,7 +11,7 @@ import { apiKeyMatches, apiKeyPrefix, hashApiKey, newApiKey } from '../src/compa
 import { formAsPythonJson, pythonIsoformat, pythonJsonDumps } from '../src/compat/python';
 import { answerJson, RawJson, topLevelFields } from '../src/compat/raw-json';
 import { b64urlPadded, verifyPss } from '../src/compat/rsa';
-import { b64url, signPss, type RsaKey } from './support/fedow-client';
+import { b64url, signPss, type RsaKey } from '../../../support/fedow-client';
 
 interface Golden {
   client: string;

@@ -9,8 +9,8 @@ import { verifyChain } from '../src/verify/verify-chain';
 import { buildHub } from '../src/app';
 import { configFromEnv } from '../src/config';
 import { killCount } from '../../../test/support/kill-count';
-import { CASHIER, seedHub, type Seeded, type SeededTill } from './support/seed';
-import { SpecTill } from './support/spec-till';
+import { CASHIER, seedHub, type Seeded, type SeededTill } from '../../../support/seed';
+import { SpecTill } from '../../../support/spec-till';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 /** Each kill is a `fedow serve` start (seconds on a loaded machine): 3 in `npm test`, 5 with FEDOW_FULL_KILLS=1. */

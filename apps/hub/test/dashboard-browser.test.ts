@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import * as repo from '../src/storage/repo';
-import { CASHIER, CASHIER_B } from './support/seed';
+import { CASHIER, CASHIER_B } from '../../../support/seed';
 import { launchBrowser, ledgerSums, login, screenshot, startDashboardHub, type Browser, type DashboardWorld } from './dashboard-support';
 
 let browser: Browser;

@@ -7,8 +7,8 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sealNow } from '../src/sealer/plugin';
-import { CASHIER } from './support/seed';
-import type { SpecTill } from './support/spec-till';
+import { CASHIER } from '../../../support/seed';
+import type { SpecTill } from '../../../support/spec-till';
 import { launchBrowser, login, screenshot, startDashboardHub, type Browser, type DashboardWorld } from './dashboard-support';
 
 let browser: Browser;

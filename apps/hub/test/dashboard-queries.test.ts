@@ -14,7 +14,7 @@ import { VerifyRunner } from '../src/dashboard/verify-runner';
 import { hashToken } from '../src/identity/bootstrap';
 import * as repo from '../src/storage/repo';
 import { ledgerSums, startDashboardHub, type DashboardWorld } from './dashboard-support';
-import { CASHIER, CASHIER_B } from './support/seed';
+import { CASHIER, CASHIER_B } from '../../../support/seed';
 
 let hub: DashboardWorld;
 

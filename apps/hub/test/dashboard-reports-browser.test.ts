@@ -5,7 +5,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CASHIER, CASHIER_B } from './support/seed';
+import { CASHIER, CASHIER_B } from '../../../support/seed';
 import { launchBrowser, login, screenshot, startDashboardHub, type Browser, type DashboardWorld } from './dashboard-support';
 
 let browser: Browser;

@@ -7,8 +7,8 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { Clock } from '../src/context';
 import type { HubConfig } from '../src/config';
 import * as repo from '../src/storage/repo';
-import { seedHub, type Seeded } from './support/seed';
-import { SpecTill } from './support/spec-till';
+import { seedHub, type Seeded } from '../../../support/seed';
+import { SpecTill } from '../../../support/spec-till';
 
 export const SCREENSHOTS = fileURLToPath(new URL('../../../test-results/dashboard/', import.meta.url));
 

@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { hashToken } from '../src/identity/bootstrap';
 import * as repo from '../src/storage/repo';
 import { verifyChain } from '../src/verify/verify-chain';
-import { CASHIER } from './support/seed';
+import { CASHIER } from '../../../support/seed';
 import { launchBrowser, login, screenshot, startDashboardHub, type Browser, type DashboardWorld } from './dashboard-support';
 
 let browser: Browser;

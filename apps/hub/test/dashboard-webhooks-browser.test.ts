@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addEndpoint, listDeliveries } from '../src/notify/endpoints';
 import * as repo from '../src/storage/repo';
 import { launchBrowser, login, screenshot, startDashboardHub, type Browser, type DashboardWorld } from './dashboard-support';
-import { CASHIER } from './support/seed';
+import { CASHIER } from '../../../support/seed';
 import { until, WebhookReceiver } from './support/webhook-receiver';
 import { FAST_WEBHOOKS } from './support/webhook-scenario';
 

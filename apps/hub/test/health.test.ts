@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CASHIER, seedHub, type Seeded } from './support/seed';
-import { SpecTill } from './support/spec-till';
+import { CASHIER, seedHub, type Seeded } from '../../../support/seed';
+import { SpecTill } from '../../../support/spec-till';
 
 describe('/healthz and /metrics', () => {
   let world: Seeded;

@@ -18,9 +18,9 @@ import * as repo from '../src/storage/repo';
 import { verifyChain } from '../src/verify/verify-chain';
 import { launchBrowser, type Browser } from './dashboard-support';
 import { freePort } from './holder-support';
-import { CASHIER, seedHub, type Seeded } from './support/seed';
+import { CASHIER, seedHub, type Seeded } from '../../../support/seed';
 import { linkUrl, mailCode, SmtpInbox } from './support/smtp-inbox';
-import { SpecTill } from './support/spec-till';
+import { SpecTill } from '../../../support/spec-till';
 import { signedEvent, STAND_IN_SECRET_KEY, STAND_IN_WEBHOOK_SECRET, StripeStandIn } from './support/stripe-stand-in';
 
 const README_IMAGES = fileURLToPath(new URL('../../../docs/images/', import.meta.url));

@@ -4,8 +4,8 @@ import { DIALECTS, freshDatabase } from '../../../test/support/dialects';
 import { alertList } from '../src/dashboard/alerts';
 import * as repo from '../src/storage/repo';
 import { verifyChain } from '../src/verify/verify-chain';
-import { CASHIER, seedHub, type Seeded, listenForTills } from './support/seed';
-import { SpecTill } from './support/spec-till';
+import { CASHIER, seedHub, type Seeded, listenForTills } from '../../../support/seed';
+import { SpecTill } from '../../../support/spec-till';
 
 describe.each(DIALECTS)('hub rules on %s', (dialect) => {
   const databaseUrl = freshDatabase(dialect);

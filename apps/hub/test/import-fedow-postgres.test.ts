@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPostgres, type TestPostgres } from '../../../test/support/postgres';
+import { startPostgres, type TestPostgres } from '../../../support/postgres';
 import { cliProcess } from './support/cli-process';
 import { buildOriginalFedow, copyOriginalToPostgres, type OriginalFixture } from './support/fedow-original';
 

@@ -4,8 +4,8 @@ import { QUARANTINE_FIRST_KEPT_MAX, QUARANTINE_FREEZE_ENTRIES, QUARANTINE_LATEST
 import * as repo from '../src/storage/repo';
 import { alertList } from '../src/dashboard/alerts';
 import { verifyChain } from '../src/verify/verify-chain';
-import { CASHIER, seedHub, type Seeded, listenForTills } from './support/seed';
-import { SpecTill } from './support/spec-till';
+import { CASHIER, seedHub, type Seeded, listenForTills } from '../../../support/seed';
+import { SpecTill } from '../../../support/spec-till';
 
 let world: Seeded;
 let url: string;

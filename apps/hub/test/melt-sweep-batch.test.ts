@@ -10,7 +10,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPostgres, type TestPostgres } from '../../../test/support/postgres';
+import { startPostgres, type TestPostgres } from '../../../support/postgres';
 import { setMeltPolicy } from '../src/money/melt';
 import { sweepMelts } from '../src/money/melt-sweep';
 import * as repo from '../src/storage/repo';

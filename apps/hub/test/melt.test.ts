@@ -6,7 +6,7 @@
 import { sql } from 'drizzle-orm';
 import type { MeltRule } from '@fedow/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPostgres, type TestPostgres } from '../../../test/support/postgres';
+import { startPostgres, type TestPostgres } from '../../../support/postgres';
 import { verifyChain } from '../src/verify/verify-chain';
 import { factoryCsv, removeTestDirs, seedPlace, startTestHub, type TestHub } from './admin-support';
 

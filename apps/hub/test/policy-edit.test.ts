@@ -8,8 +8,8 @@ import type { HubMessage } from '@fedow/protocol';
 import { DIALECTS, freshDatabase } from '../../../test/support/dialects';
 import { main } from '../src/cli/main';
 import { verifyChain } from '../src/verify/verify-chain';
-import { CASHIER, seedHub, type Seeded, listenForTills } from './support/seed';
-import { SpecTill } from './support/spec-till';
+import { CASHIER, seedHub, type Seeded, listenForTills } from '../../../support/seed';
+import { SpecTill } from '../../../support/spec-till';
 
 describe.each(DIALECTS)('editing the offline policy on %s', (dialect) => {
   const databaseUrl = freshDatabase(dialect);

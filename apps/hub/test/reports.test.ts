@@ -2,8 +2,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS, freshDatabase } from '../../../test/support/dialects';
 import { totalsBy } from '../src/reports/turnover';
-import { CASHIER, CASHIER_B, seedHub, type Seeded, listenForTills } from './support/seed';
-import { SpecTill } from './support/spec-till';
+import { CASHIER, CASHIER_B, seedHub, type Seeded, listenForTills } from '../../../support/seed';
+import { SpecTill } from '../../../support/spec-till';
 
 describe.each(DIALECTS)('turnover report on %s', (dialect) => {
   const databaseUrl = freshDatabase(dialect);

@@ -5,7 +5,7 @@ import type { Hub } from '../src/app';
 import { sealNow } from '../src/sealer/plugin';
 import { Sealer } from '../src/sealer/sealer';
 import { verifyChain } from '../src/verify/verify-chain';
-import { startPostgres, type TestPostgres } from '../../../test/support/postgres';
+import { startPostgres, type TestPostgres } from '../../../support/postgres';
 import { seedLedger, tempHubs, writeOperatorTransfers } from './verify-fixture';
 
 const hubs = tempHubs();

@@ -10,8 +10,8 @@ import { sql } from 'drizzle-orm';
 import { DIALECTS, freshDatabase } from '../../../test/support/dialects';
 import { alertList } from '../src/dashboard/alerts';
 import { verifyChain } from '../src/verify/verify-chain';
-import { CASHIER, seedHub, type Seeded, listenForTills } from './support/seed';
-import { SpecTill } from './support/spec-till';
+import { CASHIER, seedHub, type Seeded, listenForTills } from '../../../support/seed';
+import { SpecTill } from '../../../support/spec-till';
 import { cliHome } from './support/cli-run';
 
 describe.each(DIALECTS)('cashier shifts on %s', (dialect) => {

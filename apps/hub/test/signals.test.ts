@@ -5,8 +5,8 @@ import { configFromEnv } from '../src/config';
 import { topUp } from '../src/money/topup';
 import { freshDatabase } from '../../../test/support/dialects';
 import { cliProcess } from './support/cli-process';
-import { CASHIER, seedHub, type Seeded } from './support/seed';
-import { SpecTill } from './support/spec-till';
+import { CASHIER, seedHub, type Seeded } from '../../../support/seed';
+import { SpecTill } from '../../../support/spec-till';
 
 /**
  * Changes made by another process reach the tills (issue 15, part 3): the CLI

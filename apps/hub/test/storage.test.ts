@@ -6,7 +6,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openStorage, type Storage, type Tx } from '../src/storage';
 import * as repo from '../src/storage/repo';
-import { startPostgres, type TestPostgres } from '../../../test/support/postgres';
+import { startPostgres, type TestPostgres } from '../../../support/postgres';
 
 const AT = '2026-07-14T21:03:07.412Z';
 const HASH = 'a'.repeat(64);

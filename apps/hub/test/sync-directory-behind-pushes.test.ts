@@ -3,8 +3,8 @@ import pg from 'pg';
 import type { HubMessage } from '@fedow/protocol';
 import { createProduct } from '../src/directory/products';
 import { freshDatabase } from '../../../test/support/dialects';
-import { CASHIER, seedHub, type Seeded } from './support/seed';
-import { SpecTill } from './support/spec-till';
+import { CASHIER, seedHub, type Seeded } from '../../../support/seed';
+import { SpecTill } from '../../../support/spec-till';
 
 /**
  * Regression (issue 15.3, the multi-hub test's stalled tills): a directory change

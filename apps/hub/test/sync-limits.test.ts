@@ -3,8 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS, freshDatabase } from '../../../test/support/dialects';
 import { CLOSE_CODES, SYNC_BACKOFF_MS_MIN, SYNC_MESSAGES_PER_SECOND_MAX, type HubMessage, type WireEntry } from '@fedow/protocol';
 import { verifyChain } from '../src/verify/verify-chain';
-import { CASHIER, seedHub, type Seeded, listenForTills } from './support/seed';
-import { SpecTill } from './support/spec-till';
+import { CASHIER, seedHub, type Seeded, listenForTills } from '../../../support/seed';
+import { SpecTill } from '../../../support/spec-till';
 
 let world: Seeded;
 let url: string;

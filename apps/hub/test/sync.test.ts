@@ -7,8 +7,8 @@ import { createPairingCode } from '../src/directory/terminals';
 import { verifyChain } from '../src/verify/verify-chain';
 import { fromHex, publicKeyHex } from '@fedow/ledger';
 import { nodeCrypto } from '@fedow/ledger/crypto-node';
-import { CASHIER, CASHIER_B, seedHub, type Seeded, listenForTills } from './support/seed';
-import { SpecTill } from './support/spec-till';
+import { CASHIER, CASHIER_B, seedHub, type Seeded, listenForTills } from '../../../support/seed';
+import { SpecTill } from '../../../support/spec-till';
 
 let world: Seeded;
 let url: string;

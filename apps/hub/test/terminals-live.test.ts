@@ -8,8 +8,8 @@ import { DIALECTS, freshDatabase } from '../../../test/support/dialects';
 import * as repo from '../src/storage/repo';
 import { PRESENCE_STALE_MS } from '../src/sync/presence-recorder';
 import { cliInProcess, cliProcess } from './support/cli-process';
-import { CASHIER, seedHub, type Seeded, listenForTills } from './support/seed';
-import { SpecTill } from './support/spec-till';
+import { CASHIER, seedHub, type Seeded, listenForTills } from '../../../support/seed';
+import { SpecTill } from '../../../support/spec-till';
 
 interface Listed {
   id: string;

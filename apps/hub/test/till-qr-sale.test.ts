@@ -17,8 +17,8 @@ import { findOrCreateUser } from '../src/money/users';
 import { registerWalletKey } from '../src/money/wallet-requests';
 import * as repo from '../src/storage/repo';
 import { verifyChain } from '../src/verify/verify-chain';
-import { seedHub, type Seeded, type SeededTill, listenForTills } from './support/seed';
-import { SpecTill } from './support/spec-till';
+import { seedHub, type Seeded, type SeededTill, listenForTills } from '../../../support/seed';
+import { SpecTill } from '../../../support/spec-till';
 
 const ALICE_KEY = fromHex('a1'.repeat(32));
 const MALLORY_KEY = fromHex('66'.repeat(32));

@@ -12,7 +12,7 @@ import { cliHome } from './support/cli-run';
 import * as repo from '../src/storage/repo';
 import { verifyChain } from '../src/verify/verify-chain';
 import { federationWorld, type FederationWorld } from './support/federation-world';
-import type { SpecTill } from './support/spec-till';
+import type { SpecTill } from '../../../support/spec-till';
 
 const TIMEOUT_MS = 120_000;
 const RULES = { closingTime: '22:00', dailyCapMinutes: 600 };

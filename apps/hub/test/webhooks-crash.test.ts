@@ -17,8 +17,8 @@ import { openStorage } from '../src/storage';
 import * as repo from '../src/storage/repo';
 import { killCount } from '../../../test/support/kill-count';
 import { cliInProcess, cliProcess, FEDOW_BIN } from './support/cli-process';
-import { CASHIER, seedHub, type Seeded, type SeededTill } from './support/seed';
-import { SpecTill } from './support/spec-till';
+import { CASHIER, seedHub, type Seeded, type SeededTill } from '../../../support/seed';
+import { SpecTill } from '../../../support/spec-till';
 import { until, WebhookReceiver } from './support/webhook-receiver';
 
 function freePort(): Promise<number> {

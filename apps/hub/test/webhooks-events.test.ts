@@ -5,8 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addEndpoint } from '../src/notify/endpoints';
 import { requestPayout } from '../src/money/payout-request';
-import { CASHIER, type Seeded } from './support/seed';
-import { SpecTill } from './support/spec-till';
+import { CASHIER, type Seeded } from '../../../support/seed';
+import { SpecTill } from '../../../support/spec-till';
 import { until, WebhookReceiver } from './support/webhook-receiver';
 import { seededWithWebhooks } from './support/webhook-scenario';
 

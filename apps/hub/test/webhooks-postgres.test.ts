@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, it } from 'vitest';
 import { buildHub, type Hub } from '../src/app';
 import { configFromEnv } from '../src/config';
-import { startPostgres, type TestPostgres } from '../../../test/support/postgres';
-import type { Seeded } from './support/seed';
+import { startPostgres, type TestPostgres } from '../../../support/postgres';
+import type { Seeded } from '../../../support/seed';
 import { DEAD_LETTER_WEBHOOKS, deadLetterAndReplay, failingThenHealthyEndpoint, FAST_WEBHOOKS, seededWithWebhooks, SkippingClock } from './support/webhook-scenario';
 
 let server: TestPostgres;

@@ -1,5 +1,5 @@
 import { afterEach, describe, it } from 'vitest';
-import type { Seeded } from './support/seed';
+import type { Seeded } from '../../../support/seed';
 import { DEAD_LETTER_WEBHOOKS, deadLetterAndReplay, failingThenHealthyEndpoint, seededWithWebhooks, SkippingClock } from './support/webhook-scenario';
 
 let world: Seeded | null = null;

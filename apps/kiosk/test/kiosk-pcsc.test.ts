@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { insertCard, privatePcscdUnsupported, startPrivatePcscd, type PrivatePcscd } from '@fedow/hardware';
 import { createPcscReader } from '@fedow/nfc';
-import { CASHIER, launchChromium, pairThroughUi, screenshot, startHubWorld, startTill, waitFor, waitOnline, type HubWorld, type Till } from './support/kiosk-world';
+import { CASHIER, launchChromium, pairThroughUi, screenshot, startHubWorld, startTill, waitFor, waitOnline, type HubWorld, type Till } from '../../../support/kiosk-world';
 
 const PCSC_REQUIRED = Boolean(process.env.CI) || process.env.FEDOW_PCSC === 'required';
 const unsupported = privatePcscdUnsupported();

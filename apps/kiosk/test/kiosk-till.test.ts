@@ -8,7 +8,7 @@ import type { Browser } from 'playwright-core';
 import { SimulatorReader } from '@fedow/nfc';
 import { startHeadlessServer } from '../src/headless/server';
 import { bundleUi } from '../src/ui-bundle';
-import { CASHIER, launchChromium, pairThroughUi, screenshot, startHubWorld, startTill, waitFor, waitOnline, type HubWorld, type Till } from './support/kiosk-world';
+import { CASHIER, launchChromium, pairThroughUi, screenshot, startHubWorld, startTill, waitFor, waitOnline, type HubWorld, type Till } from '../../../support/kiosk-world';
 
 let browser: Browser;
 let hub: HubWorld;

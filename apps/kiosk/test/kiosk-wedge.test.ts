@@ -17,7 +17,7 @@ import { topUp } from '../../hub/src/money/topup';
 import { findOrCreateUser } from '../../hub/src/money/users';
 import { registerWalletKey } from '../../hub/src/money/wallet-requests';
 import * as repo from '../../hub/src/storage/repo';
-import { CASHIER, launchChromium, pairThroughUi, screenshot, startHubWorld, startTill, waitFor, waitOnline, type HubWorld, type Till } from './support/kiosk-world';
+import { CASHIER, launchChromium, pairThroughUi, screenshot, startHubWorld, startTill, waitFor, waitOnline, type HubWorld, type Till } from '../../../support/kiosk-world';
 
 const HOLDER_KEY = fromHex('c3'.repeat(32));
 

@@ -2,12 +2,7 @@ import WebSocket from 'ws';
 import { helloProof, PUSH_WINDOW_MAX, SYNC_MESSAGES_PER_SECOND_MAX, type HubMessage } from '@fedow/protocol';
 import { fromHex, signBody } from '@fedow/ledger';
 import { nodeCrypto } from '@fedow/ledger/crypto-node';
-
-export interface TillIdentity {
-  id: string;
-  secretKeyHex: string;
-  genesis: string;
-}
+import type { TillIdentity } from '../../../support/bench-world';
 
 /**
  * A push with no ack for this long means the hub is stuck or dropped it. Long:

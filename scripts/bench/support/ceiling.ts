@@ -5,8 +5,8 @@ import type { WireEntry } from '@fedow/protocol';
 import { verifySigned } from '@fedow/ledger';
 import { nodeCrypto } from '@fedow/ledger/crypto-node';
 import { publicKeyHex, fromHex } from '@fedow/ledger';
-import type { BenchWorld } from './hub-world';
-import { copyWorld } from './hub-world';
+import type { BenchWorld } from '../../../support/bench-world';
+import { copyWorld } from '../../../support/bench-world';
 
 /**
  * What a hub cannot avoid doing per entry (issue 15.5), measured in the run that

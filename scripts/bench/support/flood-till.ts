@@ -3,7 +3,7 @@ import { helloProof, PUSH_WINDOW_MAX, SYNC_MESSAGES_PER_SECOND_MAX } from '@fedo
 import { fromHex, signBody } from '@fedow/ledger';
 import { nodeCrypto } from '@fedow/ledger/crypto-node';
 import { pushFrame } from './chains';
-import type { TillIdentity } from './bench-till';
+import type { TillIdentity } from '../../../support/bench-world';
 
 /**
  * A paired till that floods, as a hostile one would: on every welcome it sends

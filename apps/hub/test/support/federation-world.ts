@@ -9,8 +9,8 @@ import { configFromEnv, type HubConfig } from '../../src/config';
 import { recordFirst } from '../../src/money/first';
 import { topUp } from '../../src/money/topup';
 import * as repo from '../../src/storage/repo';
-import type { SeededTill } from './seed';
-import { SpecTill } from './spec-till';
+import type { SeededTill } from '../../../../support/seed';
+import { SpecTill } from '../../../../support/spec-till';
 
 export interface WorldPlace {
   id: string;

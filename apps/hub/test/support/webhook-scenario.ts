@@ -5,8 +5,8 @@ import type { WebhookSettings } from '../../src/config';
 import type { Clock } from '../../src/context';
 import { addEndpoint, listDeliveries, replayDelivery, type DeliveryView } from '../../src/notify/endpoints';
 import * as repo from '../../src/storage/repo';
-import { CASHIER, seedHub, type Seeded } from './seed';
-import { SpecTill } from './spec-till';
+import { CASHIER, seedHub, type Seeded } from '../../../../support/seed';
+import { SpecTill } from '../../../../support/spec-till';
 import { until, WebhookReceiver, type Behaviour } from './webhook-receiver';
 
 /** Short enough for a test, with room for a loaded machine: an attempt times out after 1 s. */

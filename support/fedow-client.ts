@@ -9,7 +9,7 @@
  */
 import { constants, generateKeyPairSync, privateDecrypt, sign, type KeyObject } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
-import { pythonJsonDumps } from '../../src/compat/python';
+import { pythonJsonDumps } from '@fedow/hub';
 
 export interface RsaKey {
   privateKey: KeyObject;

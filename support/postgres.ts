@@ -1,26 +1,37 @@
 /**
- * A throwaway PostgreSQL server for tests, from the PostgreSQL binaries of the machine
- * (`initdb`, `pg_ctl`, `postgres` on PATH, else /usr/lib/postgresql/15/bin).
+ * PostgreSQL servers for the tests and the benchmarks, from the PostgreSQL binaries of
+ * the machine (`initdb`, `pg_ctl`, `postgres` on PATH, else /usr/lib/postgresql/15/bin).
+ * One module for both so that how a server is found, owned and started is written once.
  *
- * PostgreSQL refuses to run as root, so when the tests run as root (here and in CI)
- * the server runs as the `postgres` OS user (created if missing), in a fresh temporary
- * directory that user owns. It listens on 127.0.0.1 on a free port, with its unix
- * socket inside its data directory, trusts local connections, and is deleted by stop().
+ * - startPostgres(): a throwaway server for a test, in a fresh temporary directory,
+ *   fsync off, deleted by stop().
+ * - startKeptPostgres(root): a server whose data directory outlives the process (a
+ *   benchmark keeps its pre-loaded ledger there between runs), fsync on: the benchmarks
+ *   time durable acks.
+ *
+ * PostgreSQL refuses to run as root, so as root (here and in CI) the server runs as the
+ * `postgres` OS user (created if missing) in a directory that user owns. It listens on
+ * 127.0.0.1 on a free port, with its unix socket inside its data directory, and trusts
+ * local connections.
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { freePort } from './wait';
 
 const run = promisify(execFile);
 
 const FALLBACK_BIN_DIR = '/usr/lib/postgresql/15/bin';
 const OS_USER = 'postgres';
-const START_TIMEOUT_S = 60;
 const START_ATTEMPTS_MAX = 3;
+
+/** --no-sync and fsync=off: a throwaway server loses nothing worth a disk flush. */
+const THROWAWAY = { initdb: ['--no-sync'], options: '-c fsync=off -c full_page_writes=off', startTimeoutS: 60 };
+/** Room for a pre-loaded ledger of millions of transfers, and durable commits. */
+const KEPT = { initdb: [], options: '-c shared_buffers=512MB -c max_wal_size=8GB -c checkpoint_timeout=30min', startTimeoutS: 120 };
 
 export interface TestPostgres {
   /** `postgres://postgres@127.0.0.1:<port>/postgres` */
@@ -31,36 +42,27 @@ export interface TestPostgres {
 }
 
 export async function startPostgres(): Promise<TestPostgres> {
-  const bin = findBinDir();
-  const asUser = runsAsRoot() ? ensureOsUser() : undefined;
+  const server = serverTools();
   const root = mkdtempSync(join(tmpdir(), 'fedow-pg-'));
-  if (asUser) chownSync(root, asUser.uid, asUser.gid);
+  server.own(root);
   const data = join(root, 'data');
   const log = join(root, 'server.log');
-  const command = (tool: string, args: string[]) =>
-    asUser ? run('runuser', ['-u', OS_USER, '--', join(bin, tool), ...args]) : run(join(bin, tool), args);
   const stopSync = () => {
-    if (existsSync(join(data, 'postmaster.pid'))) {
-      spawnSync(asUser ? 'runuser' : join(bin, 'pg_ctl'), [
-        ...(asUser ? ['-u', OS_USER, '--', join(bin, 'pg_ctl')] : []),
-        '-D', data, 'stop', '-m', 'immediate',
-      ]);
-    }
+    if (existsSync(join(data, 'postmaster.pid'))) server.stopSync(data, 'immediate');
     rmSync(root, { recursive: true, force: true });
   };
   // A test process that dies without stop() must not leave a server running.
   process.once('exit', stopSync);
   try {
-    // --no-sync and fsync=off: a throwaway server loses nothing worth a disk flush.
-    await command('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
-    const port = await startOnFreePort(command, data, log);
+    await initdb(server.command, data, THROWAWAY.initdb);
+    const port = await startOnFreePort(server.command, data, log, THROWAWAY);
     const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
     return {
       url,
       createDatabase: (name) => createDatabase(url, name),
       stop: async () => {
         process.removeListener('exit', stopSync);
-        await command('pg_ctl', ['-D', data, 'stop', '-m', 'fast', '-w']);
+        await server.command('pg_ctl', ['-D', data, 'stop', '-m', 'fast', '-w']);
         rmSync(root, { recursive: true, force: true });
       },
     };
@@ -72,16 +74,70 @@ export async function startPostgres(): Promise<TestPostgres> {
   }
 }
 
+export interface KeptPostgres {
+  /** `postgres://postgres@127.0.0.1:<port>/<database>` */
+  url(database: string): string;
+  /** Stops the server and keeps its data directory. */
+  stop(): Promise<void>;
+}
+
+/** A server on the data directory under `root`, created by the first call and reused by the next ones. */
+export async function startKeptPostgres(root: string): Promise<KeptPostgres> {
+  const server = serverTools();
+  mkdirSync(root, { recursive: true });
+  server.own(root);
+  const data = join(root, 'data');
+  if (!existsSync(join(data, 'PG_VERSION'))) await initdb(server.command, data, KEPT.initdb);
+  const port = await startOnFreePort(server.command, data, join(root, 'server.log'), KEPT);
+  const stopSync = () => server.stopSync(data, 'fast');
+  process.once('exit', stopSync);
+  return {
+    url: (database) => `postgres://postgres@127.0.0.1:${port}/${database}`,
+    async stop() {
+      process.removeListener('exit', stopSync);
+      await server.command('pg_ctl', ['-D', data, 'stop', '-m', 'fast', '-w']);
+    },
+  };
+}
+
 type Command = (tool: string, args: string[]) => Promise<unknown>;
 
+interface ServerTools {
+  command: Command;
+  /** Gives `dir` to the OS user the server runs as. */
+  own(dir: string): void;
+  stopSync(data: string, mode: 'fast' | 'immediate'): void;
+}
+
+/** The binaries, run as the `postgres` OS user when we are root. */
+function serverTools(): ServerTools {
+  const bin = findBinDir();
+  const asUser = runsAsRoot() ? ensureOsUser() : undefined;
+  const argv = (tool: string, args: string[]): [string, string[]] =>
+    asUser ? ['runuser', ['-u', OS_USER, '--', join(bin, tool), ...args]] : [join(bin, tool), args];
+  return {
+    command: (tool, args) => run(...argv(tool, args)),
+    own: (dir) => {
+      if (asUser) chownSync(dir, asUser.uid, asUser.gid);
+    },
+    stopSync: (data, mode) => {
+      spawnSync(...argv('pg_ctl', ['-D', data, 'stop', '-m', mode]));
+    },
+  };
+}
+
+function initdb(command: Command, data: string, extra: readonly string[]): Promise<unknown> {
+  return command('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C', ...extra]);
+}
+
 /** The port is free when we look; another process may take it before the server binds, so retry. */
-async function startOnFreePort(command: Command, data: string, log: string): Promise<number> {
+async function startOnFreePort(command: Command, data: string, log: string, tuning: { options: string; startTimeoutS: number }): Promise<number> {
   let lastError: unknown;
   for (let attempt = 1; attempt <= START_ATTEMPTS_MAX; attempt += 1) {
     const port = await freePort();
-    const options = `-c listen_addresses=127.0.0.1 -p ${port} -k ${data} -c fsync=off -c full_page_writes=off`;
+    const options = `-c listen_addresses=127.0.0.1 -p ${port} -k ${data} ${tuning.options}`;
     try {
-      await command('pg_ctl', ['-D', data, '-o', options, '-l', log, '-t', String(START_TIMEOUT_S), '-w', 'start']);
+      await command('pg_ctl', ['-D', data, '-o', options, '-l', log, '-t', String(tuning.startTimeoutS), '-w', 'start']);
       return port;
     } catch (error) {
       lastError = error;
@@ -137,18 +193,6 @@ function ensureOsUser(): { uid: number; gid: number } {
     throw new Error(`cannot read the uid/gid of the ${OS_USER} user`);
   }
   return { uid: uidNumber, gid: gidNumber };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => (port > 0 ? resolve(port) : reject(new Error('no free port'))));
-    });
-  });
 }
 
 function describe(error: unknown): string {

@@ -1,19 +1,24 @@
+/**
+ * The benchmarks' hub: a seeded database with its tills, copied before each run so
+ * every run starts from the same state and chains signed in advance fit every copy.
+ */
 import { copyFileSync, existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { genesisBody } from '@fedow/protocol';
 import { hashBody, publicKeyHex, toHex } from '@fedow/ledger';
 import { nodeCrypto } from '@fedow/ledger/crypto-node';
-import { CASHIER, seedHub } from '../../../apps/hub/test/support/seed';
-import { openStorage } from '../../../apps/hub/src/storage';
-import * as repo from '../../../apps/hub/src/storage/repo';
-import type { TillIdentity } from './bench-till';
+import { CASHIER, seedHub } from './seed';
+import { openStorage, repo } from '@fedow/hub';
 
-/**
- * A seeded hub database the benchmarks copy before each run, so every run
- * starts from the same state and the pre-signed chains fit every copy: the
- * till ids, keys and the hub key (`hub.key` beside every copy) never change.
- */
+/** A till of the world: its id, its signing key and the hash of its genesis entry. */
+export interface TillIdentity {
+  id: string;
+  secretKeyHex: string;
+  genesis: string;
+}
+
+/** The till ids, keys and the hub key (`hub.key` beside every copy) never change between copies. */
 export interface BenchWorld {
   dir: string;
   template: string;

@@ -1,5 +1,5 @@
 /**
- * A whole till for the browser tests, nothing mocked: a real hub (seeded SQLite,
+ * A whole till for the browser tests and the kiosk benchmark, nothing mocked: a real hub (seeded SQLite,
  * listening on 127.0.0.1), a real terminal agent with a card reader (the simulator
  * or PC/SC through a private pcscd), the headless service serving the bundled UI
  * and the bridge, and Debian's Chromium driven by playwright-core.
@@ -10,24 +10,16 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { CardReader } from '@fedow/nfc';
 import type { OfflinePolicy } from '@fedow/protocol';
-import { openAgent, type SyncTuning, type TillAgent } from '@fedow/terminal';
-import { buildHub, type Hub } from '../../../hub/src/app';
-import { configFromEnv } from '../../../hub/src/config';
-import { createAsset } from '../../../hub/src/money/new-asset';
-import { showCard } from '../../../hub/src/directory/cards';
-import { createProduct } from '../../../hub/src/directory/products';
-import { createPairingCode } from '../../../hub/src/directory/terminals';
-import * as repo from '../../../hub/src/storage/repo';
-import { CASHIER, seedHub, type Seeded } from '../../../hub/test/support/seed';
-import { startHeadlessServer, type HeadlessServer } from '../../src/headless/server';
-import { bundleUi, type UiAssets } from '../../src/ui-bundle';
+import { openAgent, type TillAgent } from '@fedow/terminal';
+import { bundleUi, startHeadlessServer, type HeadlessServer, type UiAssets } from '@fedow/kiosk';
+import { buildHub, configFromEnv, createAsset, createPairingCode, createProduct, repo, showCard, type Hub } from '@fedow/hub';
+import { CASHIER, seedHub, type Seeded } from './seed';
+import { FAST_SYNC } from './sync-tuning';
+import { waitFor as waitForCondition } from './wait';
 
 export { CASHIER };
-export const SCREENSHOTS = join(import.meta.dirname, '..', '..', '..', '..', 'test-results', 'kiosk');
+export const SCREENSHOTS = join(import.meta.dirname, '..', 'test-results', 'kiosk');
 export const VIEWPORT = { width: 1280, height: 800 };
-
-/** Quick reconnection, as in the e2e tests: the same sync logic, less waiting. */
-const FAST_SYNC: Partial<SyncTuning> = { heartbeatMs: 1_000, silenceMsMax: 3_000, reconnectMsMin: 20, reconnectMsMax: 200 };
 
 export interface Products {
   beer: string;
@@ -181,12 +173,9 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return path;
 }
 
-export async function waitFor(predicate: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+/** Every 20 ms: the predicates here ask the browser, and each question costs a round trip. */
+export function waitFor(predicate: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  return waitForCondition(predicate, timeoutMs, what, 20);
 }
 
 /** Online, with the hub's first snapshot stored (primaries and catalogue). */

@@ -1,3 +1,9 @@
+/**
+ * A pre-loaded ledger of millions of transfers, on SQLite and on PostgreSQL, for the
+ * benchmark that measures the hub on a big ledger (`npm run bench -- size`); built
+ * by bulk SQL (history-*.ts) rather than through the hub, which would take days, and
+ * checked by test/bench-history.test.ts to read like a ledger the hub wrote.
+ */
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,17 +14,16 @@ import pg from 'pg';
 import { genesisBody } from '@fedow/protocol';
 import { hashBody, publicKeyHex, toHex } from '@fedow/ledger';
 import { nodeCrypto } from '@fedow/ledger/crypto-node';
-import { openStorage } from '../../../apps/hub/src/storage';
-import * as repo from '../../../apps/hub/src/storage/repo';
-import type { TillIdentity } from './bench-till';
-import { CASHIER, seedHub } from '../../../apps/hub/test/support/seed';
-import type { BenchPostgres } from './bench-postgres';
-import { createWorld } from './hub-world';
+import { openStorage, repo } from '@fedow/hub';
+import type { TillIdentity } from './bench-world';
+import { CASHIER, seedHub } from './seed';
+import type { KeptPostgres } from './postgres';
+import { createWorld } from './bench-world';
 import { writeHistoryPg } from './history-pg';
 import { historyShape, type HistoryPlan } from './history-shape';
 import { writeHistorySqlite } from './history-sqlite';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 /** What a history-size run needs to know of its databases; kept as JSON beside them. */
 export interface HistoryWorld {
@@ -49,7 +54,7 @@ export interface HistoryWorld {
  * they are there.
  */
 export async function sqliteHistory(transfers: number, log: (line: string) => void): Promise<HistoryWorld> {
-  const key = cacheKey(['apps/hub/drizzle/sqlite', 'scripts/bench/support/history-sqlite.ts', 'scripts/bench/support/history-shape.ts', 'scripts/bench/support/hub-world.ts'], `sqlite ${transfers}`);
+  const key = cacheKey(['apps/hub/drizzle/sqlite', 'support/history-sqlite.ts', 'support/history-shape.ts', 'support/bench-world.ts'], `sqlite ${transfers}`);
   const dir = join(process.env.FEDOW_BENCH_CACHE ?? join(tmpdir(), 'fedow-bench-cache'), `history-sqlite-${transfers}-${key}`);
   const manifest = join(dir, 'world.json');
   if (existsSync(manifest)) {
@@ -104,11 +109,11 @@ export async function sqliteHistory(transfers: number, log: (line: string) => vo
  * as one and copied before the history is written, so both hold the same ids.
  */
 export function pgCacheDir(transfers: number): string {
-  const key = cacheKey(['apps/hub/drizzle/pg', 'scripts/bench/support/history-pg.ts', 'scripts/bench/support/history-shape.ts', 'apps/hub/test/support/seed.ts'], `postgres ${transfers}`);
+  const key = cacheKey(['apps/hub/drizzle/pg', 'support/history-pg.ts', 'support/history-shape.ts', 'support/seed.ts'], `postgres ${transfers}`);
   return join(process.env.FEDOW_BENCH_CACHE ?? join(tmpdir(), 'fedow-bench-cache'), `history-pg-${transfers}-${key}`);
 }
 
-export async function pgHistory(server: BenchPostgres, dir: string, transfers: number, log: (line: string) => void): Promise<HistoryWorld> {
+export async function pgHistory(server: KeptPostgres, dir: string, transfers: number, log: (line: string) => void): Promise<HistoryWorld> {
   const manifest = join(dir, 'world.json');
   if (existsSync(manifest)) {
     const world = JSON.parse(readFileSync(manifest, 'utf8')) as HistoryWorld;

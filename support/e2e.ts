@@ -1,27 +1,24 @@
 /**
- * End-to-end worlds for the root tests: a real hub (buildHub, in this process,
- * listening on 127.0.0.1) on a SQLite file seeded by the hub's own test seed, and
- * real terminal agents paired with it over HTTP and syncing over WebSockets.
+ * End-to-end worlds for the root tests and the terminal benchmark: a real hub
+ * (buildHub, in this process, listening on 127.0.0.1) on a SQLite file seeded by
+ * seed.ts, and real terminal agents paired with it over HTTP and syncing over
+ * WebSockets.
  *
  * The hub can be stopped and started again on the same database, key and port,
  * as an operator restarting it would: the tills see it go and come back.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CardReader } from '@fedow/nfc';
 import type { OfflinePolicy } from '@fedow/protocol';
 import { openAgent, type Outcome, type TillAgent } from '@fedow/terminal';
-import { buildHub, type Hub } from '../../apps/hub/src/app';
-import { configFromEnv, type HubConfig } from '../../apps/hub/src/config';
-import { showCard, type CardView } from '../../apps/hub/src/directory/cards';
-import { createPairingCode } from '../../apps/hub/src/directory/terminals';
-import * as repo from '../../apps/hub/src/storage/repo';
-import { verifyChain } from '../../apps/hub/src/verify/verify-chain';
-import type { VerifyResult } from '../../apps/hub/src/verify/types';
-import { CASHIER, CASHIER_B, seedHub, type Seeded } from '../../apps/hub/test/support/seed';
+import { buildHub, configFromEnv, createPairingCode, repo, showCard, verifyChain, type CardView, type Hub, type HubConfig, type VerifyResult } from '@fedow/hub';
+import { CASHIER, CASHIER_B, seedHub, type Seeded } from './seed';
 import { FAST_SYNC } from './sync-tuning';
+import { waitFor } from './wait';
+
+export { freePort, waitFor } from './wait';
 
 export { CASHIER, CASHIER_B };
 
@@ -134,14 +131,6 @@ function listeningPort(hub: Hub): number {
   return address.port;
 }
 
-export async function waitFor(predicate: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 export function approved(outcome: Outcome): Extract<Outcome, { approve: true }> {
   if (!outcome.approve) throw new Error(`declined: ${outcome.code}: ${outcome.reason}`);
   return outcome;
@@ -156,16 +145,4 @@ export function journalEntries(agent: TillAgent): Array<{ seq: number; id: strin
     for (const entry of page) entries.push({ seq: entry.body.seq, id: entry.body.id, hash: entry.hash });
     from = page[page.length - 1]!.body.seq + 1;
   }
-}
-
-/** A free TCP port on 127.0.0.1 (for a child process that must listen on it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }

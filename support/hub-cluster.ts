@@ -1,7 +1,7 @@
 /**
  * Several hub processes on one PostgreSQL behind HAProxy, as an operator deploys
  * them when one process is not enough (README, "Scaling out"): a throwaway
- * PostgreSQL, the hub's own test seed written into it, N `fedow serve` processes
+ * PostgreSQL, seed.ts's hub written into it, N `fedow serve` processes
  * sharing the database and the hub key, and Debian's haproxy in front, started
  * with a configuration written here (WebSocket upgrades pass through, a hub that
  * stops answering /readyz is taken out, a refused connection goes to another hub).
@@ -15,13 +15,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { createPairingCode } from '../../apps/hub/src/directory/terminals';
-import { PG_LOCK_SEALER } from '../../apps/hub/src/sealer/leader';
-import { seedHub, type Seeded, type SeededTill } from '../../apps/hub/test/support/seed';
-import { freePort } from './e2e';
+import { createPairingCode, PG_LOCK_SEALER } from '@fedow/hub';
+import { seedHub, type Seeded, type SeededTill } from './seed';
+import { freePort } from './wait';
 import { startPostgres, type TestPostgres } from './postgres';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const FEDOW_BIN = join(ROOT, 'apps/hub/bin/fedow.mjs');
 const HUB_START_MS_MAX = 90_000;
 /**

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { SeededTill } from './seed';
 
 /**
- * A till written against SYNC.md alone, for the hub's tests: it signs entries,
+ * A till written against SYNC.md alone, for the hub's tests and the scale benchmark: it signs entries,
  * speaks the protocol by hand and records every message the hub sends. It
  * has none of the terminal package's logic, so it can also misbehave on purpose.
  */

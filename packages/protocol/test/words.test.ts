@@ -10,6 +10,8 @@ import {
   formatAmount,
   groupedAmount,
   isLanguage,
+  parseAmount,
+  parsePositiveAmount,
   qrDeclineReason,
   type QrDeclineCode,
 } from '@fedow/protocol/words';
@@ -105,6 +107,36 @@ describe('money in words', () => {
     expect(formatAmount(100, { decimals: 2, currencyCode: 'USD' }, 'en')).toBe('1.00 $');
     expect(formatAmount(100, { decimals: 2, currencyCode: 'CHF' }, 'fr')).toBe('1,00 CHF');
     expect(formatAmount(100, { decimals: 2, currencyCode: 'MLA' }, 'fr')).toBe('1,00 MLA');
+  });
+});
+
+describe('money as typed', () => {
+  it('reads either separator, spaces and up to the asset\'s decimals, as minor units', () => {
+    expect(parseAmount('12,50', 2)).toBe(1250);
+    expect(parseAmount('12.5', 2)).toBe(1250);
+    expect(parseAmount(' 1 234,5 ', 2)).toBe(123450);
+    expect(parseAmount('3', 0)).toBe(3);
+    expect(parseAmount('0,125', 3)).toBe(125);
+    expect(parseAmount('7.', 2)).toBe(700);
+    expect(parseAmount('0', 2)).toBe(0);
+  });
+
+  it('refuses more decimals than the asset has, signs, letters and empty text', () => {
+    for (const text of ['12,505', '-3', '+3', '3e2', '12,5€', '', ',5', '1.2.3', '0x10']) expect(parseAmount(text, 2), text).toBeNull();
+    expect(parseAmount('1,5', 0)).toBeNull();
+  });
+
+  it('reads the largest safe amount exactly and refuses one minor unit more, where a float would have rounded', () => {
+    expect(parseAmount('90071992547409,91', 2)).toBe(Number.MAX_SAFE_INTEGER);
+    expect(parseAmount('90071992547409,92', 2)).toBeNull();
+    // Math.round(Number('1.005') * 100) is 100: the float reading loses the cent.
+    expect(parseAmount('1,005', 3)).toBe(1005);
+    expect(parseAmount('0,29', 2)).toBe(29);
+  });
+
+  it('leaves zero out of the forms that move money', () => {
+    expect(parsePositiveAmount('0,00', 2)).toBeNull();
+    expect(parsePositiveAmount('0,01', 2)).toBe(1);
   });
 });
 

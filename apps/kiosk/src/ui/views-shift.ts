@@ -5,7 +5,7 @@
  * Pure: state in, HTML out.
  */
 import { EURO_COINS, EURO_NOTES, countTotal, type CashCount } from '@fedow/protocol';
-import { formatAmount } from '@fedow/protocol/words';
+import { formatAmount, parseAmount } from '@fedow/protocol/words';
 import type { ClosedShift } from '@fedow/terminal';
 import { esc, hint } from './html';
 import { t, type Language } from './i18n';
@@ -18,9 +18,8 @@ const euros = (cents: number, language: Language) => formatAmount(cents, EURO_CE
 export function shiftAmount(state: UiState): { count: CashCount } | { total: number } | null {
   const count = Object.fromEntries(Object.entries(state.shiftCount).filter(([, pieces]) => pieces > 0)) as CashCount;
   if (Object.keys(count).length > 0) return { count };
-  const total = state.shiftTotal.trim().replace(',', '.');
-  if (!/^\d+(\.\d{1,2})?$/.test(total)) return null;
-  return { total: Math.round(Number(total) * 100) };
+  const total = parseAmount(state.shiftTotal, EURO_CENTS.decimals);
+  return total === null ? null : { total };
 }
 
 function amountOf(request: ReturnType<typeof shiftAmount>): number {

@@ -69,3 +69,26 @@ export function formatAmount(amount: number, unit: MoneyUnit, language: Language
 export function groupedAmount(amount: number, decimals: number, language: Language): string {
   return decimalAmount(amount, decimals, { separator: decimalSeparator(language), grouping: language === 'fr' ? '\u202f' : ',' });
 }
+
+/**
+ * What someone typed ("12,50", "12.5", "3", "1 234,5") in the asset's unit, as
+ * minor units: the digits are read as digits, never through a float, and null
+ * comes back for anything else — a sign, a letter, more decimals than the asset
+ * has, an amount beyond 2^53 - 1 minor units. Zero is an amount (a counted drawer
+ * can be empty): a form that needs a positive one says so.
+ */
+export function parseAmount(text: string, decimals: number): number | null {
+  const match = /^(\d{1,16})(?:[.,](\d*))?$/.exec(text.replace(/\s/g, ''));
+  if (!match) return null;
+  const fraction = match[2] ?? '';
+  if (fraction.length > decimals) return null;
+  // Below 2^53 a digit string reads exactly; above it the safe-integer check refuses it.
+  const minor = Number(`${match[1]}${fraction.padEnd(decimals, '0')}`);
+  return Number.isSafeInteger(minor) ? minor : null;
+}
+
+/** The same, for the forms that move money: a positive amount or null. */
+export function parsePositiveAmount(text: string, decimals: number): number | null {
+  const minor = parseAmount(text, decimals);
+  return minor !== null && minor > 0 ? minor : null;
+}

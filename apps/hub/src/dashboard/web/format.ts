@@ -1,4 +1,4 @@
-import { groupedAmount } from '@fedow/protocol/words';
+import { groupedAmount, parsePositiveAmount } from '@fedow/protocol/words';
 import type { AssetInfo } from '../views';
 import { h } from '../../web/dom';
 import { language, t } from './i18n';
@@ -26,18 +26,8 @@ export function money(value: number, asset: AssetInfo | undefined): string {
   return asset ? `${number} ${asset.code}` : number;
 }
 
-/**
- * What an operator typed ("12,50", "12.5", "3") in the asset's unit, as minor
- * units; null when it is not a positive amount with at most the asset's decimals.
- */
-export function parseMoney(text: string, decimals: number): number | null {
-  const match = /^(\d{1,12})(?:[.,](\d*))?$/.exec(text.trim().replace(/\s/g, ''));
-  if (!match) return null;
-  const fraction = match[2] ?? '';
-  if (fraction.length > decimals) return null;
-  const minor = Number(match[1]) * 10 ** decimals + Number(fraction.padEnd(decimals, '0') || '0');
-  return Number.isSafeInteger(minor) && minor > 0 ? minor : null;
-}
+/** What an operator typed, as positive minor units of the asset (the shared vocabulary's reading). */
+export const parseMoney = parsePositiveAmount;
 
 /** "12 s", "4 min", "2 h 05", "3 d". */
 export function duration(ms: number): string {

@@ -2,7 +2,7 @@
 import type { AuditRow, OperatorRole, TokenRow } from '../views';
 import { api } from './api';
 import { h, replace } from '../../web/dom';
-import { dateTime, money } from './format';
+import { dateTime, money, parseMoney } from './format';
 import { reasonText, t, type Word } from './i18n';
 import type { Directory, View } from './state';
 
@@ -178,7 +178,7 @@ export class AuditView implements View {
     const reason = h('input', { id: 'correction-reason', required: true, maxlength: 500 });
     const submit = async () => {
       const info = this.directory().assets.get(asset.value);
-      const minor = minorUnits(amount.value, info?.decimals ?? 0);
+      const minor = parseMoney(amount.value, info?.decimals ?? 0);
       if (minor === null) return replace(this.shown, h('p', { class: 'bad' }, `${t('error')}: ${t('amount')}`));
       try {
         await api('corrections', { method: 'POST', body: { wallet: wallet.value.trim(), asset: asset.value, amount: minor, direction: direction.value, reason: reason.value.trim(), key } });
@@ -209,12 +209,3 @@ export class AuditView implements View {
   }
 }
 
-/** "2.50" or "2,50" with 2 decimals → 250; null when it is not a positive amount with at most that many decimals. */
-export function minorUnits(text: string, decimals: number): number | null {
-  const match = /^(\d{1,12})(?:[.,](\d+))?$/.exec(text.trim());
-  if (!match) return null;
-  const fraction = match[2] ?? '';
-  if (fraction.length > decimals) return null;
-  const value = Number(match[1]) * 10 ** decimals + Number(fraction.padEnd(decimals, '0') || '0');
-  return value > 0 && Number.isSafeInteger(value) ? value : null;
-}

@@ -1,3 +1,4 @@
+import { decimalAmount, decimalSeparator, parsePositiveAmount } from '@fedow/protocol/words';
 import { language } from './i18n';
 
 export interface Asset {
@@ -12,20 +13,12 @@ export interface Asset {
 export function money(value: number, asset: Asset | undefined): string {
   const decimals = asset?.decimals ?? 0;
   const sign = value < 0 ? '−' : '';
-  const text = (Math.abs(value) / 10 ** decimals).toFixed(decimals);
-  const number = language() === 'fr' ? text.replace('.', ',') : text;
+  const number = decimalAmount(Math.abs(value), decimals, { separator: decimalSeparator(language()) });
   return asset ? `${sign}${number} ${asset.code}` : `${sign}${number}`;
 }
 
-/** "12,50", "12.5", "3" in the asset's unit, as minor units; null when it is not a positive amount. */
-export function parseMoney(text: string, decimals: number): number | null {
-  const match = /^(\d{1,9})(?:[.,](\d*))?$/.exec(text.trim().replace(/\s/g, ''));
-  if (!match) return null;
-  const fraction = match[2] ?? '';
-  if (fraction.length > decimals) return null;
-  const minor = Number(match[1]) * 10 ** decimals + Number(fraction.padEnd(decimals, '0') || '0');
-  return Number.isSafeInteger(minor) && minor > 0 ? minor : null;
-}
+/** What the holder typed, as positive minor units of the asset (the shared vocabulary's reading). */
+export const parseMoney = parsePositiveAmount;
 
 /** "21:03" today, "12/07 21:03" before. */
 export function when(iso: string): string {

@@ -2,7 +2,11 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { HTTP_BODY_BYTES_MAX } from '@fedow/protocol';
 import type { HubConfig } from './config';
 import type { HubPlugin } from './plugin';
-import { HubEmitter, newUuid, Presence, systemClock, type Clock, type HubContext } from './context';
+import { systemClock, type Clock } from './clock';
+import type { HubContext } from './context';
+import { HubEmitter } from './events';
+import { idSource } from './ids';
+import { Presence } from './sync/presence';
 import { CryptoPool } from './crypto/pool';
 import { installErrorHandler } from './errors';
 import { adminPlugin } from './admin/plugin';
@@ -101,7 +105,7 @@ export async function openHubContext(
   const storage = await openStorage(config.databaseUrl, { checkpointThread: options.checkpointThread ?? true });
   try {
     const key = loadOrCreateHubKey(config.keyPath);
-    const newId = () => newUuid(clock);
+    const newId = idSource(clock);
     const identity = await bootstrapIdentity(storage, key, clock, newId);
     // Loaded only when configured: the library is large, and every CLI command opens a context.
     const stripe = config.stripe === null ? null : new (await import('./money/providers/stripe')).StripeProvider(config.stripe);

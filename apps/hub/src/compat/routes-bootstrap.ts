@@ -7,7 +7,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { DEFAULT_OFFLINE_POLICY } from '@fedow/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { HubContext } from '../context';
-import { iso } from '../context';
+import { iso } from '../clock';
 import { write } from '../directory/common';
 import { handleStripeNotification } from '../money/providers/stripe-notifications';
 import { userForEmail } from '../money/users';

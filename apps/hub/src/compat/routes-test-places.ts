@@ -7,7 +7,8 @@
  */
 import { DEFAULT_OFFLINE_POLICY } from '@fedow/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { iso, type HubContext } from '../context';
+import { iso } from '../clock';
+import type { HubContext } from '../context';
 import { write } from '../directory/common';
 import { userForEmail } from '../money/users';
 import * as repo from '../storage/repo';

@@ -1,7 +1,8 @@
 /** `/wallet/…`: Lespass's users (get_or_create with their RSA key), wallets, card linking and bank deposits. */
 import { decideBankDeposit, decideFusion, decideWalletBadge } from '@fedow/ledger';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { iso, type HubContext } from '../context';
+import { iso } from '../clock';
+import type { HubContext } from '../context';
 import { HubError } from '../errors';
 import { createCheckout, OPEN_REFILL } from '../money/providers/checkout';
 import { userForEmail, withUserRace } from '../money/users';

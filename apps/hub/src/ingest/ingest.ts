@@ -7,7 +7,8 @@ import {
   type AckResult,
   type WireEntry,
 } from '@fedow/protocol';
-import { iso, type HubContext } from '../context';
+import { iso } from '../clock';
+import type { HubContext } from '../context';
 import { lockLedger } from '../storage/ledger-lock';
 import * as repo from '../storage/repo';
 import type { Tx } from '../storage/types';

@@ -1,4 +1,5 @@
-import { iso, type HubContext } from '../context';
+import { iso } from '../clock';
+import type { HubContext } from '../context';
 import type { HubPlugin } from '../plugin';
 import * as repo from '../storage/repo';
 import type { TillPresenceRow } from '../storage/rows';

@@ -18,7 +18,8 @@ import {
 } from '@fedow/protocol';
 import { hashBody, verifyHash } from '@fedow/ledger';
 import { nodeCrypto } from '@fedow/ledger/crypto-node';
-import { iso, type HubContext } from '../context';
+import { iso } from '../clock';
+import type { HubContext } from '../context';
 import { CryptoJobDropped } from '../crypto/pool';
 import type { Ingest, PendingPush } from '../ingest/ingest';
 import { submitTillQrSale } from '../money/till-qr-sale';

@@ -6,7 +6,7 @@ import { fromHex, hashBody, publicKeyHex } from '@fedow/ledger';
 import { nodeCrypto } from '@fedow/ledger/crypto-node';
 import { buildHub, type Hub, type HubOptions } from '../../src/app';
 import { configFromEnv, type HubConfig } from '../../src/config';
-import type { Clock } from '../../src/context';
+import type { Clock } from '../../src/clock';
 import { recordFirst } from '../../src/money/first';
 import * as repo from '../../src/storage/repo';
 

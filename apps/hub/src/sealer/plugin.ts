@@ -1,6 +1,6 @@
 import { BLOCK_TRANSFERS_MAX } from '@fedow/protocol';
 import type { HubContext } from '../context';
-import type { HubPlugin } from '../plugin';
+import { declarePlugin } from '../plugin';
 import { leadership } from './leader';
 import { hashInline, sealNextBlock, type TransferHasher } from './seal-block';
 import { Sealer, type SealRun } from './sealer';
@@ -13,7 +13,7 @@ const running = new WeakMap<HubContext, Sealer>();
  * before any `onClose` hook, so the block being written commits before the
  * storage closes (app.ts registers `storage.close()` as an `onClose` hook).
  */
-export const sealerPlugin: HubPlugin = async (app, context, config) => {
+export const sealerPlugin = declarePlugin({ name: 'sealer' }, async (app, context, config) => {
   // The hub's crypto pool (app.ts) hashes off the main thread; a bare app hashes inline.
   const hash: TransferHasher = app.hasDecorator('cryptoPool') ? (previous, transfers) => app.cryptoPool.chainTransfers(previous, transfers) : hashInline;
   const sealer = new Sealer(
@@ -28,7 +28,7 @@ export const sealerPlugin: HubPlugin = async (app, context, config) => {
     running.delete(context);
     await sealer.stop();
   });
-};
+});
 
 /**
  * Seals every pending transfer now, in blocks of at most `transfersMax` (short

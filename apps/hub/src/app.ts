@@ -109,7 +109,7 @@ export async function openHubContext(
     const identity = await bootstrapIdentity(storage, key, clock, newId);
     // Loaded only when configured: the library is large, and every CLI command opens a context.
     const stripe = config.stripe === null ? null : new (await import('./money/providers/stripe')).StripeProvider(config.stripe);
-    const context: HubContext = { presence: new Presence(), storage, key, genesis: identity.genesis, clock, newId, events: new HubEmitter(), instance: newId(), stripe };
+    const context: HubContext = { presence: new Presence(), storage, key, genesis: identity.genesis, clock, newId, events: new HubEmitter(), instance: newId(), stripe, sealer: null };
     const relay = new SignalRelay(context);
     return {
       context,

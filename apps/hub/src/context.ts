@@ -8,6 +8,7 @@ import type { Clock } from './clock';
 import type { HubEmitter } from './events';
 import type { HubKey } from './identity/key-file';
 import type { StripeProvider } from './money/providers/stripe';
+import type { Sealer } from './sealer/sealer';
 import type { Storage } from './storage/types';
 import type { Presence } from './sync/presence';
 
@@ -30,4 +31,9 @@ export interface HubContext {
   instance: string;
   /** Stripe when configured (STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET); null otherwise. */
   stripe: StripeProvider | null;
+  /**
+   * The sealer running on this context (sealer/plugin.ts), so `sealNow` goes
+   * through it instead of racing it; null without one (the CLI, a stopped hub).
+   */
+  sealer: Sealer | null;
 }

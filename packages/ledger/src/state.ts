@@ -158,11 +158,6 @@ export function cardBlock(state: LedgerState, card: Card): 'lost' | 'debt' | nul
   return null;
 }
 
-export function isPrimaryFor(state: LedgerState, uid: string, placeId: string): boolean {
-  const card = findCard(state, uid);
-  return card !== undefined && card.lostAt === null && card.primaryFor.includes(placeId);
-}
-
 // ── commit ───────────────────────────────────────────────────────────────────
 
 /**

@@ -28,10 +28,6 @@ export interface PushAck {
   stop: Stop | null;
 }
 
-export type PushOutcome =
-  | ({ kind: 'ack'; cardIds: string[]; frozen: boolean } & PushAck)
-  | { kind: 'refused'; status: 'frozen' | 'revoked' | 'unknown' };
-
 /**
  * The acks of a batch. `frozen`: the till reached QUARANTINE_FREEZE_ENTRIES with
  * this batch and was frozen in its transaction; the session closes after the acks.
@@ -84,12 +80,6 @@ export class Ingest {
   /** Drops the signature checks of `key` no worker has started: its connection closed. */
   drop(key: string): void {
     this.pool.drop(key);
-  }
-
-  /** One push on its own. */
-  async push(terminalId: string, publicKey: string, entries: readonly WireEntry[], verification = this.verify(publicKey, entries)): Promise<PushOutcome> {
-    const outcome = await this.pushBatch(terminalId, [{ entries, verification }]);
-    return outcome.kind === 'acks' ? { kind: 'ack', ...outcome.acks[0]!, cardIds: outcome.cardIds, frozen: outcome.frozen } : outcome;
   }
 
   /**

@@ -5,9 +5,6 @@ import { leadership } from './leader';
 import { hashInline, sealNextBlock, type TransferHasher } from './seal-block';
 import { Sealer, type SealRun } from './sealer';
 
-/** The running sealer of each hub, so `sealNow` goes through it instead of racing it. */
-const running = new WeakMap<HubContext, Sealer>();
-
 /**
  * The sealer as a hub plugin: starts with the hub, and stops in `preClose` —
  * before any `onClose` hook, so the block being written commits before the
@@ -22,10 +19,10 @@ export const sealerPlugin = declarePlugin({ name: 'sealer' }, async (app, contex
     (error) => app.log.error({ err: error }, 'sealer: sealing failed, retrying at the next period'),
     hash,
   );
-  running.set(context, sealer);
+  context.sealer = sealer;
   sealer.start();
   app.addHook('preClose', async () => {
-    running.delete(context);
+    if (context.sealer === sealer) context.sealer = null;
     await sealer.stop();
   });
 });
@@ -41,8 +38,7 @@ export const sealerPlugin = declarePlugin({ name: 'sealer' }, async (app, contex
  * (ChainVerifier.unsealed), so an audit never writes to the ledger it audits.
  */
 export async function sealNow(context: HubContext, options: { transfersMax?: number } = {}): Promise<SealRun> {
-  const sealer = running.get(context);
-  if (sealer) return sealer.flush(options.transfersMax);
+  if (context.sealer) return context.sealer.flush(options.transfersMax);
   const transfersMax = options.transfersMax ?? BLOCK_TRANSFERS_MAX;
   const leader = leadership(context.storage);
   if (!(await leader.acquire())) return { ok: false, reason: 'another_sealer' };

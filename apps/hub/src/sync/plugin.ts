@@ -15,6 +15,7 @@ export const syncPlugin = declarePlugin({ name: 'sync', decorators: ['cryptoPool
 
 declare module 'fastify' {
   interface FastifyInstance {
+    /** The simulation (test/sim/world.ts) hands its in-memory sockets to the server through this. */
     sync: SyncServer;
   }
 }

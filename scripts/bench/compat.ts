@@ -15,7 +15,7 @@ import { availableParallelism } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { oaepDecrypt, LaBoutikClient, LespassClient, rsaKey, send, type Reply } from '../../apps/hub/test/support/fedow-client';
-import { b64urlPadded, verifyPss } from '../../apps/hub/src/compat/rsa';
+import { b64urlPadded, verifyPss } from '../../apps/hub/src/crypto/rsa';
 import { opsPerSecond, percentile, report } from './report';
 import { startHubProcess } from './support/hub-process';
 

@@ -15,7 +15,7 @@ import * as repo from '../storage/repo';
 import { newApiKey } from './api-keys';
 import { compatNotFound, invalid, route } from './http';
 import { pythonJsonDumps } from './python';
-import { b64urlPadded } from './rsa';
+import { b64urlPadded } from '../crypto/rsa';
 
 const PLACE_NAME_CHARS_MAX = 100;
 

@@ -14,7 +14,7 @@ import { walletPlace } from './cards';
 import { compatNotFound, integer, invalid, normalUuid, objectBody, route, text, uuid, type Fields } from './http';
 import { outcomeTransfers, submitApiMovement } from './movements';
 import { bindWalletKey } from './routes-bootstrap';
-import { b64urlPadded, PEM_CHARS_MAX, rsaPublicKey, verifyPss } from './rsa';
+import { b64urlPadded, PEM_CHARS_MAX, rsaPublicKey, verifyPss } from '../crypto/rsa';
 import { cardShape, loadDirectory, transactionShapes, walletShape } from './shapes';
 
 export function walletRoutes(app: FastifyInstance, context: HubContext): void {

@@ -23,13 +23,6 @@ const ROOMS: { name: string; src: string; may: readonly string[] }[] = [
   { name: '@fedow/kiosk', src: 'apps/kiosk/src', may: ['@fedow/protocol', '@fedow/nfc', '@fedow/terminal'] },
 ];
 
-/**
- * Money imports from compat that are known and being removed (issue 17: the Stripe
- * notification provider reads a LaBoutik card from compat/stripe-terminal.ts). Once the
- * move lands this list is empty, and stays so.
- */
-const MONEY_TO_COMPAT_PENDING = new Set(['money/providers/stripe-notifications.ts -> compat/stripe-terminal.ts']);
-
 interface Import {
   file: string;
   specifier: string;
@@ -107,7 +100,7 @@ describe('what may import what', () => {
     const arrows = importsUnder('apps/hub/src/money')
       .filter((entry) => entry.target?.startsWith(join(hub, 'compat/')))
       .map((entry) => `${relative(hub, entry.file)} -> ${relative(hub, entry.target!)}.ts`);
-    expect(arrows.filter((arrow) => !MONEY_TO_COMPAT_PENDING.has(arrow))).toEqual([]);
+    expect(arrows).toEqual([]);
   });
 
   it('benchmarks and scripts use public entries and support/, never tests or the apps’ folders', () => {

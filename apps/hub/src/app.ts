@@ -1,10 +1,15 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { HTTP_BODY_BYTES_MAX } from '@fedow/protocol';
 import type { HubConfig } from './config';
-import type { HubPlugin } from './plugin';
-import { HubEmitter, newUuid, Presence, systemClock, type Clock, type HubContext } from './context';
+import { declarePlugin, type HubPluginOptions } from './plugin';
+import type { FastifyPluginAsync } from 'fastify';
+import { systemClock, type Clock } from './clock';
+import type { HubContext } from './context';
+import { HubEmitter } from './events';
+import { idSource } from './ids';
+import { Presence } from './sync/presence';
 import { CryptoPool } from './crypto/pool';
-import { installErrorHandler } from './errors';
+import { errorsPlugin } from './errors';
 import { adminPlugin } from './admin/plugin';
 import { compatPlugin } from './compat/plugin';
 import { dashboardPlugin } from './dashboard/plugin';
@@ -55,9 +60,9 @@ export interface HubOptions {
 }
 
 /**
- * Builds the hub: storage and identity first, then the plugins in a fixed order
- * (errors → health → pairing and admin API → payment webhooks → outgoing webhooks → Fedow-compatible API → sync → sealer → dashboard → card holder's page → schedules). Each
- * plugin adds its routes and registers what it must stop in `onClose`.
+ * Builds the hub: storage and identity first, then the plugins of HUB_PLUGINS,
+ * each named with the parts it needs (plugin.ts). Each plugin adds its routes
+ * and registers what it must stop in `preClose` or `onClose`.
  */
 export async function buildHub(config: HubConfig, options: HubOptions = {}): Promise<Hub> {
   const { context, identity, relay, close } = await openHubContext(config, options);
@@ -72,12 +77,11 @@ export async function buildHub(config: HubConfig, options: HubOptions = {}): Pro
       // The hub is the only writer of ids: requests carry none of their own.
       genReqId: () => context.newId(),
     });
-    installErrorHandler(app);
     context.events.on('internal-error', ({ where, error }) => app.log.error({ err: error }, `${where} failed`));
     app.addHook('onClose', close);
     app.decorate('cryptoPool', pool);
     app.addHook('onClose', () => pool.close());
-    for (const plugin of HUB_PLUGINS) if (options.httpApis !== false || !HTTP_ONLY_PLUGINS.has(plugin)) await plugin(app, context, config);
+    for (const plugin of HUB_PLUGINS) if (options.httpApis !== false || !HTTP_ONLY_PLUGINS.has(plugin)) await app.register(plugin, { context, config });
     await app.ready();
     // From now on, changes made by the CLI or another hub process reach this one's tills.
     await relay.listen();
@@ -101,11 +105,11 @@ export async function openHubContext(
   const storage = await openStorage(config.databaseUrl, { checkpointThread: options.checkpointThread ?? true });
   try {
     const key = loadOrCreateHubKey(config.keyPath);
-    const newId = () => newUuid(clock);
+    const newId = idSource(clock);
     const identity = await bootstrapIdentity(storage, key, clock, newId);
     // Loaded only when configured: the library is large, and every CLI command opens a context.
     const stripe = config.stripe === null ? null : new (await import('./money/providers/stripe')).StripeProvider(config.stripe);
-    const context: HubContext = { presence: new Presence(), storage, key, genesis: identity.genesis, clock, newId, events: new HubEmitter(), instance: newId(), stripe };
+    const context: HubContext = { presence: new Presence(), storage, key, genesis: identity.genesis, clock, newId, events: new HubEmitter(), instance: newId(), stripe, sealer: null };
     const relay = new SignalRelay(context);
     return {
       context,
@@ -128,8 +132,17 @@ declare module 'fastify' {
   }
 }
 
-/** The plugins, in load order. */
-const HUB_PLUGINS: HubPlugin[] = [healthPlugin, adminPlugin, webhooksPlugin, notifyPlugin, compatPlugin, syncPlugin, presenceRecorderPlugin, sealerPlugin, meltSweepPlugin, dashboardPlugin, holderPlugin, compensationSchedulePlugin, timeSchedulePlugin];
+type RegisteredPlugin = FastifyPluginAsync<HubPluginOptions>;
+
+/**
+ * The plugins, in load order: each declares the parts it needs (plugin.ts) and
+ * fastify refuses an order that breaks one. What no dependency says is the
+ * order of the `preClose` hooks, which run in this order: the outgoing
+ * webhooks stop listening before sync closes the tills' sockets (a shutdown is
+ * not every till going offline), sync stops ingesting before the sealer's
+ * last block.
+ */
+const HUB_PLUGINS: RegisteredPlugin[] = [errorsPlugin, healthPlugin, adminPlugin, webhooksPlugin, notifyPlugin, compatPlugin, syncPlugin, presenceRecorderPlugin, sealerPlugin, declarePlugin({ name: 'melt-sweep' }, meltSweepPlugin), dashboardPlugin, holderPlugin, compensationSchedulePlugin, timeSchedulePlugin];
 
 /** Routes and what serves them, nothing that moves money or talks to tills on its own. */
-const HTTP_ONLY_PLUGINS: ReadonlySet<HubPlugin> = new Set([adminPlugin, compatPlugin, dashboardPlugin, holderPlugin]);
+const HTTP_ONLY_PLUGINS: ReadonlySet<RegisteredPlugin> = new Set([adminPlugin, compatPlugin, dashboardPlugin, holderPlugin]);

@@ -1,4 +1,5 @@
 import { dirname, join } from 'node:path';
+import { BLOCK_MS_MAX, BLOCK_TRANSFERS_MAX, HOLDER_TRANSFER_DAILY_MAX, WEBHOOK_ENDPOINTS_IN_FLIGHT_MAX, WEBHOOK_TIMEOUT_MS } from '@fedow/protocol';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './notify/backoff';
 import { dataDirFromEnv, databaseUrlFromEnv, parseDatabaseUrl } from './storage';
 
@@ -92,8 +93,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: P
     host: overrides.host ?? env.HOST ?? '127.0.0.1',
     port: overrides.port ?? Number(env.PORT ?? 8442),
     log: overrides.log ?? ((env.LOG_LEVEL as HubConfig['log']) || 'info'),
-    blockTransfersMax: overrides.blockTransfersMax ?? 1_000,
-    blockMsMax: overrides.blockMsMax ?? 1_000,
+    blockTransfersMax: overrides.blockTransfersMax ?? BLOCK_TRANSFERS_MAX,
+    blockMsMax: overrides.blockMsMax ?? BLOCK_MS_MAX,
     meltSweepMs: overrides.meltSweepMs ?? Number(env.FEDOW_MELT_SWEEP_MS ?? 3_600_000),
     metricsToken: overrides.metricsToken !== undefined ? overrides.metricsToken : env.METRICS_TOKEN || null,
     sepa: overrides.sepa ?? { name: env.FEDOW_SEPA_NAME, iban: env.FEDOW_SEPA_IBAN, bic: env.FEDOW_SEPA_BIC },
@@ -118,8 +119,8 @@ function webhooksFromEnv(env: NodeJS.ProcessEnv): WebhookSettings {
   };
   return {
     pollMs: ms('FEDOW_WEBHOOK_POLL_MS', 250),
-    timeoutMs: ms('FEDOW_WEBHOOK_TIMEOUT_MS', 10_000),
-    endpointsInFlightMax: 16,
+    timeoutMs: ms('FEDOW_WEBHOOK_TIMEOUT_MS', WEBHOOK_TIMEOUT_MS),
+    endpointsInFlightMax: WEBHOOK_ENDPOINTS_IN_FLIGHT_MAX,
     retry: {
       firstDelayMs: ms('FEDOW_WEBHOOK_RETRY_FIRST_MS', DEFAULT_RETRY_POLICY.firstDelayMs),
       delayMsMax: ms('FEDOW_WEBHOOK_RETRY_MAX_MS', DEFAULT_RETRY_POLICY.delayMsMax),
@@ -149,7 +150,7 @@ function stripeFromEnv(env: NodeJS.ProcessEnv): StripeConfig | null {
 }
 
 function holderFromEnv(env: NodeJS.ProcessEnv): HolderConfig {
-  const daily = env.FEDOW_TRANSFER_DAILY_MAX === undefined || env.FEDOW_TRANSFER_DAILY_MAX === '' ? 10_000 : Number(env.FEDOW_TRANSFER_DAILY_MAX);
+  const daily = env.FEDOW_TRANSFER_DAILY_MAX === undefined || env.FEDOW_TRANSFER_DAILY_MAX === '' ? HOLDER_TRANSFER_DAILY_MAX : Number(env.FEDOW_TRANSFER_DAILY_MAX);
   if (!Number.isSafeInteger(daily) || daily < 0) throw new Error('FEDOW_TRANSFER_DAILY_MAX is a whole number of minor units');
   return {
     smtpUrl: env.SMTP_URL || null,

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { HttpErrorCode } from '@fedow/protocol';
 import { RULE_CODES } from '@fedow/protocol';
+import { declarePlugin } from './plugin';
 
 const STATUS: Record<string, number> = {
   bad_request: 400,
@@ -44,7 +45,14 @@ export class HubError extends Error {
  * client errors (bad JSON, too large, validation) become 4xx with a code, and
  * anything else is a 500 whose internals stay in the log.
  */
-export function installErrorHandler(app: FastifyInstance): void {
+/**
+ * The error handler as the first part of the hub: a route keeps the error
+ * handler its scope had when the route was added, so every part that serves
+ * routes declares this one as a dependency.
+ */
+export const errorsPlugin = declarePlugin({ name: 'errors' }, async (app) => installErrorHandler(app));
+
+function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | HubError | Error, request, reply) => {
     if (error instanceof HubError) {
       return reply.status(error.status).send({ error: { code: error.code, message: error.message, ...error.details } });

@@ -1,6 +1,7 @@
 export { buildHub, openHubContext, type Hub, type HubOptions } from './app';
 export { configFromEnv, type HubConfig } from './config';
-export type { HubContext, Clock } from './context';
+export type { HubContext } from './context';
+export type { Clock } from './clock';
 export { HubError } from './errors';
 export { verifyChain } from './verify/verify-chain';
 
@@ -11,7 +12,7 @@ export { verifyChain } from './verify/verify-chain';
  */
 export { openStorage, repo, type Storage } from './storage';
 export type { NewTransfer } from './storage/rows';
-export { iso } from './context';
+export { iso } from './clock';
 export { hashToken, newOperatorToken } from './identity/bootstrap';
 export { createAsset } from './money/new-asset';
 export { importCards, showCard, type CardView } from './directory/cards';
@@ -26,7 +27,7 @@ export { setMeltPolicy } from './money/melt';
 export { sweepMelts } from './money/melt-sweep';
 export { newWebhookSecret } from './notify/signature';
 export { pythonJsonDumps } from './compat/python';
-export { b64urlPadded, verifyPss } from './compat/rsa';
+export { b64urlPadded, verifyPss } from './crypto/rsa';
 export { PG_LOCK_SEALER } from './sealer/leader';
 export { sealNow } from './sealer/plugin';
 export { transferRecord } from './sealer/records';

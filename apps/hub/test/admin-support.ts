@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildHub, type Hub } from '../src/app';
 import { configFromEnv, type HubConfig } from '../src/config';
-import type { Clock } from '../src/context';
+import type { Clock } from '../src/clock';
 
 export class TestClock implements Clock {
   constructor(public ms = Date.parse('2026-07-14T20:00:00.000Z')) {}

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { apiKeyMatches, apiKeyPrefix, hashApiKey, newApiKey } from '../src/compat/api-keys';
 import { formAsPythonJson, pythonIsoformat, pythonJsonDumps } from '../src/compat/python';
 import { answerJson, RawJson, topLevelFields } from '../src/compat/raw-json';
-import { b64urlPadded, verifyPss } from '../src/compat/rsa';
+import { b64urlPadded, verifyPss } from '../src/crypto/rsa';
 import { b64url, signPss, type RsaKey } from '../../../support/fedow-client';
 
 interface Golden {

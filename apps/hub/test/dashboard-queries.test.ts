@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS, freshDatabase } from '../../../test/support/dialects';
 import { sql } from 'drizzle-orm';
 import { DEFAULT_OFFLINE_POLICY } from '@fedow/protocol';
-import type { Clock } from '../src/context';
+import type { Clock } from '../src/clock';
 import { alertList } from '../src/dashboard/alerts';
 import { languageOf } from '../src/dashboard/html';
 import { cardSearchKey, entryRows } from '../src/dashboard/ledger-views';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import type { Clock } from '../src/context';
+import type { Clock } from '../src/clock';
 import type { HubConfig } from '../src/config';
 import * as repo from '../src/storage/repo';
 import { seedHub, type Seeded } from '../../../support/seed';

@@ -218,7 +218,7 @@ describe('sealer', () => {
     const hub = await sqliteHub();
     const seeded = await seedLedger(hub, { cards: 5, salesPerCard: 1 });
     const app = Fastify({ logger: false });
-    await sealerPlugin(app, hub.context, configFromEnv({}, { databaseUrl: 'sqlite::memory:', log: false, blockTransfersMax: 5, blockMsMax: 3_600_000 }));
+    await app.register(sealerPlugin, { context: hub.context, config: configFromEnv({}, { databaseUrl: 'sqlite::memory:', log: false, blockTransfersMax: 5, blockMsMax: 3_600_000 }) });
     await app.ready();
     const run = await sealNow(hub.context);
     expect(run).toEqual({ ok: true, blocks: Math.ceil((1 + seeded.transfers) / 5), transfers: 1 + seeded.transfers });

@@ -150,12 +150,25 @@ export function debtsOf(state: LedgerState, wallet: string): { asset: string; va
   return debts;
 }
 
-/** Blocked for sales: lost, or in debt on any asset (invariant 5). */
-export function cardBlock(state: LedgerState, card: Card): 'lost' | 'debt' | null {
-  if (card.lostAt !== null) return 'lost';
-  const wallet = walletOfCard(state, card);
-  if (wallet !== null && debtsOf(state, wallet).length > 0) return 'debt';
+/** Why a card is refused everywhere, or null: LEDGER.md's lost and debt rules. */
+export type CardBlock = 'lost' | 'debt';
+
+/**
+ * The block rule on its own, for whoever holds a card's facts without a ledger
+ * state (the hub's card feed): a card declared lost is blocked as lost; else
+ * any balance below zero blocks it as in debt.
+ */
+export function cardBlockOf(lost: boolean, balances: Iterable<number>): CardBlock | null {
+  if (lost) return 'lost';
+  for (const value of balances) if (value < 0) return 'debt';
   return null;
+}
+
+/** Blocked for sales: lost, or in debt on any asset (invariant 5). */
+export function cardBlock(state: LedgerState, card: Card): CardBlock | null {
+  const wallet = walletOfCard(state, card);
+  const debts = wallet === null ? [] : debtsOf(state, wallet);
+  return cardBlockOf(card.lostAt !== null, debts.map((debt) => debt.value));
 }
 
 // ── commit ───────────────────────────────────────────────────────────────────

@@ -4,7 +4,7 @@
  * check its flags the same way.
  */
 import { z } from 'zod';
-import { LABEL_CHARS_MAX, NOTE_CHARS_MAX } from './limits';
+import { LABEL_CHARS_MAX, NOTE_CHARS_MAX, PAGE_ROWS_MAX } from './limits';
 import { OfflinePolicy } from './policy';
 import { Amount, AssetCategory, UuidInput as Uuid } from './primitives';
 
@@ -28,9 +28,6 @@ export const QueryInt = (min: number, max: number) =>
     .regex(/^\d{1,15}$/, 'a non-negative integer')
     .transform(Number)
     .pipe(z.number().int().min(min).max(max));
-
-/** Rows one listing request returns at most. */
-export const PAGE_ROWS_MAX = 1_000;
 
 // ── places ───────────────────────────────────────────────────────────────────
 

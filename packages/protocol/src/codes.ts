@@ -92,6 +92,28 @@ export const CLOSE_CODES = {
   fork: 4409,
 } as const;
 
+/**
+ * Why the hub refuses a till's payment code (a `qr-sale`, qr-sale.ts) before the ledger sees it; nothing is
+ * stored. `code_forged`: the signature does not verify with the wallet's
+ * registered key (a tampered code, or one signed by another key).
+ */
+export const QR_CODE_REFUSALS = ['code_unreadable', 'code_expired', 'code_used', 'code_forged', 'wallet_without_key', 'till_signature', 'till_not_active'] as const;
+export type QrCodeRefusal = (typeof QR_CODE_REFUSALS)[number];
+
+export const QR_SALE_REASONS = [...QR_CODE_REFUSALS, ...RULE_CODES] as const;
+export type QrSaleReason = (typeof QR_SALE_REASONS)[number];
+
+/**
+ * Close codes of the kiosk's bridge WebSocket (apps/kiosk/src/headless): the
+ * till's page talking to its own agent, not `/sync`. RFC 6455's.
+ */
+export const BRIDGE_CLOSE_CODES = {
+  /** A binary frame: the bridge speaks JSON text only. */
+  unsupportedData: 1003,
+  /** A text frame that is not a bridge command. */
+  policyViolation: 1008,
+} as const;
+
 /** Codes of the HTTP API's JSON errors (`{error: {code, message}}`). */
 export const HTTP_ERROR_CODES = [
   'bad_request',

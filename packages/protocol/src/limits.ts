@@ -88,6 +88,12 @@ export const CARD_CSV_BYTES_MAX = 64 * 1024 * 1024;
 /** Blocks: sealed every this many transfers or this long, whichever first. */
 export const BLOCK_TRANSFERS_MAX = 1_000;
 export const BLOCK_MS_MAX = 1_000;
+/** Outgoing webhooks: endpoints served at once (each has one delivery in flight at most). */
+export const WEBHOOK_ENDPOINTS_IN_FLIGHT_MAX = 16;
+/** Outgoing webhooks: an endpoint that has not answered after this long has failed this attempt (FEDOW_WEBHOOK_TIMEOUT_MS may say otherwise). */
+export const WEBHOOK_TIMEOUT_MS = 10_000;
+/** A card holder's transfers per asset and per day, in minor units, unless FEDOW_TRANSFER_DAILY_MAX or an operator says otherwise. */
+export const HOLDER_TRANSFER_DAILY_MAX = 100_00;
 /** Acknowledged journal entries are kept this long on the till. */
 export const JOURNAL_RETENTION_MS = 30 * 24 * 3_600_000;
 /** Largest amount of one entry, in minor units: keeps sums far inside safe integers. */
@@ -120,3 +126,18 @@ export const HOLDER_REQUESTS_PER_MINUTE_MAX = 60;
 export const HOLDER_HISTORY_ROWS_MAX = 30;
 /** The largest online top-up from the card holder's page, in euro cents. */
 export const HOLDER_TOPUP_CENTS_MAX = 500_00;
+
+// ── bounds of the admin API, the till's drawer counts and payment codes ──
+/** Most pieces of one denomination a count may hold: far above any drawer, well inside a safe integer. */
+export const COUNT_PIECES_MAX = 100_000;
+/** Rows one listing request returns at most. */
+export const PAGE_ROWS_MAX = 1_000;
+/** A scanned code is ~150 characters; anything far longer is not one. */
+export const QR_CODE_CHARS_MAX = 256;
+/** A payment code is valid this long after it is shown. */
+export const PAY_TOKEN_TTL_MS = 60_000;
+/** Requests in one page of the audit. */
+export const AUDIT_ROWS_MAX = 200;
+/** Deliveries listed per page, at most. */
+export const WEBHOOK_DELIVERIES_PAGE_MAX = 200;
+export const WEBHOOK_URL_CHARS_MAX = 2_000;

@@ -3,12 +3,9 @@
  * request, as the admin API, the CLI and the dashboard take and give them.
  */
 import { z } from 'zod';
-import { LABEL_CHARS_MAX, NOTE_CHARS_MAX, TOKEN_NAME_CHARS_MAX } from './limits';
+import { AUDIT_ROWS_MAX, LABEL_CHARS_MAX, NOTE_CHARS_MAX, TOKEN_NAME_CHARS_MAX } from './limits';
 import { Amount, Uuid, UuidInput } from './primitives';
 import { QueryInt } from './admin';
-
-/** Requests in one page of the audit. */
-export const AUDIT_ROWS_MAX = 200;
 
 export const OperatorRole = z.enum(['admin', 'cashdesk', 'viewer']);
 export type OperatorRole = z.infer<typeof OperatorRole>;

@@ -6,8 +6,6 @@
 import type { PayToken } from './pay-token';
 
 export const PAY_TOKEN_PURPOSE = 'fedow-pay-token';
-/** A payment code is valid this long after it is shown. */
-export const PAY_TOKEN_TTL_MS = 60_000;
 export const PAY_TOKEN_PREFIX = 'FEDOWPAY1.';
 
 export const TOKEN_BYTES = 16 + 16 + 8 + 64;

@@ -15,7 +15,7 @@ import { z } from 'zod';
 import { ALPHABET, PAY_TOKEN_PREFIX, PAY_TOKEN_PURPOSE, TOKEN_BYTES } from './pay-token-text';
 import { Timestamp, Uuid } from './primitives';
 
-export { encodePayToken, PAY_TOKEN_PREFIX, PAY_TOKEN_PURPOSE, PAY_TOKEN_TTL_MS } from './pay-token-text';
+export { encodePayToken, PAY_TOKEN_PREFIX, PAY_TOKEN_PURPOSE } from './pay-token-text';
 
 const Hex = (bytes: number) => z.string().regex(new RegExp(`^[0-9a-f]{${bytes * 2}}$`), `${bytes} bytes of lowercase hex`);
 

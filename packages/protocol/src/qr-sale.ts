@@ -8,23 +8,12 @@
  * which till asked for what, beside the wallet's own signature in the code.
  */
 import { z } from 'zod';
-import { RULE_CODES } from './codes';
+import { QR_SALE_REASONS } from './codes';
 import { Amount, Balance, Signature, Uuid } from './primitives';
+import { QR_CODE_CHARS_MAX } from './limits';
 
 export const QR_SALE_PURPOSE = 'fedow-till-qr-sale';
-/** A scanned code is ~150 characters; anything far longer is not one. */
-export const QR_CODE_CHARS_MAX = 256;
 
-/**
- * Why the hub refuses a payment code before the ledger sees it; nothing is
- * stored. `code_forged`: the signature does not verify with the wallet's
- * registered key (a tampered code, or one signed by another key).
- */
-export const QR_CODE_REFUSALS = ['code_unreadable', 'code_expired', 'code_used', 'code_forged', 'wallet_without_key', 'till_signature', 'till_not_active'] as const;
-export type QrCodeRefusal = (typeof QR_CODE_REFUSALS)[number];
-
-export const QR_SALE_REASONS = [...QR_CODE_REFUSALS, ...RULE_CODES] as const;
-export type QrSaleReason = (typeof QR_SALE_REASONS)[number];
 
 /** What the till signs (hash(body), as its entries). */
 export function qrSaleBody(fields: { terminal: string; place: string; id: string; code: string; amount: number; asset: string | null }) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { COUNT_PIECES_MAX } from './limits';
 
 /**
  * Euro notes and coins in cents, largest first: what a cashier counts in the
@@ -8,9 +9,6 @@ import { z } from 'zod';
 export const EURO_NOTES = [50_000, 20_000, 10_000, 5_000, 2_000, 1_000, 500] as const;
 export const EURO_COINS = [200, 100, 50, 20, 10, 5, 2, 1] as const;
 export const EURO_DENOMINATIONS = [...EURO_NOTES, ...EURO_COINS] as const;
-
-/** Most pieces of one denomination a count may hold: far above any drawer, well inside a safe integer. */
-export const COUNT_PIECES_MAX = 100_000;
 
 const DENOMINATION_KEYS = EURO_DENOMINATIONS.map(String) as [string, ...string[]];
 

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { Uuid } from './primitives';
+import { WEBHOOK_DELIVERIES_PAGE_MAX, WEBHOOK_URL_CHARS_MAX } from './limits';
 
 /** The events an endpoint may subscribe to. */
 export const WEBHOOK_EVENT_TYPES = [
@@ -24,10 +25,6 @@ export const WebhookEventType = z.enum(WEBHOOK_EVENT_TYPES);
 export type WebhookEventType = z.infer<typeof WebhookEventType>;
 
 export const WebhookDeliveryStatus = z.enum(['pending', 'delivered', 'dead']);
-
-/** Deliveries listed per page, at most. */
-export const WEBHOOK_DELIVERIES_PAGE_MAX = 200;
-export const WEBHOOK_URL_CHARS_MAX = 2_000;
 
 export const WebhookEndpointCreate = z.strictObject({
   url: z.string().trim().min(1).max(WEBHOOK_URL_CHARS_MAX),

@@ -1,7 +1,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import type { HubPlugin } from '../plugin';
+import { declarePlugin } from '../plugin';
 import { requireOperator } from './auth';
 import { cardRoutes } from './card-routes';
 import { compensationRoutes } from './compensation-routes';
@@ -26,7 +26,7 @@ import { walletRequestRoutes } from './wallet-routes';
  * validated by the zod schemas of @fedow/protocol, documented at /api/docs. One
  * encapsulated scope: the zod compilers and the docs cover these routes only.
  */
-export const adminPlugin: HubPlugin = async (app, context, config) => {
+export const adminPlugin = declarePlugin({ name: 'admin-api', dependencies: ['errors'] }, async (app, context, config) => {
   await app.register(async (scope) => {
     scope.setValidatorCompiler(validatorCompiler);
     scope.setSerializerCompiler(serializerCompiler);
@@ -61,4 +61,4 @@ export const adminPlugin: HubPlugin = async (app, context, config) => {
       await webhookRoutes(operator, context);
     });
   });
-};
+});

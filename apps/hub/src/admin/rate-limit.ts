@@ -1,4 +1,4 @@
-import type { Clock } from '../context';
+import type { Clock } from '../clock';
 
 /**
  * Failed attempts per address in a sliding window (pairing codes are short: ten

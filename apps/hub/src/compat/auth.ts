@@ -16,7 +16,7 @@ import { HubError } from '../errors';
 import * as repo from '../storage/repo';
 import { apiKeyMatches, apiKeyPrefix } from './api-keys';
 import { pythonIsoformat } from './python';
-import { b64urlPadded, verifyPss } from './rsa';
+import { b64urlPadded, verifyPss } from '../crypto/rsa';
 
 export type Scheme = 'K' | 'KO' | 'KP' | 'KW' | 'W' | 'C';
 

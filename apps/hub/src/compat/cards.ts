@@ -1,6 +1,6 @@
 /** Cards as the compatible API names them: by first tag id, uuid, printed number or QR code. */
 import type { HubContext } from '../context';
-import { iso } from '../context';
+import { iso } from '../clock';
 import * as repo from '../storage/repo';
 import type { Tx } from '../storage/types';
 import { compatNotFound, invalid, normalUuid, type Fields } from './http';

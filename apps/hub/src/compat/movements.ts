@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto';
 import type { Decision, DecisionContext, LedgerState } from '@fedow/ledger';
 import type { FastifyRequest } from 'fastify';
-import { iso, type HubContext } from '../context';
+import { iso } from '../clock';
+import type { HubContext } from '../context';
 import { HubError } from '../errors';
 import type { StateNeeds } from '../money/state';
 import { submitRequest, type RequestBody, type RequestOutcome } from '../money/submit';

@@ -4,7 +4,7 @@
  * included), on the hub's own port. One encapsulated scope: its body parsing and
  * error bodies are the original's, and leave the rest of the hub untouched.
  */
-import type { HubPlugin } from '../plugin';
+import { declarePlugin } from '../plugin';
 import { installCompatParsing } from './http';
 import { LESPASS_URL_DEFAULT } from './lespass-membership';
 import { assetRoutes } from './routes-assets';
@@ -16,7 +16,7 @@ import { testPlaceRoutes } from './routes-test-places';
 import { transactionRoutes } from './routes-transactions';
 import { walletRoutes } from './routes-wallets';
 
-export const compatPlugin: HubPlugin = async (app, context, config) => {
+export const compatPlugin = declarePlugin({ name: 'compat-api', dependencies: ['errors'] }, async (app, context, config) => {
   await app.register(async (scope) => {
     installCompatParsing(scope);
     bootstrapRoutes(scope, context);
@@ -28,4 +28,4 @@ export const compatPlugin: HubPlugin = async (app, context, config) => {
     federationRoutes(scope, context);
     testPlaceRoutes(scope, context, config.compatTestPlaces === true);
   });
-};
+});

@@ -1,6 +1,7 @@
 /** `/asset/…`: assets a place accepts, assets created with the client's uuid and date, archives and totals. */
 import type { FastifyInstance } from 'fastify';
-import { iso, type HubContext } from '../context';
+import { iso } from '../clock';
+import type { HubContext } from '../context';
 import { write } from '../directory/common';
 import { recordFirst } from '../money/first';
 import * as repo from '../storage/repo';

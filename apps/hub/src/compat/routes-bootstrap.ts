@@ -7,7 +7,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { DEFAULT_OFFLINE_POLICY } from '@fedow/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { HubContext } from '../context';
-import { iso } from '../context';
+import { iso } from '../clock';
 import { write } from '../directory/common';
 import { handleStripeNotification } from '../money/providers/stripe-notifications';
 import { userForEmail } from '../money/users';
@@ -17,7 +17,7 @@ import { API_KEY_CHARS, hashApiKey, newApiKey } from './api-keys';
 import { denied } from './auth';
 import { invalid, objectBody, route, text, uuid, type Fields } from './http';
 import { formAsPythonJson } from './python';
-import { b64urlPadded, oaepEncrypt, PEM_CHARS_MAX, rsaPublicKey, verifyPss } from './rsa';
+import { b64urlPadded, oaepEncrypt, PEM_CHARS_MAX, rsaPublicKey, verifyPss } from '../crypto/rsa';
 
 export function bootstrapRoutes(app: FastifyInstance, context: HubContext): void {
   route(app, context, 'GET', '/helloworld/', null, async () => ({ status: 200, body: { message: 'Hello world!' } }));

@@ -3,7 +3,7 @@ import { decideApiCardMovement, decideApiCardRefund, decideLost } from '@fedow/l
 import type { FastifyInstance } from 'fastify';
 import type { HubContext } from '../context';
 import { HubError } from '../errors';
-import { iso } from '../context';
+import { iso } from '../clock';
 import * as repo from '../storage/repo';
 import type { Tx } from '../storage/types';
 import { aliasedUuid, resolveAliases } from './aliases';

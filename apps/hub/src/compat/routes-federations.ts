@@ -1,6 +1,7 @@
 /** `/federation/`: a place's federations, and Lespass's federation creation (200, as the original). */
 import type { FastifyInstance } from 'fastify';
-import { iso, type HubContext } from '../context';
+import { iso } from '../clock';
+import type { HubContext } from '../context';
 import { write } from '../directory/common';
 import * as repo from '../storage/repo';
 import type { Caller } from './auth';

@@ -7,14 +7,15 @@
  */
 import { DEFAULT_OFFLINE_POLICY } from '@fedow/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { iso, type HubContext } from '../context';
+import { iso } from '../clock';
+import type { HubContext } from '../context';
 import { write } from '../directory/common';
 import { userForEmail } from '../money/users';
 import * as repo from '../storage/repo';
 import { newApiKey } from './api-keys';
 import { compatNotFound, invalid, route } from './http';
 import { pythonJsonDumps } from './python';
-import { b64urlPadded } from './rsa';
+import { b64urlPadded } from '../crypto/rsa';
 
 const PLACE_NAME_CHARS_MAX = 100;
 

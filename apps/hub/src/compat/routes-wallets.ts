@@ -1,7 +1,8 @@
 /** `/wallet/…`: Lespass's users (get_or_create with their RSA key), wallets, card linking and bank deposits. */
 import { decideBankDeposit, decideFusion, decideWalletBadge } from '@fedow/ledger';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { iso, type HubContext } from '../context';
+import { iso } from '../clock';
+import type { HubContext } from '../context';
 import { HubError } from '../errors';
 import { createCheckout, OPEN_REFILL } from '../money/providers/checkout';
 import { userForEmail, withUserRace } from '../money/users';
@@ -13,7 +14,7 @@ import { walletPlace } from './cards';
 import { compatNotFound, integer, invalid, normalUuid, objectBody, route, text, uuid, type Fields } from './http';
 import { outcomeTransfers, submitApiMovement } from './movements';
 import { bindWalletKey } from './routes-bootstrap';
-import { b64urlPadded, PEM_CHARS_MAX, rsaPublicKey, verifyPss } from './rsa';
+import { b64urlPadded, PEM_CHARS_MAX, rsaPublicKey, verifyPss } from '../crypto/rsa';
 import { cardShape, loadDirectory, transactionShapes, walletShape } from './shapes';
 
 export function walletRoutes(app: FastifyInstance, context: HubContext): void {

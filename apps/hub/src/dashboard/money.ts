@@ -1,4 +1,5 @@
-import { iso, type HubContext } from '../context';
+import { iso } from '../clock';
+import type { HubContext } from '../context';
 import * as repo from '../storage/repo';
 import type { Tx } from '../storage/types';
 import type { AssetInfo, MoneyAsset, MoneyReport } from './views';

@@ -1,6 +1,6 @@
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { HubError } from '../errors';
-import type { HubPlugin } from '../plugin';
+import { declarePlugin } from '../plugin';
 import { sameOrigin, signedIn, type Dashboard } from './access';
 import { apiRoutes } from './api-routes';
 import { dashboardAssets } from './assets';
@@ -27,7 +27,7 @@ import { webhookApiRoutes } from './webhook-routes';
  * and a server-sent event stream. Everything it changes goes through the directory
  * services, so card_changes, events and pushes to tills happen as for the admin API.
  */
-export const dashboardPlugin: HubPlugin = async (app, context, config) => {
+export const dashboardPlugin = declarePlugin({ name: 'dashboard', dependencies: ['errors'] }, async (app, context, config) => {
   const memory = new TillMemory();
   const stream = new DashboardStream(context, memory);
   const dashboard: Dashboard = { context, sessions: new DashboardSessions(context.clock), stream, verify: new VerifyRunner(context, stream), memory };
@@ -72,4 +72,4 @@ export const dashboardPlugin: HubPlugin = async (app, context, config) => {
       await cardImportRoutes(api, dashboard);
     });
   });
-};
+});

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Clock } from '../context';
+import type { Clock } from '../clock';
 
 /** A dashboard login lasts a festival shift; then the operator types the token again. */
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;

@@ -3,7 +3,7 @@
  * its identifiers and shown with its balances, cashier cards of places. Declaring a
  * card lost is a ledger request: money/lost.ts.
  */
-import type { Card } from '@fedow/ledger';
+import { cardBlockOf, type Card } from '@fedow/ledger';
 import type { HubContext } from '../context';
 import { HubError } from '../errors';
 import { currentMelts, shownBalances, type MeltingBalance } from '../money/melt-policies';
@@ -155,7 +155,7 @@ async function cardView(tx: Tx, card: repo.Card, at: string): Promise<CardView> 
   const wallet = user?.walletId ?? card.ephemeralWalletId;
   const { balances, melting } = shownBalances(wallet === null ? [] : await repo.loadWalletBalances(tx, [wallet]), await currentMelts(tx), at);
   const primaryFor = (await repo.loadPrimaryPlaces(tx, [card.id])).get(card.id) ?? [];
-  const reason = card.lostAt !== null ? 'lost' : Object.values(balances).some((value) => value < 0) ? 'debt' : null;
+  const reason = cardBlockOf(card.lostAt !== null, Object.values(balances));
   return {
     card: {
       id: card.id,

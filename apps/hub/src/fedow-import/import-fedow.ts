@@ -1,5 +1,5 @@
 import type { HubContext } from '../context';
-import { iso } from '../context';
+import { iso } from '../clock';
 import { HubError } from '../errors';
 import * as repo from '../storage/repo';
 import { bookedTotals, bookOpenings } from './openings';

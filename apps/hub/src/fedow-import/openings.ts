@@ -1,5 +1,6 @@
 import { decideOpeningBalance } from '@fedow/ledger';
-import { iso, type HubContext } from '../context';
+import { iso } from '../clock';
+import type { HubContext } from '../context';
 import { applyRequest, type MoneyRequest } from '../money/submit';
 import * as repo from '../storage/repo';
 import type { PlannedOpening } from './plan';

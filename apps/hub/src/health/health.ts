@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { FastifyRequest } from 'fastify';
 import { HubError } from '../errors';
-import type { HubPlugin } from '../plugin';
+import { declarePlugin } from '../plugin';
 import { Metrics } from './metrics';
 
 /**
@@ -11,7 +11,7 @@ import { Metrics } from './metrics';
  * request 503, so a load balancer stops sending new tills), `/metrics` (Prometheus
  * text, behind METRICS_TOKEN when it is set).
  */
-export const healthPlugin: HubPlugin = async (app, context, config) => {
+export const healthPlugin = declarePlugin({ name: 'health', dependencies: ['errors'] }, async (app, context, config) => {
   const metrics = new Metrics(context);
   const database = async () => {
     try {
@@ -39,7 +39,7 @@ export const healthPlugin: HubPlugin = async (app, context, config) => {
     const online = context.presence.online();
     return metrics.render({ connectedTills: online.length, lag: online.map((till) => ({ terminal: till.terminal, entries: till.lagEntries })) });
   });
-};
+});
 
 /** Compares in constant time: the metrics token is a secret like any other. */
 function bearerIs(request: FastifyRequest, token: string): boolean {

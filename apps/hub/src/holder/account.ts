@@ -1,5 +1,5 @@
 import { HOLDER_TOPUP_CENTS_MAX, type Checkout } from '@fedow/protocol';
-import { iso } from '../context';
+import { iso } from '../clock';
 import { declareLost } from '../money/lost';
 import { HubError } from '../errors';
 import { createCheckout } from '../money/providers/checkout';

@@ -1,5 +1,6 @@
 import { HOLDER_HISTORY_ROWS_MAX } from '@fedow/protocol';
-import { iso, type HubContext } from '../context';
+import { iso } from '../clock';
+import type { HubContext } from '../context';
 import { HubError } from '../errors';
 import * as repo from '../storage/repo';
 import type { Tx } from '../storage/types';

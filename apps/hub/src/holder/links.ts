@@ -1,5 +1,5 @@
 import { HOLDER_LINK_TTL_MS, HOLDER_LINKS_PER_HOUR_MAX } from '@fedow/protocol';
-import { iso } from '../context';
+import { iso } from '../clock';
 import { HubError } from '../errors';
 import { linkCard } from '../money/cards';
 import { findOrCreateUser } from '../money/users';

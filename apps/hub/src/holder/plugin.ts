@@ -1,6 +1,6 @@
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { CONTENT_SECURITY_POLICY, languageOf } from '../dashboard/html';
-import type { HubPlugin } from '../plugin';
+import { declarePlugin } from '../plugin';
 import { liveCard } from './card-page';
 import type { Holder } from './holder';
 import { smtpMailer } from './mailer';
@@ -12,7 +12,7 @@ import { addressLimit, holderApiRoutes } from './routes';
  * card. Without SMTP_URL it still shows balances and history, and says at start
  * that sign-in, transfers and top-ups are off.
  */
-export const holderPlugin: HubPlugin = async (app, context, config) => {
+export const holderPlugin = declarePlugin({ name: 'holder-page', dependencies: ['errors'] }, async (app, context, config) => {
   const mailer = config.holder.smtpUrl === null ? null : smtpMailer(config.holder.smtpUrl, config.holder.mailFrom);
   if (mailer === null) app.log.warn('SMTP_URL is not set: the card holder’s page shows balances only (no sign-in, transfers or top-ups)');
   else app.addHook('onClose', async () => mailer.close());
@@ -45,4 +45,4 @@ export const holderPlugin: HubPlugin = async (app, context, config) => {
     });
     await scope.register(async (api) => holderApiRoutes(api, holder, baseUrl, limited));
   });
-};
+});

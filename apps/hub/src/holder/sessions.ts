@@ -1,6 +1,6 @@
 import { HOLDER_SESSION_TTL_MS } from '@fedow/protocol';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { iso } from '../context';
+import { iso } from '../clock';
 import { readCookie } from '../dashboard/sessions';
 import { HubError } from '../errors';
 import * as repo from '../storage/repo';

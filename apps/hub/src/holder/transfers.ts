@@ -1,5 +1,5 @@
 import { TRANSFER_CODE_TRIES_MAX, TRANSFER_CODE_TTL_MS, TRANSFER_CODES_PER_HOUR_MAX, WalletRequest } from '@fedow/protocol';
-import { iso } from '../context';
+import { iso } from '../clock';
 import { HubError } from '../errors';
 import { checkWalletRequest, walletMoneyRequest } from '../money/wallet-requests';
 import { appliedOrThrow, applyRequest, type RequestOutcome } from '../money/submit';

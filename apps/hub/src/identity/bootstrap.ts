@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { genesisBlock, genesisHash } from '@fedow/ledger';
 import { nodeCrypto } from '@fedow/ledger/crypto-node';
-import { iso, type Clock } from '../context';
+import { iso, type Clock } from '../clock';
 import { recordFirst } from '../money/first';
 import * as repo from '../storage/repo';
 import type { Storage } from '../storage/types';

@@ -7,7 +7,8 @@ import {
   type AckResult,
   type WireEntry,
 } from '@fedow/protocol';
-import { iso, type HubContext } from '../context';
+import { iso } from '../clock';
+import type { HubContext } from '../context';
 import { lockLedger } from '../storage/ledger-lock';
 import * as repo from '../storage/repo';
 import type { Tx } from '../storage/types';
@@ -26,10 +27,6 @@ export interface PushAck {
   results: AckResult[];
   stop: Stop | null;
 }
-
-export type PushOutcome =
-  | ({ kind: 'ack'; cardIds: string[]; frozen: boolean } & PushAck)
-  | { kind: 'refused'; status: 'frozen' | 'revoked' | 'unknown' };
 
 /**
  * The acks of a batch. `frozen`: the till reached QUARANTINE_FREEZE_ENTRIES with
@@ -83,12 +80,6 @@ export class Ingest {
   /** Drops the signature checks of `key` no worker has started: its connection closed. */
   drop(key: string): void {
     this.pool.drop(key);
-  }
-
-  /** One push on its own. */
-  async push(terminalId: string, publicKey: string, entries: readonly WireEntry[], verification = this.verify(publicKey, entries)): Promise<PushOutcome> {
-    const outcome = await this.pushBatch(terminalId, [{ entries, verification }]);
-    return outcome.kind === 'acks' ? { kind: 'ack', ...outcome.acks[0]!, cardIds: outcome.cardIds, frozen: outcome.frozen } : outcome;
   }
 
   /**

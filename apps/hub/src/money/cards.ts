@@ -1,5 +1,6 @@
 import { decideFusion, decideReplacement } from '@fedow/ledger';
-import { iso, type HubContext } from '../context';
+import { iso } from '../clock';
+import type { HubContext } from '../context';
 import { findCard } from '../directory/cards';
 import * as repo from '../storage/repo';
 import type { Source } from './source';

@@ -1,6 +1,6 @@
 import type { HubContext } from '../context';
 import { HubError } from '../errors';
-import type { HubPlugin } from '../plugin';
+import { declarePlugin } from '../plugin';
 import * as repo from '../storage/repo';
 import { compensate, type CompensationPeriod } from './compensation';
 import type { RequestOutcome } from './submit';
@@ -54,7 +54,7 @@ export async function compensateDue(context: HubContext, cadence: Exclude<Compen
 }
 
 /** The schedule as a hub plugin: a check at start and every hour while the hub runs, when a cadence is set. */
-export const compensationSchedulePlugin: HubPlugin = async (app, context, config) => {
+export const compensationSchedulePlugin = declarePlugin({ name: 'compensation-schedule' }, async (app, context, config) => {
   const cadence = config.compensation;
   if (cadence === 'off') return;
   let running: Promise<void> = Promise.resolve();
@@ -76,4 +76,4 @@ export const compensationSchedulePlugin: HubPlugin = async (app, context, config
     clearInterval(timer);
     await running;
   });
-};
+});

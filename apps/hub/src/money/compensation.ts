@@ -1,5 +1,6 @@
 import { decideCompensation, type Claim } from '@fedow/ledger';
-import { iso, type HubContext } from '../context';
+import { iso } from '../clock';
+import type { HubContext } from '../context';
 import { HubError } from '../errors';
 import { lockLedger } from '../storage/ledger-lock';
 import * as repo from '../storage/repo';

@@ -3,7 +3,8 @@
  * (shown melted for card holders), transfers and blocks page by page.
  */
 import type { BlockPageQuery, PageQuery } from '@fedow/protocol';
-import { iso, type HubContext } from '../context';
+import { iso } from '../clock';
+import type { HubContext } from '../context';
 import { currentMelts, shownBalances } from './melt-policies';
 import * as repo from '../storage/repo';
 import { notFound } from '../directory/common';

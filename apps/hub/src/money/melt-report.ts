@@ -1,6 +1,7 @@
 import { meltPreview, survivalCurve, transferDeltas, type SurvivalPoint } from '@fedow/ledger';
 import type { MeltRule, TransferAction } from '@fedow/protocol';
-import { iso, type HubContext } from '../context';
+import { iso } from '../clock';
+import type { HubContext } from '../context';
 import { requireAsset } from '../directory/common';
 import * as repo from '../storage/repo';
 import type { Tx } from '../storage/types';

@@ -1,6 +1,7 @@
 import { decideMelt, type LedgerState } from '@fedow/ledger';
 import { MELT_MONTH_DAYS, type MeltPolicy, type MeltRule } from '@fedow/protocol';
-import { iso, type HubContext } from '../context';
+import { iso } from '../clock';
+import type { HubContext } from '../context';
 import { loadBalanceRows, loadWorkingSet } from '../ingest/working-set';
 import { lockLedger } from '../storage/ledger-lock';
 import * as repo from '../storage/repo';

@@ -1,5 +1,6 @@
 import { MELT_CATEGORIES, type MeltPolicy, type MeltRule } from '@fedow/protocol';
-import { iso, type HubContext } from '../context';
+import { iso } from '../clock';
+import type { HubContext } from '../context';
 import { notFound, write } from '../directory/common';
 import { HubError } from '../errors';
 import { lockLedger } from '../storage/ledger-lock';

@@ -1,6 +1,7 @@
 import { accept, balanceOf, refuse } from '@fedow/ledger';
 import { HubError } from '../errors';
-import { iso, type HubContext } from '../context';
+import { iso } from '../clock';
+import type { HubContext } from '../context';
 import { lockLedger } from '../storage/ledger-lock';
 import { recordEvents } from '../outbox/events';
 import * as repo from '../storage/repo';

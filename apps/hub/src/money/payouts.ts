@@ -1,7 +1,8 @@
 import { decidePayoutBatch } from '@fedow/ledger';
 import { PAYOUT_BATCH_PAYOUTS_MAX, type Payout as PayoutView, type PayoutBatch as PayoutBatchView, type PayoutCreate } from '@fedow/protocol';
 import type { SepaAccountSetting } from '../config';
-import { iso, type HubContext } from '../context';
+import { iso } from '../clock';
+import type { HubContext } from '../context';
 import { findCard } from '../directory/cards';
 import { HubError } from '../errors';
 import { lockLedger } from '../storage/ledger-lock';

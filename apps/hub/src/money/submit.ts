@@ -2,7 +2,8 @@ import { canonicalize, commit, decideWithMelts, type Decision, type DecisionCont
 import { nodeCrypto } from '@fedow/ledger/crypto-node';
 import { hashBody } from '@fedow/ledger';
 import type { RuleCode } from '@fedow/protocol';
-import { iso, type HubContext } from '../context';
+import { iso } from '../clock';
+import type { HubContext } from '../context';
 import { HubError } from '../errors';
 import { persistDecisions } from '../ingest/persist';
 import { ingestWriter } from '../ingest/writer';

@@ -1,4 +1,4 @@
-import type { HubPlugin } from '../plugin';
+import { declarePlugin } from '../plugin';
 import { bookDueTime } from './time-spent';
 
 /** How often the hub books the time spent of closed days: late offline taps are counted within the hour. */
@@ -9,7 +9,7 @@ const TIME_CHECK_MS = 3_600_000;
  * place"): at start and every hour, every place with time rules. Nothing to do
  * costs one query.
  */
-export const timeSchedulePlugin: HubPlugin = async (app, context) => {
+export const timeSchedulePlugin = declarePlugin({ name: 'time-schedule' }, async (app, context) => {
   let running: Promise<void> = Promise.resolve();
   const check = () => {
     running = running
@@ -27,4 +27,4 @@ export const timeSchedulePlugin: HubPlugin = async (app, context) => {
     clearInterval(timer);
     await running;
   });
-};
+});

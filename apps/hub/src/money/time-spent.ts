@@ -1,5 +1,6 @@
 import { dayMinutes, decideTimeSpent, DEFAULT_TIME_RULES, pairTaps, type TimeMode, type TimeRules, type Visit } from '@fedow/ledger';
-import { iso, type HubContext } from '../context';
+import { iso } from '../clock';
+import type { HubContext } from '../context';
 import { HubError } from '../errors';
 import * as repo from '../storage/repo';
 import { submitRequest, type RequestOutcome } from './submit';

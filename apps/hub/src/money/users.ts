@@ -1,5 +1,6 @@
 import { HISTORY_PAGE_MAX, USERS_PAGE_MAX } from '@fedow/protocol';
-import { iso, type HubContext } from '../context';
+import { iso } from '../clock';
+import type { HubContext } from '../context';
 import { isUniqueViolation, notFound } from '../directory/common';
 import * as repo from '../storage/repo';
 import { currentMelts, shownBalances } from './melt-policies';

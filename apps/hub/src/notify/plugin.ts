@@ -1,4 +1,4 @@
-import type { HubPlugin } from '../plugin';
+import { declarePlugin } from '../plugin';
 import { recordEvents } from '../outbox/events';
 import { leadership } from '../sealer/leader';
 import { Deliverer } from './deliverer';
@@ -15,7 +15,7 @@ export const PG_LOCK_WEBHOOKS = 0x6665646f7757;
  * transaction of its own. Loaded before the sync endpoint so its preClose runs
  * first: tills dropped by the hub's own shutdown are not announced offline.
  */
-export const notifyPlugin: HubPlugin = async (app, context, config) => {
+export const notifyPlugin = declarePlugin({ name: 'outgoing-webhooks' }, async (app, context, config) => {
   const deliverer = new Deliverer(context, config.webhooks, leadership(context.storage, PG_LOCK_WEBHOOKS), (error) =>
     context.events.emit('internal-error', { where: 'webhook deliverer', error }),
   );
@@ -39,4 +39,4 @@ export const notifyPlugin: HubPlugin = async (app, context, config) => {
     await deliverer.stop();
     await Promise.all(writes);
   });
-};
+});

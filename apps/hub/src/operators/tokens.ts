@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { TOKEN_NAME_CHARS_MAX } from '@fedow/protocol';
-import { iso, type HubContext } from '../context';
+import { iso } from '../clock';
+import type { HubContext } from '../context';
 import { HubError } from '../errors';
 import { hashToken, newOperatorToken } from '../identity/bootstrap';
 import * as repo from '../storage/repo';

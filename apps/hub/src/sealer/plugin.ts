@@ -1,19 +1,16 @@
 import { BLOCK_TRANSFERS_MAX } from '@fedow/protocol';
 import type { HubContext } from '../context';
-import type { HubPlugin } from '../plugin';
+import { declarePlugin } from '../plugin';
 import { leadership } from './leader';
 import { hashInline, sealNextBlock, type TransferHasher } from './seal-block';
 import { Sealer, type SealRun } from './sealer';
-
-/** The running sealer of each hub, so `sealNow` goes through it instead of racing it. */
-const running = new WeakMap<HubContext, Sealer>();
 
 /**
  * The sealer as a hub plugin: starts with the hub, and stops in `preClose` —
  * before any `onClose` hook, so the block being written commits before the
  * storage closes (app.ts registers `storage.close()` as an `onClose` hook).
  */
-export const sealerPlugin: HubPlugin = async (app, context, config) => {
+export const sealerPlugin = declarePlugin({ name: 'sealer' }, async (app, context, config) => {
   // The hub's crypto pool (app.ts) hashes off the main thread; a bare app hashes inline.
   const hash: TransferHasher = app.hasDecorator('cryptoPool') ? (previous, transfers) => app.cryptoPool.chainTransfers(previous, transfers) : hashInline;
   const sealer = new Sealer(
@@ -22,13 +19,13 @@ export const sealerPlugin: HubPlugin = async (app, context, config) => {
     (error) => app.log.error({ err: error }, 'sealer: sealing failed, retrying at the next period'),
     hash,
   );
-  running.set(context, sealer);
+  context.sealer = sealer;
   sealer.start();
   app.addHook('preClose', async () => {
-    running.delete(context);
+    if (context.sealer === sealer) context.sealer = null;
     await sealer.stop();
   });
-};
+});
 
 /**
  * Seals every pending transfer now, in blocks of at most `transfersMax` (short
@@ -41,8 +38,7 @@ export const sealerPlugin: HubPlugin = async (app, context, config) => {
  * (ChainVerifier.unsealed), so an audit never writes to the ledger it audits.
  */
 export async function sealNow(context: HubContext, options: { transfersMax?: number } = {}): Promise<SealRun> {
-  const sealer = running.get(context);
-  if (sealer) return sealer.flush(options.transfersMax);
+  if (context.sealer) return context.sealer.flush(options.transfersMax);
   const transfersMax = options.transfersMax ?? BLOCK_TRANSFERS_MAX;
   const leader = leadership(context.storage);
   if (!(await leader.acquire())) return { ok: false, reason: 'another_sealer' };

@@ -1,6 +1,7 @@
 import { chainTransfers, signNextBlock, type Block, type TransferRecord } from '@fedow/ledger';
 import { nodeCrypto } from '@fedow/ledger/crypto-node';
-import { iso, type HubContext } from '../context';
+import { iso } from '../clock';
+import type { HubContext } from '../context';
 import { recordEvents } from '../outbox/events';
 import * as repo from '../storage/repo';
 import type { Tx } from '../storage/types';

@@ -1,5 +1,7 @@
 import type pg from 'pg';
-import { iso, type HubContext, type HubEvents } from '../context';
+import { iso } from '../clock';
+import type { HubContext } from '../context';
+import type { HubEvents } from '../events';
 import * as repo from '../storage/repo';
 
 /**

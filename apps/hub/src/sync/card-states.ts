@@ -1,4 +1,5 @@
 import { and, eq, inArray, isNotNull, isNull, lt, ne } from 'drizzle-orm';
+import { cardBlockOf } from '@fedow/ledger';
 import type { AssetInfo, BalanceActivity, CardState, CatalogueItem, MeltPolicy, OfflinePolicy } from '@fedow/protocol';
 import { currentMelts } from '../money/melt-policies';
 import * as repo from '../storage/repo';
@@ -118,14 +119,11 @@ export async function cardFacts(tx: Tx, cardIds: readonly string[]): Promise<Car
  */
 export function forPlace(facts: CardFacts, view: PlaceView, delta: boolean): CardState | null {
   const balances: Record<string, number> = {};
-  let debt = false;
-  for (const [asset, value] of facts.balances) {
-    if (value < 0) debt = true;
-    if (view.accepted.has(asset) && value !== 0) balances[asset] = value;
-  }
+  for (const [asset, value] of facts.balances) if (view.accepted.has(asset) && value !== 0) balances[asset] = value;
   const membership: Record<string, string> = {};
   for (const [asset, validUntil] of facts.memberships) if (view.accepted.has(asset)) membership[asset] = validUntil;
-  const blocked = facts.lost || debt;
+  const block = cardBlockOf(facts.lost, facts.balances.values());
+  const blocked = block !== null;
   const relevant = blocked || Object.keys(balances).length > 0 || Object.keys(membership).length > 0 || facts.primaryFor.includes(view.place);
   // A delta also reaches the tills that knew the card before it emptied, was
   // voided or unblocked: an all-zero state is how they learn it.
@@ -138,7 +136,7 @@ export function forPlace(facts: CardFacts, view: PlaceView, delta: boolean): Car
     if (known) activity[asset] = known;
   }
   if (Object.keys(activity).length > 0) state.activity = activity;
-  if (blocked) state.reason = facts.lost ? 'lost' : 'debt';
+  if (block !== null) state.reason = block;
   return state;
 }
 

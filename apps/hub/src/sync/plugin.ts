@@ -1,9 +1,9 @@
 import { Ingest } from '../ingest/ingest';
-import type { HubPlugin } from '../plugin';
+import { declarePlugin } from '../plugin';
 import { SyncServer } from './server';
 
 /** The sync endpoint and the ingest behind it. */
-export const syncPlugin: HubPlugin = async (app, context) => {
+export const syncPlugin = declarePlugin({ name: 'sync', decorators: ['cryptoPool'] }, async (app, context) => {
   const ingest = new Ingest(context, app.cryptoPool);
   const server = new SyncServer(context, ingest);
   await server.start(app.server);
@@ -11,10 +11,11 @@ export const syncPlugin: HubPlugin = async (app, context) => {
   app.addHook('preClose', async () => {
     await server.close();
   });
-};
+});
 
 declare module 'fastify' {
   interface FastifyInstance {
+    /** The simulation (test/sim/world.ts) hands its in-memory sockets to the server through this. */
     sync: SyncServer;
   }
 }

@@ -1,5 +1,6 @@
-import { iso, type HubContext } from '../context';
-import type { HubPlugin } from '../plugin';
+import { iso } from '../clock';
+import type { HubContext } from '../context';
+import { declarePlugin } from '../plugin';
 import * as repo from '../storage/repo';
 import type { TillPresenceRow } from '../storage/rows';
 
@@ -13,13 +14,13 @@ export const PRESENCE_STALE_MS = 3 * PRESENCE_RECORD_MS;
  * --list` (another process) shows live status and lag as the API does. Lag is
  * then at most PRESENCE_RECORD_MS old.
  */
-export const presenceRecorderPlugin: HubPlugin = async (app, context) => {
+export const presenceRecorderPlugin = declarePlugin({ name: 'presence-recorder', dependencies: ['sync'] }, async (app, context) => {
   const recorder = new PresenceRecorder(context);
   recorder.start();
   app.addHook('preClose', async () => {
     await recorder.stop();
   });
-};
+});
 
 /** Recorded presence that is still fresh, by terminal: what a process without the sockets may trust. */
 export async function recordedPresence(context: HubContext): Promise<Map<string, TillPresenceRow>> {

@@ -18,7 +18,8 @@ import {
 } from '@fedow/protocol';
 import { hashBody, verifyHash } from '@fedow/ledger';
 import { nodeCrypto } from '@fedow/ledger/crypto-node';
-import { iso, type HubContext } from '../context';
+import { iso } from '../clock';
+import type { HubContext } from '../context';
 import { CryptoJobDropped } from '../crypto/pool';
 import type { Ingest, PendingPush } from '../ingest/ingest';
 import { submitTillQrSale } from '../money/till-qr-sale';
@@ -60,7 +61,7 @@ export class SyncSession implements FeedSubscriber {
   private directoryChain: Promise<void> | null = null;
   private pushesWaiting = 0;
   private readonly pushQueue: PendingPush[] = [];
-  private lastHeard = Date.now();
+  private lastHeard: number;
   private readonly heartbeat: NodeJS.Timeout;
   private sentCursor = -1;
   /** The cursor of the last feed delivery queued (not yet sent, perhaps). */
@@ -74,6 +75,7 @@ export class SyncSession implements FeedSubscriber {
     private readonly host: SessionHost,
     private readonly address: string,
   ) {
+    this.lastHeard = this.now();
     socket.on('message', (data, isBinary) => this.receive(isBinary ? null : data.toString()));
     socket.on('close', () => this.closed());
     socket.on('error', () => this.closed());
@@ -117,7 +119,7 @@ export class SyncSession implements FeedSubscriber {
 
   private receive(text: string | null): void {
     if (this.phase === 'closed') return;
-    this.lastHeard = Date.now();
+    this.lastHeard = this.now();
     if (this.terminal) this.host.context.presence.update(this.terminal.id, { lastMessageAt: iso(this.host.context.clock.now()) });
     // The budget is the till's once it is known, so a new connection does not refill it.
     if (this.terminal && !this.host.limits.take(this.tillKey, this.now())) {
@@ -409,12 +411,12 @@ export class SyncSession implements FeedSubscriber {
   }
 
   private beat(): void {
-    if (Date.now() - this.lastHeard > SILENCE_MS_MAX) {
+    if (this.now() - this.lastHeard > SILENCE_MS_MAX) {
       this.socket.terminate();
       this.closed();
       return;
     }
-    this.send({ type: 'ping', t: Date.now() });
+    this.send({ type: 'ping', t: this.now() });
   }
 
   private closed(): void {

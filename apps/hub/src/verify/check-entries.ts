@@ -1,4 +1,5 @@
 import { TerminalChainVerifier, type TerminalChainProblem } from '@fedow/ledger';
+import { SHIFT_KINDS } from '@fedow/protocol';
 import { nodeCrypto } from '@fedow/ledger/crypto-node';
 import { clashEntryKey } from '../ingest/entry-key';
 import * as repo from '../storage/repo';
@@ -12,7 +13,7 @@ const ENTRIES_PER_PAGE = 2_000;
  * A void of a card with nothing refundable produces no transfer, nor do a
  * shift's opening and close (they move no money): every other applied kind does.
  */
-const KINDS_WITHOUT_TRANSFERS = new Set(['VID', 'SHO', 'SHC']);
+const KINDS_WITHOUT_TRANSFERS = new Set<string>(['VID', ...SHIFT_KINDS]);
 
 const PROBLEM_KINDS: Record<TerminalChainProblem['problem'], DiscrepancyKind> = {
   bad_hash: 'entry_hash',

@@ -1,6 +1,7 @@
 import { ChainVerifier, genesisHash, type ChainFacts } from '@fedow/ledger';
 import { nodeCrypto } from '@fedow/ledger/crypto-node';
-import { iso, type HubContext } from '../context';
+import { iso } from '../clock';
+import type { HubContext } from '../context';
 import { meltHistory } from '../money/melt-policies';
 import * as repo from '../storage/repo';
 import type { Tx } from '../storage/types';

@@ -1,6 +1,6 @@
 import { WEBHOOK_BODY_BYTES_MAX } from '@fedow/protocol';
 import { handleStripeNotification } from '../money/providers/stripe-notifications';
-import type { HubPlugin } from '../plugin';
+import { declarePlugin } from '../plugin';
 
 /**
  * Payment providers' notifications: public routes, authenticated by the
@@ -8,7 +8,7 @@ import type { HubPlugin } from '../plugin';
  * scope keeps the raw body as a Buffer (the rest of the hub parses JSON) and
  * limits it to WEBHOOK_BODY_BYTES_MAX.
  */
-export const webhooksPlugin: HubPlugin = async (app, context) => {
+export const webhooksPlugin = declarePlugin({ name: 'payment-webhooks', dependencies: ['errors'] }, async (app, context) => {
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_BYTES_MAX }, (_request, body, done) => done(null, body));
@@ -18,4 +18,4 @@ export const webhooksPlugin: HubPlugin = async (app, context) => {
       return handleStripeNotification(context, raw, typeof signature === 'string' ? signature : undefined);
     });
   });
-};
+});

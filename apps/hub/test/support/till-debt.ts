@@ -33,7 +33,9 @@ export async function offlineSale(hub: Hub, input: { place: string; cashier: str
     primary: input.cashier,
     auth: 'offline',
   };
-  const outcome = await new Ingest(context, hub.app.cryptoPool).push(id, publicKey, [{ body, ...signBody(nodeCrypto, secretKey, body) }]);
-  if (outcome.kind !== 'ack') throw new Error(`offline sale refused: ${outcome.status}`);
-  return outcome.results.map((result) => result.reason ?? result.status);
+  const ingest = new Ingest(context, hub.app.cryptoPool);
+  const entries = [{ body, ...signBody(nodeCrypto, secretKey, body) }];
+  const outcome = await ingest.pushBatch(id, [{ entries, verification: ingest.verify(publicKey, entries) }]);
+  if (outcome.kind !== 'acks') throw new Error(`offline sale refused: ${outcome.status}`);
+  return outcome.acks[0]!.results.map((result) => result.reason ?? result.status);
 }

@@ -2,7 +2,7 @@
 import { sql } from 'drizzle-orm';
 import { expect } from 'vitest';
 import type { WebhookSettings } from '../../src/config';
-import type { Clock } from '../../src/context';
+import type { Clock } from '../../src/clock';
 import { addEndpoint, listDeliveries, replayDelivery, type DeliveryView } from '../../src/notify/endpoints';
 import * as repo from '../../src/storage/repo';
 import { CASHIER, seedHub, type Seeded } from '../../../../support/seed';

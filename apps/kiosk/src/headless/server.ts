@@ -9,6 +9,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { BRIDGE_CLOSE_CODES } from '@fedow/protocol';
 import type { TillAgent } from '@fedow/terminal';
 import { createDispatcher } from '../bridge/agent-handlers';
 import { WS_PATH, type BridgeEvent, type ServerFrame } from '../bridge/contract';
@@ -66,9 +67,9 @@ export async function startHeadlessServer(options: HeadlessOptions): Promise<Hea
     // The page learns the bridge is up the same way in both transports.
     send({ event: { type: 'bridge', connected: true } satisfies BridgeEvent });
     client.on('message', (data, binary) => {
-      if (binary) return client.close(1003, 'text frames only');
+      if (binary) return client.close(BRIDGE_CLOSE_CODES.unsupportedData, 'text frames only');
       const frame = parseFrame(data.toString());
-      if (!frame) return client.close(1008, 'bad frame');
+      if (!frame) return client.close(BRIDGE_CLOSE_CODES.policyViolation, 'bad frame');
       void dispatch(frame.command, frame.args).then((result) => send({ id: frame.id, ...result }));
     });
     client.on('close', unsubscribe);

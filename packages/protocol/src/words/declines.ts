@@ -5,9 +5,8 @@
  * dashboard keeps its own words for the same codes: an operator reads them in a
  * table with the code beside them (dashboard/web/i18n.ts).
  */
-import { RULE_MESSAGES, type RuleCode } from '../codes';
+import { RULE_MESSAGES, type QrCodeRefusal, type RuleCode } from '../codes';
 import type { OfflinePolicy } from '../policy';
-import type { QrCodeRefusal } from '../qr-sale';
 import type { Language, Words } from './language';
 import { formatAmount, type MoneyUnit } from './money';
 

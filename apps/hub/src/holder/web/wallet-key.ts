@@ -8,7 +8,8 @@ import { hashBody, signHash } from '../../../../../packages/ledger/src/crypto';
 import { nobleCrypto } from '../../../../../packages/ledger/src/crypto-noble';
 import { fromHex, toHex } from '../../../../../packages/ledger/src/hex';
 import type { PayTokenBody } from '../../../../../packages/protocol/src/pay-token';
-import { encodePayToken, PAY_TOKEN_PURPOSE, PAY_TOKEN_TTL_MS } from '../../../../../packages/protocol/src/pay-token-text';
+import { encodePayToken, PAY_TOKEN_PURPOSE } from '../../../../../packages/protocol/src/pay-token-text';
+import { PAY_TOKEN_TTL_MS } from '../../../../../packages/protocol/src/limits';
 import type { WALLET_REQUEST_PURPOSE, WalletRequest } from '../../../../../packages/protocol/src/wallet';
 
 // wallet.ts holds its schemas too (zod): its constant is typed from there, so a change there fails here.

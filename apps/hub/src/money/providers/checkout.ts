@@ -1,5 +1,6 @@
 import type { Checkout } from '@fedow/protocol';
-import { iso, type HubContext } from '../../context';
+import { iso } from '../../clock';
+import type { HubContext } from '../../context';
 import { findCard } from '../../directory/cards';
 import { HubError } from '../../errors';
 import * as repo from '../../storage/repo';

@@ -8,7 +8,7 @@ import type { RequestOutcome } from '../submit';
 import { openAmountAllowed, requireStripe } from './checkout';
 import { creditFed, fedAsset, type PaymentTarget } from './provider';
 import type { StripeProvider } from './stripe';
-import { laboutikTerminalCard } from '../../compat/stripe-terminal';
+import { laboutikTerminalCard } from './laboutik-terminal';
 import { METADATA } from './stripe-metadata';
 
 /** The source of every credit a Stripe notification makes. */
@@ -76,7 +76,7 @@ export async function checkoutPaid(context: HubContext, stripe: StripeProvider, 
 /**
  * A payment taken by a card terminal (Stripe Terminal) for FED: the receiver is in
  * the intent's metadata (`fedow_card` or `fedow_wallet`), or in LaBoutik's signed
- * `data` (compat/stripe-terminal.ts). Intents without them (a Checkout's own
+ * `data` (money/providers/laboutik-terminal.ts). Intents without them (a Checkout's own
  * intent, anything else on the account) are not for this path.
  */
 async function terminalPaid(context: HubContext, stripe: StripeProvider, intent: Stripe.PaymentIntent): Promise<WebhookAnswer> {

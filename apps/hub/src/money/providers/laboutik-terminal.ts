@@ -6,9 +6,9 @@
  * place (a domain, no cashless key) is not asked for the signature, as with the
  * original. What it names is the card the payment credits with FED.
  */
-import * as repo from '../storage/repo';
-import type { Tx } from '../storage/types';
-import { b64urlPadded, verifyPss } from './rsa';
+import * as repo from '../../storage/repo';
+import type { Tx } from '../../storage/types';
+import { b64urlPadded, verifyPss } from '../../crypto/rsa';
 
 /** The card to credit, or why the metadata is refused; null: not LaBoutik's form at all. */
 export type TerminalReading = { kind: 'card'; tag: string; place: string } | { kind: 'refused'; reason: string };

@@ -32,7 +32,6 @@ export interface Armed {
 
 export interface AgentRuntime {
   readonly options: AgentOptions;
-  readonly crypto: CryptoProvider;
   readonly clock: TillClock;
   readonly language: Language;
   readonly agentName: string;
@@ -57,21 +56,9 @@ export function createAgentRuntime(options: AgentOptions, defaultAgentName: stri
   const key = ensureTillKey(options.dataDir, crypto);
   if (!key.ok) throw new Error(`till key: ${key.message}`);
   const store = openTillStore(join(options.dataDir, DATABASE_FILE_NAME), { crypto, secretKey: key.key.secretKey });
-  const sync = createSyncClient({
-    store,
-    cardSet: store.cardSet,
-    crypto,
-    secretKey: key.key.secretKey,
-    agent: agentName,
-    now: clock.now,
-    ...(options.random ? { random: options.random } : {}),
-    ...(options.timers ? { timers: options.timers } : {}),
-    ...(options.syncTuning ? { tuning: options.syncTuning } : {}),
-    ...(options.openSocket ? { openSocket: options.openSocket } : {}),
-  });
+  const sync = openSync(options, store, key.key, { crypto, clock, agentName });
   return {
     options,
-    crypto,
     clock,
     agentName,
     key: key.key,
@@ -87,6 +74,22 @@ export function createAgentRuntime(options: AgentOptions, defaultAgentName: stri
     unsubscribers: [],
     stopPurge: null,
   };
+}
+
+/** The sync client over the till store, with the agent's clock and the options tests and the simulation give. */
+function openSync(options: AgentOptions, store: TillStore, key: TillKey, own: { crypto: CryptoProvider; clock: TillClock; agentName: string }): SyncClient {
+  return createSyncClient({
+    store,
+    cardSet: store.cardSet,
+    crypto: own.crypto,
+    secretKey: key.secretKey,
+    agent: own.agentName,
+    now: own.clock.now,
+    ...(options.random ? { random: options.random } : {}),
+    ...(options.timers ? { timers: options.timers } : {}),
+    ...(options.syncTuning ? { tuning: options.syncTuning } : {}),
+    ...(options.openSocket ? { openSocket: options.openSocket } : {}),
+  });
 }
 
 export function emit(runtime: AgentRuntime, event: AgentEvent): void {

@@ -1,34 +1,34 @@
-import { join } from 'node:path';
-import { mkdirSync } from 'node:fs';
 import type { CryptoProvider } from '@fedow/ledger';
-import { nodeCrypto } from '@fedow/ledger/crypto-node';
-import { KeyboardWedgeReader, TypedEmitter, type CardReader } from '@fedow/nfc';
+import type { CardReader } from '@fedow/nfc';
 import type { AssetInfo, CatalogueItem } from '@fedow/protocol';
 import type { CardCache } from '../store/card-cache';
-import { systemClock, type TillClock } from '../clock';
+import type { TillClock } from '../clock';
 import type { Journal } from '../store/journal';
-import { openTillStore } from '../store/till-store';
-import { DATABASE_FILE_NAME, ensureTillKey, pairTill, type PairResult } from '../pairing/pairing';
-import { sameCard } from '../card-uid';
-import { qrDeclineReason, type Language } from '../reason';
-import { payWithCode } from './qr-payment';
-import { requestFor, routeQrCode, routeTap, routeWedgeLine, saleAmount, type ActionRequest, type ArmedAction, type MembershipRequest, type RefundRequest, type SaleRequest, type TopUpRequest } from './arming';
-import { approvedOutcome, declinedOutcome, refusedOutcome, type Outcome, type OutcomeCode } from './outcome';
-import { startPurgeTimer } from './purge-timer';
-import { initialReaderView, readerAttached, readerDetached, readerFailed, type ReaderView } from './reader-view';
-import { balancesOf, checkCard, entryAssets, type CardCheck } from '../views/card-view';
-import { registerTotals, type RegisterTotals } from '../views/register-totals';
-import { createSyncClient, type SyncAlert, type SyncClient, type SyncState, type SyncTuning, type Timers, type OpenSocket } from '../sync/sync-client';
-import { tap } from '../decision/tap';
-import { closeShift, currentShift, openShift, type ClosedShift, type ShiftRequest, type ShiftResult, type ShiftView } from '../decision/shift';
+import type { PairResult } from '../pairing/pairing';
+import type { Language } from '../reason';
+import { saleAmount, type ArmedAction, type MembershipRequest, type RefundRequest, type SaleRequest, type TopUpRequest } from './arming';
+import type { Outcome } from './outcome';
+import type { ReaderView } from './reader-view';
+import type { CardCheck } from '../views/card-view';
+import type { RegisterTotals } from '../views/register-totals';
+import type { SyncAlert, SyncClient, SyncState, SyncTuning, Timers, OpenSocket } from '../sync/sync-client';
+import type { ClosedShift, ShiftRequest, ShiftResult, ShiftView } from '../decision/shift';
+import { cancelArmed, createAgentRuntime, publish, snapshot } from './agent-runtime';
+import { onWedgeLine, run } from './acting';
+import { closeDrawerShift, lock, openDrawerShift, totals, unlock } from './cashier';
+import { close, pair, start } from './lifecycle';
 
 /**
  * The terminal agent: one object that owns the till's reader, its store (journal,
  * card cache, session: store/till-store.ts) and sync client, and offers the UI
  * bridge a small typed API (this file's exports). It sequences: the rules of
  * arming (arming.ts), the decision (decision/tap.ts) and the answers (outcome.ts)
- * are leaves it calls. The bridge (Electron preload or the headless WebSocket)
- * forwards these calls and events as they are.
+ * are leaves it calls, with gate.ts (who may act now). The bridge (Electron
+ * preload or the headless WebSocket) forwards these calls and events as they are.
+ *
+ * A parent: the effects live in its parts — agent-runtime.ts (the record they
+ * share, the snapshot), acting.ts (cards, typed lines, the path to the journal),
+ * cashier.ts (unlock, register, shifts) and lifecycle.ts (start, pair, close).
  *
  * Decisions the spec leaves open, taken here:
  * - An action without a card is *armed*: the next tap on the reader performs it
@@ -46,7 +46,6 @@ import { closeShift, currentShift, openShift, type ClosedShift, type ShiftReques
  */
 
 export const AGENT_NAME = 'fedow-terminal/0.1.0';
-const ALERTS_KEPT = 20;
 
 export interface AgentSnapshot {
   paired: { terminal: string; place: string; placeName: string; hubUrl: string } | null;
@@ -134,273 +133,39 @@ export interface TillAgent {
 }
 
 export function openAgent(options: AgentOptions): TillAgent {
-  const crypto = options.crypto ?? nodeCrypto;
-  const clock = options.clock ?? systemClock;
-  const language = options.language ?? 'fr';
-  const agentName = options.agentName ?? AGENT_NAME;
-  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
-  const key = ensureTillKey(options.dataDir, crypto);
-  if (!key.ok) throw new Error(`till key: ${key.message}`);
-  const store = openTillStore(join(options.dataDir, DATABASE_FILE_NAME), { crypto, secretKey: key.key.secretKey });
-  const { journal, cache, cardSet } = store;
-  const sync = createSyncClient({
-    store,
-    cardSet,
-    crypto,
-    secretKey: key.key.secretKey,
-    agent: agentName,
-    now: clock.now,
-    ...(options.random ? { random: options.random } : {}),
-    ...(options.timers ? { timers: options.timers } : {}),
-    ...(options.syncTuning ? { tuning: options.syncTuning } : {}),
-    ...(options.openSocket ? { openSocket: options.openSocket } : {}),
-  });
-  const { reader } = options;
-  const events = new TypedEmitter<{ event: AgentEvent }>();
-  const emit = (event: AgentEvent): void => events.emit('event', event);
-
-  let readerView: ReaderView = initialReaderView(reader.kind);
-  let armed: { action: ArmedAction; resolve: (outcome: Outcome | CardCheck | null) => void } | null = null;
-  let lastDecision: Outcome | null = null;
-  const alerts: SyncAlert[] = [];
-  const unsubscribers: Array<() => void> = [];
-  let stopPurge: (() => void) | null = null;
-
-  const session = (): AgentSnapshot['session'] => store.session.current();
-
-  const snapshot = (): AgentSnapshot => {
-    const identity = journal.identity();
-    return {
-      paired: identity ? { terminal: identity.terminal, place: identity.place, placeName: identity.placeName, hubUrl: identity.hubUrl } : null,
-      reader: readerView,
-      sync: sync.state(),
-      session: session(),
-      shift: currentShift(journal, cache.assets()),
-      armed: armed?.action ?? null,
-      lastDecision,
-      alerts: [...alerts],
-      assets: [...cache.assets().values()].filter((asset) => !asset.archived),
-      catalogueRevision: cache.catalogueRevision(),
-      language,
-    };
-  };
-  const publish = (): void => emit({ type: 'state', state: snapshot() });
-  const onReaderChange = (view: ReaderView): void => {
-    readerView = view;
-    publish();
-  };
-
-  const refused = (code: OutcomeCode, reason: string, card?: string): Outcome => refusedOutcome(code, reason, clock.now(), card);
-
-  /** Authorise and commit one request: the only path to the journal. */
-  const decide = (request: ActionRequest): Outcome => {
-    const current = session();
-    if (!journal.identity()) return refused('not_paired', words(language, 'not_paired'), request.card);
-    if (!current) return refused('locked', words(language, 'locked'), request.card);
-    const now = clock.now();
-    const result = tap(journal, cache, { ...request, primary: current.primary }, { online: sync.isOnline(), now, random: clock.random, cardSet });
-    if (!result.approve) {
-      if (result.code === 'journal') return refused('journal', result.failure.message, request.card);
-      return declinedOutcome(result, cache.assets(), language, request.card, now);
-    }
-    sync.kick();
-    const bodies = result.entries.map((entry) => entry.body);
-    const balances = balancesOf(cache, journal, request.card, language, request.kind === 'VID' ? undefined : entryAssets(bodies), now);
-    return approvedOutcome(request.kind, request.card, bodies, balances, now);
-  };
-
-  const conclude = (outcome: Outcome): Outcome => {
-    lastDecision = outcome;
-    void reader.feedback(outcome.approve ? 'ok' : 'error').catch(() => undefined);
-    emit({ type: 'decision', outcome });
-    publish();
-    return outcome;
-  };
-
-  const perform = (action: Exclude<ArmedAction, { kind: 'check' }>, card: string): Outcome => {
-    const facts = { assets: cache.assets(), balances: (only?: ReadonlySet<string>) => balancesOf(cache, journal, card, language, only, clock.now()) };
-    const request = requestFor(action, card, facts);
-    if (request === 'no_asset') return conclude(refused('no_asset', words(language, 'no_asset'), card));
-    return conclude(decide(request));
-  };
-
-  /** Performs now with `card`, or arms the action for the next tap. */
-  const run = <T extends Outcome | CardCheck | null>(action: ArmedAction, card: string | undefined): Promise<T> => {
-    if (card !== undefined) return Promise.resolve(execute(action, card) as T);
-    cancelArmed();
-    return new Promise<T>((resolve) => {
-      // Safe: `execute(action, …)` returns a CardCheck for 'check' and an Outcome otherwise.
-      armed = { action, resolve: (value) => resolve(value as T) };
-      publish();
-    });
-  };
-
-  const execute = (action: ArmedAction, card: string): Outcome | CardCheck => {
-    if (action.kind === 'check') return checkCard(cache, journal, card, clock.now(), language, cardSet.knows(card) === true);
-    return perform(action, card);
-  };
-
-  const cancelArmed = (): void => {
-    const previous = armed;
-    armed = null;
-    // A card check has no outcome to refuse: it resolves null.
-    if (previous) previous.resolve(previous.action.kind === 'check' ? null : refused('cancelled', words(language, 'cancelled')));
-  };
-
-  const onCard = (uid: string): void => {
-    const route = routeTap(session(), armed?.action ?? null, uid);
-    switch (route.to) {
-      case 'unlock':
-        if (!unlock(uid).ok) emit({ type: 'tap', card: uid, locked: true, check: null });
-        return;
-      case 'armed': {
-        const { resolve } = armed!;
-        if (!route.keepArmed) armed = null;
-        resolve(execute(route.action, uid));
-        if (!route.keepArmed) publish();
-        return;
-      }
-      case 'ignore':
-        return;
-      case 'check':
-        emit({ type: 'tap', card: uid, locked: false, check: checkCard(cache, journal, uid, clock.now(), language, cardSet.knows(uid) === true) });
-    }
-  };
-
-  const onWedgeLine = (text: string): void => {
-    const { to, line } = routeWedgeLine(text);
-    if (to === 'pay') return void payArmedSale(line);
-    if (reader instanceof KeyboardWedgeReader) reader.line(line);
-  };
-
-  /** The armed sale, paid with a payment code; any other moment declines the code and keeps what was armed. */
-  const payArmedSale = async (code: string): Promise<void> => {
-    const route = routeQrCode(session(), armed?.action ?? null);
-    if (route === 'locked') return void conclude(refused('locked', words(language, 'locked')));
-    if (route === 'no_sale') return void conclude(refused('qr_no_sale', qrDeclineReason('qr_no_sale', undefined, language)));
-    const current = armed!;
-    if (current.action.kind !== 'sale') return;
-    armed = null;
-    publish();
-    const { amount, request } = current.action;
-    current.resolve(conclude(await payWithCode({ sync, cache, language, now: clock.now }, { code, amount, asset: request.asset ?? null })));
-  };
-
-  const unlock = (primary: string): UnlockResult => {
-    if (!journal.identity()) return { ok: false, code: 'not_paired', reason: words(language, 'not_paired') };
-    const primaries = [...cache.primaries()];
-    if (!primaries.some((uid) => sameCard(uid, primary))) {
-      return { ok: false, code: 'invalid_primary_card', reason: words(language, 'invalid_primary_card') };
-    }
-    const current = session();
-    if (!current || !sameCard(current.primary, primary)) store.session.open(primary, clock.now());
-    publish();
-    return { ok: true, primary };
-  };
-
-  const totals = (): RegisterTotals | null => {
-    const current = session();
-    if (!current) return null;
-    return registerTotals(journal, cache, current.primary, current.openedAt, clock.now(), language);
-  };
-
-  const lock = (): RegisterTotals | null => {
-    const result = totals();
-    cancelArmed();
-    store.session.close();
-    publish();
-    return result;
-  };
-
-  /** Shifts are the cashier's acts on the drawer: journaled directly, no card to authorise. */
-  const shiftAct = <T>(act: (context: Parameters<typeof openShift>[0]) => ShiftResult<T>): ShiftResult<T> => {
-    const current = session();
-    if (!journal.identity()) return { ok: false, code: 'not_paired', message: words(language, 'not_paired') };
-    if (!current) return { ok: false, code: 'locked', message: words(language, 'locked') };
-    const result = act({ journal, assets: cache.assets(), primary: current.primary, online: sync.isOnline(), now: clock.now(), random: clock.random });
-    if (result.ok) sync.kick();
-    publish();
-    return result;
-  };
-
+  const runtime = createAgentRuntime(options, AGENT_NAME);
+  const { store, sync } = runtime;
   return {
-    journal,
-    cache,
+    journal: store.journal,
+    cache: store.cache,
     sync,
-
-    start() {
-      unsubscribers.push(
-        reader.on('card', ({ uid }) => onCard(uid)),
-        reader.on('reader-attached', () => onReaderChange(readerAttached(readerView, reader.readers()))),
-        reader.on('reader-detached', () => onReaderChange(readerDetached(readerView, reader.readers()))),
-        reader.on('error', (error) => onReaderChange(readerFailed(readerView, error))),
-        sync.on('state', () => publish()),
-        sync.on('alert', (alert) => {
-          alerts.push(alert);
-          if (alerts.length > ALERTS_KEPT) alerts.shift();
-          emit({ type: 'alert', alert });
-        }),
-      );
-      reader.start();
-      stopPurge = startPurgeTimer(() => journal.purge(clock.now()));
-      if (journal.identity()) sync.start();
-      publish();
-    },
-
-    async close() {
-      cancelArmed();
-      stopPurge?.();
-      for (const unsubscribe of unsubscribers.splice(0)) unsubscribe();
-      await sync.stop();
-      await reader.close();
-      events.removeAll();
-      if (journal.open) store.close();
-    },
-
-    snapshot,
-    catalogue: () => cache.catalogue(),
-    subscribe: (listener) => events.on('event', listener),
-
-    async pair(hubUrl, code, name) {
-      const result = await pairTill({ hubUrl, code, name, agent: agentName, journal, publicKey: key.key.publicKey, ...(options.fetch ? { fetch: options.fetch } : {}) });
-      if (result.ok) sync.start();
-      publish();
-      return result;
-    },
-
-    unlock,
-    lock,
-    sale: (request, card) => run({ kind: 'sale', request, amount: saleAmount(request) }, card),
-    topUp: (request, card) => run({ kind: 'topUp', request }, card),
-    membership: (request, card) => run({ kind: 'membership', request }, card),
-    badge: (asset, card) => run({ kind: 'badge', asset, repeat: false }, card),
+    start: () => start(runtime),
+    close: () => close(runtime),
+    snapshot: () => snapshot(runtime),
+    catalogue: () => store.cache.catalogue(),
+    subscribe: (listener) => runtime.events.on('event', listener),
+    pair: (hubUrl, code, name) => pair(runtime, hubUrl, code, name),
+    unlock: (primary) => unlock(runtime, primary),
+    lock: () => lock(runtime),
+    sale: (request, card) => run(runtime, { kind: 'sale', request, amount: saleAmount(request) }, card),
+    topUp: (request, card) => run(runtime, { kind: 'topUp', request }, card),
+    membership: (request, card) => run(runtime, { kind: 'membership', request }, card),
+    badge: (asset, card) => run(runtime, { kind: 'badge', asset, repeat: false }, card),
     badgeMode(asset) {
-      if (asset === null) return cancelArmed();
-      void run({ kind: 'badge', asset, repeat: true }, undefined);
+      if (asset === null) return cancelArmed(runtime);
+      void run(runtime, { kind: 'badge', asset, repeat: true }, undefined);
     },
-    refund: (request, card) => run({ kind: 'refund', request }, card),
-    voidCard: (card) => run({ kind: 'void' }, card),
-    checkCard: (card) => run({ kind: 'check' }, card),
+    refund: (request, card) => run(runtime, { kind: 'refund', request }, card),
+    voidCard: (card) => run(runtime, { kind: 'void' }, card),
+    checkCard: (card) => run(runtime, { kind: 'check' }, card),
     cancel() {
-      cancelArmed();
-      publish();
+      cancelArmed(runtime);
+      publish(runtime);
     },
-    registerTotals: totals,
-    closeRegister: lock,
-    openShift: (request) => shiftAct((context) => openShift(context, request)),
-    closeShift: (request) => shiftAct((context) => closeShift(context, request)),
-    wedgeLine: onWedgeLine,
+    registerTotals: () => totals(runtime),
+    closeRegister: () => lock(runtime),
+    openShift: (request) => openDrawerShift(runtime, request),
+    closeShift: (request) => closeDrawerShift(runtime, request),
+    wedgeLine: (text) => onWedgeLine(runtime, text),
   };
-}
-
-const WORDS: Record<'not_paired' | 'locked' | 'cancelled' | 'no_asset' | 'invalid_primary_card', Record<Language, string>> = {
-  not_paired: { en: 'This till is not paired with a hub', fr: "Cette caisse n'est pas appairée à un hub" },
-  locked: { en: 'Tap your cashier card', fr: 'Badgez votre carte caissier' },
-  cancelled: { en: 'Cancelled', fr: 'Annulé' },
-  no_asset: { en: 'No currency of this place for this', fr: 'Aucune monnaie de ce lieu pour cela' },
-  invalid_primary_card: { en: 'This cashier card is not valid here', fr: 'Carte caissier non valable ici' },
-};
-
-function words(language: Language, key: keyof typeof WORDS): string {
-  return WORDS[key][language];
 }

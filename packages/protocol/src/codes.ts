@@ -154,14 +154,6 @@ export const HTTP_ERROR_CODES = [
 ] as const;
 export type HttpErrorCode = (typeof HTTP_ERROR_CODES)[number];
 
-/** Words for people, in English, for the codes of an entry refused before the ledger. */
-export const ENTRY_MESSAGES: Record<IntegrityCode | ChainCode, string> = {
-  bad_hash: 'the entry\'s hash does not match its body',
-  bad_signature: 'the entry\'s signature does not verify with the till\'s key',
-  wrong_terminal: 'the entry names another till than the one that sent it',
-  duplicate_id: 'another till\'s entry already has this id',
-};
-
 /** Words for people, in English; the UIs translate by code. */
 export const RULE_MESSAGES: Record<RuleCode, string> = {
   insufficient_funds: 'not enough money on the card',

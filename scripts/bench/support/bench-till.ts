@@ -4,6 +4,10 @@ import { fromHex, signBody } from '@fedow/ledger';
 import { nodeCrypto } from '@fedow/ledger/crypto-node';
 import type { TillIdentity } from '../../../support/bench-world';
 
+/** RFC 6455's normal closure, and 1005, what `ws` reports when a close frame carried no code: neither is a failure of the bench. */
+const NORMAL_CLOSURE = 1000;
+const QUIET_CLOSES = new Set([NORMAL_CLOSURE, 1005]);
+
 /**
  * A push with no ack for this long means the hub is stuck or dropped it. Long:
  * with 10 tills × a window of 4 pushes of 500, a push may wait for 20,000
@@ -42,7 +46,7 @@ export class BenchTill {
     this.socket = socket;
     socket.on('message', (data: Buffer) => this.receive(data));
     socket.on('close', (code) => {
-      if (code !== 1000 && code !== 1005) this.errors.push(`closed ${code}`);
+      if (!QUIET_CLOSES.has(code)) this.errors.push(`closed ${code}`);
     });
     return new Promise((resolve, reject) => {
       let welcome: Extract<HubMessage, { type: 'welcome' }> | null = null;
@@ -64,7 +68,7 @@ export class BenchTill {
             socket.removeAllListeners('error');
             socket.removeAllListeners('close');
             socket.on('close', (code) => {
-              if (code !== 1000 && code !== 1005) this.errors.push(`closed ${code}`);
+              if (!QUIET_CLOSES.has(code)) this.errors.push(`closed ${code}`);
             });
             resolve({ welcome: welcome!, helloAt, snapshotAt: performance.now(), cards });
           }
@@ -203,7 +207,7 @@ export class BenchTill {
   }
 
   close(): void {
-    this.socket?.close(1000);
+    this.socket?.close(NORMAL_CLOSURE);
   }
 
   terminate(): void {

@@ -1,6 +1,7 @@
 import { showCard } from '../../apps/hub/src/directory/cards';
 import * as repo from '../../apps/hub/src/storage/repo';
 import { verifyChain } from '../../apps/hub/src/verify/verify-chain';
+import { journalEntries } from '../../support/e2e';
 import { SIM_POLICY, type SimWorld } from './world';
 
 /**
@@ -20,7 +21,7 @@ export async function checkTillsStored(world: SimWorld): Promise<void> {
   for (const till of world.tills) {
     const identity = till.agent.journal.identity();
     if (!identity) throw new Error(`${till.name} lost its identity`);
-    const journal = journalOf(till.agent);
+    const journal = journalEntries(till.agent);
     const stored = await repo.listEntries(world.hub.context.storage.read, identity.terminal, 0, 1_000_000);
     if (stored.length !== journal.length) throw new Error(`${till.name}: the journal holds ${journal.length} entries, the hub ${stored.length}`);
     for (const [index, entry] of journal.entries()) {
@@ -49,12 +50,3 @@ export async function checkConvergence(world: SimWorld): Promise<void> {
   }
 }
 
-function journalOf(agent: SimWorld['tills'][number]['agent']): Array<{ seq: number; id: string; hash: string }> {
-  const entries: Array<{ seq: number; id: string; hash: string }> = [];
-  for (let from = 1; ; ) {
-    const page = agent.journal.entriesFrom(from, 500);
-    if (page.length === 0) return entries;
-    for (const entry of page) entries.push({ seq: entry.body.seq, id: entry.body.id, hash: entry.hash });
-    from = page[page.length - 1]!.body.seq + 1;
-  }
-}

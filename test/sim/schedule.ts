@@ -26,6 +26,8 @@ export interface ScheduleResult {
   seed: number;
   outcomes: Record<string, number>;
   virtualMinutes: number;
+  /** Every event of the schedule, in order, hashed: the same seed gives the same digest. */
+  fingerprint: string;
 }
 
 export class ScheduleFailure extends Error {
@@ -53,7 +55,7 @@ export async function runSchedule(seed: number, options: ScheduleOptions = DEFAU
     await checkTillsStored(world);
     await checkConvergence(world);
     for (const [what, n] of Object.entries(world.network.counts)) outcomes[`network ${what}`] = n;
-    return { seed, outcomes, virtualMinutes: Math.round((world.scheduler.now - SIM_EPOCH) / 60_000) };
+    return { seed, outcomes, virtualMinutes: Math.round((world.scheduler.now - SIM_EPOCH) / 60_000), fingerprint: world.scheduler.fingerprint() };
   } catch (error) {
     throw new ScheduleFailure(seed, error instanceof Error ? error.message : String(error), world.scheduler.trace.slice(-25));
   } finally {

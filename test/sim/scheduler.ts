@@ -4,6 +4,9 @@
  * let run until the hub and the tills have nothing left to do (`settle`), so an
  * event's consequences are in place before the next one.
  */
+import { createHash } from 'node:crypto';
+import type { Timers } from '../../apps/hub/src/clock';
+
 interface Event {
   at: number;
   order: number;
@@ -19,6 +22,8 @@ export class Scheduler {
   version = 0;
   /** The last events, for a failure's report. */
   readonly trace: string[] = [];
+  /** Every event run, in order, hashed: two runs of one seed must end on the same digest. */
+  private readonly digest = createHash('sha256');
 
   constructor(start: number) {
     this.now = start;
@@ -39,6 +44,26 @@ export class Scheduler {
     };
   }
 
+  /** The hub's background timers (heartbeats, the card feed's poll, presence, the sealer), on virtual time too. */
+  hubTimers(): Timers {
+    return {
+      after: (ms, callback) => this.at(this.now + ms, 'timer hub', callback),
+      every: (ms, callback) => {
+        const tick = (): void => {
+          next = this.at(this.now + ms, 'timer hub', tick);
+          callback();
+        };
+        let next = this.at(this.now + ms, 'timer hub', tick);
+        return { cancel: () => next.cancel() };
+      },
+    };
+  }
+
+  /** The digest of the events run so far (a copy: the run goes on). */
+  fingerprint(): string {
+    return this.digest.copy().digest('hex');
+  }
+
   get pending(): number {
     return this.events.length;
   }
@@ -52,6 +77,7 @@ export class Scheduler {
       this.events.splice(this.events.indexOf(next), 1);
       this.now = next.at;
       this.trace.push(`${this.now} ${next.what}`);
+      this.digest.update(`${this.now} ${next.what}\n`);
       if (this.trace.length > 60) this.trace.shift();
       await next.run();
       await settle();

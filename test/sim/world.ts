@@ -107,7 +107,7 @@ export class SimWorld {
 
   private openHub(): Promise<Hub> {
     const clock = { now: () => new Date(this.scheduler.now) };
-    return buildHub(configFromEnv({}, { databaseUrl: `sqlite:${join(this.root, 'hub', 'fedow.sqlite')}`, keyPath: join(this.root, 'hub', 'hub.key'), log: false }), { clock, cryptoWorkers: 0, checkpointThread: false, httpApis: false });
+    return buildHub(configFromEnv({}, { databaseUrl: `sqlite:${join(this.root, 'hub', 'fedow.sqlite')}`, keyPath: join(this.root, 'hub', 'hub.key'), log: false }), { clock, timers: this.scheduler.hubTimers(), cryptoWorkers: 0, checkpointThread: false, httpApis: false });
   }
 
   private accept(socket: SimSocket, till: string): void {

@@ -3,7 +3,7 @@ import { HTTP_BODY_BYTES_MAX } from '@fedow/protocol';
 import type { HubConfig } from './config';
 import { declarePlugin, type HubPluginOptions } from './plugin';
 import type { FastifyPluginAsync } from 'fastify';
-import { systemClock, type Clock } from './clock';
+import { systemClock, systemTimers, type Clock, type Timers } from './clock';
 import type { HubContext } from './context';
 import { HubEmitter } from './events';
 import { idSource } from './ids';
@@ -47,6 +47,8 @@ export interface Hub {
 
 export interface HubOptions {
   clock?: Clock;
+  /** Background timers; the simulation's run on its virtual clock. */
+  timers?: Timers;
   /** Crypto worker threads; default one per core, 0 runs the checks inline (the simulation). */
   cryptoWorkers?: number;
   /** SQLite: false checkpoints the WAL in the writer, SQLite's own way, instead of on a thread (the simulation). */
@@ -109,7 +111,7 @@ export async function openHubContext(
     const identity = await bootstrapIdentity(storage, key, clock, newId);
     // Loaded only when configured: the library is large, and every CLI command opens a context.
     const stripe = config.stripe === null ? null : new (await import('./money/providers/stripe')).StripeProvider(config.stripe);
-    const context: HubContext = { presence: new Presence(), storage, key, genesis: identity.genesis, clock, newId, events: new HubEmitter(), instance: newId(), stripe, sealer: null };
+    const context: HubContext = { presence: new Presence(), storage, key, genesis: identity.genesis, clock, timers: options.timers ?? systemTimers, newId, events: new HubEmitter(), instance: newId(), stripe, sealer: null };
     const relay = new SignalRelay(context);
     return {
       context,

@@ -4,7 +4,7 @@
  * part lives in its own module (clock.ts, ids.ts, events.ts, sync/presence.ts),
  * and state that lives as long as the hub hangs here rather than in a module.
  */
-import type { Clock } from './clock';
+import type { Clock, Timers } from './clock';
 import type { HubEmitter } from './events';
 import type { HubKey } from './identity/key-file';
 import type { StripeProvider } from './money/providers/stripe';
@@ -18,6 +18,7 @@ export interface HubContext {
   key: HubKey;
   genesis: string;
   clock: Clock;
+  timers: Timers;
   newId: () => string;
   events: HubEmitter;
   /** This process's id among the processes sharing the database (signals/relay.ts). */

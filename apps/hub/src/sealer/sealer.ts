@@ -1,4 +1,5 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import type { Timer } from '../clock';
 import type { HubContext } from '../context';
 import { leadership, type Leadership } from './leader';
 import { hashInline, sealNextBlock, type TransferHasher } from './seal-block';
@@ -28,7 +29,7 @@ export class Sealer {
   private readonly leader: Leadership;
   private chain: Promise<unknown> = Promise.resolve();
   private queued: { partial: boolean } | null = null;
-  private timer: NodeJS.Timeout | null = null;
+  private timer: Timer | null = null;
   private ingestedSinceWake = 0;
   private stopped = false;
 
@@ -52,7 +53,7 @@ export class Sealer {
   async stop(): Promise<void> {
     this.stopped = true;
     this.context.events.off('ingested', this.onIngested);
-    if (this.timer) clearTimeout(this.timer);
+    this.timer?.cancel();
     this.timer = null;
     await this.chain;
     await this.leader.release();
@@ -74,12 +75,10 @@ export class Sealer {
   /** The time limit: a timer per period, re-armed after each timed pass. */
   private arm(): void {
     if (this.stopped) return;
-    this.timer = setTimeout(() => {
+    this.timer = this.context.timers.after(this.limits.msMax, () => {
       this.timer = null;
       this.wake(true);
-    }, this.limits.msMax);
-    // The sealer alone must not keep a process (a CLI, a test) alive.
-    this.timer.unref();
+    });
   }
 
   /** Queues one pass; a pass already queued (not started) absorbs the request. */

@@ -1,4 +1,4 @@
-import { iso } from '../clock';
+import { iso, type Timer } from '../clock';
 import type { HubContext } from '../context';
 import { declarePlugin } from '../plugin';
 import * as repo from '../storage/repo';
@@ -47,7 +47,7 @@ export async function presenceLookup(context: HubContext): Promise<(terminal: st
 }
 
 class PresenceRecorder {
-  private timer: NodeJS.Timeout | null = null;
+  private timer: Timer | null = null;
   private running: Promise<void> = Promise.resolve();
   private queued = false;
   private readonly onTerminal = () => this.soon();
@@ -58,14 +58,13 @@ class PresenceRecorder {
 
   start(): void {
     this.context.events.on('terminal', this.onTerminal);
-    this.timer = setInterval(() => this.soon(), PRESENCE_RECORD_MS);
-    this.timer.unref();
+    this.timer = this.context.timers.every(PRESENCE_RECORD_MS, () => this.soon());
     this.soon();
   }
 
   async stop(): Promise<void> {
     this.context.events.off('terminal', this.onTerminal);
-    if (this.timer) clearInterval(this.timer);
+    this.timer?.cancel();
     await this.running;
     // The sockets are closing: nothing of this hub is live any more.
     await this.write([]);

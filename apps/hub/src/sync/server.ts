@@ -2,6 +2,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { CLOSE_CODES, FRAME_BYTES_MAX } from '@fedow/protocol';
+import type { Timer } from '../clock';
 import type { HubContext } from '../context';
 import type { Ingest } from '../ingest/ingest';
 import { CardFeed } from './card-feed';
@@ -22,7 +23,7 @@ export class SyncServer implements SessionHost {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: FRAME_BYTES_MAX });
   private readonly sessions = new Map<string, SyncSession>();
   private readonly anonymous = new Set<SyncSession>();
-  private poll: NodeJS.Timeout | null = null;
+  private poll: Timer | null = null;
 
   constructor(
     readonly context: HubContext,
@@ -55,8 +56,7 @@ export class SyncServer implements SessionHost {
     await this.feed.start();
     // The CLI, or another hub process on the same PostgreSQL, changes cards
     // without this process's events: look at the change stream every second too.
-    this.poll = setInterval(() => this.feed.notify(), FEED_POLL_MS);
-    this.poll.unref();
+    this.poll = this.context.timers.every(FEED_POLL_MS, () => this.feed.notify());
     server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(request, socket, head));
   }
 
@@ -96,7 +96,7 @@ export class SyncServer implements SessionHost {
   }
 
   async close(): Promise<void> {
-    if (this.poll) clearInterval(this.poll);
+    this.poll?.cancel();
     for (const session of [...this.sessions.values(), ...this.anonymous]) session.fail('bad_message', 'the hub is shutting down', CLOSE_CODES.goingAway);
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
     await this.feed.idle();

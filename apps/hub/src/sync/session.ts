@@ -18,7 +18,7 @@ import {
 } from '@fedow/protocol';
 import { hashBody, verifyHash } from '@fedow/ledger';
 import { nodeCrypto } from '@fedow/ledger/crypto-node';
-import { iso } from '../clock';
+import { iso, type Timer } from '../clock';
 import type { HubContext } from '../context';
 import { CryptoJobDropped } from '../crypto/pool';
 import type { Ingest, PendingPush } from '../ingest/ingest';
@@ -62,7 +62,7 @@ export class SyncSession implements FeedSubscriber {
   private pushesWaiting = 0;
   private readonly pushQueue: PendingPush[] = [];
   private lastHeard: number;
-  private readonly heartbeat: NodeJS.Timeout;
+  private readonly heartbeat: Timer;
   private sentCursor = -1;
   /** The cursor of the last feed delivery queued (not yet sent, perhaps). */
   private deliveredCursor = -1;
@@ -79,8 +79,7 @@ export class SyncSession implements FeedSubscriber {
     socket.on('message', (data, isBinary) => this.receive(isBinary ? null : data.toString()));
     socket.on('close', () => this.closed());
     socket.on('error', () => this.closed());
-    this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS);
-    this.heartbeat.unref();
+    this.heartbeat = host.context.timers.every(HEARTBEAT_MS, () => this.beat());
     const blocked = host.limits.blockedFor(this.addressKey, this.now());
     if (blocked > 0) {
       this.fail('rate_limited', `this address broke the protocol: retry in ${Math.ceil(blocked / 1000)} s`, CLOSE_CODES.protocolViolation);
@@ -422,7 +421,7 @@ export class SyncSession implements FeedSubscriber {
   private closed(): void {
     if (this.phase === 'closed') return;
     this.phase = 'closed';
-    clearInterval(this.heartbeat);
+    this.heartbeat.cancel();
     this.unsubscribe?.();
     if (this.terminal) {
       this.host.ingest.drop(this.verifyKey);
@@ -435,7 +434,7 @@ export class SyncSession implements FeedSubscriber {
     this.unsubscribe?.();
     this.socket.close(CLOSE_CODES.replaced, 'replaced by a newer connection');
     this.phase = 'closed';
-    clearInterval(this.heartbeat);
+    this.heartbeat.cancel();
     if (this.terminal) this.host.ingest.drop(this.verifyKey);
   }
 

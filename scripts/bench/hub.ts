@@ -138,14 +138,7 @@ export async function benchHub(): Promise<void> {
     );
     console.log(`     ${snapshot.detail}`);
 
-    const memory = await idleTillsRss(world);
-    figure(
-      { name: `hub RSS with ${IDLE_TILLS.toLocaleString('en-US')} idle tills (welcome + snapshot)`, value: memory.withTills / MB, unit: 'MB', limit: memory.idle / MB, limitName: 'the same hub with 0 tills', better: 'lower' },
-      { text: '≤ 300 MB', met: memory.withTills / MB <= 300 },
-      `${(memory.withTills / MB).toFixed(0)} MB`,
-      `${(memory.idle / MB).toFixed(0)} MB`,
-    );
-    console.log(`     ${memory.detail}`);
+    await memoryFigure(world);
   } finally {
     rmSync(world.dir, { recursive: true, force: true });
   }
@@ -372,6 +365,29 @@ async function snapshotTime(world: BenchWorld): Promise<{ seconds: number; selec
 
 // ── 5. memory ────────────────────────────────────────────────────────────────
 
+/** The RSS figure on its own (`node --import tsx scripts/bench/hub.ts rss`): a minute, where the group takes half an hour. */
+export async function benchHubRss(): Promise<void> {
+  console.log(`\n== hub RSS (apps/hub): fedow serve in a child process, ${IDLE_TILLS.toLocaleString('en-US')} idle tills, load average ${loadavg()[0]!.toFixed(2)} at start`);
+  const world = await createWorld(IDLE_TILLS);
+  try {
+    await memoryFigure(world);
+  } finally {
+    rmSync(world.dir, { recursive: true, force: true });
+  }
+  printSummary();
+}
+
+async function memoryFigure(world: BenchWorld): Promise<void> {
+  const memory = await idleTillsRss(world);
+  figure(
+    { name: `hub RSS with ${IDLE_TILLS.toLocaleString('en-US')} idle tills (welcome + snapshot)`, value: memory.withTills / MB, unit: 'MB', limit: memory.idle / MB, limitName: 'the same hub with 0 tills', better: 'lower' },
+    { text: '≤ 300 MB', met: memory.withTills / MB <= 300 },
+    `${(memory.withTills / MB).toFixed(0)} MB`,
+    `${(memory.idle / MB).toFixed(0)} MB`,
+  );
+  console.log(`     ${memory.detail}`);
+}
+
 async function idleTillsRss(world: BenchWorld): Promise<{ idle: number; withTills: number; detail: string }> {
   const hub = await startHubProcess(copyWorld(world, 'idle'));
   const clients = world.tills.slice(0, IDLE_TILLS).map((till) => new BenchTill(till, hub.syncUrl));
@@ -438,4 +454,5 @@ function printSummary(): void {
   for (const row of rows) console.log(line(row));
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await (process.argv[2] === 'flood' ? benchHubFlood() : benchHub());
+const ALONE: Record<string, () => Promise<void>> = { flood: benchHubFlood, rss: benchHubRss };
+if (import.meta.url === `file://${process.argv[1]}`) await (ALONE[process.argv[2] ?? '']?.() ?? benchHub());

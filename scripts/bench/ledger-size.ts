@@ -14,7 +14,7 @@
  * another size, `FEDOW_BENCH_DIALECTS=sqlite` runs one dialect.
  */
 import { availableParallelism, cpus, loadavg } from 'node:os';
-import { copyFileSync, rmSync } from 'node:fs';
+import { copyFileSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
@@ -24,6 +24,7 @@ import { percentile, report } from './report';
 import { BenchTill } from './support/bench-till';
 import { pushFrames, signChains } from './support/chains';
 import { startHubProcess } from './support/hub-process';
+import { processCpuMs, processTreeCpuMs } from './support/process-cpu';
 import { addTills, pgCacheDir, pgHistory, sqliteHistory, type HistoryWorld } from '../../support/history';
 import { startKeptPostgres } from '../../support/postgres';
 
@@ -45,6 +46,8 @@ interface Dialect {
   ledgers: Ledger[];
   /** Environment of the hub process: where its key is. */
   hubEnv: Record<string, string>;
+  /** CPU of the database server's processes so far, ms (PostgreSQL); SQLite runs inside the hub. */
+  serverCpuMs?: () => number;
   stop(): Promise<void>;
 }
 
@@ -111,6 +114,8 @@ async function postgresDialect(wanted: readonly string[]): Promise<Dialect | nul
       name: 'PostgreSQL',
       world,
       hubEnv: { HUB_KEY_FILE: world.hubKeyFile },
+      // The postmaster and its backends, live or exited (postmaster.pid's first line).
+      serverCpuMs: () => processTreeCpuMs(Number(readFileSync(join(dir, 'pg', 'data', 'postmaster.pid'), 'utf8').split('\n')[0])),
       ledgers: [
         {
           name: 'empty',
@@ -131,17 +136,19 @@ async function postgresDialect(wanted: readonly string[]): Promise<Dialect | nul
   }
 }
 
-async function compare({ name, world, ledgers, hubEnv }: Dialect): Promise<void> {
+async function compare({ name, world, ledgers, hubEnv, serverCpuMs }: Dialect): Promise<void> {
   console.log(`   ${name}: the full ledger holds ${world.transfers.toLocaleString('en-US')} transfers of ${world.entries.toLocaleString('en-US')} entries, ${world.historyCards.toLocaleString('en-US')} cards; the empty one the same cards and balances, no transfers`);
   const rates: Record<Ledger['name'], number[]> = { empty: [], full: [] };
   const sealing: Record<Ledger['name'], number[]> = { empty: [], full: [] };
   const snapshots: Record<Ledger['name'], number[]> = { empty: [], full: [] };
+  const cpu: Record<Ledger['name'], IngestCpu[]> = { empty: [], full: [] };
   for (let round = 0; round < ROUNDS; round++) {
     for (const ledger of round % 2 === 0 ? ledgers : [...ledgers].reverse()) {
       const url = await ledger.open(round);
       try {
-        const ingest = await ingestRun(world, url, hubEnv, `${ledger.name}-${round}-${Date.now()}`);
+        const ingest = await ingestRun(world, url, hubEnv, `${ledger.name}-${round}-${Date.now()}`, serverCpuMs);
         rates[ledger.name].push(ingest.rate);
+        cpu[ledger.name].push(ingest.cpu);
         sealing[ledger.name].push(await sealerRun(url, world.hubKeyFile, ingest.firstSeq));
         snapshots[ledger.name].push(await snapshotRun(world, url, hubEnv));
         console.log(`     round ${round + 1}, ${ledger.name}: ${Math.round(ingest.rate).toLocaleString('en-US')} entries/s, sealer ${Math.round(sealing[ledger.name].at(-1)!).toLocaleString('en-US')} transfers/s, snapshot ${snapshots[ledger.name].at(-1)!.toFixed(2)} s (${ingest.detail}); load ${loadavg()[0]!.toFixed(2)}`);
@@ -157,12 +164,23 @@ async function compare({ name, world, ledgers, hubEnv }: Dialect): Promise<void>
   report({ name: `push → durable ack, ${RUN.tills} tills, ${size}`, value: median(rates.full), unit: 'entries/s', limit: median(rates.empty), limitName: same, better: 'higher', goal: `≥ 90 % ${ingestRatio >= 0.9 ? '(met)' : '(NOT met)'}` });
   report({ name: `sealer, ${size}`, value: median(sealing.full), unit: 'transfers/s', limit: median(sealing.empty), limitName: same, better: 'higher' });
   report({ name: `full snapshot (${world.historyCards.toLocaleString('en-US')}+ cards), ${size}`, value: median(snapshots.full), unit: 's', limit: median(snapshots.empty), limitName: same, better: 'lower' });
+  // CPU per entry does not grow with the machine's load as wall time does: if the
+  // history made ingest do more work, it would show here too.
+  const cpuOf = (ledger: Ledger['name']) => median(cpu[ledger].map((run) => run.hub + run.server));
+  report({ name: `CPU per entry during the pushes (hub${serverCpuMs ? ' + server' : ''}), ${size}`, value: cpuOf('full'), unit: 'ms', limit: cpuOf('empty'), limitName: same, better: 'lower' });
   const spread = (values: number[]) => values.map((value) => Math.round(value).toLocaleString('en-US')).join(', ');
-  console.log(`     ${name} medians of ${ROUNDS} interleaved rounds; ingest entries/s: empty ${spread(rates.empty)}; full ${spread(rates.full)}`);
+  const cpuSpread = (runs: IngestCpu[]) => runs.map((run) => `${run.hub.toFixed(2)}+${run.server.toFixed(2)}`).join(', ');
+  console.log(`     ${name} medians of ${ROUNDS} interleaved rounds; ingest entries/s: empty ${spread(rates.empty)}; full ${spread(rates.full)}; CPU ms/entry (hub+server): empty ${cpuSpread(cpu.empty)}; full ${cpuSpread(cpu.full)}`);
 }
 
 /** Tills of their own push their pre-signed chains to a hub on `path`; entries/s from the first push to the last ack. */
-async function ingestRun(world: HistoryWorld, url: string, hubEnv: Record<string, string>, label: string): Promise<{ rate: number; firstSeq: number; detail: string }> {
+/** CPU spent during a run's pushes, ms per entry: the hub process (all threads) and the database server (0 on SQLite: it runs in the hub). */
+interface IngestCpu {
+  hub: number;
+  server: number;
+}
+
+async function ingestRun(world: HistoryWorld, url: string, hubEnv: Record<string, string>, label: string, serverCpuMs?: () => number): Promise<{ rate: number; firstSeq: number; cpu: IngestCpu; detail: string }> {
   const tills = await addTills(url, world, RUN.tills, label);
   const chains = await signChains(tills.map((till) => ({ terminal: till.id, secretKeyHex: till.secretKeyHex, genesis: till.genesis, count: RUN.perTill, cards: world.cards, cashier: world.cashier, asset: world.local })));
   const firstSeq = (await lastTransferSeq(url)) + 1;
@@ -172,14 +190,18 @@ async function ingestRun(world: HistoryWorld, url: string, hubEnv: Record<string
     for (const client of clients) await client.connect();
     const frames = clients.map((_, index) => pushFrames(chains[index]!, PUSH_ENTRIES_MAX, RUN.perTill));
     const lastSeqs = frames[0]!.map((_, index) => Math.min(RUN.perTill, (index + 1) * PUSH_ENTRIES_MAX));
+    const cpuBefore = { hub: processCpuMs(hub.pid), server: serverCpuMs?.() ?? 0 };
     const start = performance.now();
     const ends = await Promise.all(clients.map((client, index) => client.pushAll(frames[index]!, lastSeqs)));
     const seconds = (Math.max(...ends) - start) / 1000;
+    const entries = RUN.tills * RUN.perTill;
+    const cpu = { hub: (processCpuMs(hub.pid) - cpuBefore.hub) / entries, server: ((serverCpuMs?.() ?? 0) - cpuBefore.server) / entries };
     const applied = clients.reduce((sum, client) => sum + client.statuses.applied, 0);
     const errors = clients.flatMap((client) => client.errors);
     if (errors.length > 0) throw new Error(`bench: the hub sent errors: ${errors.slice(0, 3).join('; ')}`);
     if (applied !== RUN.tills * RUN.perTill) throw new Error(`bench: ${applied} of ${RUN.tills * RUN.perTill} entries applied`);
-    return { rate: (RUN.tills * RUN.perTill) / seconds, firstSeq, detail: `${applied.toLocaleString('en-US')} entries in ${seconds.toFixed(2)} s` };
+    const serverCpu = serverCpuMs ? `, server ${cpu.server.toFixed(2)}` : '';
+    return { rate: entries / seconds, firstSeq, cpu, detail: `${applied.toLocaleString('en-US')} entries in ${seconds.toFixed(2)} s; CPU ms/entry: hub ${cpu.hub.toFixed(2)}${serverCpu}` };
   } finally {
     for (const client of clients) client.terminate();
     await hub.stop();

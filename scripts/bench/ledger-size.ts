@@ -139,8 +139,8 @@ async function postgresDialect(wanted: readonly string[]): Promise<Dialect | nul
 async function compare({ name, world, ledgers, hubEnv, serverCpuMs }: Dialect): Promise<void> {
   console.log(`   ${name}: the full ledger holds ${world.transfers.toLocaleString('en-US')} transfers of ${world.entries.toLocaleString('en-US')} entries, ${world.historyCards.toLocaleString('en-US')} cards; the empty one the same cards and balances, no transfers`);
   const rates: Record<Ledger['name'], number[]> = { empty: [], full: [] };
-  const sealing: Record<Ledger['name'], number[]> = { empty: [], full: [] };
-  const snapshots: Record<Ledger['name'], number[]> = { empty: [], full: [] };
+  const sealing: Record<Ledger['name'], Timed[]> = { empty: [], full: [] };
+  const snapshots: Record<Ledger['name'], Timed[]> = { empty: [], full: [] };
   const cpu: Record<Ledger['name'], IngestCpu[]> = { empty: [], full: [] };
   for (let round = 0; round < ROUNDS; round++) {
     for (const ledger of round % 2 === 0 ? ledgers : [...ledgers].reverse()) {
@@ -149,9 +149,11 @@ async function compare({ name, world, ledgers, hubEnv, serverCpuMs }: Dialect): 
         const ingest = await ingestRun(world, url, hubEnv, `${ledger.name}-${round}-${Date.now()}`, serverCpuMs);
         rates[ledger.name].push(ingest.rate);
         cpu[ledger.name].push(ingest.cpu);
-        sealing[ledger.name].push(await sealerRun(url, world.hubKeyFile, ingest.firstSeq));
-        snapshots[ledger.name].push(await snapshotRun(world, url, hubEnv));
-        console.log(`     round ${round + 1}, ${ledger.name}: ${Math.round(ingest.rate).toLocaleString('en-US')} entries/s, sealer ${Math.round(sealing[ledger.name].at(-1)!).toLocaleString('en-US')} transfers/s, snapshot ${snapshots[ledger.name].at(-1)!.toFixed(2)} s (${ingest.detail}); load ${loadavg()[0]!.toFixed(2)}`);
+        const sealer = await sealerRun(url, world.hubKeyFile, ingest.firstSeq, serverCpuMs);
+        const snapshot = await snapshotRun(world, url, hubEnv, serverCpuMs);
+        sealing[ledger.name].push(sealer);
+        snapshots[ledger.name].push(snapshot);
+        console.log(`     round ${round + 1}, ${ledger.name}: ${Math.round(ingest.rate).toLocaleString('en-US')} entries/s, sealer ${Math.round(sealer.value).toLocaleString('en-US')} transfers/s (CPU ${sealer.cpuMs.toFixed(3)} ms/transfer), snapshot ${snapshot.value.toFixed(2)} s (CPU ${(snapshot.cpuMs / 1000).toFixed(2)} s) (${ingest.detail}); load ${loadavg()[0]!.toFixed(2)}`);
       } finally {
         await ledger.close(round);
       }
@@ -162,8 +164,13 @@ async function compare({ name, world, ledgers, hubEnv, serverCpuMs }: Dialect): 
   const ingestRatio = median(rates.full) / median(rates.empty);
   const same = 'the same on an empty ledger, same run';
   report({ name: `push → durable ack, ${RUN.tills} tills, ${size}`, value: median(rates.full), unit: 'entries/s', limit: median(rates.empty), limitName: same, better: 'higher', goal: `≥ 90 % ${ingestRatio >= 0.9 ? '(met)' : '(NOT met)'}` });
-  report({ name: `sealer, ${size}`, value: median(sealing.full), unit: 'transfers/s', limit: median(sealing.empty), limitName: same, better: 'higher' });
-  report({ name: `full snapshot (${world.historyCards.toLocaleString('en-US')}+ cards), ${size}`, value: median(snapshots.full), unit: 's', limit: median(snapshots.empty), limitName: same, better: 'lower' });
+  const values = (runs: Timed[]) => runs.map((run) => run.value);
+  const cpus = (runs: Timed[]) => runs.map((run) => run.cpuMs);
+  const withServer = serverCpuMs ? ' + server' : '';
+  report({ name: `sealer, ${size}`, value: median(values(sealing.full)), unit: 'transfers/s', limit: median(values(sealing.empty)), limitName: same, better: 'higher' });
+  report({ name: `sealer CPU per transfer (this process${withServer}), ${size}`, value: median(cpus(sealing.full)) * 1000, unit: 'µs', limit: median(cpus(sealing.empty)) * 1000, limitName: same, better: 'lower' });
+  report({ name: `full snapshot (${world.historyCards.toLocaleString('en-US')}+ cards), ${size}`, value: median(values(snapshots.full)), unit: 's', limit: median(values(snapshots.empty)), limitName: same, better: 'lower' });
+  report({ name: `full snapshot CPU (hub${withServer}), ${size}`, value: median(cpus(snapshots.full)), unit: 'ms', limit: median(cpus(snapshots.empty)), limitName: same, better: 'lower' });
   // CPU per entry does not grow with the machine's load as wall time does: if the
   // history made ingest do more work, it would show here too.
   const cpuOf = (ledger: Ledger['name']) => median(cpu[ledger].map((run) => run.hub + run.server));
@@ -174,6 +181,12 @@ async function compare({ name, world, ledgers, hubEnv, serverCpuMs }: Dialect): 
 }
 
 /** Tills of their own push their pre-signed chains to a hub on `path`; entries/s from the first push to the last ack. */
+/** A figure (transfers/s, seconds) and the CPU it took (ms per transfer, ms). */
+interface Timed {
+  value: number;
+  cpuMs: number;
+}
+
 /** CPU spent during a run's pushes, ms per entry: the hub process (all threads) and the database server (0 on SQLite: it runs in the hub). */
 interface IngestCpu {
   hub: number;
@@ -257,7 +270,7 @@ async function onDatabase(url: string, statements: readonly string[], parameter?
  * are removed and the transfers unsealed (the bench's own rewind, never the
  * hub's), then `sealNow` seals them as the CLI does, in blocks of 1,000.
  */
-async function sealerRun(url: string, hubKeyFile: string, firstSeq: number): Promise<number> {
+async function sealerRun(url: string, hubKeyFile: string, firstSeq: number, serverCpuMs?: () => number): Promise<Timed> {
   const [from] = await onDatabase(url, ['SELECT min(height) AS height FROM blocks WHERE last_seq >= $1'], firstSeq);
   if (from!.height === null) throw new Error('bench: the hub sealed none of the run');
   // One transaction: a rewind cut in half would leave blocks whose transfers are unsealed.
@@ -269,25 +282,30 @@ async function sealerRun(url: string, hubKeyFile: string, firstSeq: number): Pro
   const transfers = Number(rewound!.changes);
   const hub = await openHubContext(configFromEnv({}, { databaseUrl: url, log: false, keyPath: hubKeyFile }));
   try {
+    const cpuBefore = { own: process.cpuUsage(), server: serverCpuMs?.() ?? 0 };
     const start = performance.now();
     const run = await sealNow(hub.context, { transfersMax: 1_000 });
     const seconds = (performance.now() - start) / 1000;
+    const own = process.cpuUsage(cpuBefore.own);
+    const cpuMs = (own.user + own.system) / 1000 + ((serverCpuMs?.() ?? 0) - cpuBefore.server);
     if (!run.ok || run.transfers !== transfers) throw new Error(`bench: the sealer sealed ${run.ok ? run.transfers : 'nothing'} of ${transfers} transfers`);
-    return transfers / seconds;
+    return { value: transfers / seconds, cpuMs: cpuMs / transfers };
   } finally {
     await hub.close();
   }
 }
 
 /** hello → the last part of a full snapshot, one till. */
-async function snapshotRun(world: HistoryWorld, url: string, hubEnv: Record<string, string>): Promise<number> {
+async function snapshotRun(world: HistoryWorld, url: string, hubEnv: Record<string, string>, serverCpuMs?: () => number): Promise<Timed> {
   const [till] = await addTills(url, world, 1, `snapshot-${Date.now()}`);
   const hub = await startHubProcess(url, [], hubEnv);
   const client = new BenchTill(till!, hub.syncUrl);
   try {
+    const cpuBefore = processCpuMs(hub.pid) + (serverCpuMs?.() ?? 0);
     const result = await client.connect();
+    const cpuMs = processCpuMs(hub.pid) + (serverCpuMs?.() ?? 0) - cpuBefore;
     if (result.cards < world.historyCards / 20) throw new Error(`bench: the snapshot held ${result.cards} cards`);
-    return (result.snapshotAt - result.helloAt) / 1000;
+    return { value: (result.snapshotAt - result.helloAt) / 1000, cpuMs };
   } finally {
     client.terminate();
     await hub.stop();

@@ -164,20 +164,20 @@ async function compare({ name, world, ledgers, hubEnv, serverCpuMs }: Dialect): 
   const ingestRatio = median(rates.full) / median(rates.empty);
   const same = 'the same on an empty ledger, same run';
   report({ name: `push → durable ack, ${RUN.tills} tills, ${size}`, value: median(rates.full), unit: 'entries/s', limit: median(rates.empty), limitName: same, better: 'higher', goal: `≥ 90 % ${ingestRatio >= 0.9 ? '(met)' : '(NOT met)'}` });
-  const values = (runs: Timed[]) => runs.map((run) => run.value);
-  const cpus = (runs: Timed[]) => runs.map((run) => run.cpuMs);
+  const valuesOf = (runs: Timed[]) => runs.map((run) => run.value);
+  const cpusOf = (runs: Timed[]) => runs.map((run) => run.cpuMs);
   const withServer = serverCpuMs ? ' + server' : '';
-  report({ name: `sealer, ${size}`, value: median(values(sealing.full)), unit: 'transfers/s', limit: median(values(sealing.empty)), limitName: same, better: 'higher' });
-  report({ name: `sealer CPU per transfer (this process${withServer}), ${size}`, value: median(cpus(sealing.full)) * 1000, unit: 'µs', limit: median(cpus(sealing.empty)) * 1000, limitName: same, better: 'lower' });
-  report({ name: `full snapshot (${world.historyCards.toLocaleString('en-US')}+ cards), ${size}`, value: median(values(snapshots.full)), unit: 's', limit: median(values(snapshots.empty)), limitName: same, better: 'lower' });
-  report({ name: `full snapshot CPU (hub${withServer}), ${size}`, value: median(cpus(snapshots.full)), unit: 'ms', limit: median(cpus(snapshots.empty)), limitName: same, better: 'lower' });
+  report({ name: `sealer, ${size}`, value: median(valuesOf(sealing.full)), unit: 'transfers/s', limit: median(valuesOf(sealing.empty)), limitName: same, better: 'higher' });
+  report({ name: `sealer CPU per transfer (this process${withServer}), ${size}`, value: median(cpusOf(sealing.full)) * 1000, unit: 'µs', limit: median(cpusOf(sealing.empty)) * 1000, limitName: same, better: 'lower' });
+  report({ name: `full snapshot (${world.historyCards.toLocaleString('en-US')}+ cards), ${size}`, value: median(valuesOf(snapshots.full)), unit: 's', limit: median(valuesOf(snapshots.empty)), limitName: same, better: 'lower' });
+  report({ name: `full snapshot CPU (hub${withServer}), ${size}`, value: median(cpusOf(snapshots.full)), unit: 'ms', limit: median(cpusOf(snapshots.empty)), limitName: same, better: 'lower' });
   // CPU per entry does not grow with the machine's load as wall time does: if the
   // history made ingest do more work, it would show here too.
   const cpuOf = (ledger: Ledger['name']) => median(cpu[ledger].map((run) => run.hub + run.server));
-  report({ name: `CPU per entry during the pushes (hub${serverCpuMs ? ' + server' : ''}), ${size}`, value: cpuOf('full'), unit: 'ms', limit: cpuOf('empty'), limitName: same, better: 'lower' });
+  report({ name: `CPU per entry during the pushes (hub${withServer}), ${size}`, value: cpuOf('full'), unit: 'ms', limit: cpuOf('empty'), limitName: same, better: 'lower' });
   const spread = (values: number[]) => values.map((value) => Math.round(value).toLocaleString('en-US')).join(', ');
-  const cpuSpread = (runs: IngestCpu[]) => runs.map((run) => `${run.hub.toFixed(2)}+${run.server.toFixed(2)}`).join(', ');
-  console.log(`     ${name} medians of ${ROUNDS} interleaved rounds; ingest entries/s: empty ${spread(rates.empty)}; full ${spread(rates.full)}; CPU ms/entry (hub+server): empty ${cpuSpread(cpu.empty)}; full ${cpuSpread(cpu.full)}`);
+  const cpuSpread = (runs: IngestCpu[]) => runs.map((run) => (serverCpuMs ? `${run.hub.toFixed(2)}+${run.server.toFixed(2)}` : run.hub.toFixed(2))).join(', ');
+  console.log(`     ${name} medians of ${ROUNDS} interleaved rounds; ingest entries/s: empty ${spread(rates.empty)}; full ${spread(rates.full)}; CPU ms/entry (hub${serverCpuMs ? '+server' : ''}): empty ${cpuSpread(cpu.empty)}; full ${cpuSpread(cpu.full)}`);
 }
 
 /** Tills of their own push their pre-signed chains to a hub on `path`; entries/s from the first push to the last ack. */

@@ -14,7 +14,7 @@
  * another size, `FEDOW_BENCH_DIALECTS=sqlite` runs one dialect.
  */
 import { availableParallelism, cpus, loadavg } from 'node:os';
-import { copyFileSync, rmSync } from 'node:fs';
+import { copyFileSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
@@ -24,6 +24,7 @@ import { percentile, report } from './report';
 import { BenchTill } from './support/bench-till';
 import { pushFrames, signChains } from './support/chains';
 import { startHubProcess } from './support/hub-process';
+import { processCpuMs, processTreeCpuMs } from './support/process-cpu';
 import { addTills, pgCacheDir, pgHistory, sqliteHistory, type HistoryWorld } from '../../support/history';
 import { startKeptPostgres } from '../../support/postgres';
 
@@ -45,6 +46,8 @@ interface Dialect {
   ledgers: Ledger[];
   /** Environment of the hub process: where its key is. */
   hubEnv: Record<string, string>;
+  /** CPU of the database server's processes so far, ms (PostgreSQL); SQLite runs inside the hub. */
+  serverCpuMs?: () => number;
   stop(): Promise<void>;
 }
 
@@ -111,6 +114,8 @@ async function postgresDialect(wanted: readonly string[]): Promise<Dialect | nul
       name: 'PostgreSQL',
       world,
       hubEnv: { HUB_KEY_FILE: world.hubKeyFile },
+      // The postmaster and its backends, live or exited (postmaster.pid's first line).
+      serverCpuMs: () => processTreeCpuMs(Number(readFileSync(join(dir, 'pg', 'data', 'postmaster.pid'), 'utf8').split('\n')[0])),
       ledgers: [
         {
           name: 'empty',
@@ -131,20 +136,24 @@ async function postgresDialect(wanted: readonly string[]): Promise<Dialect | nul
   }
 }
 
-async function compare({ name, world, ledgers, hubEnv }: Dialect): Promise<void> {
+async function compare({ name, world, ledgers, hubEnv, serverCpuMs }: Dialect): Promise<void> {
   console.log(`   ${name}: the full ledger holds ${world.transfers.toLocaleString('en-US')} transfers of ${world.entries.toLocaleString('en-US')} entries, ${world.historyCards.toLocaleString('en-US')} cards; the empty one the same cards and balances, no transfers`);
   const rates: Record<Ledger['name'], number[]> = { empty: [], full: [] };
-  const sealing: Record<Ledger['name'], number[]> = { empty: [], full: [] };
-  const snapshots: Record<Ledger['name'], number[]> = { empty: [], full: [] };
+  const sealing: Record<Ledger['name'], Timed[]> = { empty: [], full: [] };
+  const snapshots: Record<Ledger['name'], Timed[]> = { empty: [], full: [] };
+  const cpu: Record<Ledger['name'], IngestCpu[]> = { empty: [], full: [] };
   for (let round = 0; round < ROUNDS; round++) {
     for (const ledger of round % 2 === 0 ? ledgers : [...ledgers].reverse()) {
       const url = await ledger.open(round);
       try {
-        const ingest = await ingestRun(world, url, hubEnv, `${ledger.name}-${round}-${Date.now()}`);
+        const ingest = await ingestRun(world, url, hubEnv, `${ledger.name}-${round}-${Date.now()}`, serverCpuMs);
         rates[ledger.name].push(ingest.rate);
-        sealing[ledger.name].push(await sealerRun(url, world.hubKeyFile, ingest.firstSeq));
-        snapshots[ledger.name].push(await snapshotRun(world, url, hubEnv));
-        console.log(`     round ${round + 1}, ${ledger.name}: ${Math.round(ingest.rate).toLocaleString('en-US')} entries/s, sealer ${Math.round(sealing[ledger.name].at(-1)!).toLocaleString('en-US')} transfers/s, snapshot ${snapshots[ledger.name].at(-1)!.toFixed(2)} s (${ingest.detail}); load ${loadavg()[0]!.toFixed(2)}`);
+        cpu[ledger.name].push(ingest.cpu);
+        const sealer = await sealerRun(url, world.hubKeyFile, ingest.firstSeq, serverCpuMs);
+        const snapshot = await snapshotRun(world, url, hubEnv, serverCpuMs);
+        sealing[ledger.name].push(sealer);
+        snapshots[ledger.name].push(snapshot);
+        console.log(`     round ${round + 1}, ${ledger.name}: ${Math.round(ingest.rate).toLocaleString('en-US')} entries/s, sealer ${Math.round(sealer.value).toLocaleString('en-US')} transfers/s (CPU ${sealer.cpuMs.toFixed(3)} ms/transfer), snapshot ${snapshot.value.toFixed(2)} s (CPU ${(snapshot.cpuMs / 1000).toFixed(2)} s) (${ingest.detail}); load ${loadavg()[0]!.toFixed(2)}`);
       } finally {
         await ledger.close(round);
       }
@@ -155,14 +164,36 @@ async function compare({ name, world, ledgers, hubEnv }: Dialect): Promise<void>
   const ingestRatio = median(rates.full) / median(rates.empty);
   const same = 'the same on an empty ledger, same run';
   report({ name: `push → durable ack, ${RUN.tills} tills, ${size}`, value: median(rates.full), unit: 'entries/s', limit: median(rates.empty), limitName: same, better: 'higher', goal: `≥ 90 % ${ingestRatio >= 0.9 ? '(met)' : '(NOT met)'}` });
-  report({ name: `sealer, ${size}`, value: median(sealing.full), unit: 'transfers/s', limit: median(sealing.empty), limitName: same, better: 'higher' });
-  report({ name: `full snapshot (${world.historyCards.toLocaleString('en-US')}+ cards), ${size}`, value: median(snapshots.full), unit: 's', limit: median(snapshots.empty), limitName: same, better: 'lower' });
+  const valuesOf = (runs: Timed[]) => runs.map((run) => run.value);
+  const cpusOf = (runs: Timed[]) => runs.map((run) => run.cpuMs);
+  const withServer = serverCpuMs ? ' + server' : '';
+  report({ name: `sealer, ${size}`, value: median(valuesOf(sealing.full)), unit: 'transfers/s', limit: median(valuesOf(sealing.empty)), limitName: same, better: 'higher' });
+  report({ name: `sealer CPU per transfer (this process${withServer}), ${size}`, value: median(cpusOf(sealing.full)) * 1000, unit: 'µs', limit: median(cpusOf(sealing.empty)) * 1000, limitName: same, better: 'lower' });
+  report({ name: `full snapshot (${world.historyCards.toLocaleString('en-US')}+ cards), ${size}`, value: median(valuesOf(snapshots.full)), unit: 's', limit: median(valuesOf(snapshots.empty)), limitName: same, better: 'lower' });
+  report({ name: `full snapshot CPU (hub${withServer}), ${size}`, value: median(cpusOf(snapshots.full)), unit: 'ms', limit: median(cpusOf(snapshots.empty)), limitName: same, better: 'lower' });
+  // CPU per entry does not grow with the machine's load as wall time does: if the
+  // history made ingest do more work, it would show here too.
+  const cpuOf = (ledger: Ledger['name']) => median(cpu[ledger].map((run) => run.hub + run.server));
+  report({ name: `CPU per entry during the pushes (hub${withServer}), ${size}`, value: cpuOf('full'), unit: 'ms', limit: cpuOf('empty'), limitName: same, better: 'lower' });
   const spread = (values: number[]) => values.map((value) => Math.round(value).toLocaleString('en-US')).join(', ');
-  console.log(`     ${name} medians of ${ROUNDS} interleaved rounds; ingest entries/s: empty ${spread(rates.empty)}; full ${spread(rates.full)}`);
+  const cpuSpread = (runs: IngestCpu[]) => runs.map((run) => (serverCpuMs ? `${run.hub.toFixed(2)}+${run.server.toFixed(2)}` : run.hub.toFixed(2))).join(', ');
+  console.log(`     ${name} medians of ${ROUNDS} interleaved rounds; ingest entries/s: empty ${spread(rates.empty)}; full ${spread(rates.full)}; CPU ms/entry (hub${serverCpuMs ? '+server' : ''}): empty ${cpuSpread(cpu.empty)}; full ${cpuSpread(cpu.full)}`);
 }
 
 /** Tills of their own push their pre-signed chains to a hub on `path`; entries/s from the first push to the last ack. */
-async function ingestRun(world: HistoryWorld, url: string, hubEnv: Record<string, string>, label: string): Promise<{ rate: number; firstSeq: number; detail: string }> {
+/** A figure (transfers/s, seconds) and the CPU it took (ms per transfer, ms). */
+interface Timed {
+  value: number;
+  cpuMs: number;
+}
+
+/** CPU spent during a run's pushes, ms per entry: the hub process (all threads) and the database server (0 on SQLite: it runs in the hub). */
+interface IngestCpu {
+  hub: number;
+  server: number;
+}
+
+async function ingestRun(world: HistoryWorld, url: string, hubEnv: Record<string, string>, label: string, serverCpuMs?: () => number): Promise<{ rate: number; firstSeq: number; cpu: IngestCpu; detail: string }> {
   const tills = await addTills(url, world, RUN.tills, label);
   const chains = await signChains(tills.map((till) => ({ terminal: till.id, secretKeyHex: till.secretKeyHex, genesis: till.genesis, count: RUN.perTill, cards: world.cards, cashier: world.cashier, asset: world.local })));
   const firstSeq = (await lastTransferSeq(url)) + 1;
@@ -172,14 +203,18 @@ async function ingestRun(world: HistoryWorld, url: string, hubEnv: Record<string
     for (const client of clients) await client.connect();
     const frames = clients.map((_, index) => pushFrames(chains[index]!, PUSH_ENTRIES_MAX, RUN.perTill));
     const lastSeqs = frames[0]!.map((_, index) => Math.min(RUN.perTill, (index + 1) * PUSH_ENTRIES_MAX));
+    const cpuBefore = { hub: processCpuMs(hub.pid), server: serverCpuMs?.() ?? 0 };
     const start = performance.now();
     const ends = await Promise.all(clients.map((client, index) => client.pushAll(frames[index]!, lastSeqs)));
     const seconds = (Math.max(...ends) - start) / 1000;
+    const entries = RUN.tills * RUN.perTill;
+    const cpu = { hub: (processCpuMs(hub.pid) - cpuBefore.hub) / entries, server: ((serverCpuMs?.() ?? 0) - cpuBefore.server) / entries };
     const applied = clients.reduce((sum, client) => sum + client.statuses.applied, 0);
     const errors = clients.flatMap((client) => client.errors);
     if (errors.length > 0) throw new Error(`bench: the hub sent errors: ${errors.slice(0, 3).join('; ')}`);
     if (applied !== RUN.tills * RUN.perTill) throw new Error(`bench: ${applied} of ${RUN.tills * RUN.perTill} entries applied`);
-    return { rate: (RUN.tills * RUN.perTill) / seconds, firstSeq, detail: `${applied.toLocaleString('en-US')} entries in ${seconds.toFixed(2)} s` };
+    const serverCpu = serverCpuMs ? `, server ${cpu.server.toFixed(2)}` : '';
+    return { rate: entries / seconds, firstSeq, cpu, detail: `${applied.toLocaleString('en-US')} entries in ${seconds.toFixed(2)} s; CPU ms/entry: hub ${cpu.hub.toFixed(2)}${serverCpu}` };
   } finally {
     for (const client of clients) client.terminate();
     await hub.stop();
@@ -235,7 +270,7 @@ async function onDatabase(url: string, statements: readonly string[], parameter?
  * are removed and the transfers unsealed (the bench's own rewind, never the
  * hub's), then `sealNow` seals them as the CLI does, in blocks of 1,000.
  */
-async function sealerRun(url: string, hubKeyFile: string, firstSeq: number): Promise<number> {
+async function sealerRun(url: string, hubKeyFile: string, firstSeq: number, serverCpuMs?: () => number): Promise<Timed> {
   const [from] = await onDatabase(url, ['SELECT min(height) AS height FROM blocks WHERE last_seq >= $1'], firstSeq);
   if (from!.height === null) throw new Error('bench: the hub sealed none of the run');
   // One transaction: a rewind cut in half would leave blocks whose transfers are unsealed.
@@ -247,25 +282,30 @@ async function sealerRun(url: string, hubKeyFile: string, firstSeq: number): Pro
   const transfers = Number(rewound!.changes);
   const hub = await openHubContext(configFromEnv({}, { databaseUrl: url, log: false, keyPath: hubKeyFile }));
   try {
+    const cpuBefore = { own: process.cpuUsage(), server: serverCpuMs?.() ?? 0 };
     const start = performance.now();
     const run = await sealNow(hub.context, { transfersMax: 1_000 });
     const seconds = (performance.now() - start) / 1000;
+    const own = process.cpuUsage(cpuBefore.own);
+    const cpuMs = (own.user + own.system) / 1000 + ((serverCpuMs?.() ?? 0) - cpuBefore.server);
     if (!run.ok || run.transfers !== transfers) throw new Error(`bench: the sealer sealed ${run.ok ? run.transfers : 'nothing'} of ${transfers} transfers`);
-    return transfers / seconds;
+    return { value: transfers / seconds, cpuMs: cpuMs / transfers };
   } finally {
     await hub.close();
   }
 }
 
 /** hello → the last part of a full snapshot, one till. */
-async function snapshotRun(world: HistoryWorld, url: string, hubEnv: Record<string, string>): Promise<number> {
+async function snapshotRun(world: HistoryWorld, url: string, hubEnv: Record<string, string>, serverCpuMs?: () => number): Promise<Timed> {
   const [till] = await addTills(url, world, 1, `snapshot-${Date.now()}`);
   const hub = await startHubProcess(url, [], hubEnv);
   const client = new BenchTill(till!, hub.syncUrl);
   try {
+    const cpuBefore = processCpuMs(hub.pid) + (serverCpuMs?.() ?? 0);
     const result = await client.connect();
+    const cpuMs = processCpuMs(hub.pid) + (serverCpuMs?.() ?? 0) - cpuBefore;
     if (result.cards < world.historyCards / 20) throw new Error(`bench: the snapshot held ${result.cards} cards`);
-    return (result.snapshotAt - result.helloAt) / 1000;
+    return { value: (result.snapshotAt - result.helloAt) / 1000, cpuMs };
   } finally {
     client.terminate();
     await hub.stop();

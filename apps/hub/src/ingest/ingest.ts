@@ -68,6 +68,9 @@ interface Rest {
  */
 const TURNS_PER_ROUND = INGEST_TURN_ENTRIES_MAX / INGEST_SHARED_TURN_ENTRIES_MAX;
 
+/** What a till alone at the ingest waits to have checked before its turn (or its whole batch, if less). */
+const ALONE_TURN_ENTRIES_MIN = INGEST_TURN_ENTRIES_MAX / 2;
+
 /** A turn that failed inside its round, rolled back to its savepoint: the others commit. */
 class TurnFailed {
   constructor(readonly error: unknown) {}
@@ -88,6 +91,8 @@ type TurnOutcome =
  */
 export class Ingest {
   private readonly turns: FairTurns<Tx>;
+  /** Tills with a batch at the ingest now (waiting for checks or turns, or applying). */
+  private batches = 0;
 
   constructor(
     private readonly context: HubContext,
@@ -124,6 +129,15 @@ export class Ingest {
    * closed), no further turn is taken: the acks cover what committed.
    */
   async pushBatch(terminalId: string, pushes: readonly PendingPush[], abandoned: () => boolean = () => false): Promise<BatchOutcome> {
+    this.batches++;
+    try {
+      return await this.applyBatch(terminalId, pushes, abandoned);
+    } finally {
+      this.batches--;
+    }
+  }
+
+  private async applyBatch(terminalId: string, pushes: readonly PendingPush[], abandoned: () => boolean): Promise<BatchOutcome> {
     const remaining: Rest[] = pushes
       .map((push, index) => ({ push: index, offset: 0, entries: push.entries, checks: push.checks ?? PushChecks.of(push.verification, push.entries.length) }))
       .filter((rest) => rest.entries.length > 0);
@@ -132,10 +146,13 @@ export class Ingest {
     let head: ChainHead | null = null;
     let frozen = false;
     while (remaining.length > 0) {
-      // The first push checked whole before its turn is asked for; the turn then
-      // takes whatever of the batch is checked by then, within its budget.
-      const first = remaining[0]!;
-      await first.checks.until(first.entries.length);
+      // The turn is asked for once the first push is checked whole, and takes
+      // whatever of the batch is checked by then, within its budget. A till alone
+      // at the ingest waits for half a full turn: its turns would otherwise be as
+      // small as what the workers checked meanwhile, and each turn costs its
+      // working set, its commit and a round of card updates; while it applies
+      // that half, the workers check the rest and the pushes its acks let in.
+      await untilChecked(remaining, this.batches === 1 ? ALONE_TURN_ENTRIES_MIN : remaining[0]!.entries.length);
       const started = performance.now();
       const outcome = await this.turns.run(terminalId, async (othersWaiting, tx, sharedBy) => {
         // Checked when the turn comes: the connection may have closed while it waited.
@@ -286,6 +303,17 @@ function takeTurn(remaining: Rest[], budget: number): Slice[] {
     break;
   }
   return turn;
+}
+
+/** Resolves once the first `count` entries of what remains (across its pushes) are checked. */
+async function untilChecked(remaining: readonly Rest[], count: number): Promise<void> {
+  let left = count;
+  for (const rest of remaining) {
+    if (left <= 0) return;
+    const wanted = Math.min(rest.entries.length, left);
+    await rest.checks.until(rest.offset + wanted);
+    left -= wanted;
+  }
 }
 
 /** Adds a slice's plan to its push's ack. */

@@ -68,9 +68,6 @@ interface Rest {
  */
 const TURNS_PER_ROUND = INGEST_TURN_ENTRIES_MAX / INGEST_SHARED_TURN_ENTRIES_MAX;
 
-/** What a till alone at the ingest waits to have checked before its turn (or its whole batch, if less). */
-const ALONE_TURN_ENTRIES_MIN = INGEST_TURN_ENTRIES_MAX / 2;
-
 /** A turn that failed inside its round, rolled back to its savepoint: the others commit. */
 class TurnFailed {
   constructor(readonly error: unknown) {}
@@ -148,11 +145,11 @@ export class Ingest {
     while (remaining.length > 0) {
       // The turn is asked for once the first push is checked whole, and takes
       // whatever of the batch is checked by then, within its budget. A till alone
-      // at the ingest waits for half a full turn: its turns would otherwise be as
-      // small as what the workers checked meanwhile, and each turn costs its
-      // working set, its commit and a round of card updates; while it applies
-      // that half, the workers check the rest and the pushes its acks let in.
-      await untilChecked(remaining, this.batches === 1 ? ALONE_TURN_ENTRIES_MIN : remaining[0]!.entries.length);
+      // at the ingest waits for its whole batch, as before rounds: applying half
+      // of it while the workers check the rest measured no faster on a loaded
+      // machine and cost more CPU (PERFORMANCE.md), each turn paying its working
+      // set, its commit and a round of card updates.
+      await untilChecked(remaining, this.batches === 1 ? Infinity : remaining[0]!.entries.length);
       const started = performance.now();
       const outcome = await this.turns.run(terminalId, async (othersWaiting, tx, sharedBy) => {
         // Checked when the turn comes: the connection may have closed while it waited.

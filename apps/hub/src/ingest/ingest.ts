@@ -79,12 +79,13 @@ type TurnOutcome =
 
 /**
  * Ingest of pushes: signatures are verified on the worker pool, then the pushes
- * a till has queued are decided and written in turns, each ONE database
- * transaction that also moves the till's head (SYNC.md's push batch); each
- * push's ack is built only from what committed. Turns are taken one at a time
- * per hub process (and per database on PostgreSQL), so two tills selling on the
- * same card never both read the balance before the other's debit; tills take
- * them round robin, and a turn is short while other tills wait.
+ * a till has queued are decided and written in turns, each moving the till's
+ * head once (SYNC.md's push batch); the turns of up to TURNS_PER_ROUND tills
+ * share ONE database transaction, a round, and each push's ack is built only
+ * from what committed. Rounds are taken one at a time per hub process (and per
+ * database on PostgreSQL), and turns one after the other inside them, so two
+ * tills selling on the same card never both read the balance before the other's
+ * debit; tills take them round robin, and a turn is short while other tills wait.
  */
 export class Ingest {
   private readonly turns: FairTurns<Tx>;

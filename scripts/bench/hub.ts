@@ -77,18 +77,25 @@ function figure(f: Figure, goal: { text: string; met: boolean } | null, value: s
   summary.push({ name: f.name, value, limit, goal: goal?.text ?? '—', met: goal?.met ?? null });
 }
 
-export async function benchHub(): Promise<void> {
+/** The parts of this group, in the order they run; `node --import tsx scripts/bench/hub.ts throughput catch-up` runs only those named. */
+export const HUB_PARTS = ['throughput', 'webhooks', 'latency', 'flood', 'catch-up', 'snapshot', 'memory'] as const;
+export type HubPart = (typeof HUB_PARTS)[number];
+
+export async function benchHub(parts: readonly HubPart[] = HUB_PARTS): Promise<void> {
   const started = performance.now();
+  const runs = (part: HubPart) => parts.includes(part);
   console.log(`\n== hub (apps/hub): fedow serve in a child process, SQLite WAL synchronous=FULL, tills over ws://127.0.0.1`);
   console.log(`   machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, ${Math.round(totalmem() / 1024 ** 3)} GiB, Node ${process.version}, load average ${loadavg()[0]!.toFixed(2)} at start`);
   const verifyLimit = rawVerifyPerCore() * availableParallelism();
   const limitName = `raw Ed25519 verify × ${availableParallelism()} cores`;
   console.log(`   verify limit: ${Math.round(verifyLimit).toLocaleString('en-US')} verifications/s (node:crypto, one core × ${availableParallelism()})`);
 
-  const world = await createWorld(IDLE_TILLS);
+  // The idle-tills part needs 1,000 tills; the others use the first 100.
+  const world = await createWorld(runs('memory') ? IDLE_TILLS : 100);
   try {
     const signStart = performance.now();
-    const perTill = (index: number) => (index === 0 ? CATCH_UP_ENTRIES : index < 10 ? 2_000 : 1_000);
+    const first = runs('catch-up') ? CATCH_UP_ENTRIES : THROUGHPUT_RUNS[0].perTill;
+    const perTill = (index: number) => (index === 0 ? first : index < 10 ? 2_000 : 1_000);
     const jobs: ChainJob[] = world.tills.slice(0, 100).map((till, index) => ({ terminal: till.id, secretKeyHex: till.secretKeyHex, genesis: till.genesis, count: perTill(index), cards: world.cards, cashier: world.cashier, asset: world.local }));
     const chains = await signChains(jobs);
     const signed = chains.reduce((sum, chain) => sum + chain.length, 0);
@@ -96,7 +103,7 @@ export async function benchHub(): Promise<void> {
     const ceiling = measureCeiling(world, chains[0]!, world.tills[0]!);
     console.log(`   ${describeCeiling(ceiling)}`);
 
-    for (const run of THROUGHPUT_RUNS) {
+    for (const run of runs('throughput') ? THROUGHPUT_RUNS : []) {
       const result = await throughput(world, chains, run.tills, run.perTill);
       const limit = ceiling.entriesPerSecond;
       figure(
@@ -109,41 +116,62 @@ export async function benchHub(): Promise<void> {
     }
 
     // Ingest with every event subscribed beside ingest without (issue 14.3), interleaved runs.
-    const webhooks = await benchWebhooks(world, chains);
-    summary.push({ name: 'push → durable ack with webhooks subscribed', value: webhooks.value, limit: webhooks.limit, goal: '≤ 5 % slower', met: webhooks.met });
+    if (runs('webhooks')) {
+      const webhooks = await benchWebhooks(world, chains);
+      summary.push({ name: 'push → durable ack with webhooks subscribed', value: webhooks.value, limit: webhooks.limit, goal: '≤ 5 % slower', met: webhooks.met });
+    }
 
-    const latency = await pacedLatency(world, chains);
-    const bare = await bareRoundTrip(latency.frameBytes);
-    figure({ name: `push→ack p50 at ${latency.rate.toLocaleString('en-US')} entries/s (${LATENCY.tills} tills)`, value: latency.p50, unit: 'ms', limit: bare.p50, limitName: 'bare WebSocket round trip p50, same frame size', better: 'lower' }, null, `${latency.p50.toFixed(2)} ms`, `${bare.p50.toFixed(2)} ms`);
-    figure({ name: `push→ack p99 at ${latency.rate.toLocaleString('en-US')} entries/s (${LATENCY.tills} tills)`, value: latency.p99, unit: 'ms', limit: bare.p99, limitName: 'bare WebSocket round trip p99, same frame size', better: 'lower' }, null, `${latency.p99.toFixed(2)} ms`, `${bare.p99.toFixed(2)} ms`);
+    if (runs('latency')) {
+      const latency = await pacedLatency(world, chains);
+      const bare = await bareRoundTrip(latency.frameBytes);
+      figure({ name: `push→ack p50 at ${latency.rate.toLocaleString('en-US')} entries/s (${LATENCY.tills} tills)`, value: latency.p50, unit: 'ms', limit: bare.p50, limitName: 'bare WebSocket round trip p50, same frame size', better: 'lower' }, null, `${latency.p50.toFixed(2)} ms`, `${bare.p50.toFixed(2)} ms`);
+      figure({ name: `push→ack p99 at ${latency.rate.toLocaleString('en-US')} entries/s (${LATENCY.tills} tills)`, value: latency.p99, unit: 'ms', limit: bare.p99, limitName: 'bare WebSocket round trip p99, same frame size', better: 'lower' }, null, `${latency.p99.toFixed(2)} ms`, `${bare.p99.toFixed(2)} ms`);
+    }
 
-    await floodFigures(world, chains);
+    if (runs('flood')) await floodFigures(world, chains);
 
-    const catchUp = await catchUpMedian(world, chains[0]!);
-    const implied = CATCH_UP_ENTRIES / ceiling.entriesPerSecond;
-    figure(
-      { name: `catch-up of ${CATCH_UP_ENTRIES.toLocaleString('en-US')} queued entries, 1 till`, value: catchUp.seconds, unit: 's', limit: implied, limitName: `${CATCH_UP_ENTRIES.toLocaleString('en-US')} / the ceiling`, better: 'lower' },
-      { text: '≤ 10 s', met: catchUp.seconds <= 10 },
-      `${catchUp.seconds.toFixed(2)} s`,
-      `${implied.toFixed(2)} s`,
-    );
-    console.log(`     ${catchUp.detail}`);
-
-    const snapshot = await snapshotTime(world);
-    figure(
-      { name: `full snapshot of ${SNAPSHOT_CARDS.toLocaleString('en-US')} cards, hello → last part`, value: snapshot.seconds, unit: 's', limit: snapshot.selectSeconds, limitName: 'bare SELECT of the same rows', better: 'lower' },
-      { text: '≤ 2 s', met: snapshot.seconds <= 2 },
-      `${snapshot.seconds.toFixed(2)} s`,
-      `${snapshot.selectSeconds.toFixed(2)} s`,
-    );
-    console.log(`     ${snapshot.detail}`);
-
-    await memoryFigure(world);
+    if (runs('catch-up')) await catchUpFigure(world, chains[0]!, ceiling.entriesPerSecond);
+    if (runs('snapshot')) await snapshotFigure(world);
+    if (runs('memory')) await memoryFigure(world);
   } finally {
     rmSync(world.dir, { recursive: true, force: true });
   }
   printSummary();
   console.log(`   (hub group: ${((performance.now() - started) / 1000).toFixed(0)} s, load average ${loadavg()[0]!.toFixed(2)} at the end)`);
+}
+
+async function catchUpFigure(world: BenchWorld, chain: readonly string[], ceilingRate: number): Promise<void> {
+  const catchUp = await catchUpMedian(world, chain);
+  const implied = CATCH_UP_ENTRIES / ceilingRate;
+  figure(
+    { name: `catch-up of ${CATCH_UP_ENTRIES.toLocaleString('en-US')} queued entries, 1 till`, value: catchUp.seconds, unit: 's', limit: implied, limitName: `${CATCH_UP_ENTRIES.toLocaleString('en-US')} / the ceiling`, better: 'lower' },
+    { text: '≤ 10 s', met: catchUp.seconds <= 10 },
+    `${catchUp.seconds.toFixed(2)} s`,
+    `${implied.toFixed(2)} s`,
+  );
+  console.log(`     ${catchUp.detail}`);
+}
+
+async function snapshotFigure(world: BenchWorld): Promise<void> {
+  const snapshot = await snapshotTime(world);
+  figure(
+    { name: `full snapshot of ${SNAPSHOT_CARDS.toLocaleString('en-US')} cards, hello → last part`, value: snapshot.seconds, unit: 's', limit: snapshot.selectSeconds, limitName: 'bare SELECT of the same rows', better: 'lower' },
+    { text: '≤ 2 s', met: snapshot.seconds <= 2 },
+    `${snapshot.seconds.toFixed(2)} s`,
+    `${snapshot.selectSeconds.toFixed(2)} s`,
+  );
+  console.log(`     ${snapshot.detail}`);
+}
+
+async function memoryFigure(world: BenchWorld): Promise<void> {
+  const memory = await idleTillsRss(world);
+  figure(
+    { name: `hub RSS with ${IDLE_TILLS.toLocaleString('en-US')} idle tills (welcome + snapshot)`, value: memory.withTills / MB, unit: 'MB', limit: memory.idle / MB, limitName: 'the same hub with 0 tills', better: 'lower' },
+    { text: '≤ 300 MB', met: memory.withTills / MB <= 300 },
+    `${(memory.withTills / MB).toFixed(0)} MB`,
+    `${(memory.idle / MB).toFixed(0)} MB`,
+  );
+  console.log(`     ${memory.detail}`);
 }
 
 // ── limits ───────────────────────────────────────────────────────────────────
@@ -165,11 +193,17 @@ async function throughput(world: BenchWorld, chains: readonly string[][], tills:
     await connectAll(clients);
     const frames = clients.map((_, index) => pushFrames(chains[index]!, PUSH_ENTRIES_MAX, perTill));
     const lastSeqs = frames[0]!.map((_, index) => Math.min(perTill, (index + 1) * PUSH_ENTRIES_MAX));
+    const hubCpu = hub.cpuSeconds();
+    const ownCpu = process.cpuUsage();
     const start = performance.now();
     const ends = await Promise.all(clients.map((client, index) => client.pushAll(frames[index]!, lastSeqs)));
     const seconds = (Math.max(...ends) - start) / 1000;
     const total = tills * perTill;
-    return { rate: total / seconds, detail: `${total.toLocaleString('en-US')} entries in ${seconds.toFixed(2)} s; ${statusLine(clients)}` };
+    // CPU per entry drifts less than wall time on a shared machine; the tills (this process) share its cores.
+    const hubMicros = ((hub.cpuSeconds() - hubCpu) * 1e6) / total;
+    const own = process.cpuUsage(ownCpu);
+    const tillMicros = (own.user + own.system) / total;
+    return { rate: total / seconds, detail: `${total.toLocaleString('en-US')} entries in ${seconds.toFixed(2)} s; CPU per entry: hub ${hubMicros.toFixed(0)} µs, tills ${tillMicros.toFixed(0)} µs; load average ${loadavg()[0]!.toFixed(2)}; ${statusLine(clients)}` };
   } finally {
     await closeAll(clients, hub);
   }
@@ -309,12 +343,14 @@ async function catchUpTime(world: BenchWorld, chain: readonly string[], round: n
   try {
     const frames = pushFrames(chain, PUSH_ENTRIES_MAX, CATCH_UP_ENTRIES);
     const lastSeqs = frames.map((_, index) => Math.min(CATCH_UP_ENTRIES, (index + 1) * PUSH_ENTRIES_MAX));
+    const hubCpu = hub.cpuSeconds();
     const start = performance.now();
     const { welcome } = await client.connect();
     if (welcome.lastSeq !== 0) throw new Error(`bench: catch-up starts at lastSeq ${welcome.lastSeq}`);
     const end = await client.pushAll(frames, lastSeqs);
     const seconds = (end - start) / 1000;
-    return { seconds, detail: `connect → last ack, ${(CATCH_UP_ENTRIES / seconds).toFixed(0)} entries/s; ${statusLine([client])}` };
+    const hubMicros = ((hub.cpuSeconds() - hubCpu) * 1e6) / CATCH_UP_ENTRIES;
+    return { seconds, detail: `connect → last ack, ${(CATCH_UP_ENTRIES / seconds).toFixed(0)} entries/s, hub CPU ${hubMicros.toFixed(0)} µs per entry; ${statusLine([client])}` };
   } finally {
     await closeAll([client], hub);
   }
@@ -375,17 +411,6 @@ export async function benchHubRss(): Promise<void> {
     rmSync(world.dir, { recursive: true, force: true });
   }
   printSummary();
-}
-
-async function memoryFigure(world: BenchWorld): Promise<void> {
-  const memory = await idleTillsRss(world);
-  figure(
-    { name: `hub RSS with ${IDLE_TILLS.toLocaleString('en-US')} idle tills (welcome + snapshot)`, value: memory.withTills / MB, unit: 'MB', limit: memory.idle / MB, limitName: 'the same hub with 0 tills', better: 'lower' },
-    { text: '≤ 300 MB', met: memory.withTills / MB <= 300 },
-    `${(memory.withTills / MB).toFixed(0)} MB`,
-    `${(memory.idle / MB).toFixed(0)} MB`,
-  );
-  console.log(`     ${memory.detail}`);
 }
 
 async function idleTillsRss(world: BenchWorld): Promise<{ idle: number; withTills: number; detail: string }> {
@@ -455,4 +480,16 @@ function printSummary(): void {
 }
 
 const ALONE: Record<string, () => Promise<void>> = { flood: benchHubFlood, rss: benchHubRss };
-if (import.meta.url === `file://${process.argv[1]}`) await (ALONE[process.argv[2] ?? '']?.() ?? benchHub());
+
+function hubParts(names: readonly string[]): HubPart[] {
+  const unknown = names.filter((name) => !(HUB_PARTS as readonly string[]).includes(name));
+  if (unknown.length > 0) throw new Error(`bench: unknown hub part ${unknown.join(', ')}: one of ${HUB_PARTS.join(', ')}`);
+  return names as HubPart[];
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const names = process.argv.slice(2);
+  // `flood` and `rss` alone keep their own small worlds (four tills; idle tills, no ceiling to time).
+  const alone = names.length === 1 ? ALONE[names[0]!] : undefined;
+  await (alone ? alone() : benchHub(names.length > 0 ? hubParts(names) : HUB_PARTS));
+}

@@ -11,6 +11,8 @@ export interface HubProcess {
   syncUrl: string;
   /** Resident set size of the hub process, bytes (VmRSS). */
   rss(): number;
+  /** CPU seconds the hub process has used so far, all its threads (user + system). */
+  cpuSeconds(): number;
   stop(): Promise<void>;
 }
 
@@ -53,6 +55,7 @@ export async function startHubProcess(database: string, nodeOptions: readonly st
     pid: child.pid!,
     syncUrl: `${address.replace('http://', 'ws://')}/sync`,
     rss: () => vmRss(child.pid!),
+    cpuSeconds: () => cpuSeconds(child.pid!),
     stop: () => stop(child),
   };
 }
@@ -61,6 +64,16 @@ function vmRss(pid: number): number {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   if (!match) throw new Error(`no VmRSS for process ${pid}`);
   return Number(match[1]) * 1024;
+}
+
+/** Clock ticks per second of /proc's times: 100 on Linux (USER_HZ). */
+const TICKS_PER_SECOND = 100;
+
+function cpuSeconds(pid: number): number {
+  // Fields after the command's closing parenthesis (which may hold spaces): utime and stime are the 12th and 13th.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 }
 
 async function stop(child: ChildProcess): Promise<void> {

@@ -96,15 +96,23 @@ export class CryptoPool {
 
   /**
    * One verdict per entry, in order. `publicKey` is the till's key, hex; `key`
-   * names whose turn the jobs take (a till's connection).
+   * names whose turn the jobs take (a till's connection). `progress` hears each
+   * job's verdicts as it finishes (`start`: the index of its first entry), so
+   * the ingest may apply the start of a push before its last job is done.
    */
-  async verify(publicKey: string, entries: readonly WireEntry[], key = publicKey): Promise<Verdict[]> {
+  async verify(publicKey: string, entries: readonly WireEntry[], key = publicKey, progress?: (start: number, verdicts: Verdict[]) => void): Promise<Verdict[]> {
     if (entries.length === 0) return [];
     const chunkSize = Math.min(VERIFY_JOB_ENTRIES_MAX, Math.ceil(entries.length / this.workers.length));
     const chunks: Promise<Verdict[]>[] = [];
     for (let start = 0; start < entries.length; start += chunkSize) {
       const chunk = entries.slice(start, start + chunkSize);
-      chunks.push(this.run(key, (id) => ({ id, kind: 'verify', publicKey, entries: chunk })).then((reply) => ('verdicts' in reply ? reply.verdicts : unexpected(reply))));
+      chunks.push(
+        this.run(key, (id) => ({ id, kind: 'verify', publicKey, entries: chunk })).then((reply) => {
+          const verdicts = 'verdicts' in reply ? reply.verdicts : unexpected(reply);
+          progress?.(start, verdicts);
+          return verdicts;
+        }),
+      );
     }
     return (await Promise.all(chunks)).flat();
   }

@@ -7,6 +7,7 @@ import {
   type AckResult,
   type WireEntry,
 } from '@fedow/protocol';
+import { sql } from 'drizzle-orm';
 import { iso } from '../clock';
 import type { HubContext } from '../context';
 import { lockLedger } from '../storage/ledger-lock';
@@ -20,6 +21,7 @@ import { planPush, type ChainHead, type KeyHolder, type PushPlan, type Stop, typ
 import type { CryptoPool, Verdict } from '../crypto/pool';
 import { clashEntryKey } from './entry-key';
 import { FairTurns } from './turns';
+import { PushChecks } from './checks';
 import { effectivePolicy, loadWorkingSet } from './working-set';
 
 export interface PushAck {
@@ -34,10 +36,14 @@ export interface PushAck {
  */
 export type BatchOutcome = { kind: 'acks'; acks: PushAck[]; cardIds: string[]; frozen: boolean } | { kind: 'refused'; status: 'frozen' | 'revoked' | 'unknown' };
 
-/** A push waiting to be applied, with its signature checks already under way. */
+/**
+ * A push waiting to be applied, with its signature checks already under way;
+ * `checks`, when given, has the verdicts job by job (`Ingest.check`).
+ */
 export interface PendingPush {
   entries: readonly WireEntry[];
   verification: Promise<Verdict[]>;
+  checks?: PushChecks;
 }
 
 /** A run of consecutive entries of one push, applied in one turn. */
@@ -47,26 +53,51 @@ interface Slice {
   verdicts: readonly Verdict[];
 }
 
+/** What is left of a push: its entries from `offset` on. */
+interface Rest {
+  push: number;
+  offset: number;
+  entries: readonly WireEntry[];
+  checks: PushChecks;
+}
+
+/**
+ * Tills whose turns share one transaction (one commit, one fsync, one round of
+ * card updates): each turn keeps its own budget, so a round holds at most
+ * INGEST_TURN_ENTRIES_MAX entries, as one till's turn alone does.
+ */
+const TURNS_PER_ROUND = INGEST_TURN_ENTRIES_MAX / INGEST_SHARED_TURN_ENTRIES_MAX;
+
+/** A turn that failed inside its round, rolled back to its savepoint: the others commit. */
+class TurnFailed {
+  constructor(readonly error: unknown) {}
+}
+
 type TurnOutcome =
   | { kind: 'refused'; status: 'frozen' | 'revoked' | 'unknown' }
   | { kind: 'applied'; plans: PushPlan[]; head: ChainHead; cardIds: string[]; cursor: number | undefined; frozen: boolean };
 
 /**
  * Ingest of pushes: signatures are verified on the worker pool, then the pushes
- * a till has queued are decided and written in turns, each ONE database
- * transaction that also moves the till's head (SYNC.md's push batch); each
- * push's ack is built only from what committed. Turns are taken one at a time
- * per hub process (and per database on PostgreSQL), so two tills selling on the
- * same card never both read the balance before the other's debit; tills take
- * them round robin, and a turn is short while other tills wait.
+ * a till has queued are decided and written in turns, each moving the till's
+ * head once (SYNC.md's push batch); the turns of up to TURNS_PER_ROUND tills
+ * share ONE database transaction, a round, and each push's ack is built only
+ * from what committed. Rounds are taken one at a time per hub process (and per
+ * database on PostgreSQL), and turns one after the other inside them, so two
+ * tills selling on the same card never both read the balance before the other's
+ * debit; tills take them round robin, and a turn is short while other tills wait.
  */
 export class Ingest {
-  private readonly turns = new FairTurns();
+  private readonly turns: FairTurns<Tx>;
+  /** Tills with a batch at the ingest now (waiting for checks or turns, or applying). */
+  private batches = 0;
 
   constructor(
     private readonly context: HubContext,
     private readonly pool: CryptoPool,
-  ) {}
+  ) {
+    this.turns = new FairTurns<Tx>({ keysPerRound: TURNS_PER_ROUND, round: (work) => this.context.storage.transaction(work) });
+  }
 
   /**
    * Hash and signature checks of a push, on the worker pool, in turns with the
@@ -75,6 +106,14 @@ export class Ingest {
    */
   verify(publicKey: string, entries: readonly WireEntry[], key = publicKey): Promise<Verdict[]> {
     return this.pool.verify(publicKey, entries, key);
+  }
+
+  /** The same checks as `verify`, with the verdicts job by job: a push as the session queues it. */
+  check(publicKey: string, entries: readonly WireEntry[], key = publicKey): PendingPush {
+    const checks = new PushChecks(entries.length);
+    const verification = this.pool.verify(publicKey, entries, key, (start, verdicts) => checks.add(start, verdicts));
+    verification.catch((error: unknown) => checks.fail(error));
+    return { entries, verification, checks };
   }
 
   /** Drops the signature checks of `key` no worker has started: its connection closed. */
@@ -88,22 +127,42 @@ export class Ingest {
    * closed), no further turn is taken: the acks cover what committed.
    */
   async pushBatch(terminalId: string, pushes: readonly PendingPush[], abandoned: () => boolean = () => false): Promise<BatchOutcome> {
-    const verdicts = await Promise.all(pushes.map((push) => push.verification));
-    const remaining: Slice[] = pushes.map((push, index) => ({ push: index, entries: push.entries, verdicts: verdicts[index]! }));
+    this.batches++;
+    try {
+      return await this.applyBatch(terminalId, pushes, abandoned);
+    } finally {
+      this.batches--;
+    }
+  }
+
+  private async applyBatch(terminalId: string, pushes: readonly PendingPush[], abandoned: () => boolean): Promise<BatchOutcome> {
+    const remaining: Rest[] = pushes
+      .map((push, index) => ({ push: index, offset: 0, entries: push.entries, checks: push.checks ?? PushChecks.of(push.verification, push.entries.length) }))
+      .filter((rest) => rest.entries.length > 0);
     const acks: (PushAck | null)[] = pushes.map(() => null);
     const cardIds = new Set<string>();
     let head: ChainHead | null = null;
     let frozen = false;
     while (remaining.length > 0) {
+      // The turn is asked for once the first push is checked whole, and takes
+      // whatever of the batch is checked by then, within its budget. A till alone
+      // at the ingest waits for its whole batch, as before rounds: applying half
+      // of it while the workers check the rest measured no faster on a loaded
+      // machine and cost more CPU (PERFORMANCE.md), each turn paying its working
+      // set, its commit and a round of card updates.
+      await untilChecked(remaining, this.batches === 1 ? Infinity : remaining[0]!.entries.length);
       const started = performance.now();
-      const outcome = await this.turns.run(terminalId, async (othersWaiting) => {
+      const outcome = await this.turns.run(terminalId, async (othersWaiting, tx, sharedBy) => {
         // Checked when the turn comes: the connection may have closed while it waited.
         if (abandoned()) return null;
-        const turn = takeTurn(remaining, othersWaiting ? INGEST_SHARED_TURN_ENTRIES_MAX : INGEST_TURN_ENTRIES_MAX);
-        return { applied: await this.context.storage.transaction((tx) => this.apply(tx, terminalId, turn)), turn };
+        const budget = othersWaiting ? Math.max(INGEST_SHARED_TURN_ENTRIES_MAX, Math.floor(INGEST_TURN_ENTRIES_MAX / sharedBy)) : INGEST_TURN_ENTRIES_MAX;
+        const turn = takeTurn(remaining, budget);
+        const applied = sharedBy === 1 ? await this.apply(tx, terminalId, turn) : await this.isolated(tx, () => this.apply(tx, terminalId, turn));
+        return { applied, turn };
       });
       if (outcome === null) break;
-      const { applied, turn } = outcome;
+      if (outcome.applied instanceof TurnFailed) throw outcome.applied.error;
+      const { applied, turn } = outcome as { applied: TurnOutcome; turn: Slice[] };
       // A till refused after an earlier turn of the batch committed: the till resends what was not acked.
       if (applied.kind === 'refused') return applied;
       this.report(terminalId, applied, started);
@@ -118,6 +177,23 @@ export class Ingest {
     if (head === null) return { kind: 'acks', acks: [], cardIds: [], frozen: false };
     const last = head;
     return { kind: 'acks', acks: acks.map((ack) => ack ?? { lastSeq: last.lastSeq, results: [], stop: null }), cardIds: [...cardIds], frozen };
+  }
+
+  /**
+   * A turn in a round shared with other tills: its writes behind a savepoint, so
+   * that its failure rolls back its own writes only and the others' commit.
+   */
+  private async isolated(tx: Tx, apply: () => Promise<TurnOutcome>): Promise<TurnOutcome | TurnFailed> {
+    await tx.run(sql.raw('SAVEPOINT ingest_turn'));
+    try {
+      const outcome = await apply();
+      await tx.run(sql.raw('RELEASE SAVEPOINT ingest_turn'));
+      return outcome;
+    } catch (error) {
+      await tx.run(sql.raw('ROLLBACK TO SAVEPOINT ingest_turn'));
+      await tx.run(sql.raw('RELEASE SAVEPOINT ingest_turn'));
+      return new TurnFailed(error);
+    }
   }
 
   private report(terminalId: string, turn: Extract<TurnOutcome, { kind: 'applied' }>, started: number): void {
@@ -200,25 +276,42 @@ export class Ingest {
 }
 
 /**
- * Takes the next turn's slices off the front of `remaining`: whole pushes while
- * they fit in `budget` entries, and at least one entry; a push that does not fit
- * is split, its rest left at the front.
+ * Takes the next turn's slices off the front of `remaining`: the checked
+ * entries, in order, while they fit in `budget`; a push that does not fit, or
+ * whose checks are not all done, is split, its rest left at the front. The
+ * first remaining push is checked whole (pushBatch waits for it), so a turn
+ * takes at least one entry.
  */
-function takeTurn(remaining: Slice[], budget: number): Slice[] {
+function takeTurn(remaining: Rest[], budget: number): Slice[] {
   const turn: Slice[] = [];
   let room = budget;
   while (remaining.length > 0 && room > 0) {
-    const slice = remaining[0]!;
-    if (slice.entries.length <= room) {
-      turn.push(remaining.shift()!);
-      room -= slice.entries.length;
+    const rest = remaining[0]!;
+    const end = rest.offset + rest.entries.length;
+    const upTo = Math.min(end, rest.offset + room, rest.checks.ready);
+    if (upTo <= rest.offset) break;
+    const take = upTo - rest.offset;
+    turn.push({ push: rest.push, entries: take === rest.entries.length ? rest.entries : rest.entries.slice(0, take), verdicts: rest.checks.slice(rest.offset, upTo) });
+    room -= take;
+    if (upTo === end) {
+      remaining.shift();
       continue;
     }
-    turn.push({ push: slice.push, entries: slice.entries.slice(0, room), verdicts: slice.verdicts.slice(0, room) });
-    remaining[0] = { push: slice.push, entries: slice.entries.slice(room), verdicts: slice.verdicts.slice(room) };
-    room = 0;
+    remaining[0] = { ...rest, offset: upTo, entries: rest.entries.slice(take) };
+    break;
   }
   return turn;
+}
+
+/** Resolves once the first `count` entries of what remains (across its pushes) are checked. */
+async function untilChecked(remaining: readonly Rest[], count: number): Promise<void> {
+  let left = count;
+  for (const rest of remaining) {
+    if (left <= 0) return;
+    const wanted = Math.min(rest.entries.length, left);
+    await rest.checks.until(rest.offset + wanted);
+    left -= wanted;
+  }
 }
 
 /** Adds a slice's plan to its push's ack. */

@@ -1,40 +1,41 @@
 /**
- * Turns at the ingest, one at a time, round robin between keys (tills): a till
- * with several turns waiting goes to the back after each, so one till's flood
- * cannot take every turn. `task` learns whether other keys were waiting when
- * its turn came, to keep its turn short when they were.
+ * Turns at the ingest, round robin between keys (tills): a till with several
+ * turns waiting goes to the back after each, so one till's flood cannot take
+ * every turn. `task` learns whether other keys were waiting when its turn
+ * came, to keep its turn short when they were, and how many turns share its round.
  *
- * Every turn starts from the event loop (setImmediate), never from the
- * microtasks of the turn before: on SQLite a transaction never waits for I/O,
- * so turn after turn would otherwise run in one chain of microtasks, and no
+ * A round holds the turns of up to `keysPerRound` keys, one each, run one
+ * after the other inside one `round` (the ingest's: one database transaction),
+ * and every turn of it settles once the round has (after its commit). A task
+ * that throws fails its whole round: a task that must not take the others
+ * down keeps its own failure (a savepoint) and returns it.
+ *
+ * Every round starts from the event loop (setImmediate), never from the
+ * microtasks of the round before: on SQLite a transaction never waits for I/O,
+ * so round after round would otherwise run in one chain of microtasks, and no
  * socket or worker reply — a push joining the round, a signature check done —
  * would be read until the whole chain ended.
  */
-export class FairTurns {
+export class FairTurns<C = void> {
   /** Waiters per key; a Map iterates in insertion order, so the first key is the one waiting longest. */
-  private readonly queues = new Map<string, (() => void)[]>();
+  private readonly queues = new Map<string, Waiter<C>[]>();
   private waiters = 0;
   private busy = false;
+  private readonly keysPerRound: number;
+  private readonly round: (work: (context: C) => Promise<void>) => Promise<void>;
 
-  async run<T>(key: string, task: (othersWaiting: boolean) => Promise<T>): Promise<T> {
-    await this.acquire(key);
-    try {
-      return await task(this.waiters > 0);
-    } finally {
-      setImmediate(() => this.next());
-    }
+  constructor(options: { keysPerRound?: number; round?: (work: (context: C) => Promise<void>) => Promise<void> } = {}) {
+    this.keysPerRound = options.keysPerRound ?? 1;
+    this.round = options.round ?? ((work) => work(undefined as C));
   }
 
-  /** Turns waiting to start. */
-  get waiting(): number {
-    return this.waiters;
-  }
-
-  private acquire(key: string): Promise<void> {
-    return new Promise((resolve) => {
+  /** `task(othersWaiting, context, sharedBy)`: `sharedBy` is the number of turns in its round. */
+  run<T>(key: string, task: (othersWaiting: boolean, context: C, sharedBy: number) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const waiter: Waiter<C> = { key, task, resolve: resolve as (value: unknown) => void, reject };
       const queue = this.queues.get(key);
-      if (queue) queue.push(resolve);
-      else this.queues.set(key, [resolve]);
+      if (queue) queue.push(waiter);
+      else this.queues.set(key, [waiter]);
       this.waiters++;
       if (!this.busy) {
         this.busy = true;
@@ -43,18 +44,42 @@ export class FairTurns {
     });
   }
 
-  /** Starts the first waiting key's turn and sends that key to the back of the round. */
+  /** Turns waiting to start. */
+  get waiting(): number {
+    return this.waiters;
+  }
+
+  /** Starts a round of the first waiting keys' turns, each key sent to the back of the round robin. */
   private next(): void {
-    const next = this.queues.entries().next();
-    if (next.done) {
+    const picked: Waiter<C>[] = [];
+    while (picked.length < this.keysPerRound) {
+      const next = this.queues.entries().next();
+      if (next.done) break;
+      const [key, queue] = next.value;
+      if (picked.some((waiter) => waiter.key === key)) break;
+      picked.push(queue.shift()!);
+      this.queues.delete(key);
+      if (queue.length > 0) this.queues.set(key, queue);
+    }
+    if (picked.length === 0) {
       this.busy = false;
       return;
     }
-    const [key, queue] = next.value;
-    const start = queue.shift()!;
-    this.queues.delete(key);
-    if (queue.length > 0) this.queues.set(key, queue);
-    this.waiters--;
-    start();
+    this.waiters -= picked.length;
+    const othersWaiting = picked.length > 1 || this.waiters > 0;
+    const results: unknown[] = [];
+    this.round(async (context) => {
+      for (const waiter of picked) results.push(await waiter.task(othersWaiting, context, picked.length));
+    }).then(
+      () => picked.forEach((waiter, index) => waiter.resolve(results[index])),
+      (error: unknown) => picked.forEach((waiter) => waiter.reject(error)),
+    ).finally(() => setImmediate(() => this.next()));
   }
+}
+
+interface Waiter<C> {
+  key: string;
+  task: (othersWaiting: boolean, context: C, sharedBy: number) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
 }

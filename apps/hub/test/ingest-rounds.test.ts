@@ -1,0 +1,150 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { WireEntry } from '@fedow/protocol';
+import { DIALECTS, freshDatabase } from '../../../test/support/dialects';
+import { CASHIER, seedHub, type Seeded } from '../../../support/seed';
+import { SpecTill } from '../../../support/spec-till';
+import { PushChecks } from '../src/ingest/checks';
+import { Ingest } from '../src/ingest/ingest';
+import { FairTurns } from '../src/ingest/turns';
+import * as repo from '../src/storage/repo';
+import { verifyChain } from '../src/verify/verify-chain';
+
+/** The till whose next persist fails after writing its rows (set by a test). */
+const failing = vi.hoisted(() => ({ terminal: null as string | null }));
+
+vi.mock('../src/ingest/persist', async (original) => {
+  const actual = await original<typeof import('../src/ingest/persist')>();
+  return {
+    ...actual,
+    persistPlan: async (...args: Parameters<typeof actual.persistPlan>) => {
+      const cards = await actual.persistPlan(...args);
+      if (args[2] === failing.terminal) throw new Error('persist failed after its writes');
+      return cards;
+    },
+  };
+});
+
+describe('turns in rounds', () => {
+  it('run up to keysPerRound keys in one round, one turn each, and settle them after the round', async () => {
+    const log: string[] = [];
+    let rounds = 0;
+    const turns = new FairTurns<number>({
+      keysPerRound: 3,
+      round: async (work) => {
+        const round = ++rounds;
+        log.push(`begin ${round}`);
+        await work(round);
+        log.push(`commit ${round}`);
+      },
+    });
+    const turn = (key: string) => turns.run(key, async (others, round, sharedBy) => void log.push(`${key} in ${round} of ${sharedBy}, others ${others}`)).then(() => log.push(`${key} settled`));
+    await Promise.all([turn('a'), turn('a'), turn('b'), turn('c'), turn('d')]);
+    expect(log).toEqual([
+      'begin 1',
+      'a in 1 of 3, others true',
+      'b in 1 of 3, others true',
+      'c in 1 of 3, others true',
+      'commit 1',
+      'a settled',
+      'b settled',
+      'c settled',
+      // 'a' went to the back after its first turn: 'd' waited longer.
+      'begin 2',
+      'd in 2 of 2, others true',
+      'a in 2 of 2, others true',
+      'commit 2',
+      'd settled',
+      'a settled',
+    ]);
+  });
+
+  it('fail every turn of a round one of its tasks throws in, and go on with the next round', async () => {
+    const turns = new FairTurns<void>({ keysPerRound: 2 });
+    const failed = turns.run('a', async () => {
+      throw new Error('broken');
+    });
+    const neighbour = turns.run('b', async () => 'b');
+    const later = turns.run('c', async () => 'c');
+    await expect(failed).rejects.toThrow('broken');
+    await expect(neighbour).rejects.toThrow('broken');
+    await expect(later).resolves.toBe('c');
+  });
+});
+
+describe('the checks of a push', () => {
+  it('count the entries checked from the start, whichever job finishes first', async () => {
+    const checks = new PushChecks(5);
+    const firstThree = checks.until(3);
+    checks.add(2, ['ok', 'bad_signature']);
+    expect(checks.ready).toBe(0);
+    checks.add(0, ['ok', 'bad_hash']);
+    expect(checks.ready).toBe(4);
+    await firstThree;
+    expect(checks.slice(1, 4)).toEqual(['bad_hash', 'ok', 'bad_signature']);
+    expect(() => checks.slice(0, 5)).toThrow();
+  });
+
+  it('reject the waiters of entries a failed job never checked', async () => {
+    const checks = new PushChecks(4);
+    checks.add(0, ['ok', 'ok']);
+    await expect(checks.until(2)).resolves.toBeUndefined();
+    const rest = checks.until(4);
+    checks.fail(new Error('worker died'));
+    await expect(rest).rejects.toThrow('worker died');
+  });
+});
+
+describe.each(DIALECTS)('tills sharing a round on %s', (dialect) => {
+  const databaseUrl = freshDatabase(dialect);
+  let world: Seeded;
+
+  beforeEach(async () => {
+    world = await seedHub({ databaseUrl: await databaseUrl() });
+  });
+
+  afterEach(async () => {
+    failing.terminal = null;
+    const verdict = await verifyChain(world.hub.context);
+    await world.close();
+    expect(verdict.firstDiscrepancy).toBeNull();
+  });
+
+  /** Pushes whose checks are already done: both tills reach the ingest in the same turn of the event loop. */
+  const checked = (entries: WireEntry[]) => ({ entries, verification: Promise.resolve(entries.map(() => 'ok' as const)) });
+
+  it('commits the round once, and a turn that fails rolls back only its own writes', async () => {
+    const { context } = world.hub;
+    const good = new SpecTill(await world.till(), 'ws://unused');
+    const bad = new SpecTill(await world.till(), 'ws://unused');
+    const topUps = (till: SpecTill, card: string) => [1, 2, 3].map((amount) => till.entry('REF', { card, primary: CASHIER, asset: world.local, amount }));
+    const goodEntries = topUps(good, world.cards[0]!);
+    const badEntries = topUps(bad, world.cards[1]!);
+    const balanceOf = async (tag: string) => {
+      const card = (await repo.loadCardsByTag(context.storage.read, [tag])).get(tag);
+      if (!card?.ephemeralWalletId) return 0;
+      return (await repo.loadWalletBalances(context.storage.read, [card.ephemeralWalletId])).find((balance) => balance.assetId === world.local)?.value ?? 0;
+    };
+    const before = [await balanceOf(world.cards[0]!), await balanceOf(world.cards[1]!)];
+    // The ingest's own transactions, counted apart from the hub's others (sealer, presence).
+    let transactions = 0;
+    const storage = new Proxy(context.storage, {
+      get(target, property) {
+        if (property === 'transaction') return (fn: Parameters<typeof target.transaction>[0]) => (transactions++, target.transaction(fn));
+        const value: unknown = Reflect.get(target, property);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    failing.terminal = bad.till.id;
+    const ingest = new Ingest({ ...context, storage }, world.hub.app.cryptoPool);
+    const [goodOutcome, badOutcome] = await Promise.allSettled([ingest.pushBatch(good.till.id, [checked(goodEntries)]), ingest.pushBatch(bad.till.id, [checked(badEntries)])]);
+    expect(transactions).toBe(1);
+
+    expect(goodOutcome).toMatchObject({ status: 'fulfilled', value: { kind: 'acks', acks: [{ lastSeq: 3, results: [{ status: 'applied' }, { status: 'applied' }, { status: 'applied' }] }] } });
+    expect(badOutcome).toMatchObject({ status: 'rejected', reason: new Error('persist failed after its writes') });
+    const read = context.storage.read;
+    expect(await repo.listEntries(read, good.till.id, 0, 10)).toHaveLength(3);
+    expect(await repo.listEntries(read, bad.till.id, 0, 10)).toHaveLength(0);
+    expect(await repo.getTerminal(read, bad.till.id)).toMatchObject({ lastSeq: 0 });
+    expect([await balanceOf(world.cards[0]!), await balanceOf(world.cards[1]!)]).toEqual([before[0]! + 6, before[1]]);
+  });
+});

@@ -4,6 +4,7 @@
  */
 import { asc, desc, gt } from 'drizzle-orm';
 import { chunks, lockCommitOrder } from './batch';
+import { selectRows } from './fast-select';
 import type { Tx } from './types';
 
 /**
@@ -36,12 +37,9 @@ export async function listCardChangesAfter(
   limit: number,
 ): Promise<{ cursor: number; cardIds: string[] }> {
   const { cardChanges } = tx.t;
-  const rows = await tx.db
-    .select()
-    .from(cardChanges)
-    .where(gt(cardChanges.seq, cursor))
-    .orderBy(asc(cardChanges.seq))
-    .limit(limit);
+  const rows = tx.sqlite
+    ? selectRows(tx.sqlite, cardChanges, 'where "seq" > ? order by "seq" asc limit ?', [cursor, limit])
+    : await tx.db.select().from(cardChanges).where(gt(cardChanges.seq, cursor)).orderBy(asc(cardChanges.seq)).limit(limit);
   const last = rows.at(-1);
   return { cursor: last?.seq ?? cursor, cardIds: [...new Set(rows.map((row) => row.cardId))] };
 }

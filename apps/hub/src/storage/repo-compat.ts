@@ -5,6 +5,7 @@
  */
 import { and, asc, desc, eq, gte, isNull, lte, ne, or } from 'drizzle-orm';
 import { chunks, inList } from './batch';
+import { jsonList, selectRows } from './fast-select';
 import type { CardBatch, CompatAlias, CompatApiKey, CompatPlace, CompatToken, CompatTransaction, NewCompatApiKey, NewCompatPlace, NewCompatTransaction, Transfer, User } from './rows';
 import type { CompatKeyKind } from './schema-values';
 import type { Tx } from './types';
@@ -16,6 +17,7 @@ export async function insertCompatApiKey(tx: Tx, row: NewCompatApiKey): Promise<
 /** The key whose prefix (the part before the dot) is given, revoked or not. */
 export async function getCompatApiKey(tx: Tx, prefix: string): Promise<CompatApiKey | undefined> {
   const { compatApiKeys } = tx.t;
+  if (tx.sqlite) return selectRows(tx.sqlite, compatApiKeys, 'where "prefix" = ?', [prefix])[0];
   const [row] = await tx.db.select().from(compatApiKeys).where(eq(compatApiKeys.prefix, prefix));
   return row;
 }
@@ -56,6 +58,7 @@ export async function upsertCompatPlace(tx: Tx, row: NewCompatPlace): Promise<vo
 
 export async function getCompatPlace(tx: Tx, placeId: string): Promise<CompatPlace | undefined> {
   const { compatPlaces } = tx.t;
+  if (tx.sqlite) return selectRows(tx.sqlite, compatPlaces, 'where "place_id" = ?', [placeId])[0];
   const [row] = await tx.db.select().from(compatPlaces).where(eq(compatPlaces.placeId, placeId));
   return row;
 }
@@ -85,6 +88,7 @@ export async function insertCompatTokens(tx: Tx, rows: readonly CompatToken[]): 
 export async function getCompatTokens(tx: Tx, walletIds: readonly string[]): Promise<CompatToken[]> {
   if (walletIds.length === 0) return [];
   const { compatTokens } = tx.t;
+  if (tx.sqlite) return selectRows(tx.sqlite, compatTokens, 'where "wallet_id" IN (SELECT value FROM json_each(?))', [jsonList(walletIds)]);
   return tx.db.select().from(compatTokens).where(inList(tx, compatTokens.walletId, walletIds));
 }
 
@@ -95,7 +99,9 @@ export async function insertCompatTransactions(tx: Tx, rows: readonly NewCompatT
 export async function getCompatTransactions(tx: Tx, transferIds: readonly string[]): Promise<Map<string, CompatTransaction>> {
   if (transferIds.length === 0) return new Map();
   const { compatTransactions } = tx.t;
-  const rows = await tx.db.select().from(compatTransactions).where(inList(tx, compatTransactions.transferId, transferIds));
+  const rows = tx.sqlite
+    ? selectRows(tx.sqlite, compatTransactions, 'where "transfer_id" IN (SELECT value FROM json_each(?))', [jsonList(transferIds)])
+    : await tx.db.select().from(compatTransactions).where(inList(tx, compatTransactions.transferId, transferIds));
   return new Map(rows.map((row) => [row.transferId, row]));
 }
 
@@ -126,10 +132,12 @@ export async function isCompatDedupKeyUsed(tx: Tx, keys: readonly string[]): Pro
 export async function getCompatAliases(tx: Tx, ids: readonly string[]): Promise<CompatAlias[]> {
   if (ids.length === 0) return [];
   const { compatAliases } = tx.t;
+  if (tx.sqlite) return selectRows(tx.sqlite, compatAliases, 'where ("alias" IN (SELECT value FROM json_each(?)) or "target_id" IN (SELECT value FROM json_each(?)))', [jsonList(ids), jsonList(ids)]);
   return tx.db.select().from(compatAliases).where(or(inList(tx, compatAliases.alias, ids), inList(tx, compatAliases.targetId, ids)));
 }
 
 export async function listCompatAliases(tx: Tx): Promise<CompatAlias[]> {
+  if (tx.sqlite) return selectRows(tx.sqlite, tx.t.compatAliases, 'order by "alias" asc', []);
   return tx.db.select().from(tx.t.compatAliases).orderBy(asc(tx.t.compatAliases.alias));
 }
 
@@ -149,13 +157,16 @@ export async function getCompatDedupTransfer(tx: Tx, key: string): Promise<strin
 export async function getCardBatches(tx: Tx, ids: readonly string[]): Promise<Map<string, CardBatch>> {
   if (ids.length === 0) return new Map();
   const { cardBatches } = tx.t;
-  const rows = await tx.db.select().from(cardBatches).where(inList(tx, cardBatches.id, ids));
+  const rows = tx.sqlite
+    ? selectRows(tx.sqlite, cardBatches, 'where "id" IN (SELECT value FROM json_each(?))', [jsonList(ids)])
+    : await tx.db.select().from(cardBatches).where(inList(tx, cardBatches.id, ids));
   return new Map(rows.map((row) => [row.id, row]));
 }
 
 export async function getTransfersById(tx: Tx, ids: readonly string[]): Promise<Transfer[]> {
   if (ids.length === 0) return [];
   const { transfers } = tx.t;
+  if (tx.sqlite) return selectRows(tx.sqlite, transfers, 'where "id" IN (SELECT value FROM json_each(?)) order by "seq" asc', [jsonList(ids)]);
   return tx.db.select().from(transfers).where(inList(tx, transfers.id, ids)).orderBy(asc(transfers.seq));
 }
 
@@ -176,6 +187,7 @@ export async function listAssetTransfersByAction(tx: Tx, assetId: string, action
 /** The user whose wallet this is. */
 export async function getUserByWallet(tx: Tx, walletId: string): Promise<User | undefined> {
   const { users } = tx.t;
+  if (tx.sqlite) return selectRows(tx.sqlite, users, 'where "wallet_id" = ?', [walletId])[0];
   const [row] = await tx.db.select().from(users).where(eq(users.walletId, walletId));
   return row;
 }

@@ -1,6 +1,7 @@
 /** Requests: what every source other than a till asked the ledger, with its outcome. */
 import { and, asc, desc, eq, gt, lt, or, type SQL } from 'drizzle-orm';
 import { inList } from './batch';
+import { selectRows } from './fast-select';
 import type { NewRequest, Request, Transfer } from './rows';
 import type { RequestSource } from './schema-values';
 import type { Tx } from './types';
@@ -12,6 +13,7 @@ export async function insertRequest(tx: Tx, row: NewRequest): Promise<void> {
 /** The request a source already made under this idempotency key, if any. */
 export async function getRequestByKey(tx: Tx, source: RequestSource, actor: string, idempotencyKey: string): Promise<Request | undefined> {
   const { requests } = tx.t;
+  if (tx.sqlite) return selectRows(tx.sqlite, requests, 'where ("source" = ? and "actor" = ? and "idempotency_key" = ?)', [source, actor, idempotencyKey])[0];
   const [row] = await tx.db
     .select()
     .from(requests)

@@ -8,41 +8,30 @@
  * round trip dwarfs the building.
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import { getTableColumns, getTableName, type Column, type Table } from 'drizzle-orm';
+import { Column, getTableColumns, getTableName, type Table } from 'drizzle-orm';
 
 interface TableShape {
-  /** `"col1", "col2", …` in the table's column order. */
-  list: string;
-  keys: string[];
-  columns: Column[];
+  /** `"table"."col1", …` in the table's column order. */
+  qualified: string;
+  width: number;
+  /** A row as drizzle's `select()` gives it, from the array SQLite answers. */
+  decode: (row: unknown[]) => Record<string, unknown>;
+  /** Statements of this table by connection and by the text after FROM. */
+  statements: WeakMap<BetterSqlite3.Database, Map<string, BetterSqlite3.Statement<unknown[], unknown[]>>>;
 }
 
 const shapes = new WeakMap<Table, TableShape>();
-const statements = new WeakMap<BetterSqlite3.Database, Map<string, BetterSqlite3.Statement<unknown[], unknown[]>>>();
+const valueStatements = new WeakMap<BetterSqlite3.Database, Map<string, BetterSqlite3.Statement<unknown[], unknown[]>>>();
 
 function shapeOf(table: Table): TableShape {
   let shape = shapes.get(table);
   if (!shape) {
+    const name = getTableName(table);
     const entries = Object.entries(getTableColumns(table));
-    shape = { list: entries.map(([, column]) => `"${column.name}"`).join(', '), keys: entries.map(([key]) => key), columns: entries.map(([, column]) => column) };
+    shape = { qualified: entries.map(([, column]) => `"${name}"."${column.name}"`).join(', '), width: entries.length, decode: decoder(entries), statements: new WeakMap() };
     shapes.set(table, shape);
   }
   return shape;
-}
-
-/** `text`, prepared once on this connection, answering arrays (rows are decoded here). */
-function statement(db: BetterSqlite3.Database, text: string): BetterSqlite3.Statement<unknown[], unknown[]> {
-  let byText = statements.get(db);
-  if (!byText) {
-    byText = new Map();
-    statements.set(db, byText);
-  }
-  let prepared = byText.get(text);
-  if (!prepared) {
-    prepared = (db.prepare(text) as BetterSqlite3.Statement<unknown[], unknown[]>).raw(true);
-    byText.set(text, prepared);
-  }
-  return prepared;
 }
 
 /**
@@ -53,23 +42,37 @@ function statement(db: BetterSqlite3.Database, text: string): BetterSqlite3.Stat
  */
 export function selectRows<T extends Table>(db: BetterSqlite3.Database, table: T, rest: string, params: readonly unknown[]): T['$inferSelect'][] {
   const shape = shapeOf(table);
-  const rows = statement(db, `select ${shape.list} from "${getTableName(table)}" ${rest}`).all(...params);
-  return rows.map((row) => decode(shape, row, 0));
-}
-
-/** A row of `table` read from `row[offset…]`, as drizzle's `select()` gives it. */
-function decode<T extends Table>(shape: TableShape, row: unknown[], offset: number): T['$inferSelect'] {
-  const result: Record<string, unknown> = {};
-  for (let index = 0; index < shape.keys.length; index++) {
-    const value = row[offset + index];
-    result[shape.keys[index]!] = value === null ? null : shape.columns[index]!.mapFromDriverValue(value);
+  let byRest = shape.statements.get(db);
+  if (!byRest) {
+    byRest = new Map();
+    shape.statements.set(db, byRest);
   }
-  return result as T['$inferSelect'];
+  let statement = byRest.get(rest);
+  if (!statement) {
+    statement = (db.prepare(`select ${shape.qualified} from "${getTableName(table)}" ${rest}`) as BetterSqlite3.Statement<unknown[], unknown[]>).raw(true);
+    byRest.set(rest, statement);
+  }
+  return statement.all(...params).map(shape.decode) as T['$inferSelect'][];
 }
 
-/** Rows of a statement that selects plain values (ids, counts): no decoding. */
+/** A statement answering arrays, prepared once on this connection. */
+function valueStatement(db: BetterSqlite3.Database, text: string): BetterSqlite3.Statement<unknown[], unknown[]> {
+  let byText = valueStatements.get(db);
+  if (!byText) {
+    byText = new Map();
+    valueStatements.set(db, byText);
+  }
+  let statement = byText.get(text);
+  if (!statement) {
+    statement = (db.prepare(text) as BetterSqlite3.Statement<unknown[], unknown[]>).raw(true);
+    byText.set(text, statement);
+  }
+  return statement;
+}
+
+/** Rows of a statement that selects plain values (ids, counts), as arrays: no decoding. */
 export function selectValues(db: BetterSqlite3.Database, text: string, params: readonly unknown[]): unknown[][] {
-  return statement(db, text).all(...params);
+  return valueStatement(db, text).all(...params);
 }
 
 /** Whole rows of `table` followed by more values, for joins: `select <every column of table>, <extra> from …`. */
@@ -81,10 +84,25 @@ export function selectRowsWith<T extends Table>(
   params: readonly unknown[],
 ): { row: T['$inferSelect']; extra: unknown[] }[] {
   const shape = shapeOf(table);
-  const name = getTableName(table);
-  const list = shape.columns.map((column) => `"${name}"."${column.name}"`).join(', ');
-  const rows = statement(db, `select ${list}, ${extra} from "${name}" ${rest}`).all(...params);
-  return rows.map((row) => ({ row: decode(shape, row, 0), extra: row.slice(shape.keys.length) }));
+  const rows = valueStatement(db, `select ${shape.qualified}, ${extra} from "${getTableName(table)}" ${rest}`).all(...params);
+  return rows.map((row) => ({ row: shape.decode(row) as T['$inferSelect'], extra: row.slice(shape.width) }));
+}
+
+/**
+ * The row decoder of a table: the column's own decoder where it has one (booleans),
+ * the stored value elsewhere (drizzle's base decoder returns it unchanged).
+ */
+function decoder(entries: [string, Column][]): (row: unknown[]) => Record<string, unknown> {
+  const decoders = entries.map(([, column]) => (column.mapFromDriverValue === Column.prototype.mapFromDriverValue ? null : column));
+  return (row) => {
+    const result: Record<string, unknown> = {};
+    for (let index = 0; index < entries.length; index++) {
+      const value = row[index];
+      const column = decoders[index];
+      result[entries[index]![0]] = value === null || !column ? value : column.mapFromDriverValue(value);
+    }
+    return result;
+  };
 }
 
 /** One parameter for `IN (SELECT value FROM json_each(?))`, as `inList` binds it. */

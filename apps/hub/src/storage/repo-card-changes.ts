@@ -5,6 +5,7 @@
 import { asc, desc, gt } from 'drizzle-orm';
 import { chunks, lockCommitOrder } from './batch';
 import { selectRows } from './fast-select';
+import { prepared } from './prepared';
 import type { Tx } from './types';
 
 /**
@@ -17,6 +18,12 @@ export async function appendCardChanges(tx: Tx, cardIds: readonly string[], chan
   await lockCommitOrder(tx);
   const { cardChanges } = tx.t;
   let cursor = 0;
+  // Each request and push appends a few: a cached statement costs less than building one.
+  if (tx.sqlite) {
+    const statement = prepared<[string, string]>(tx.sqlite, 'INSERT INTO card_changes (card_id, changed_at) VALUES (?, ?)');
+    for (const cardId of unique) cursor = Math.max(cursor, Number(statement.run(cardId, changedAt).lastInsertRowid));
+    return cursor;
+  }
   for (const chunk of chunks(unique, 2)) {
     const inserted = await tx.db
       .insert(cardChanges)

@@ -6,6 +6,7 @@
 import { and, asc, desc, eq, gte, isNull, lte, ne, or } from 'drizzle-orm';
 import { chunks, inList } from './batch';
 import { jsonList, selectRows } from './fast-select';
+import { prepared } from './prepared';
 import type { CardBatch, CompatAlias, CompatApiKey, CompatPlace, CompatToken, CompatTransaction, NewCompatApiKey, NewCompatPlace, NewCompatTransaction, Transfer, User } from './rows';
 import type { CompatKeyKind } from './schema-values';
 import type { Tx } from './types';
@@ -92,7 +93,14 @@ export async function getCompatTokens(tx: Tx, walletIds: readonly string[]): Pro
   return tx.db.select().from(compatTokens).where(inList(tx, compatTokens.walletId, walletIds));
 }
 
+const INSERT_COMPAT_TRANSACTION = 'INSERT INTO compat_transactions (transfer_id, hash, metadata, comment, subscription_start, created_at) VALUES (?, ?, ?, ?, ?, ?)';
+
 export async function insertCompatTransactions(tx: Tx, rows: readonly NewCompatTransaction[]): Promise<void> {
+  if (tx.sqlite) {
+    const statement = prepared(tx.sqlite, INSERT_COMPAT_TRANSACTION);
+    for (const row of rows) statement.run(row.transferId, row.hash, row.metadata ?? null, row.comment ?? null, row.subscriptionStart ?? null, row.createdAt);
+    return;
+  }
   for (const chunk of chunks(rows, 6)) await tx.db.insert(tx.t.compatTransactions).values(chunk);
 }
 

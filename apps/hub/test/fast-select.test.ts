@@ -63,13 +63,19 @@ describe('fast SQLite reads', () => {
       const walletIds = (await fast.db.select().from(fast.t.wallets)).map((row) => row.id);
       const transfers = await fast.db.select().from(fast.t.transfers);
       const [request] = await fast.db.select().from(fast.t.requests);
-      const [key] = await fast.db.select().from(fast.t.compatApiKeys);
+      const keys = await fast.db.select().from(fast.t.compatApiKeys);
+      const key = keys.find((row) => row.placeId === place.uuid && row.kind !== 'temp');
+      const root = keys.find((row) => row.kind === 'root');
       expect(places.length).toBeGreaterThan(0);
       expect(assets.some((asset) => asset.archived)).toBe(true);
       expect(places.some((row) => row.enrollUnknownCards)).toBe(true);
       expect(allCards.size).toBe(TAGS.length);
       expect(request).toBeDefined();
       expect(key).toBeDefined();
+      expect(root?.placeId).toBeNull();
+      // The place's key comes with its place and its LaBoutik settings; the root key with neither.
+      expect(await repo.getCompatApiKeyWithPlace(fast, key!.prefix)).toMatchObject({ place: { id: place.uuid }, compatPlace: { placeId: place.uuid } });
+      expect(await repo.getCompatApiKeyWithPlace(fast, root!.prefix)).toMatchObject({ place: null, compatPlace: null });
 
       const reads: [string, (tx: Tx) => Promise<unknown>][] = [
         ['listPlaces', (tx) => repo.listPlaces(tx)],
@@ -89,6 +95,9 @@ describe('fast SQLite reads', () => {
         ['listCardChangesAfter', (tx) => repo.listCardChangesAfter(tx, 0, 100)],
         ['getCompatApiKey', (tx) => repo.getCompatApiKey(tx, key!.prefix)],
         ['getCompatPlace', (tx) => repo.getCompatPlace(tx, place.uuid)],
+        ['getCompatApiKeyWithPlace', (tx) => repo.getCompatApiKeyWithPlace(tx, key!.prefix)],
+        ['getCompatApiKeyWithPlace (root, no place)', (tx) => repo.getCompatApiKeyWithPlace(tx, root!.prefix)],
+        ['getCompatApiKeyWithPlace (unknown)', (tx) => repo.getCompatApiKeyWithPlace(tx, 'zzzzzzzz')],
         ['getCompatTokens', (tx) => repo.getCompatTokens(tx, walletIds)],
         ['getCompatTransactions', (tx) => repo.getCompatTransactions(tx, transfers.map((transfer) => transfer.id))],
         ['getCompatAliases', (tx) => repo.getCompatAliases(tx, [TLF, place.wallet])],

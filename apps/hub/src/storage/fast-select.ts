@@ -105,6 +105,29 @@ function decoder(entries: [string, Column][]): (row: unknown[]) => Record<string
   };
 }
 
+/**
+ * Whole rows of several tables joined: `select <every column of each> <rest>`,
+ * `rest` starting with FROM. A table whose first column (its key) is null in a
+ * row was not joined (LEFT JOIN): it is null in the answer.
+ */
+export function selectJoined<T extends readonly Table[]>(
+  db: BetterSqlite3.Database,
+  tables: T,
+  rest: string,
+  params: readonly unknown[],
+): { [K in keyof T]: T[K] extends Table ? T[K]['$inferSelect'] | null : never }[] {
+  const shapes = tables.map(shapeOf);
+  const rows = valueStatement(db, `select ${shapes.map((shape) => shape.qualified).join(', ')} ${rest}`).all(...params);
+  return rows.map((row) => {
+    let offset = 0;
+    return shapes.map((shape) => {
+      const part = row.slice(offset, offset + shape.width);
+      offset += shape.width;
+      return part[0] === null ? null : shape.decode(part);
+    });
+  }) as never;
+}
+
 /** One parameter for `IN (SELECT value FROM json_each(?))`, as `inList` binds it. */
 export function jsonList(values: readonly (string | number)[]): string {
   return JSON.stringify(values);

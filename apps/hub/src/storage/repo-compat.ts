@@ -5,9 +5,9 @@
  */
 import { and, asc, desc, eq, gte, isNull, lte, ne, or } from 'drizzle-orm';
 import { chunks, inList } from './batch';
-import { jsonList, selectRows } from './fast-select';
+import { jsonList, selectJoined, selectRows } from './fast-select';
 import { prepared } from './prepared';
-import type { CardBatch, CompatAlias, CompatApiKey, CompatPlace, CompatToken, CompatTransaction, NewCompatApiKey, NewCompatPlace, NewCompatTransaction, Transfer, User } from './rows';
+import type { CardBatch, CompatAlias, CompatApiKey, CompatPlace, Place, CompatToken, CompatTransaction, NewCompatApiKey, NewCompatPlace, NewCompatTransaction, Transfer, User } from './rows';
 import type { CompatKeyKind } from './schema-values';
 import type { Tx } from './types';
 
@@ -21,6 +21,25 @@ export async function getCompatApiKey(tx: Tx, prefix: string): Promise<CompatApi
   if (tx.sqlite) return selectRows(tx.sqlite, compatApiKeys, 'where "prefix" = ?', [prefix])[0];
   const [row] = await tx.db.select().from(compatApiKeys).where(eq(compatApiKeys.prefix, prefix));
   return row;
+}
+
+/**
+ * The key of a prefix with the place it acts for and that place's settings (each
+ * null when absent): what every authenticated compatible API call reads first,
+ * in one statement on SQLite.
+ */
+export async function getCompatApiKeyWithPlace(tx: Tx, prefix: string): Promise<{ key: CompatApiKey; place: Place | null; compatPlace: CompatPlace | null } | undefined> {
+  const { compatApiKeys, places, compatPlaces } = tx.t;
+  if (tx.sqlite) {
+    const rest = 'from "compat_api_keys" left join "places" on "places"."id" = "compat_api_keys"."place_id" left join "compat_places" on "compat_places"."place_id" = "compat_api_keys"."place_id" where "compat_api_keys"."prefix" = ?';
+    const [row] = selectJoined(tx.sqlite, [compatApiKeys, places, compatPlaces] as const, rest, [prefix]);
+    return row && { key: row[0]!, place: row[1], compatPlace: row[2] };
+  }
+  const key = await getCompatApiKey(tx, prefix);
+  if (!key) return undefined;
+  if (key.placeId === null) return { key, place: null, compatPlace: null };
+  const [place] = await tx.db.select().from(places).where(eq(places.id, key.placeId));
+  return { key, place: place ?? null, compatPlace: (await getCompatPlace(tx, key.placeId)) ?? null };
 }
 
 /** False when it was already revoked (a temp key is spent by the handshake that uses it). */

@@ -50,15 +50,16 @@ async function checkKey(context: HubContext, request: FastifyRequest, scheme: Sc
   if (!match) throw denied(NO_CREDENTIALS);
   const key = match[1]!;
   const prefix = apiKeyPrefix(key);
-  const row = prefix === null ? undefined : await repo.getCompatApiKey(context.storage.read, prefix);
-  if (!row || row.revokedAt !== null || !apiKeyMatches(key, row.hashedKey)) throw denied('Clé API invalide.');
+  const found = prefix === null ? undefined : await repo.getCompatApiKeyWithPlace(context.storage.read, prefix);
+  const row = found?.key;
+  if (!found || !row || row.revokedAt !== null || !apiKeyMatches(key, row.hashedKey)) throw denied('Clé API invalide.');
   if (scheme === 'C' ? row.kind !== 'root' : row.kind === 'root' || (row.kind === 'temp' && scheme !== 'K')) {
     throw denied("Vous n'avez pas la permission d'effectuer cette action.");
   }
   caller.key = row;
   if (row.placeId !== null) {
-    caller.place = (await repo.getPlace(context.storage.read, row.placeId)) ?? null;
-    caller.compatPlace = (await repo.getCompatPlace(context.storage.read, row.placeId)) ?? null;
+    caller.place = found.place;
+    caller.compatPlace = found.compatPlace;
     if (!caller.place) throw denied('Clé API invalide.');
   }
 }

@@ -12,6 +12,7 @@ import { HubError } from '../errors';
 import type { StateNeeds } from '../money/state';
 import { submitRequest, type RequestBody, type RequestOutcome } from '../money/submit';
 import * as repo from '../storage/repo';
+import type { Tx } from '../storage/types';
 import { invalid } from './http';
 import { topLevelFields } from './raw-json';
 import { compatHash } from './shapes';
@@ -28,7 +29,16 @@ export interface ApiMovement {
   subscriptionStart?: string | null;
   /** Lespass refills' checkout and invoice ids: a second use is refused. */
   dedupKeys?: readonly string[];
+  /**
+   * The answer's body when the movement is applied now, built inside its
+   * transaction from its stored transfers and what its decision holds (`facts`);
+   * on SQLite only, and never for a replay: the caller then reads it back.
+   */
+  answer?(tx: Tx, transfers: repo.Transfer[], state: LedgerState, echoes: Map<string, repo.CompatTransaction>): Promise<unknown>;
 }
+
+/** The outcome, and the answer built in its transaction (null for a replay or without `answer`). */
+export type ApiOutcome = RequestOutcome & { shown: { body: unknown } | null };
 
 /**
  * The request's idempotency key: a replay of the very same signed request (PSS
@@ -41,11 +51,12 @@ function idempotencyKey(context: HubContext, request: FastifyRequest): string {
 }
 
 /** Applies the movement, or throws the rule's refusal as a 400 in the original's shape. */
-export async function submitApiMovement(context: HubContext, movement: ApiMovement): Promise<RequestOutcome> {
+export async function submitApiMovement(context: HubContext, movement: ApiMovement): Promise<ApiOutcome> {
   const fields = movement.raw === null ? null : topLevelFields(movement.raw);
   const metadata = rawField(fields, 'metadata');
   const comment = rawField(fields, 'comment');
   const dedupKeys = movement.dedupKeys ?? [];
+  let shown: { body: unknown } | null = null;
   if (await repo.isCompatDedupKeyUsed(context.storage.read, dedupKeys)) throw invalid('Already reported');
   const outcome = await submitRequest(context, {
     source: { kind: 'api', place: movement.place.id },
@@ -54,18 +65,21 @@ export async function submitApiMovement(context: HubContext, movement: ApiMoveme
     body: movement.body,
     needs: movement.needs,
     decide: movement.decide,
-    alsoWrite: async (tx, applied) => {
+    alsoWrite: async (tx, applied, state) => {
       const at = iso(context.clock.now());
-      await repo.insertCompatTransactions(
-        tx,
-        applied.transfers.map((transfer) => ({ transferId: transfer.id, hash: compatHash(transfer.id), metadata, comment, subscriptionStart: movement.subscriptionStart ?? null, createdAt: at })),
-      );
+      const echoes = applied.transfers.map((transfer) => ({ transferId: transfer.id, hash: compatHash(transfer.id), metadata, comment, subscriptionStart: movement.subscriptionStart ?? null, createdAt: at }));
+      await repo.insertCompatTransactions(tx, echoes);
       const main = applied.transfers.at(-1);
       if (main && !(await repo.claimCompatDedupKeys(tx, dedupKeys, main.id))) throw invalid('Already reported');
+      // On PostgreSQL the ledger's lock is held to the commit: the answer's reads wait until after it.
+      if (movement.answer && tx.dialect === 'sqlite') {
+        const transfers = await repo.getTransfersById(tx, applied.transfers.map((transfer) => transfer.id));
+        shown = { body: await movement.answer(tx, transfers, state, new Map(echoes.map((echo) => [echo.transferId, echo]))) };
+      }
     },
   });
   if (outcome.status === 'rejected') throw refusal(outcome);
-  return outcome;
+  return { ...outcome, shown: outcome.replayed ? null : shown };
 }
 
 function rawField(fields: Map<string, string> | null, name: string): string | null {

@@ -5,14 +5,14 @@ import type { HubContext } from '../context';
 import * as repo from '../storage/repo';
 import type { Tx } from '../storage/types';
 import type { Caller } from './auth';
-import { aliasedUuid, resolveAlias, resolveAliases } from './aliases';
+import { aliasedUuid, resolveAlias, resolveAliases, shownIds } from './aliases';
 import { cardFromFields, ensureCardWallet } from './cards';
 import { badge } from './routes-cards';
 import { callLespassMembership, lespassWantsCall } from './lespass-membership';
 import { compatNotFound, integer, invalid, normalUuid, objectBody, optionalText, route, text, uuid, type Fields } from './http';
-import { outcomeTransfers, submitApiMovement } from './movements';
+import { outcomeTransfers, submitApiMovement, type ApiOutcome } from './movements';
 import { pythonIsoformat } from './python';
-import { loadDirectory, transactionShapes, type Directory } from './shapes';
+import { decidedDirectory, decidedFacts, loadDirectory, transactionShapes, type Directory } from './shapes';
 
 const PAGE_SIZE = 10;
 const PAGE_SIZE_MAX = 100;
@@ -59,11 +59,21 @@ async function one(context: HubContext, id: string) {
 }
 
 /** What the answer of a movement shows: its last transfer (a refill's REF after its CRE), card included. */
-async function answer(context: HubContext, outcome: Awaited<ReturnType<typeof submitApiMovement>>, place: repo.Place | null, status = 201) {
-  const read = context.storage.read;
-  const transfers = await outcomeTransfers(context, outcome);
-  const shapes = await transactionShapes(read, await loadDirectory(read), transfers, { withCard: true, viewer: place });
-  return { status, body: shapes.at(-1) ?? null };
+async function answer(context: HubContext, outcome: ApiOutcome, place: repo.Place | null, status = 201) {
+  if (outcome.shown) return { status, body: outcome.shown.body as Awaited<ReturnType<typeof lastShape>> };
+  return { status, body: await lastShape(context.storage.read, await outcomeTransfers(context, outcome), place) };
+}
+
+async function lastShape(tx: Tx, transfers: repo.Transfer[], place: repo.Place | null) {
+  const shapes = await transactionShapes(tx, await loadDirectory(tx), transfers, { withCard: true, viewer: place });
+  return shapes.at(-1) ?? null;
+}
+
+/** lastShape in the movement's transaction, from what its decision holds (the place is its `needs.place`). */
+async function decidedShape(tx: Tx, transfers: repo.Transfer[], place: repo.Place, state: LedgerState, echoes: Map<string, repo.CompatTransaction>) {
+  const directory = decidedDirectory(state, await shownIds(tx));
+  const shapes = await transactionShapes(tx, directory, transfers, { withCard: true, viewer: place, facts: decidedFacts(tx, state, echoes, place.id) });
+  return shapes.at(-1) ?? null;
 }
 
 /**
@@ -88,6 +98,7 @@ async function laboutikTransaction(context: HubContext, place: repo.Place, field
     const wallet = card?.wallet ?? receiver;
     const outcome = await submitApiMovement(context, {
       ...base,
+      answer: (tx, transfers, state, echoes) => decidedShape(tx, transfers, place, state, echoes),
       kind: 'membership',
       subscriptionStart: start,
       body: { wallet, asset: asset.id, amount, start },
@@ -106,6 +117,7 @@ async function laboutikTransaction(context: HubContext, place: repo.Place, field
   if (kind !== 'BDG' && cardSide !== card.wallet) throw invalid("Le wallet n'est pas celui de la carte.", kind === 'SAL' ? 'sender' : 'receiver');
   const outcome = await submitApiMovement(context, {
     ...base,
+    answer: (tx, transfers, state, echoes) => decidedShape(tx, transfers, place, state, echoes),
     kind: { SAL: 'sale', REF: 'topup', BDG: 'badge' }[kind],
     body: { card: card.card.id, primary: primary.id, asset: asset.id, amount, action: kind },
     needs: { place: place.id, cards: [card.card.firstTagId, primary.firstTagId] },

@@ -4,6 +4,7 @@
  * `hash`, a never-null `previous_transaction`, the `get_*_display` labels.
  */
 import { createHash } from 'node:crypto';
+import type { LedgerState } from '@fedow/ledger';
 import * as repo from '../storage/repo';
 import type { Tx } from '../storage/types';
 import { shownIds } from './aliases';
@@ -35,10 +36,13 @@ const ACTION_LABELS: Record<string, string> = {
   COR: 'Correction',
 };
 
+/** What an answer shows of a place. */
+export type DirectoryPlace = Pick<repo.Place, 'id' | 'name' | 'walletId'>;
+
 /** The directory an answer needs, read once per request. */
 export interface Directory {
-  places: Map<string, repo.Place>;
-  placeByWallet: Map<string, repo.Place>;
+  places: Map<string, DirectoryPlace>;
+  placeByWallet: Map<string, DirectoryPlace>;
   assets: Map<string, repo.Asset>;
   primaryWallet: string;
   /** Our id → the original's uuid clients know it by (aliases.ts). */
@@ -62,7 +66,94 @@ export async function loadDirectory(tx: Tx): Promise<Directory> {
   };
 }
 
-export function placeShape(place: repo.Place, compat?: repo.CompatPlace | null) {
+/**
+ * The directory as the decision of this request saw it, inside its transaction:
+ * the places, assets and primary wallet the ledger's working set already read
+ * (the same rows, in the same order), so a movement's answer does not read them again.
+ */
+export function decidedDirectory(state: LedgerState, shown: Map<string, string>): Directory {
+  const places = new Map<string, DirectoryPlace>();
+  const placeByWallet = new Map<string, DirectoryPlace>();
+  for (const place of state.places.values()) {
+    const row = { id: place.id, name: place.name, walletId: place.wallet };
+    places.set(place.id, row);
+    placeByWallet.set(place.wallet, row);
+  }
+  const assets = new Map<string, repo.Asset>();
+  for (const asset of state.assets.values()) {
+    assets.set(asset.id, {
+      id: asset.id,
+      name: asset.name,
+      currencyCode: asset.currencyCode,
+      category: asset.category,
+      decimals: asset.decimals,
+      originWalletId: asset.origin,
+      archived: asset.archived,
+      createdAt: asset.createdAt,
+      membershipDays: asset.membershipDays,
+    });
+  }
+  return { places, placeByWallet, assets, primaryWallet: state.primaryWallet, shown };
+}
+
+/** Where an answer's facts come from: read back (`storedFacts`), or known from the decision that made them (`decidedFacts`). */
+export interface Facts {
+  echoes(transferIds: readonly string[]): Promise<Map<string, repo.CompatTransaction>>;
+  cards(ids: readonly string[]): Promise<Map<string, repo.Card>>;
+  primaryPlaces(cardIds: readonly string[]): Promise<Map<string, string[]>>;
+  federatedAssets(placeId: string): Promise<Set<string>>;
+}
+
+export function storedFacts(tx: Tx): Facts {
+  return {
+    echoes: (ids) => repo.getCompatTransactions(tx, ids),
+    cards: (ids) => repo.getCards(tx, ids),
+    primaryPlaces: (ids) => repo.loadPrimaryPlaces(tx, ids),
+    federatedAssets: (placeId) => repo.federatedAssetIdsOfPlace(tx, placeId),
+  };
+}
+
+/**
+ * The facts a request's decision holds after it was applied, in its transaction:
+ * the echoes it wrote, the cards of its working set (with the places they are
+ * primary for), and the federations of `place`, the request's `needs.place`
+ * (money/state.ts: the state then holds every federation of that place). Anything
+ * else is read, as `storedFacts` does.
+ */
+export function decidedFacts(tx: Tx, state: LedgerState, echoes: Map<string, repo.CompatTransaction>, place: string): Facts {
+  const stored = storedFacts(tx);
+  const known = (ids: readonly string[]) => ids.every((id) => state.cards.has(id));
+  return {
+    echoes: (ids) => (ids.every((id) => echoes.has(id)) ? Promise.resolve(echoes) : stored.echoes(ids)),
+    cards: (ids) => (known(ids) ? Promise.resolve(new Map(ids.map((id) => [id, cardRow(state, id)]))) : stored.cards(ids)),
+    primaryPlaces: (ids) =>
+      known(ids) ? Promise.resolve(new Map(ids.flatMap((id) => (state.cards.get(id)!.primaryFor.length > 0 ? [[id, [...state.cards.get(id)!.primaryFor]]] : [])))) : stored.primaryPlaces(ids),
+    federatedAssets: (placeId) => {
+      if (placeId !== place) return stored.federatedAssets(placeId);
+      const assets = new Set<string>();
+      for (const federation of state.federations.values()) if (federation.places.includes(placeId)) for (const asset of federation.assets) assets.add(asset);
+      return Promise.resolve(assets);
+    },
+  };
+}
+
+/** A card of the ledger's state as its stored row. */
+function cardRow(state: LedgerState, id: string): repo.Card {
+  const card = state.cards.get(id)!;
+  return {
+    id: card.id,
+    firstTagId: card.firstTagId,
+    uid: card.uid,
+    qrcode: card.qrcode,
+    numberPrinted: card.numberPrinted,
+    batchId: card.batch,
+    userId: card.user,
+    ephemeralWalletId: card.ephemeralWallet,
+    lostAt: card.lostAt,
+  };
+}
+
+export function placeShape(place: DirectoryPlace, compat?: repo.CompatPlace | null) {
   return { uuid: place.id, name: place.name, wallet: place.walletId, dokos_id: compat?.dokosId ?? null, lespass_domain: compat?.lespassDomain ?? null };
 }
 
@@ -90,11 +181,11 @@ export function derivedUuid(...parts: string[]): string {
 }
 
 /** A wallet with its tokens; `acceptedBy` keeps only the assets that place accepts (KP answers). */
-export async function walletShape(tx: Tx, directory: Directory, walletId: string, acceptedBy: repo.Place | null = null) {
+export async function walletShape(tx: Tx, directory: Directory, walletId: string, acceptedBy: repo.Place | null = null, facts: Facts = storedFacts(tx)) {
   const balances = await repo.loadWalletBalances(tx, [walletId]);
   const memberships = new Map((await repo.loadMemberships(tx, [walletId])).map((row) => [row.assetId, row]));
   const uuids = new Map((await repo.getCompatTokens(tx, [walletId])).map((row) => [row.assetId, row.uuid]));
-  const accepted = acceptedBy === null ? null : await acceptedAssets(tx, directory, acceptedBy);
+  const accepted = acceptedBy === null ? null : await acceptedAssets(tx, directory, acceptedBy, facts);
   const assetIds = new Set([...balances.map((row) => row.assetId), ...memberships.keys(), ...uuids.keys()]);
   const tokens = [...assetIds].flatMap((assetId) => {
     const asset = directory.assets.get(assetId);
@@ -124,8 +215,8 @@ function tokenShape(asset: repo.Asset, directory: Directory, walletId: string, v
 }
 
 /** LEDGER.md's "accepts": its own assets, FED, and its federations' assets, none archived. */
-export async function acceptedAssets(tx: Tx, directory: Directory, place: repo.Place): Promise<Set<string>> {
-  const federated = await repo.federatedAssetIdsOfPlace(tx, place.id);
+export async function acceptedAssets(tx: Tx, directory: Directory, place: repo.Place, facts: Facts = storedFacts(tx)): Promise<Set<string>> {
+  const federated = await facts.federatedAssets(place.id);
   const accepted = new Set<string>();
   for (const asset of directory.assets.values()) {
     if (!asset.archived && (asset.originWalletId === place.walletId || asset.category === 'FED' || federated.has(asset.id))) accepted.add(asset.id);
@@ -145,11 +236,11 @@ export async function originShape(tx: Tx, directory: Directory, card: repo.Card)
   return { place: place ? placeShape(place) : null, generation: batch?.generation ?? 1, img: null };
 }
 
-export async function cardShape(tx: Tx, directory: Directory, card: repo.Card, viewer: repo.Place | null) {
+export async function cardShape(tx: Tx, directory: Directory, card: repo.Card, viewer: repo.Place | null, facts: Facts = storedFacts(tx)) {
   const walletId = await cardWallet(tx, card);
-  const primaryFor = (await repo.loadPrimaryPlaces(tx, [card.id])).get(card.id) ?? [];
+  const primaryFor = (await facts.primaryPlaces([card.id])).get(card.id) ?? [];
   return {
-    wallet: walletId === null ? null : await walletShape(tx, directory, walletId, viewer),
+    wallet: walletId === null ? null : await walletShape(tx, directory, walletId, viewer, facts),
     origin: await originShape(tx, directory, card),
     uuid: card.id,
     qrcode_uuid: card.qrcode,
@@ -169,11 +260,14 @@ export interface TransactionOptions {
   /** The full card of the transfer (LaBoutik's validator reads it); off for history pages. */
   withCard?: boolean;
   viewer?: repo.Place | null;
+  /** Where the echoes, cards and federations come from (read back by default). */
+  facts?: Facts;
 }
 
 export async function transactionShapes(tx: Tx, directory: Directory, transfers: readonly repo.Transfer[], options: TransactionOptions = {}) {
-  const echoes = await repo.getCompatTransactions(tx, transfers.map((transfer) => transfer.id));
-  const cards = await repo.getCards(tx, [...new Set(transfers.flatMap((transfer) => [transfer.cardId, transfer.primaryCardId]).filter((id): id is string => id !== null))]);
+  const facts = options.facts ?? storedFacts(tx);
+  const echoes = transfers.length === 0 ? new Map<string, repo.CompatTransaction>() : await facts.echoes(transfers.map((transfer) => transfer.id));
+  const cards = await facts.cards([...new Set(transfers.flatMap((transfer) => [transfer.cardId, transfer.primaryCardId]).filter((id): id is string => id !== null))]);
   const shapes = [];
   for (const [index, transfer] of transfers.entries()) {
     const echo = echoes.get(transfer.id);
@@ -198,7 +292,7 @@ export async function transactionShapes(tx: Tx, directory: Directory, transfers:
       amount: transfer.amount,
       comment: echo?.comment == null ? null : new RawJson(echo.comment),
       metadata: echo?.metadata == null ? null : new RawJson(echo.metadata),
-      card: options.withCard && card ? await cardShape(tx, directory, card, options.viewer ?? null) : null,
+      card: options.withCard && card ? await cardShape(tx, directory, card, options.viewer ?? null, facts) : null,
       primary_card: transfer.primaryCardId,
       previous_transaction: previous,
       verify_hash: true,

@@ -52,8 +52,12 @@ export interface MoneyRequest {
   storeEmpty?: boolean;
   /** The ledger's rule, given the request's id (the transfers name it). */
   decide(state: LedgerState, context: DecisionContext, requestId: string): Decision;
-  /** Further writes of the same unit of truth (a payment marked credited, payouts booked), only when applied. */
-  alsoWrite?(tx: Tx, outcome: RequestOutcome): Promise<void>;
+  /**
+   * Further writes of the same unit of truth (a payment marked credited, payouts
+   * booked), only when applied; `state` is the ledger as the decision left it
+   * (what an answer may show without reading it back).
+   */
+  alsoWrite?(tx: Tx, outcome: RequestOutcome, state: LedgerState): Promise<void>;
 }
 
 export interface TransferSummary {
@@ -146,7 +150,7 @@ export async function applyRequest(
   if (!decision.ok) return { outcome, change: null };
   commit(state, decision);
   const cardIds = await persistDecisions(tx, ingestWriter(tx), [decision], state, 'request');
-  await request.alsoWrite?.(tx, outcome);
+  await request.alsoWrite?.(tx, outcome, state);
   const cursor = await repo.appendCardChanges(tx, cardIds, env.at);
   return { outcome, change: cursor === undefined ? null : { cardIds, cursor } };
 }

@@ -1,6 +1,7 @@
 /** Assets: the currencies, tokens, memberships and badges places issue. */
 import { and, asc, eq } from 'drizzle-orm';
 import { inList } from './batch';
+import { jsonList, selectRows } from './fast-select';
 import type { Asset, NewAsset } from './rows';
 import type { Tx } from './types';
 
@@ -18,6 +19,10 @@ export async function getAssets(tx: Tx, ids: readonly string[]): Promise<Map<str
   const { assets } = tx.t;
   const result = new Map<string, Asset>();
   if (ids.length === 0) return result;
+  if (tx.sqlite) {
+    for (const row of selectRows(tx.sqlite, assets, 'where "id" IN (SELECT value FROM json_each(?))', [jsonList([...new Set(ids)])])) result.set(row.id, row);
+    return result;
+  }
   for (const row of await tx.db.select().from(assets).where(inList(tx, assets.id, [...new Set(ids)]))) result.set(row.id, row);
   return result;
 }
@@ -30,6 +35,7 @@ export async function getAssetByOriginAndName(tx: Tx, originWalletId: string, na
 
 export async function listAssets(tx: Tx): Promise<Asset[]> {
   const { assets } = tx.t;
+  if (tx.sqlite) return selectRows(tx.sqlite, assets, 'order by "created_at" asc, "id" asc', []);
   return tx.db.select().from(assets).orderBy(asc(assets.createdAt), asc(assets.id));
 }
 

@@ -4,6 +4,8 @@
  */
 import { asc, desc, gt } from 'drizzle-orm';
 import { chunks, lockCommitOrder } from './batch';
+import { selectRows } from './fast-select';
+import { prepared } from './prepared';
 import type { Tx } from './types';
 
 /**
@@ -16,6 +18,12 @@ export async function appendCardChanges(tx: Tx, cardIds: readonly string[], chan
   await lockCommitOrder(tx);
   const { cardChanges } = tx.t;
   let cursor = 0;
+  // Each request and push appends a few: a cached statement costs less than building one.
+  if (tx.sqlite) {
+    const statement = prepared<[string, string]>(tx.sqlite, 'INSERT INTO card_changes (card_id, changed_at) VALUES (?, ?)');
+    for (const cardId of unique) cursor = Math.max(cursor, Number(statement.run(cardId, changedAt).lastInsertRowid));
+    return cursor;
+  }
   for (const chunk of chunks(unique, 2)) {
     const inserted = await tx.db
       .insert(cardChanges)
@@ -36,12 +44,9 @@ export async function listCardChangesAfter(
   limit: number,
 ): Promise<{ cursor: number; cardIds: string[] }> {
   const { cardChanges } = tx.t;
-  const rows = await tx.db
-    .select()
-    .from(cardChanges)
-    .where(gt(cardChanges.seq, cursor))
-    .orderBy(asc(cardChanges.seq))
-    .limit(limit);
+  const rows = tx.sqlite
+    ? selectRows(tx.sqlite, cardChanges, 'where "seq" > ? order by "seq" asc limit ?', [cursor, limit])
+    : await tx.db.select().from(cardChanges).where(gt(cardChanges.seq, cursor)).orderBy(asc(cardChanges.seq)).limit(limit);
   const last = rows.at(-1);
   return { cursor: last?.seq ?? cursor, cardIds: [...new Set(rows.map((row) => row.cardId))] };
 }

@@ -2,8 +2,10 @@
  * Cards: factory batches, each card by any of its identifiers, the wallets behind
  * cards, and the cashier (primary) cards of each place.
  */
+import type BetterSqlite3 from 'better-sqlite3';
 import { and, asc, eq, isNull, or } from 'drizzle-orm';
 import { chunks, inList } from './batch';
+import { jsonList, selectRows, selectRowsWith } from './fast-select';
 import type { Card, CardBatch, NewCard, NewCardBatch } from './rows';
 import type { Tx } from './types';
 
@@ -47,6 +49,10 @@ export async function loadCardsByTag(tx: Tx, firstTagIds: readonly string[]): Pr
   const { cards } = tx.t;
   const result = new Map<string, Card>();
   if (firstTagIds.length === 0) return result;
+  if (tx.sqlite) {
+    for (const row of selectRows(tx.sqlite, cards, 'where "first_tag_id" IN (SELECT value FROM json_each(?))', [jsonList([...new Set(firstTagIds)])])) result.set(row.firstTagId, row);
+    return result;
+  }
   for (const row of await tx.db.select().from(cards).where(inList(tx, cards.firstTagId, [...new Set(firstTagIds)]))) result.set(row.firstTagId, row);
   return result;
 }
@@ -55,6 +61,10 @@ export async function getCards(tx: Tx, ids: readonly string[]): Promise<Map<stri
   const { cards } = tx.t;
   const result = new Map<string, Card>();
   if (ids.length === 0) return result;
+  if (tx.sqlite) {
+    for (const row of selectRows(tx.sqlite, cards, 'where "id" IN (SELECT value FROM json_each(?))', [jsonList([...new Set(ids)])])) result.set(row.id, row);
+    return result;
+  }
   for (const row of await tx.db.select().from(cards).where(inList(tx, cards.id, [...new Set(ids)]))) result.set(row.id, row);
   return result;
 }
@@ -68,19 +78,40 @@ export async function findCard(
   keys: { uid?: string; firstTagId?: string; numberPrinted?: string; qrcode?: string },
 ): Promise<Card | undefined> {
   const { cards } = tx.t;
+  // An identifier could match two cards (a printed number equal to another card's
+  // tag): the order prefers the UID, then the tag, as a till would read it.
+  const rows = tx.sqlite ? findCardRows(tx.sqlite, cards, keys) : await findCardBuilt(tx, keys);
+  const rank = (card: Card) =>
+    card.uid !== null && card.uid === keys.uid ? 0 : card.firstTagId === keys.firstTagId ? 1 : card.numberPrinted === keys.numberPrinted ? 2 : 3;
+  return rows.sort((a, b) => rank(a) - rank(b))[0];
+}
+
+async function findCardBuilt(tx: Tx, keys: { uid?: string; firstTagId?: string; numberPrinted?: string; qrcode?: string }): Promise<Card[]> {
+  const { cards } = tx.t;
   const conditions = [
     keys.uid === undefined ? undefined : eq(cards.uid, keys.uid),
     keys.firstTagId === undefined ? undefined : eq(cards.firstTagId, keys.firstTagId),
     keys.numberPrinted === undefined ? undefined : eq(cards.numberPrinted, keys.numberPrinted),
     keys.qrcode === undefined ? undefined : eq(cards.qrcode, keys.qrcode),
   ].filter((condition) => condition !== undefined);
-  if (conditions.length === 0) return undefined;
-  // An identifier could match two cards (a printed number equal to another card's
-  // tag): the order prefers the UID, then the tag, as a till would read it.
-  const rows = await tx.db.select().from(cards).where(or(...conditions)).limit(4);
-  const rank = (card: Card) =>
-    card.uid !== null && card.uid === keys.uid ? 0 : card.firstTagId === keys.firstTagId ? 1 : card.numberPrinted === keys.numberPrinted ? 2 : 3;
-  return rows.sort((a, b) => rank(a) - rank(b))[0];
+  if (conditions.length === 0) return [];
+  return tx.db.select().from(cards).where(or(...conditions)).limit(4);
+}
+
+/** findCard's statement on SQLite: one fixed text per combination of the identifiers given. */
+function findCardRows(sqlite: BetterSqlite3.Database, cards: Tx['t']['cards'], keys: { uid?: string; firstTagId?: string; numberPrinted?: string; qrcode?: string }): Card[] {
+  const named = (
+    [
+      ['uid', keys.uid],
+      ['first_tag_id', keys.firstTagId],
+      ['number_printed', keys.numberPrinted],
+      ['qrcode', keys.qrcode],
+    ] as const
+  ).filter(([, value]) => value !== undefined);
+  if (named.length === 0) return [];
+  const where = named.map(([column]) => `"${column}" = ?`).join(' or ');
+  // A literal limit: bound as a parameter, it cost this lookup twice its time.
+  return selectRows(sqlite, cards, `where ${named.length > 1 ? `(${where})` : where} limit 4`, named.map(([, value]) => value));
 }
 
 /** The cards linked to a user, lost ones included (a lost card's history stays the user's). */
@@ -105,7 +136,12 @@ export async function cardsOfWallets(tx: Tx, walletIds: readonly string[]): Prom
   const add = (wallet: string, card: Card) => result.set(wallet, [...(result.get(wallet) ?? []), card]);
   const wanted = new Set(walletIds);
   if (wanted.size === 0) return result;
-  const rows = await tx.db
+  const rows = tx.sqlite
+    ? selectRowsWith(tx.sqlite, cards, '"users"."wallet_id"', 'left join "users" on "users"."id" = "cards"."user_id" where ("cards"."ephemeral_wallet_id" IN (SELECT value FROM json_each(?)) or "users"."wallet_id" IN (SELECT value FROM json_each(?)))', [
+        jsonList([...wanted]),
+        jsonList([...wanted]),
+      ]).map(({ row, extra }) => ({ card: row, userWallet: extra[0] as string | null }))
+    : await tx.db
     .select({ card: cards, userWallet: users.walletId })
     .from(cards)
     .leftJoin(users, eq(users.id, cards.userId))
@@ -162,7 +198,10 @@ export async function loadPrimaryPlaces(tx: Tx, cardIds: readonly string[]): Pro
   const { cardPrimaryPlaces } = tx.t;
   const result = new Map<string, string[]>();
   if (cardIds.length === 0) return result;
-  for (const row of await tx.db.select().from(cardPrimaryPlaces).where(inList(tx, cardPrimaryPlaces.cardId, [...new Set(cardIds)]))) {
+  const rows = tx.sqlite
+    ? selectRows(tx.sqlite, cardPrimaryPlaces, 'where "card_id" IN (SELECT value FROM json_each(?))', [jsonList([...new Set(cardIds)])])
+    : await tx.db.select().from(cardPrimaryPlaces).where(inList(tx, cardPrimaryPlaces.cardId, [...new Set(cardIds)]));
+  for (const row of rows) {
     result.set(row.cardId, [...(result.get(row.cardId) ?? []), row.placeId]);
   }
   return result;

@@ -5,7 +5,9 @@
  */
 import { and, asc, desc, eq, gte, isNull, lte, ne, or } from 'drizzle-orm';
 import { chunks, inList } from './batch';
-import type { CardBatch, CompatAlias, CompatApiKey, CompatPlace, CompatToken, CompatTransaction, NewCompatApiKey, NewCompatPlace, NewCompatTransaction, Transfer, User } from './rows';
+import { jsonList, selectJoined, selectRows } from './fast-select';
+import { prepared } from './prepared';
+import type { CardBatch, CompatAlias, CompatApiKey, CompatPlace, Place, CompatToken, CompatTransaction, NewCompatApiKey, NewCompatPlace, NewCompatTransaction, Transfer, User } from './rows';
 import type { CompatKeyKind } from './schema-values';
 import type { Tx } from './types';
 
@@ -16,8 +18,28 @@ export async function insertCompatApiKey(tx: Tx, row: NewCompatApiKey): Promise<
 /** The key whose prefix (the part before the dot) is given, revoked or not. */
 export async function getCompatApiKey(tx: Tx, prefix: string): Promise<CompatApiKey | undefined> {
   const { compatApiKeys } = tx.t;
+  if (tx.sqlite) return selectRows(tx.sqlite, compatApiKeys, 'where "prefix" = ?', [prefix])[0];
   const [row] = await tx.db.select().from(compatApiKeys).where(eq(compatApiKeys.prefix, prefix));
   return row;
+}
+
+/**
+ * The key of a prefix with the place it acts for and that place's settings (each
+ * null when absent): what every authenticated compatible API call reads first,
+ * in one statement on SQLite.
+ */
+export async function getCompatApiKeyWithPlace(tx: Tx, prefix: string): Promise<{ key: CompatApiKey; place: Place | null; compatPlace: CompatPlace | null } | undefined> {
+  const { compatApiKeys, places, compatPlaces } = tx.t;
+  if (tx.sqlite) {
+    const rest = 'from "compat_api_keys" left join "places" on "places"."id" = "compat_api_keys"."place_id" left join "compat_places" on "compat_places"."place_id" = "compat_api_keys"."place_id" where "compat_api_keys"."prefix" = ?';
+    const [row] = selectJoined(tx.sqlite, [compatApiKeys, places, compatPlaces] as const, rest, [prefix]);
+    return row && { key: row[0]!, place: row[1], compatPlace: row[2] };
+  }
+  const key = await getCompatApiKey(tx, prefix);
+  if (!key) return undefined;
+  if (key.placeId === null) return { key, place: null, compatPlace: null };
+  const [place] = await tx.db.select().from(places).where(eq(places.id, key.placeId));
+  return { key, place: place ?? null, compatPlace: (await getCompatPlace(tx, key.placeId)) ?? null };
 }
 
 /** False when it was already revoked (a temp key is spent by the handshake that uses it). */
@@ -56,6 +78,7 @@ export async function upsertCompatPlace(tx: Tx, row: NewCompatPlace): Promise<vo
 
 export async function getCompatPlace(tx: Tx, placeId: string): Promise<CompatPlace | undefined> {
   const { compatPlaces } = tx.t;
+  if (tx.sqlite) return selectRows(tx.sqlite, compatPlaces, 'where "place_id" = ?', [placeId])[0];
   const [row] = await tx.db.select().from(compatPlaces).where(eq(compatPlaces.placeId, placeId));
   return row;
 }
@@ -85,17 +108,27 @@ export async function insertCompatTokens(tx: Tx, rows: readonly CompatToken[]): 
 export async function getCompatTokens(tx: Tx, walletIds: readonly string[]): Promise<CompatToken[]> {
   if (walletIds.length === 0) return [];
   const { compatTokens } = tx.t;
+  if (tx.sqlite) return selectRows(tx.sqlite, compatTokens, 'where "wallet_id" IN (SELECT value FROM json_each(?))', [jsonList(walletIds)]);
   return tx.db.select().from(compatTokens).where(inList(tx, compatTokens.walletId, walletIds));
 }
 
+const INSERT_COMPAT_TRANSACTION = 'INSERT INTO compat_transactions (transfer_id, hash, metadata, comment, subscription_start, created_at) VALUES (?, ?, ?, ?, ?, ?)';
+
 export async function insertCompatTransactions(tx: Tx, rows: readonly NewCompatTransaction[]): Promise<void> {
+  if (tx.sqlite) {
+    const statement = prepared(tx.sqlite, INSERT_COMPAT_TRANSACTION);
+    for (const row of rows) statement.run(row.transferId, row.hash, row.metadata ?? null, row.comment ?? null, row.subscriptionStart ?? null, row.createdAt);
+    return;
+  }
   for (const chunk of chunks(rows, 6)) await tx.db.insert(tx.t.compatTransactions).values(chunk);
 }
 
 export async function getCompatTransactions(tx: Tx, transferIds: readonly string[]): Promise<Map<string, CompatTransaction>> {
   if (transferIds.length === 0) return new Map();
   const { compatTransactions } = tx.t;
-  const rows = await tx.db.select().from(compatTransactions).where(inList(tx, compatTransactions.transferId, transferIds));
+  const rows = tx.sqlite
+    ? selectRows(tx.sqlite, compatTransactions, 'where "transfer_id" IN (SELECT value FROM json_each(?))', [jsonList(transferIds)])
+    : await tx.db.select().from(compatTransactions).where(inList(tx, compatTransactions.transferId, transferIds));
   return new Map(rows.map((row) => [row.transferId, row]));
 }
 
@@ -126,10 +159,12 @@ export async function isCompatDedupKeyUsed(tx: Tx, keys: readonly string[]): Pro
 export async function getCompatAliases(tx: Tx, ids: readonly string[]): Promise<CompatAlias[]> {
   if (ids.length === 0) return [];
   const { compatAliases } = tx.t;
+  if (tx.sqlite) return selectRows(tx.sqlite, compatAliases, 'where ("alias" IN (SELECT value FROM json_each(?)) or "target_id" IN (SELECT value FROM json_each(?)))', [jsonList(ids), jsonList(ids)]);
   return tx.db.select().from(compatAliases).where(or(inList(tx, compatAliases.alias, ids), inList(tx, compatAliases.targetId, ids)));
 }
 
 export async function listCompatAliases(tx: Tx): Promise<CompatAlias[]> {
+  if (tx.sqlite) return selectRows(tx.sqlite, tx.t.compatAliases, 'order by "alias" asc', []);
   return tx.db.select().from(tx.t.compatAliases).orderBy(asc(tx.t.compatAliases.alias));
 }
 
@@ -149,13 +184,16 @@ export async function getCompatDedupTransfer(tx: Tx, key: string): Promise<strin
 export async function getCardBatches(tx: Tx, ids: readonly string[]): Promise<Map<string, CardBatch>> {
   if (ids.length === 0) return new Map();
   const { cardBatches } = tx.t;
-  const rows = await tx.db.select().from(cardBatches).where(inList(tx, cardBatches.id, ids));
+  const rows = tx.sqlite
+    ? selectRows(tx.sqlite, cardBatches, 'where "id" IN (SELECT value FROM json_each(?))', [jsonList(ids)])
+    : await tx.db.select().from(cardBatches).where(inList(tx, cardBatches.id, ids));
   return new Map(rows.map((row) => [row.id, row]));
 }
 
 export async function getTransfersById(tx: Tx, ids: readonly string[]): Promise<Transfer[]> {
   if (ids.length === 0) return [];
   const { transfers } = tx.t;
+  if (tx.sqlite) return selectRows(tx.sqlite, transfers, 'where "id" IN (SELECT value FROM json_each(?)) order by "seq" asc', [jsonList(ids)]);
   return tx.db.select().from(transfers).where(inList(tx, transfers.id, ids)).orderBy(asc(transfers.seq));
 }
 
@@ -176,6 +214,7 @@ export async function listAssetTransfersByAction(tx: Tx, assetId: string, action
 /** The user whose wallet this is. */
 export async function getUserByWallet(tx: Tx, walletId: string): Promise<User | undefined> {
   const { users } = tx.t;
+  if (tx.sqlite) return selectRows(tx.sqlite, users, 'where "wallet_id" = ?', [walletId])[0];
   const [row] = await tx.db.select().from(users).where(eq(users.walletId, walletId));
   return row;
 }

@@ -1,6 +1,7 @@
 /** Federations: groups of places that accept the assets the federation holds (LEDGER.md "accepts"). */
 import { and, asc, eq } from 'drizzle-orm';
 import { chunks } from './batch';
+import { selectValues } from './fast-select';
 import type { Federation, NewFederation } from './rows';
 import type { Tx } from './types';
 
@@ -72,6 +73,10 @@ export async function removeFederationAsset(tx: Tx, federationId: string, assetI
 /** Ids of the assets shared with a place through its federations (LEDGER.md "accepts"). */
 export async function federatedAssetIdsOfPlace(tx: Tx, placeId: string): Promise<Set<string>> {
   const { federationPlaces, federationAssets } = tx.t;
+  if (tx.sqlite) {
+    const text = 'select distinct fa."asset_id" from "federation_places" fp inner join "federation_assets" fa on fa."federation_id" = fp."federation_id" where fp."place_id" = ?';
+    return new Set(selectValues(tx.sqlite, text, [placeId]).map((row) => row[0] as string));
+  }
   const rows = await tx.db
     .selectDistinct({ assetId: federationAssets.assetId })
     .from(federationPlaces)

@@ -5,6 +5,7 @@
 import { and, asc, desc, eq, gt, lt, or, sql } from 'drizzle-orm';
 import { assert, chunks, inList, lockCommitOrder } from './batch';
 import { applyBalanceDeltasUnnest, insertTransfersUnnest } from './bulk-pg';
+import { jsonList, selectRows } from './fast-select';
 import type { Balance, Membership, NewTransfer, Transfer } from './rows';
 import type { Tx } from './types';
 
@@ -123,6 +124,7 @@ export async function loadBalances(
 export async function loadWalletBalances(tx: Tx, walletIds: readonly string[]): Promise<Balance[]> {
   const { balances } = tx.t;
   if (walletIds.length === 0) return [];
+  if (tx.sqlite) return selectRows(tx.sqlite, balances, 'where "wallet_id" IN (SELECT value FROM json_each(?))', [jsonList([...new Set(walletIds)])]);
   return tx.db.select().from(balances).where(inList(tx, balances.walletId, [...new Set(walletIds)]));
 }
 
@@ -176,6 +178,7 @@ export async function upsertMemberships(tx: Tx, rows: readonly Membership[]): Pr
 export async function loadMemberships(tx: Tx, walletIds: readonly string[]): Promise<Membership[]> {
   const { memberships } = tx.t;
   if (walletIds.length === 0) return [];
+  if (tx.sqlite) return selectRows(tx.sqlite, memberships, 'where "wallet_id" IN (SELECT value FROM json_each(?))', [jsonList([...new Set(walletIds)])]);
   return tx.db.select().from(memberships).where(inList(tx, memberships.walletId, [...new Set(walletIds)]));
 }
 

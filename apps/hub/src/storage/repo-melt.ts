@@ -1,5 +1,6 @@
 /** Melting currency: policy versions, and the balances a sweep looks at. */
 import { and, asc, eq, gt, gte, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm';
+import { selectRows } from './fast-select';
 import type { MeltPolicyRow, Transfer } from './rows';
 import type { WalletKind } from './schema-values';
 import type { Tx } from './types';
@@ -11,6 +12,7 @@ export async function insertMeltPolicy(tx: Tx, row: MeltPolicyRow): Promise<void
 /** Every version of every asset's policy, in the order they were set (`fedow verify` replays melts with them). */
 export async function listMeltPolicies(tx: Tx, assetId?: string): Promise<MeltPolicyRow[]> {
   const { meltPolicies } = tx.t;
+  if (tx.sqlite && assetId === undefined) return selectRows(tx.sqlite, meltPolicies, 'order by "since" asc, "id" asc', []);
   const query = tx.db.select().from(meltPolicies);
   return (assetId === undefined ? query : query.where(eq(meltPolicies.assetId, assetId))).orderBy(asc(meltPolicies.since), asc(meltPolicies.id));
 }

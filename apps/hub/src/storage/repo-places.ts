@@ -1,5 +1,6 @@
 /** Places: the venues that run tills, each with its own wallet and offline policy. */
 import { asc, eq } from 'drizzle-orm';
+import { selectRows } from './fast-select';
 import type { NewPlace, Place } from './rows';
 import type { Tx } from './types';
 
@@ -9,6 +10,7 @@ export async function insertPlace(tx: Tx, row: NewPlace): Promise<void> {
 
 export async function getPlace(tx: Tx, id: string): Promise<Place | undefined> {
   const { places } = tx.t;
+  if (tx.sqlite) return selectRows(tx.sqlite, places, 'where "id" = ?', [id])[0];
   const [row] = await tx.db.select().from(places).where(eq(places.id, id));
   return row;
 }
@@ -27,6 +29,7 @@ export async function getPlaceByName(tx: Tx, name: string): Promise<Place | unde
 
 export async function listPlaces(tx: Tx): Promise<Place[]> {
   const { places } = tx.t;
+  if (tx.sqlite) return selectRows(tx.sqlite, places, 'order by "name" asc', []);
   return tx.db.select().from(places).orderBy(asc(places.name));
 }
 

@@ -1,6 +1,7 @@
 /** Users: card holders and place administrators, known by their lower-cased e-mail. */
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import { inList } from './batch';
+import { jsonList, selectRows } from './fast-select';
 import type { NewUser, User } from './rows';
 import type { Tx } from './types';
 
@@ -19,6 +20,10 @@ export async function getUsers(tx: Tx, ids: readonly string[]): Promise<Map<stri
   const { users } = tx.t;
   const result = new Map<string, User>();
   if (ids.length === 0) return result;
+  if (tx.sqlite) {
+    for (const row of selectRows(tx.sqlite, users, 'where "id" IN (SELECT value FROM json_each(?))', [jsonList([...new Set(ids)])])) result.set(row.id, row);
+    return result;
+  }
   for (const row of await tx.db.select().from(users).where(inList(tx, users.id, [...new Set(ids)]))) result.set(row.id, row);
   return result;
 }

@@ -1,6 +1,7 @@
 /** Wallets: the rows money is held in, and what to call each one in a history. */
 import { eq } from 'drizzle-orm';
 import { chunks, inList } from './batch';
+import { jsonList, selectRows } from './fast-select';
 import type { NewWallet, Wallet } from './rows';
 import type { Tx } from './types';
 
@@ -12,6 +13,10 @@ export async function getWallets(tx: Tx, ids: readonly string[]): Promise<Map<st
   const { wallets } = tx.t;
   const result = new Map<string, Wallet>();
   if (ids.length === 0) return result;
+  if (tx.sqlite) {
+    for (const row of selectRows(tx.sqlite, wallets, 'where "id" IN (SELECT value FROM json_each(?))', [jsonList([...new Set(ids)])])) result.set(row.id, row);
+    return result;
+  }
   for (const row of await tx.db.select().from(wallets).where(inList(tx, wallets.id, [...new Set(ids)]))) result.set(row.id, row);
   return result;
 }
@@ -29,6 +34,7 @@ export async function setWalletPublicKey(tx: Tx, id: string, publicKey: string):
 
 export async function getPrimaryWallet(tx: Tx): Promise<Wallet | undefined> {
   const { wallets } = tx.t;
+  if (tx.sqlite) return selectRows(tx.sqlite, wallets, `where "kind" = 'primary'`, [])[0];
   const [row] = await tx.db.select().from(wallets).where(eq(wallets.kind, 'primary'));
   return row;
 }

@@ -15,6 +15,7 @@ import { canonicalize, hashBody, MemoryLedger, publicKeyHex, signBody, type Tran
 import { nodeCrypto } from '@fedow/ledger/crypto-node';
 import { buildHub, type Hub, type HubOptions } from '../src/app';
 import { configFromEnv, type HubConfig } from '../src/config';
+import { toAssetRow } from '../src/ingest/working-set';
 import { transferRow } from '../src/ingest/persist';
 import * as repo from '../src/storage/repo';
 import type { NewEntry } from '../src/storage/rows';
@@ -221,17 +222,7 @@ async function writeDirectory(tx: Tx, ledger: MemoryLedger, placeId: string): Pr
   const place = state.places.get(placeId)!;
   await repo.insertPlace(tx, { id: place.id, name: place.name, walletId: place.wallet, offlinePolicy: JSON.stringify(place.policy), createdAt: AT });
   for (const asset of state.assets.values()) {
-    await repo.insertAsset(tx, {
-      id: asset.id,
-      name: asset.name,
-      currencyCode: asset.currencyCode,
-      category: asset.category,
-      decimals: asset.decimals,
-      originWalletId: asset.origin,
-      archived: asset.archived,
-      createdAt: asset.createdAt,
-      membershipDays: asset.membershipDays,
-    });
+    await repo.insertAsset(tx, toAssetRow(asset));
   }
   const cards = [...state.cards.values()];
   await repo.insertCards(

@@ -8,6 +8,7 @@ import type { LedgerState } from '@fedow/ledger';
 import * as repo from '../storage/repo';
 import type { Tx } from '../storage/types';
 import { shownIds } from './aliases';
+import { toAssetRow } from '../ingest/working-set';
 import { RawJson } from './raw-json';
 
 const CATEGORY_LABELS: Record<string, string> = {
@@ -81,17 +82,7 @@ export function decidedDirectory(state: LedgerState, shown: Map<string, string>)
   }
   const assets = new Map<string, repo.Asset>();
   for (const asset of state.assets.values()) {
-    assets.set(asset.id, {
-      id: asset.id,
-      name: asset.name,
-      currencyCode: asset.currencyCode,
-      category: asset.category,
-      decimals: asset.decimals,
-      originWalletId: asset.origin,
-      archived: asset.archived,
-      createdAt: asset.createdAt,
-      membershipDays: asset.membershipDays,
-    });
+    assets.set(asset.id, toAssetRow(asset));
   }
   return { places, placeByWallet, assets, primaryWallet: state.primaryWallet, shown };
 }

@@ -52,6 +52,21 @@ export function toAsset(row: repo.Asset): Asset {
   };
 }
 
+/** The inverse of `toAsset`: the stored row of a ledger asset. */
+export function toAssetRow(asset: Asset): repo.Asset {
+  return {
+    id: asset.id,
+    name: asset.name,
+    currencyCode: asset.currencyCode,
+    category: asset.category,
+    decimals: asset.decimals,
+    originWalletId: asset.origin,
+    archived: asset.archived,
+    createdAt: asset.createdAt,
+    membershipDays: asset.membershipDays,
+  };
+}
+
 export function toCard(row: repo.Card, primaryFor: readonly string[]): Card {
   return {
     id: row.id,

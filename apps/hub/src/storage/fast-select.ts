@@ -9,6 +9,7 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import { Column, getTableColumns, getTableName, type Table } from 'drizzle-orm';
+import { statementCache } from './prepared';
 
 interface TableShape {
   /** `"table"."col1", …` in the table's column order. */
@@ -16,19 +17,18 @@ interface TableShape {
   width: number;
   /** A row as drizzle's `select()` gives it, from the array SQLite answers. */
   decode: (row: unknown[]) => Record<string, unknown>;
-  /** Statements of this table by connection and by the text after FROM. */
-  statements: WeakMap<BetterSqlite3.Database, Map<string, BetterSqlite3.Statement<unknown[], unknown[]>>>;
 }
 
 const shapes = new WeakMap<Table, TableShape>();
-const valueStatements = new WeakMap<BetterSqlite3.Database, Map<string, BetterSqlite3.Statement<unknown[], unknown[]>>>();
+/** Statements answering arrays, prepared once per connection and text. */
+const valueStatement = statementCache((db, text) => (db.prepare(text) as BetterSqlite3.Statement<unknown[], unknown[]>).raw(true));
 
 function shapeOf(table: Table): TableShape {
   let shape = shapes.get(table);
   if (!shape) {
     const name = getTableName(table);
     const entries = Object.entries(getTableColumns(table));
-    shape = { qualified: entries.map(([, column]) => `"${name}"."${column.name}"`).join(', '), width: entries.length, decode: decoder(entries), statements: new WeakMap() };
+    shape = { qualified: entries.map(([, column]) => `"${name}"."${column.name}"`).join(', '), width: entries.length, decode: decoder(entries) };
     shapes.set(table, shape);
   }
   return shape;
@@ -42,32 +42,8 @@ function shapeOf(table: Table): TableShape {
  */
 export function selectRows<T extends Table>(db: BetterSqlite3.Database, table: T, rest: string, params: readonly unknown[]): T['$inferSelect'][] {
   const shape = shapeOf(table);
-  let byRest = shape.statements.get(db);
-  if (!byRest) {
-    byRest = new Map();
-    shape.statements.set(db, byRest);
-  }
-  let statement = byRest.get(rest);
-  if (!statement) {
-    statement = (db.prepare(`select ${shape.qualified} from "${getTableName(table)}" ${rest}`) as BetterSqlite3.Statement<unknown[], unknown[]>).raw(true);
-    byRest.set(rest, statement);
-  }
+  const statement = valueStatement(db, `select ${shape.qualified} from "${getTableName(table)}" ${rest}`);
   return statement.all(...params).map(shape.decode) as T['$inferSelect'][];
-}
-
-/** A statement answering arrays, prepared once on this connection. */
-function valueStatement(db: BetterSqlite3.Database, text: string): BetterSqlite3.Statement<unknown[], unknown[]> {
-  let byText = valueStatements.get(db);
-  if (!byText) {
-    byText = new Map();
-    valueStatements.set(db, byText);
-  }
-  let statement = byText.get(text);
-  if (!statement) {
-    statement = (db.prepare(text) as BetterSqlite3.Statement<unknown[], unknown[]>).raw(true);
-    byText.set(text, statement);
-  }
-  return statement;
 }
 
 /** Rows of a statement that selects plain values (ids, counts), as arrays: no decoding. */

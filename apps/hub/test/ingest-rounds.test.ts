@@ -110,7 +110,11 @@ describe.each(DIALECTS)('tills sharing a round on %s', (dialect) => {
   });
 
   /** Pushes whose checks are already done: both tills reach the ingest in the same turn of the event loop. */
-  const checked = (entries: WireEntry[]) => ({ entries, verification: Promise.resolve(entries.map(() => 'ok' as const)) });
+  const checked = (entries: WireEntry[]) => {
+    const checks = new PushChecks(entries.length);
+    checks.add(0, entries.map(() => 'ok' as const));
+    return { entries, checks };
+  };
 
   it('commits the round once, and a turn that fails rolls back only its own writes', async () => {
     const { context } = world.hub;

@@ -17,16 +17,6 @@ export class PushChecks {
     this.verdicts = new Array<Verdict | undefined>(size);
   }
 
-  /** A push whose checks settle all at once (one promise). */
-  static of(verification: Promise<readonly Verdict[]>, size: number): PushChecks {
-    const checks = new PushChecks(size);
-    verification.then(
-      (verdicts) => checks.add(0, verdicts),
-      (error: unknown) => checks.fail(error),
-    );
-    return checks;
-  }
-
   /** Verdicts of the entries from `start` on. */
   add(start: number, verdicts: readonly Verdict[]): void {
     for (const [index, verdict] of verdicts.entries()) this.verdicts[start + index] = verdict;

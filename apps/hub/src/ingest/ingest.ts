@@ -36,14 +36,10 @@ export interface PushAck {
  */
 export type BatchOutcome = { kind: 'acks'; acks: PushAck[]; cardIds: string[]; frozen: boolean } | { kind: 'refused'; status: 'frozen' | 'revoked' | 'unknown' };
 
-/**
- * A push waiting to be applied, with its signature checks already under way;
- * `checks`, when given, has the verdicts job by job (`Ingest.check`).
- */
+/** A push waiting to be applied, with its signature checks under way, their verdicts job by job (`Ingest.check`). */
 export interface PendingPush {
   entries: readonly WireEntry[];
-  verification: Promise<Verdict[]>;
-  checks?: PushChecks;
+  checks: PushChecks;
 }
 
 /** A run of consecutive entries of one push, applied in one turn. */
@@ -101,19 +97,14 @@ export class Ingest {
 
   /**
    * Hash and signature checks of a push, on the worker pool, in turns with the
-   * other tills' (`key`: the till). A session starts them as soon as a push
-   * arrives, so they overlap the apply of the pushes before.
+   * other tills' (`key`: the till), their verdicts heard job by job. A session
+   * starts them as soon as a push arrives, so they overlap the apply of the
+   * pushes before; a failed job fails the push's checks (`PushChecks.until`).
    */
-  verify(publicKey: string, entries: readonly WireEntry[], key = publicKey): Promise<Verdict[]> {
-    return this.pool.verify(publicKey, entries, key);
-  }
-
-  /** The same checks as `verify`, with the verdicts job by job: a push as the session queues it. */
   check(publicKey: string, entries: readonly WireEntry[], key = publicKey): PendingPush {
     const checks = new PushChecks(entries.length);
-    const verification = this.pool.verify(publicKey, entries, key, (start, verdicts) => checks.add(start, verdicts));
-    verification.catch((error: unknown) => checks.fail(error));
-    return { entries, verification, checks };
+    this.pool.verify(publicKey, entries, key, (start, verdicts) => checks.add(start, verdicts)).catch((error: unknown) => checks.fail(error));
+    return { entries, checks };
   }
 
   /** Drops the signature checks of `key` no worker has started: its connection closed. */
@@ -137,7 +128,7 @@ export class Ingest {
 
   private async applyBatch(terminalId: string, pushes: readonly PendingPush[], abandoned: () => boolean): Promise<BatchOutcome> {
     const remaining: Rest[] = pushes
-      .map((push, index) => ({ push: index, offset: 0, entries: push.entries, checks: push.checks ?? PushChecks.of(push.verification, push.entries.length) }))
+      .map((push, index) => ({ push: index, offset: 0, entries: push.entries, checks: push.checks }))
       .filter((rest) => rest.entries.length > 0);
     const acks: (PushAck | null)[] = pushes.map(() => null);
     const cardIds = new Set<string>();

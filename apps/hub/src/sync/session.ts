@@ -346,9 +346,7 @@ export class SyncSession implements FeedSubscriber {
     if (this.pushesWaiting >= PUSH_WINDOW_MAX) return this.violation(this.tillKey, `more than ${PUSH_WINDOW_MAX} pushes awaiting ack`);
     const terminal = this.terminal!;
     this.pushesWaiting++;
-    const push = this.host.ingest.check(terminal.publicKey, entries, this.verifyKey);
-    push.verification.catch(() => undefined);
-    this.pushQueue.push(push);
+    this.pushQueue.push(this.host.ingest.check(terminal.publicKey, entries, this.verifyKey));
     if (this.pushQueue.length > 1) return;
     this.enqueue(async () => {
       const batch = this.pushQueue.splice(0);

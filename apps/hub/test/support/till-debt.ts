@@ -35,7 +35,7 @@ export async function offlineSale(hub: Hub, input: { place: string; cashier: str
   };
   const ingest = new Ingest(context, hub.app.cryptoPool);
   const entries = [{ body, ...signBody(nodeCrypto, secretKey, body) }];
-  const outcome = await ingest.pushBatch(id, [{ entries, verification: ingest.verify(publicKey, entries) }]);
+  const outcome = await ingest.pushBatch(id, [ingest.check(publicKey, entries)]);
   if (outcome.kind !== 'acks') throw new Error(`offline sale refused: ${outcome.status}`);
   return outcome.acks[0]!.results.map((result) => result.reason ?? result.status);
 }

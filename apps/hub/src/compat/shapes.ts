@@ -8,7 +8,7 @@ import type { LedgerState } from '@fedow/ledger';
 import * as repo from '../storage/repo';
 import type { Tx } from '../storage/types';
 import { shownIds } from './aliases';
-import { toAssetRow } from '../ingest/working-set';
+import { toAssetRow, toCardRow } from '../ingest/working-set';
 import { RawJson } from './raw-json';
 
 const CATEGORY_LABELS: Record<string, string> = {
@@ -116,7 +116,7 @@ export function decidedFacts(tx: Tx, state: LedgerState, echoes: Map<string, rep
   const known = (ids: readonly string[]) => ids.every((id) => state.cards.has(id));
   return {
     echoes: (ids) => (ids.every((id) => echoes.has(id)) ? Promise.resolve(echoes) : stored.echoes(ids)),
-    cards: (ids) => (known(ids) ? Promise.resolve(new Map(ids.map((id) => [id, cardRow(state, id)]))) : stored.cards(ids)),
+    cards: (ids) => (known(ids) ? Promise.resolve(new Map(ids.map((id) => [id, toCardRow(state.cards.get(id)!)]))) : stored.cards(ids)),
     primaryPlaces: (ids) =>
       known(ids) ? Promise.resolve(new Map(ids.flatMap((id) => (state.cards.get(id)!.primaryFor.length > 0 ? [[id, [...state.cards.get(id)!.primaryFor]]] : [])))) : stored.primaryPlaces(ids),
     federatedAssets: (placeId) => {
@@ -125,22 +125,6 @@ export function decidedFacts(tx: Tx, state: LedgerState, echoes: Map<string, rep
       for (const federation of state.federations.values()) if (federation.places.includes(placeId)) for (const asset of federation.assets) assets.add(asset);
       return Promise.resolve(assets);
     },
-  };
-}
-
-/** A card of the ledger's state as its stored row. */
-function cardRow(state: LedgerState, id: string): repo.Card {
-  const card = state.cards.get(id)!;
-  return {
-    id: card.id,
-    firstTagId: card.firstTagId,
-    uid: card.uid,
-    qrcode: card.qrcode,
-    numberPrinted: card.numberPrinted,
-    batchId: card.batch,
-    userId: card.user,
-    ephemeralWalletId: card.ephemeralWallet,
-    lostAt: card.lostAt,
   };
 }
 

@@ -67,6 +67,21 @@ export function toAssetRow(asset: Asset): repo.Asset {
   };
 }
 
+/** The inverse of `toCard`: the stored row of a ledger card. */
+export function toCardRow(card: Card): repo.Card {
+  return {
+    id: card.id,
+    firstTagId: card.firstTagId,
+    uid: card.uid,
+    qrcode: card.qrcode,
+    numberPrinted: card.numberPrinted,
+    batchId: card.batch,
+    userId: card.user,
+    ephemeralWalletId: card.ephemeralWallet,
+    lostAt: card.lostAt,
+  };
+}
+
 export function toCard(row: repo.Card, primaryFor: readonly string[]): Card {
   return {
     id: row.id,

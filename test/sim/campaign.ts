@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { bundled } from './bundle';
 import type { ScheduleOptions } from './schedule';
 
 /**
@@ -43,6 +44,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
   const started = performance.now();
   const seconds = () => Math.round((performance.now() - started) / 1000);
   const jobs = Math.max(1, Math.min(options.jobs, options.schedules));
+  const worker = await bundled(WORKER);
   const totals: Record<string, number> = {};
   const failures: Array<Extract<WorkerMessage, { type: 'failed' }>> = [];
   const children: ChildProcess[] = [];
@@ -52,7 +54,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
   };
   const runs = Array.from({ length: jobs }, (_, job) => {
     const seeds = Array.from({ length: Math.ceil((options.schedules - job) / jobs) }, (_, index) => options.first + job + index * jobs);
-    const child = fork(WORKER, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    // Source maps: an unexpected error's stack names the TypeScript sources, not the bundle.
+    const child = fork(worker, [], { execArgv: ['--enable-source-maps'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     children.push(child);
     child.send({ seeds, schedule: options.schedule } satisfies WorkerPlan);
     return new Promise<void>((resolve, reject) => {

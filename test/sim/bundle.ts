@@ -1,6 +1,6 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 
@@ -19,9 +19,12 @@ const ourSources: Plugin = {
   name: 'fedow-sources',
   setup(builder) {
     builder.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('@fedow/') ? undefined : { path: args.path, external: true }));
-    // Each module keeps its own URL, not the bundle's: the hub finds its migrations beside its sources.
+    // Each module keeps its own location, not the bundle's: the hub finds its migrations beside its sources.
     builder.onLoad({ filter: /\.ts$/ }, async (args) => ({
-      contents: (await readFile(args.path, 'utf8')).replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)),
+      contents: (await readFile(args.path, 'utf8'))
+        .replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href))
+        .replaceAll('import.meta.dirname', JSON.stringify(dirname(args.path)))
+        .replaceAll('import.meta.filename', JSON.stringify(args.path)),
       loader: 'ts',
     }));
   },

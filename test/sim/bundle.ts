@@ -5,7 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 
 /**
- * A campaign's worker as one ES module, built once per campaign process. Started
+ * A campaign's worker as one ES module, built at the campaign's start. Started
  * through tsx, a job spent ~1.9 s of CPU loading ~350 TypeScript modules through
  * the loader's hooks before its first schedule; from the bundle, ~0.7 s. The
  * bundle holds our sources (relative imports and the @fedow/* packages); node
@@ -30,21 +30,20 @@ const ourSources: Plugin = {
   },
 };
 
-const bundles = new Map<string, Promise<string>>();
-
-/** The path of `entry` bundled (built on the first call for it, removed when this process exits). */
-export function bundled(entry: string): Promise<string> {
-  let bundle = bundles.get(entry);
-  if (!bundle) bundles.set(entry, (bundle = buildBundle(entry)));
-  return bundle;
-}
-
-async function buildBundle(entry: string): Promise<string> {
+/**
+ * Builds `entry` into a fresh folder, hands its path to `use`, and removes the
+ * folder once `use` is done (the jobs have exited): a process that is killed
+ * leaves its folder in node_modules/.cache.
+ */
+export async function withBundle<T>(entry: string, use: (path: string) => Promise<T>): Promise<T> {
   const cache = join(ROOT, 'node_modules', '.cache');
   mkdirSync(cache, { recursive: true });
   const dir = mkdtempSync(join(cache, 'fedow-sim-'));
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-  const outfile = join(dir, 'worker.mjs');
-  await build({ entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', sourcemap: 'linked', logLevel: 'error', plugins: [ourSources] });
-  return outfile;
+  try {
+    const outfile = join(dir, 'worker.mjs');
+    await build({ entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', sourcemap: 'linked', logLevel: 'error', plugins: [ourSources] });
+    return await use(outfile);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { bundled } from './bundle';
+import { withBundle } from './bundle';
 import type { ScheduleOptions } from './schedule';
 
 /**
@@ -42,9 +42,12 @@ export function replayCommand(seed: number, steps?: number): string {
 
 export async function runCampaign(options: CampaignOptions): Promise<CampaignResult> {
   const started = performance.now();
+  return withBundle(WORKER, (worker) => runJobs(worker, options, started));
+}
+
+async function runJobs(worker: string, options: CampaignOptions, started: number): Promise<CampaignResult> {
   const seconds = () => Math.round((performance.now() - started) / 1000);
   const jobs = Math.max(1, Math.min(options.jobs, options.schedules));
-  const worker = await bundled(WORKER);
   const totals: Record<string, number> = {};
   const failures: Array<Extract<WorkerMessage, { type: 'failed' }>> = [];
   const children: ChildProcess[] = [];

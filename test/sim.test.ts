@@ -8,7 +8,7 @@ import { DEFAULT_SCHEDULE, runSchedule } from './sim/schedule';
  * `npm run sim -- --schedules 10000` runs a campaign. Schedules run on one
  * worker process per core (two at most: the test run's other files wait).
  */
-const SCHEDULES = Number(process.env.FEDOW_SIM_SCHEDULES ?? 200);
+const SCHEDULES = Number(process.env.FEDOW_SIM_SCHEDULES ?? 300);
 const JOBS = Math.min(2, availableParallelism());
 
 describe('the simulation of tills and hub under faults', () => {

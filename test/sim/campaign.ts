@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { withBundle } from './bundle';
 import type { ScheduleOptions } from './schedule';
 
 /**
@@ -41,6 +42,10 @@ export function replayCommand(seed: number, steps?: number): string {
 
 export async function runCampaign(options: CampaignOptions): Promise<CampaignResult> {
   const started = performance.now();
+  return withBundle(WORKER, (worker) => runJobs(worker, options, started));
+}
+
+async function runJobs(worker: string, options: CampaignOptions, started: number): Promise<CampaignResult> {
   const seconds = () => Math.round((performance.now() - started) / 1000);
   const jobs = Math.max(1, Math.min(options.jobs, options.schedules));
   const totals: Record<string, number> = {};
@@ -52,7 +57,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
   };
   const runs = Array.from({ length: jobs }, (_, job) => {
     const seeds = Array.from({ length: Math.ceil((options.schedules - job) / jobs) }, (_, index) => options.first + job + index * jobs);
-    const child = fork(WORKER, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    // Source maps: an unexpected error's stack names the TypeScript sources, not the bundle.
+    const child = fork(worker, [], { execArgv: ['--enable-source-maps'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     children.push(child);
     child.send({ seeds, schedule: options.schedule } satisfies WorkerPlan);
     return new Promise<void>((resolve, reject) => {

@@ -86,7 +86,7 @@ describe('recordPresence on sqlite', () => {
     const storage = await open(undefined);
     const ids = await terminals(storage, 40);
     if (storage.dialect !== 'sqlite') throw new Error('this test opens a SQLite file');
-    // Two texts: a write of no till deletes without a list.
+    // Both cases once before counting: with tills (delete and upsert), without (delete only).
     await record(storage, 'hub-1', live(ids.slice(0, 1)));
     await record(storage, 'hub-1', []);
     const prepare = vi.spyOn(storage.sqlite, 'prepare');

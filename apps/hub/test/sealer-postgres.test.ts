@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../src/app';
 import { sealNow } from '../src/sealer/plugin';
 import { Sealer } from '../src/sealer/sealer';
+import * as repo from '../src/storage/repo';
 import { verifyChain } from '../src/verify/verify-chain';
 import { startPostgres, type TestPostgres } from '../../../support/postgres';
 import { seedLedger, tempHubs, writeOperatorTransfers } from './verify-fixture';
@@ -36,6 +37,7 @@ describe('sealer on PostgreSQL', () => {
     const a = await hubs.open(url, { keyPath });
     const b = await hubs.open(url, { keyPath });
     const seeded = await seedLedger(a, { cards: 20, salesPerCard: 2 });
+    expect(await repo.transfersFollowLatestBlock(a.context.storage.read)).toBe(true);
     const sealedBy = { a: 0, b: 0 };
     a.context.events.on('sealed', ({ transfers }) => (sealedBy.a += transfers));
     b.context.events.on('sealed', ({ transfers }) => (sealedBy.b += transfers));
@@ -71,5 +73,6 @@ describe('sealer on PostgreSQL', () => {
     const verified = await verifyChain(b.context);
     expect(verified.firstDiscrepancy).toBeNull();
     expect(verified.transfersChecked).toBe(1 + seeded.transfers + 45 + 12);
+    expect(await repo.transfersFollowLatestBlock(b.context.storage.read)).toBe(false);
   }, 60_000);
 });

@@ -179,6 +179,11 @@ describe('sealer', () => {
     expect([...counts].filter(([height]) => height > 0)).toEqual([...shape.perBlock].filter(([height]) => height !== null));
     expect(counts.get(0)).toBe(0);
     expect(await repo.countUnsealedTransfers(read)).toBe(shape.unsealed);
+    // The sealer's idle check agrees: transfers wait until the last of them is sealed.
+    expect(await repo.transfersFollowLatestBlock(read)).toBe(true);
+    while (await sealNextBlock(hub.context, 5, true));
+    expect(await repo.countUnsealedTransfers(read)).toBe(0);
+    expect(await repo.transfersFollowLatestBlock(read)).toBe(false);
   });
 
   it('seals an in-memory database inside one transaction, its reads sharing the writer connection', async () => {

@@ -1,6 +1,7 @@
 /** Blocks: the sealer seals transfers into them, and their chain is what `fedow verify` checks. */
 import { asc, between, count, desc, eq, gt, sql } from 'drizzle-orm';
 import { assert, chunks } from './batch';
+import { selectRows, selectValues } from './fast-select';
 import { prepared } from './prepared';
 import type { Block } from './rows';
 import type { Tx } from './types';
@@ -47,8 +48,10 @@ export async function sealTransfers(
   }
 }
 
+/** The sealer reads it every period, busy or not: on SQLite without the query builder (fast-select.ts). */
 export async function latestBlock(tx: Tx): Promise<Block | undefined> {
   const { blocks } = tx.t;
+  if (tx.sqlite) return selectRows(tx.sqlite, blocks, 'order by "height" desc limit 1', [])[0];
   const [row] = await tx.db.select().from(blocks).orderBy(desc(blocks.height)).limit(1);
   return row;
 }
@@ -88,6 +91,22 @@ export async function countTransfersOfBlocks(tx: Tx, blocks: readonly Pick<Block
     result.set(block.height, row?.n ?? 0);
   }
   return result;
+}
+
+/**
+ * Whether a transfer follows the latest block's range, in one small statement: the
+ * sealer asks every period, and on an idle hub the answer is no. Undefined when
+ * there is no block at all.
+ */
+export async function transfersFollowLatestBlock(tx: Tx): Promise<boolean | undefined> {
+  const text = 'select (select "last_seq" from "blocks" order by "height" desc limit 1) as "last", (select max("seq") from "transfers") as "top"';
+  let last: unknown;
+  let top: unknown;
+  if (tx.sqlite) [last, top] = selectValues(tx.sqlite, text, [])[0]!;
+  else ({ last, top } = (await tx.all<{ last: unknown; top: unknown }>(sql.raw(text)))[0]!);
+  if (last === null || last === undefined) return undefined;
+  // PostgreSQL answers bigints as strings.
+  return top !== null && top !== undefined && Number(top) > Number(last);
 }
 
 /** Transfers the sealer has not put in a block yet: those after the latest block's range. */

@@ -205,6 +205,8 @@ export async function insertTransfers(tx: Tx, rows: readonly NewTransfer[]): Pro
 /** Transfers with seq > afterSeq, in seq order. */
 export async function listTransfersAfter(tx: Tx, afterSeq: number, limit: number): Promise<Transfer[]> {
   const { transfers } = tx.t;
+  // The sealer's every period, most often empty: on SQLite without the query builder (fast-select.ts).
+  if (tx.sqlite) return selectRows(tx.sqlite, transfers, 'where "seq" > ? order by "seq" asc limit ?', [afterSeq, limit]);
   return tx.db.select().from(transfers).where(gt(transfers.seq, afterSeq)).orderBy(asc(transfers.seq)).limit(limit);
 }
 

@@ -69,11 +69,10 @@ export const compensationSchedulePlugin = declarePlugin({ name: 'compensation-sc
       })
       .catch((error: unknown) => app.log.error({ err: error }, 'compensation: the scheduled run failed, retrying at the next check'));
   };
-  const timer = setInterval(check, SCHEDULE_CHECK_MS);
-  timer.unref();
+  const timer = context.timers.every(SCHEDULE_CHECK_MS, check);
   app.addHook('onReady', async () => check());
   app.addHook('preClose', async () => {
-    clearInterval(timer);
+    timer.cancel();
     await running;
   });
 });

@@ -8,7 +8,7 @@ import { sweepMelts } from './melt-sweep';
 export const meltSweepPlugin: HubPlugin = async (app, context, config) => {
   if (config.meltSweepMs <= 0) return;
   let running: Promise<void> | null = null;
-  const timer = setInterval(() => {
+  const timer = context.timers.every(config.meltSweepMs, () => {
     if (running) return;
     running = sweepMelts(context)
       .then((result) => {
@@ -18,10 +18,9 @@ export const meltSweepPlugin: HubPlugin = async (app, context, config) => {
       .finally(() => {
         running = null;
       });
-  }, config.meltSweepMs);
-  timer.unref();
+  });
   app.addHook('preClose', async () => {
-    clearInterval(timer);
+    timer.cancel();
     await running;
   });
 };

@@ -20,11 +20,10 @@ export const timeSchedulePlugin = declarePlugin({ name: 'time-schedule' }, async
       })
       .catch((error: unknown) => app.log.error({ err: error }, 'time spent: booking failed, retrying at the next check'));
   };
-  const timer = setInterval(check, TIME_CHECK_MS);
-  timer.unref();
+  const timer = context.timers.every(TIME_CHECK_MS, check);
   app.addHook('onReady', async () => check());
   app.addHook('preClose', async () => {
-    clearInterval(timer);
+    timer.cancel();
     await running;
   });
 });

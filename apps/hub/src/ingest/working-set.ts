@@ -1,6 +1,7 @@
-import type { OfflinePolicy } from '@fedow/protocol';
+import type { MeltPolicy, OfflinePolicy } from '@fedow/protocol';
 import { DEFAULT_OFFLINE_POLICY, OfflinePolicy as OfflinePolicySchema } from '@fedow/protocol';
 import { balanceKey, emptyState, firstTagIdOf, indexCard, type Asset, type Card, type LedgerState, type Place } from '@fedow/ledger';
+import { cachedDirectory } from '../money/directory-cache';
 import { currentMelts } from '../money/melt-policies';
 import * as repo from '../storage/repo';
 import type { Tx } from '../storage/types';
@@ -98,25 +99,58 @@ export function toCard(row: repo.Card, primaryFor: readonly string[]): Card {
 }
 
 /**
+ * The directory as the working set starts from it, shared by every request read
+ * under the same directory token (money/directory-cache.ts): frozen, so a rule
+ * that tried to change it would throw instead of changing it for the next request.
+ */
+interface WorkingDirectory {
+  primary: string;
+  places: readonly Place[];
+  assets: readonly Asset[];
+  melts: ReadonlyMap<string, MeltPolicy>;
+  /** The assets each place shares a federation with, read when a place first asks. */
+  federated: Map<string, readonly string[]>;
+}
+
+async function readWorkingDirectory(tx: Tx): Promise<WorkingDirectory> {
+  const primary = await repo.getPrimaryWallet(tx);
+  if (!primary) throw new Error('the hub has no primary wallet: identity was not initialised');
+  const places = (await repo.listPlaces(tx)).map((row) => deepFreeze(toPlace(row)));
+  const assets = (await repo.listAssets(tx)).map((row) => Object.freeze(toAsset(row)));
+  const melts = new Map([...(await currentMelts(tx))].map(([asset, policy]) => [asset, deepFreeze(policy)]));
+  return { primary: primary.id, places, assets, melts, federated: new Map() };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const field of Object.values(value)) deepFreeze(field);
+  }
+  return value;
+}
+
+/**
  * The part of the ledger one push needs, read inside the push's transaction:
  * the directory (places, assets, the till place's federated assets) and the
  * cards the entries name, with their wallets, balances and memberships. The
  * ledger's rules then run on it in memory, exactly as on the full ledger.
  */
 export async function loadWorkingSet(tx: Tx, placeId: string, uids: readonly string[]): Promise<LedgerState> {
-  const primary = await repo.getPrimaryWallet(tx);
-  if (!primary) throw new Error('the hub has no primary wallet: identity was not initialised');
-  const state = emptyState(primary.id);
-  for (const row of await repo.listPlaces(tx)) {
-    const place = toPlace(row);
+  const directory = await cachedDirectory(tx, () => readWorkingDirectory(tx));
+  const state = emptyState(directory.primary);
+  for (const place of directory.places) {
     state.places.set(place.id, place);
     state.placeByWallet.set(place.wallet, place.id);
     state.wallets.set(place.wallet, { id: place.wallet, kind: 'place', name: place.name, publicKey: null });
   }
-  for (const row of await repo.listAssets(tx)) state.assets.set(row.id, toAsset(row));
+  for (const asset of directory.assets) state.assets.set(asset.id, asset);
   // The rules ask "does this place share a federation with this asset" only for
   // the till's own place: one federation listing its federated assets answers it.
-  const federated = await repo.federatedAssetIdsOfPlace(tx, placeId);
+  let federated = directory.federated.get(placeId);
+  if (!federated) {
+    federated = Object.freeze([...(await repo.federatedAssetIdsOfPlace(tx, placeId))]);
+    directory.federated.set(placeId, federated);
+  }
   state.federations.set('working-set', { id: 'working-set', name: 'working set', description: '', places: [placeId], assets: [...federated] });
   for (const asset of state.assets.keys()) state.firsts.add(asset);
 
@@ -140,7 +174,7 @@ export async function loadWorkingSet(tx: Tx, placeId: string, uids: readonly str
   for (const row of await repo.loadMemberships(tx, walletIds)) {
     state.memberships.set(balanceKey(row.walletId, row.assetId), { wallet: row.walletId, asset: row.assetId, start: row.start, validUntil: row.validUntil });
   }
-  state.melts = await currentMelts(tx);
+  state.melts = new Map(directory.melts);
   return state;
 }
 

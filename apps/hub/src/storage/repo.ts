@@ -46,6 +46,7 @@
  * - insertWallets, getWallets → Map, getWalletByPublicKey, setWalletPublicKey, getPrimaryWallet
  * - walletLabels(tx, walletIds) → Map (name, e-mail or card tag)
  * Places (repo-places.ts): insertPlace, getPlace, getPlaceByWallet, getPlaceByName, listPlaces, updatePlace
+ * Directory version (repo-directory-version.ts): directoryToken(tx), the token the triggers of migration 0015 move at every directory write
  * Users (repo-users.ts)
  * - insertUser, getUserByEmail (lower-cases), getUsers → Map, listUsers(tx, {search?, afterEmail?, limit})
  * - removeNewUser(tx, user) (same transaction only)
@@ -156,4 +157,5 @@ export * from './repo-reports';
 export * from './repo-shifts';
 export * from './repo-melt';
 export * from './repo-signals';
+export * from './repo-directory-version';
 export type * from './rows';

@@ -862,3 +862,19 @@ export const shifts = pgTable(
   },
   (t) => [unique('shifts_terminal_open_seq').on(t.terminalId, t.openSeq), index('shifts_place_opened').on(t.placeId, t.openedAt)],
 );
+
+/**
+ * The directory's version: one row whose token the database's own triggers
+ * (migration 0015) replace with a random one in the transaction of any write to
+ * places, assets, federations, their members, melt policies or the primary
+ * wallet, whichever process or command writes. A directory read under a token
+ * is valid for as long as the token is (ingest/working-set.ts caches it so).
+ */
+export const directoryVersion = pgTable(
+  'directory_version',
+  {
+    id: integer('id').primaryKey().default(1),
+    token: text('token').notNull(),
+  },
+  () => [check('directory_version_singleton', sql.raw('"id" = 1'))],
+);

@@ -11,6 +11,7 @@ import { sql } from 'drizzle-orm';
 import { iso } from '../clock';
 import type { HubContext } from '../context';
 import { lockLedger } from '../storage/ledger-lock';
+import { prepared } from '../storage/prepared';
 import * as repo from '../storage/repo';
 import type { Tx } from '../storage/types';
 import { recordEvents } from '../outbox/events';
@@ -175,14 +176,14 @@ export class Ingest {
    * that its failure rolls back its own writes only and the others' commit.
    */
   private async isolated(tx: Tx, apply: () => Promise<TurnOutcome>): Promise<TurnOutcome | TurnFailed> {
-    await tx.run(sql.raw('SAVEPOINT ingest_turn'));
+    await savepoint(tx, 'SAVEPOINT ingest_turn');
     try {
       const outcome = await apply();
-      await tx.run(sql.raw('RELEASE SAVEPOINT ingest_turn'));
+      await savepoint(tx, 'RELEASE SAVEPOINT ingest_turn');
       return outcome;
     } catch (error) {
-      await tx.run(sql.raw('ROLLBACK TO SAVEPOINT ingest_turn'));
-      await tx.run(sql.raw('RELEASE SAVEPOINT ingest_turn'));
+      await savepoint(tx, 'ROLLBACK TO SAVEPOINT ingest_turn');
+      await savepoint(tx, 'RELEASE SAVEPOINT ingest_turn');
       return new TurnFailed(error);
     }
   }
@@ -210,9 +211,11 @@ export class Ingest {
     if (!place) throw new Error(`terminal ${terminalId} belongs to no place`);
     const now = iso(this.context.clock.now());
     const all = turn.flatMap((slice) => slice.entries);
-    const stored = await this.storedEntries(tx, terminalId, terminal.lastSeq, all);
+    // Each entry's clash key, hashed once: the stored keys' read and the plan both ask for it.
+    const clashKeys = new Map(all.map((entry) => [entry.body.id, clashEntryKey(terminalId, entry.body.id)]));
+    const stored = await this.storedEntries(tx, terminalId, terminal.lastSeq, all, clashKeys);
     const state = await loadWorkingSet(tx, terminal.placeId, all.flatMap((entry) => [entry.body.card, entry.body.primary]));
-    const context = { terminal: terminalId, place: terminal.placeId, policy: effectivePolicy(place.offlinePolicy, terminal.policyOverrides), at: now, newId: this.context.newId };
+    const context = { terminal: terminalId, place: terminal.placeId, policy: effectivePolicy(place.offlinePolicy, terminal.policyOverrides), at: now, newId: this.context.newId, clashKeys };
     const writer = ingestWriter(tx);
     const plans: PushPlan[] = [];
     const cardIds = new Set<string>();
@@ -256,11 +259,11 @@ export class Ingest {
    * The entries already stored at the push's seqs (≤ head): duplicates or forks;
    * and who holds the push's ids, and this till's clash keys for them: reused ids.
    */
-  private async storedEntries(tx: Tx, terminalId: string, lastSeq: number, entries: readonly WireEntry[]) {
+  private async storedEntries(tx: Tx, terminalId: string, lastSeq: number, entries: readonly WireEntry[], clashKeys: ReadonlyMap<string, string>) {
     const seqs = entries.map((entry) => entry.body.seq).filter((seq) => seq <= lastSeq);
     const bySeq = new Map<number, StoredEntry>();
     for (const row of seqs.length ? await repo.getEntriesBySeq(tx, terminalId, seqs) : []) bySeq.set(row.seq, { seq: row.seq, id: row.id, hash: row.hash });
-    const keys = entries.flatMap((entry) => [entry.body.id, clashEntryKey(terminalId, entry.body.id)]);
+    const keys = entries.flatMap((entry) => [entry.body.id, clashKeys.get(entry.body.id)!]);
     const byKey: Map<string, KeyHolder> = await repo.getEntryHolders(tx, keys);
     return { bySeq, byKey };
   }
@@ -303,6 +306,12 @@ async function untilChecked(remaining: readonly Rest[], count: number): Promise<
     await rest.checks.until(rest.offset + wanted);
     left -= wanted;
   }
+}
+
+/** A savepoint statement of a shared round; on SQLite prepared once, not built per turn. */
+async function savepoint(tx: Tx, statement: string): Promise<void> {
+  if (tx.sqlite) prepared(tx.sqlite, statement).run();
+  else await tx.run(sql.raw(statement));
 }
 
 /** Adds a slice's plan to its push's ack. */

@@ -42,6 +42,8 @@ export interface PlanContext {
   policy: OfflinePolicy;
   at: string;
   newId: () => string;
+  /** The entries' clash keys when already hashed (by id); any other is hashed here. */
+  clashKeys?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -90,7 +92,7 @@ export function planPush(
       break;
     }
     const holder = held.get(body.id);
-    const clashKey = clashEntryKey(context.terminal, body.id);
+    const clashKey = context.clashKeys?.get(body.id) ?? clashEntryKey(context.terminal, body.id);
     const ownReuse = holder?.terminal === context.terminal ? holder : held.get(clashKey);
     if (ownReuse !== undefined) {
       plan.stop = { code: 'fork', seq: body.seq, message: `entry ${body.seq} reuses the id of entry ${ownReuse.seq}` };

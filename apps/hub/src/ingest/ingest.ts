@@ -211,11 +211,9 @@ export class Ingest {
     if (!place) throw new Error(`terminal ${terminalId} belongs to no place`);
     const now = iso(this.context.clock.now());
     const all = turn.flatMap((slice) => slice.entries);
-    // Each entry's clash key, hashed once: the stored keys' read and the plan both ask for it.
-    const clashKeys = new Map(all.map((entry) => [entry.body.id, clashEntryKey(terminalId, entry.body.id)]));
-    const stored = await this.storedEntries(tx, terminalId, terminal.lastSeq, all, clashKeys);
+    const stored = await this.storedEntries(tx, terminalId, terminal.lastSeq, all);
     const state = await loadWorkingSet(tx, terminal.placeId, all.flatMap((entry) => [entry.body.card, entry.body.primary]));
-    const context = { terminal: terminalId, place: terminal.placeId, policy: effectivePolicy(place.offlinePolicy, terminal.policyOverrides), at: now, newId: this.context.newId, clashKeys };
+    const context = { terminal: terminalId, place: terminal.placeId, policy: effectivePolicy(place.offlinePolicy, terminal.policyOverrides), at: now, newId: this.context.newId };
     const writer = ingestWriter(tx);
     const plans: PushPlan[] = [];
     const cardIds = new Set<string>();
@@ -258,13 +256,17 @@ export class Ingest {
   /**
    * The entries already stored at the push's seqs (≤ head): duplicates or forks;
    * and who holds the push's ids, and this till's clash keys for them: reused ids.
+   * A clash key is stored only for an id another till's entry holds, and entries
+   * are never deleted: only those ids' clash keys can be held, so the others are
+   * neither hashed nor looked up (nearly every id of a push is new).
    */
-  private async storedEntries(tx: Tx, terminalId: string, lastSeq: number, entries: readonly WireEntry[], clashKeys: ReadonlyMap<string, string>) {
+  private async storedEntries(tx: Tx, terminalId: string, lastSeq: number, entries: readonly WireEntry[]) {
     const seqs = entries.map((entry) => entry.body.seq).filter((seq) => seq <= lastSeq);
     const bySeq = new Map<number, StoredEntry>();
     for (const row of seqs.length ? await repo.getEntriesBySeq(tx, terminalId, seqs) : []) bySeq.set(row.seq, { seq: row.seq, id: row.id, hash: row.hash });
-    const keys = entries.flatMap((entry) => [entry.body.id, clashKeys.get(entry.body.id)!]);
-    const byKey: Map<string, KeyHolder> = await repo.getEntryHolders(tx, keys);
+    const byKey: Map<string, KeyHolder> = await repo.getEntryHolders(tx, entries.map((entry) => entry.body.id));
+    const clashes = [...byKey].flatMap(([id, holder]) => (holder.terminal === terminalId ? [] : [clashEntryKey(terminalId, id)]));
+    for (const [key, holder] of await repo.getEntryHolders(tx, clashes)) byKey.set(key, holder);
     return { bySeq, byKey };
   }
 }

@@ -18,7 +18,7 @@ const TLF = '0190a0b0-0000-7000-8000-00000000f001';
 const SUB = '0190a0b0-0000-7000-8000-00000000f002';
 const TAGS = ['F5A00001', 'F5A00002', 'F5A00003'];
 const TILL = '0190a0b0-0000-7000-8000-0000000c0001';
-const ENTRIES = ['0190a0b0-0000-7000-8000-0000000e0001', '0190a0b0-0000-7000-8000-0000000e0002'];
+const ENTRIES = ['0190a0b0-0000-7000-8000-0000000e0001', '0190a0b0-0000-7000-8000-0000000e0002'] as const;
 
 /** Same values and same key order: an answer serialises a row's keys in order. */
 function same(fast: unknown, built: unknown): void {
@@ -121,7 +121,7 @@ describe('fast SQLite reads', () => {
         ['loadPrimaryPlaces', (tx) => repo.loadPrimaryPlaces(tx, [...allCards.keys()])],
         ['getTerminal', (tx) => repo.getTerminal(tx, TILL)],
         ['getTerminal (unknown)', (tx) => repo.getTerminal(tx, 'nope')],
-        ['getEntryHolders', (tx) => repo.getEntryHolders(tx, [...ENTRIES, ENTRIES[0]!, 'nope'])],
+        ['getEntryHolders', (tx) => repo.getEntryHolders(tx, [...ENTRIES, ENTRIES[0], 'nope'])],
         ['getEntriesBySeq', (tx) => repo.getEntriesBySeq(tx, TILL, [2, 1, 2, 3])],
       ];
       for (const [name, read] of reads) {

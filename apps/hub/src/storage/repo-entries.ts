@@ -41,7 +41,7 @@ export async function getEntriesByIds(tx: Tx, ids: readonly string[]): Promise<E
 export async function getEntryHolders(tx: Tx, ids: readonly string[]): Promise<Map<string, { terminal: string; seq: number }>> {
   const { entries } = tx.t;
   if (ids.length === 0) return new Map();
-  // Every push asks for twice its entries' count of keys: no statement building on SQLite.
+  // Every turn of the ingest asks for its entries' ids: no statement building on SQLite.
   if (tx.sqlite) {
     const text = 'select "id", "terminal_id", "seq" from "entries" where "id" IN (SELECT value FROM json_each(?))';
     return new Map(selectValues(tx.sqlite, text, [jsonList([...new Set(ids)])]).map(([id, terminal, seq]) => [id as string, { terminal: terminal as string, seq: seq as number }]));

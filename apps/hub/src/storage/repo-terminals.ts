@@ -44,14 +44,14 @@ export interface TerminalHeadMove {
   rejected: number;
 }
 
+const MOVE_HEAD = `UPDATE terminals SET last_seq = ?, last_hash = ?, last_seen_at = ?, rejected_count = rejected_count + ?
+  WHERE id = ? AND last_seq = ?`;
+
 /**
  * Moves a terminal's head (compare-and-set on lastSeq). Returns false, and changes
  * nothing, when another writer moved it first: the caller's transaction must then roll
  * back, because what it verified against is stale.
  */
-const MOVE_HEAD = `UPDATE terminals SET last_seq = ?, last_hash = ?, last_seen_at = ?, rejected_count = rejected_count + ?
-  WHERE id = ? AND last_seq = ?`;
-
 export async function updateTerminalHead(tx: Tx, move: TerminalHeadMove): Promise<boolean> {
   assert(move.lastSeq >= move.fromSeq, 'a terminal head never moves back');
   const { terminals } = tx.t;

@@ -17,6 +17,8 @@ afterAll(() => removeTestDirs());
 const TLF = '0190a0b0-0000-7000-8000-00000000f001';
 const SUB = '0190a0b0-0000-7000-8000-00000000f002';
 const TAGS = ['F5A00001', 'F5A00002', 'F5A00003'];
+const TILL = '0190a0b0-0000-7000-8000-0000000c0001';
+const ENTRIES = ['0190a0b0-0000-7000-8000-0000000e0001', '0190a0b0-0000-7000-8000-0000000e0002'] as const;
 
 /** Same values and same key order: an answer serialises a row's keys in order. */
 function same(fast: unknown, built: unknown): void {
@@ -46,6 +48,13 @@ describe('fast SQLite reads', () => {
       await storage.transaction(async (tx) => {
         await repo.updatePlace(tx, place.uuid, { enrollUnknownCards: true });
         await repo.setAssetArchived(tx, SUB, true);
+      });
+      // A till and two entries of its chain, for the ingest's reads.
+      const at = '2026-12-01T00:00:00.000Z';
+      await storage.transaction(async (tx) => {
+        await repo.insertTerminal(tx, { id: TILL, placeId: place.uuid, name: 'Caisse', publicKey: 'aa'.repeat(32), genesis: 'bb'.repeat(32), lastHash: 'bb'.repeat(32), createdAt: at });
+        const entry = (seq: number, id: string) => ({ id, terminalId: TILL, seq, prev: 'cc'.repeat(32), hash: `${seq}`.repeat(64).slice(0, 64), sig: 'dd'.repeat(64), body: '{}', receivedAt: at, status: 'applied' as const });
+        await repo.insertEntries(tx, [entry(1, ENTRIES[0]), { ...entry(2, ENTRIES[1]), status: 'rejected', reason: 'duplicate_id' }]);
       });
 
       const fast = storage.read;
@@ -110,6 +119,10 @@ describe('fast SQLite reads', () => {
         ['findCard (any)', (tx) => repo.findCard(tx, { uid: 'nope', firstTagId: TAGS[2], numberPrinted: TAGS[1], qrcode: 'nope' })],
         ['cardsOfWallets', (tx) => repo.cardsOfWallets(tx, walletIds)],
         ['loadPrimaryPlaces', (tx) => repo.loadPrimaryPlaces(tx, [...allCards.keys()])],
+        ['getTerminal', (tx) => repo.getTerminal(tx, TILL)],
+        ['getTerminal (unknown)', (tx) => repo.getTerminal(tx, 'nope')],
+        ['getEntryHolders', (tx) => repo.getEntryHolders(tx, [...ENTRIES, ENTRIES[0], 'nope'])],
+        ['getEntriesBySeq', (tx) => repo.getEntriesBySeq(tx, TILL, [2, 1, 2, 3])],
       ];
       for (const [name, read] of reads) {
         const answer = await read(fast);
@@ -121,6 +134,9 @@ describe('fast SQLite reads', () => {
       expect((await repo.loadMemberships(fast, walletIds)).length).toBe(1);
       expect((await repo.cardsOfWallets(fast, [wallet])).get(wallet)?.map((card) => card.firstTagId)).toEqual([TAGS[1]]);
       expect((await repo.loadPrimaryPlaces(fast, [...allCards.keys()])).size).toBe(1);
+      expect((await repo.getTerminal(fast, TILL))?.lastHash).toBe('bb'.repeat(32));
+      expect((await repo.getEntryHolders(fast, ENTRIES)).size).toBe(2);
+      expect((await repo.getEntriesBySeq(fast, TILL, [2, 1])).map((entry) => [entry.seq, entry.reason])).toEqual([[1, null], [2, 'duplicate_id']]);
       expect((await repo.getCompatTransactions(fast, transfers.map((transfer) => transfer.id))).size).toBeGreaterThan(2);
       expect((await repo.findCard(fast, { uid: 'nope', firstTagId: TAGS[2], numberPrinted: TAGS[1], qrcode: 'nope' }))?.firstTagId).toBe(TAGS[2]);
     } finally {

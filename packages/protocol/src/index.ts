@@ -5,6 +5,7 @@ export * from './policy';
 export * from './entry';
 export * from './sync';
 export * from './parse';
+export * from './push-frame';
 export * from './admin';
 export * from './money';
 export * from './payments';

@@ -11,6 +11,7 @@ import { sql } from 'drizzle-orm';
 import { iso } from '../clock';
 import type { HubContext } from '../context';
 import { lockLedger } from '../storage/ledger-lock';
+import { prepared } from '../storage/prepared';
 import * as repo from '../storage/repo';
 import type { Tx } from '../storage/types';
 import { recordEvents } from '../outbox/events';
@@ -175,14 +176,14 @@ export class Ingest {
    * that its failure rolls back its own writes only and the others' commit.
    */
   private async isolated(tx: Tx, apply: () => Promise<TurnOutcome>): Promise<TurnOutcome | TurnFailed> {
-    await tx.run(sql.raw('SAVEPOINT ingest_turn'));
+    await savepoint(tx, 'SAVEPOINT ingest_turn');
     try {
       const outcome = await apply();
-      await tx.run(sql.raw('RELEASE SAVEPOINT ingest_turn'));
+      await savepoint(tx, 'RELEASE SAVEPOINT ingest_turn');
       return outcome;
     } catch (error) {
-      await tx.run(sql.raw('ROLLBACK TO SAVEPOINT ingest_turn'));
-      await tx.run(sql.raw('RELEASE SAVEPOINT ingest_turn'));
+      await savepoint(tx, 'ROLLBACK TO SAVEPOINT ingest_turn');
+      await savepoint(tx, 'RELEASE SAVEPOINT ingest_turn');
       return new TurnFailed(error);
     }
   }
@@ -255,13 +256,17 @@ export class Ingest {
   /**
    * The entries already stored at the push's seqs (≤ head): duplicates or forks;
    * and who holds the push's ids, and this till's clash keys for them: reused ids.
+   * A clash key is stored only for an id another till's entry holds, and entries
+   * are never deleted: only those ids' clash keys can be held, so the others are
+   * neither hashed nor looked up (nearly every id of a push is new).
    */
   private async storedEntries(tx: Tx, terminalId: string, lastSeq: number, entries: readonly WireEntry[]) {
     const seqs = entries.map((entry) => entry.body.seq).filter((seq) => seq <= lastSeq);
     const bySeq = new Map<number, StoredEntry>();
     for (const row of seqs.length ? await repo.getEntriesBySeq(tx, terminalId, seqs) : []) bySeq.set(row.seq, { seq: row.seq, id: row.id, hash: row.hash });
-    const keys = entries.flatMap((entry) => [entry.body.id, clashEntryKey(terminalId, entry.body.id)]);
-    const byKey: Map<string, KeyHolder> = await repo.getEntryHolders(tx, keys);
+    const byKey: Map<string, KeyHolder> = await repo.getEntryHolders(tx, entries.map((entry) => entry.body.id));
+    const clashes = [...byKey].flatMap(([id, holder]) => (holder.terminal === terminalId ? [] : [clashEntryKey(terminalId, id)]));
+    for (const [key, holder] of await repo.getEntryHolders(tx, clashes)) byKey.set(key, holder);
     return { bySeq, byKey };
   }
 }
@@ -303,6 +308,12 @@ async function untilChecked(remaining: readonly Rest[], count: number): Promise<
     await rest.checks.until(rest.offset + wanted);
     left -= wanted;
   }
+}
+
+/** A savepoint statement of a shared round; on SQLite prepared once, not built per turn. */
+async function savepoint(tx: Tx, statement: string): Promise<void> {
+  if (tx.sqlite) prepared(tx.sqlite, statement).run();
+  else await tx.run(sql.raw(statement));
 }
 
 /** Adds a slice's plan to its push's ack. */

@@ -50,7 +50,9 @@ export interface PlanContext {
  * then an id another till holds (`duplicate_id`), 5 ledger rules.
  * Pure over its inputs: `state` is the batch's working set and is updated as
  * entries apply, so entry n+1 sees entry n. `keys` holds the stored entries'
- * keys among this push's ids and their clash keys. Nothing is written here.
+ * keys among this push's ids, and among the clash keys of the ids another till
+ * holds (only those can be stored: a clash key is written only for such an id,
+ * and entries are never deleted). Nothing is written here.
  */
 export function planPush(
   entries: readonly WireEntry[],
@@ -90,17 +92,18 @@ export function planPush(
       break;
     }
     const holder = held.get(body.id);
-    const clashKey = clashEntryKey(context.terminal, body.id);
-    const ownReuse = holder?.terminal === context.terminal ? holder : held.get(clashKey);
+    // A clash key is held only under an id another till holds (`keys`' contract): an id nobody holds needs none.
+    const clashKey = holder === undefined ? null : clashEntryKey(context.terminal, body.id);
+    const ownReuse = holder?.terminal === context.terminal ? holder : clashKey === null ? undefined : held.get(clashKey);
     if (ownReuse !== undefined) {
       plan.stop = { code: 'fork', seq: body.seq, message: `entry ${body.seq} reuses the id of entry ${ownReuse.seq}` };
       break;
     }
     if (holder !== undefined) {
       // Signed by this till in its own chain: it advances the chain, rejected.
-      plan.chained.push({ entry, key: clashKey, status: 'rejected', reason: 'duplicate_id', decision: null });
+      plan.chained.push({ entry, key: clashKey!, status: 'rejected', reason: 'duplicate_id', decision: null });
       plan.results.push({ seq: body.seq, id: body.id, status: 'rejected', reason: 'duplicate_id' });
-      held.set(clashKey, { terminal: context.terminal, seq: body.seq });
+      held.set(clashKey!, { terminal: context.terminal, seq: body.seq });
     } else {
       const decision = decideWithMelts(state, context, (melted) => decideEntry(melted, body, context));
       if (decision.ok) commit(state, decision);

@@ -1,6 +1,7 @@
 /** Entries: what tills signed and pushed, applied or rejected, in each till's chain order. */
 import { and, asc, desc, eq, gt, sql } from 'drizzle-orm';
 import { chunks, inList } from './batch';
+import { jsonList, selectRows, selectValues } from './fast-select';
 import type { Entry, NewEntry } from './rows';
 import type { Tx } from './types';
 
@@ -40,6 +41,11 @@ export async function getEntriesByIds(tx: Tx, ids: readonly string[]): Promise<E
 export async function getEntryHolders(tx: Tx, ids: readonly string[]): Promise<Map<string, { terminal: string; seq: number }>> {
   const { entries } = tx.t;
   if (ids.length === 0) return new Map();
+  // Every turn of the ingest asks for its entries' ids: no statement building on SQLite.
+  if (tx.sqlite) {
+    const text = 'select "id", "terminal_id", "seq" from "entries" where "id" IN (SELECT value FROM json_each(?))';
+    return new Map(selectValues(tx.sqlite, text, [jsonList([...new Set(ids)])]).map(([id, terminal, seq]) => [id as string, { terminal: terminal as string, seq: seq as number }]));
+  }
   const rows = await tx.db.select({ id: entries.id, terminal: entries.terminalId, seq: entries.seq }).from(entries).where(inList(tx, entries.id, [...new Set(ids)]));
   return new Map(rows.map((row) => [row.id, { terminal: row.terminal, seq: row.seq }]));
 }
@@ -47,6 +53,7 @@ export async function getEntryHolders(tx: Tx, ids: readonly string[]): Promise<M
 export async function getEntriesBySeq(tx: Tx, terminalId: string, seqs: readonly number[]): Promise<Entry[]> {
   const { entries } = tx.t;
   if (seqs.length === 0) return [];
+  if (tx.sqlite) return selectRows(tx.sqlite, entries, 'where "terminal_id" = ? and "seq" IN (SELECT value FROM json_each(?)) order by "seq" asc', [terminalId, jsonList([...new Set(seqs)])]);
   return tx.db
     .select()
     .from(entries)

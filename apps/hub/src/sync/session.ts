@@ -11,7 +11,9 @@ import {
   TillMessage,
   UPDATE_CARDS_MAX,
   helloProof,
+  FRAME_BYTES_MAX,
   parseFrame,
+  readPush,
   type HubMessage,
   type SyncErrorCode,
   type Update,
@@ -125,7 +127,8 @@ export class SyncSession implements FeedSubscriber {
       return this.violation(this.tillKey, `more than ${SYNC_MESSAGES_PER_SECOND_MAX} messages per second`);
     }
     if (text === null) return this.refuse('bad_message', 'binary frames are not part of the protocol', CLOSE_CODES.protocolViolation);
-    const parsed = parseFrame(TillMessage, text);
+    // Push frames, nearly all of the traffic, are read by hand; anything else, or a bad push, by the schema.
+    const parsed = parseFrame(TillMessage, text, FRAME_BYTES_MAX, readPush);
     if (!parsed.ok) {
       // Before hello nothing is trusted: a malformed first message ends the connection.
       if (this.phase !== 'welcomed') return this.refuse(parsed.code, parsed.message, CLOSE_CODES.protocolViolation);

@@ -1,20 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { EntryBody, FRAME_BYTES_MAX, META_BYTES_MAX, TillMessage, parseFrame } from '../src';
+import { SAMPLE_BODY } from './sample-body';
 
-const body = {
-  v: 1,
-  id: '0192f3a4-5b6c-7d8e-9f00-000000000001',
-  terminal: '0192f3a4-5b6c-7d8e-9f00-ffffffffffff',
-  seq: 1,
-  prev: 'ab'.repeat(32),
-  at: '2026-07-14T21:03:07.412Z',
-  kind: 'SAL',
-  asset: '0192f3a4-0000-7000-8000-00000000a55e',
-  amount: 350,
-  card: '04A1B2C3',
-  primary: 'CA5A0001',
-  auth: 'online',
-} as const;
+const body = SAMPLE_BODY;
 
 describe('entry bodies', () => {
   it('accept a valid body and refuse what SYNC.md excludes', () => {

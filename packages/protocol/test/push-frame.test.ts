@@ -1,20 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { FRAME_BYTES_MAX, LABEL_CHARS_MAX, META_LINES_MAX, NOTE_CHARS_MAX, PUSH_ENTRIES_MAX, Push, TillMessage, parseFrame, readPush } from '../src';
+import { SAMPLE_BODY } from './sample-body';
 
-const base = {
-  v: 1,
-  id: '0192f3a4-5b6c-7d8e-9f00-000000000001',
-  terminal: '0192f3a4-5b6c-7d8e-9f00-ffffffffffff',
-  seq: 1,
-  prev: 'ab'.repeat(32),
-  at: '2026-07-14T21:03:07.412Z',
-  kind: 'SAL',
-  asset: '0192f3a4-0000-7000-8000-00000000a55e',
-  amount: 350,
-  card: '04A1B2C3',
-  primary: 'CA5A0001',
-  auth: 'online',
-};
+const base = SAMPLE_BODY;
 
 /** One entry of each shape the reader knows, and one it leaves to the schema (a cash count). */
 const bodies: Record<string, unknown>[] = [

@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { replayCommand, runCampaign } from './sim/campaign';
 import { DEFAULT_SCHEDULE, runSchedule } from './sim/schedule';
+import { removeWorldFolders } from './sim/world';
 
 /**
  * The deterministic simulation (issue 15, part 1), bounded for the test run:
@@ -12,6 +13,8 @@ const SCHEDULES = Number(process.env.FEDOW_SIM_SCHEDULES ?? 300);
 const JOBS = Math.min(2, availableParallelism());
 
 describe('the simulation of tills and hub under faults', () => {
+  afterAll(removeWorldFolders);
+
   it(`holds every invariant over ${SCHEDULES} schedules`, async () => {
     const result = await runCampaign({ first: 1, schedules: SCHEDULES, jobs: JOBS, schedule: DEFAULT_SCHEDULE });
     if (!result.ok) throw new Error(`${result.message}\nreplay: ${replayCommand(result.seed)}\n${result.trace.join('\n')}`);

@@ -60,9 +60,18 @@ const WORLDS_DIR = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
 
 /** Folders of this process's templates and open worlds: memory that outlives the process unless removed. */
 const folders = new Set<string>();
-process.once('exit', () => {
+process.once('exit', () => removeWorldFolders());
+
+/**
+ * Removes this process's templates and worlds. A test runner may end its worker
+ * without the exit event, and each run left a template in /dev/shm: tests that
+ * run schedules in their own process call this when done.
+ */
+export function removeWorldFolders(): void {
   for (const folder of folders) rmSync(folder, { recursive: true, force: true });
-});
+  folders.clear();
+  templates.clear();
+}
 
 /**
  * One simulated federation: the real hub (ingest, sealer, card feed) on a SQLite

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { constants } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
 import { chainTransfers, fromHex, genesisBlock, publicKeyHex, signBody, type TransferRecord } from '@fedow/ledger';
@@ -47,8 +49,8 @@ describe('the crypto pool', () => {
     try {
       const busy = single.chainTransfers(genesis, transfers(20_000));
       // Fault injection: the pool's only worker dies while it holds a job.
-      const [worker] = (single as unknown as { workers: Worker[] }).workers;
-      await worker!.terminate();
+      const [slot] = (single as unknown as { workers: { worker: Worker }[] }).workers;
+      await slot!.worker.terminate();
       await expect(busy).rejects.toThrow(/crypto worker exited/);
       expect(await single.chainTransfers(genesis, transfers(3))).toEqual(chainTransfers(nodeCrypto, genesis, transfers(3)));
     } finally {
@@ -65,16 +67,72 @@ describe('the crypto pool', () => {
   });
 
   it('verifies the entries of a push in order, across its workers', async () => {
-    const secretKey = fromHex('11'.repeat(32));
-    const publicKey = publicKeyHex(nodeCrypto, secretKey);
-    const entries = Array.from({ length: 9 }, (_, index) => {
-      const body = { v: 1, seq: index + 1, note: `entry ${index}` };
-      return { body, ...signBody(nodeCrypto, secretKey, body) };
-    });
+    const entries = signedEntries(9);
     entries[4] = { ...entries[4]!, hash: 'f'.repeat(64) };
     entries[7] = { ...entries[7]!, sig: 'e'.repeat(128) };
     // The pool checks hash and signature only; the body's shape is the schema's job.
     const verdicts = await pool.verify(publicKey, entries as never);
     expect(verdicts).toEqual(['ok', 'ok', 'ok', 'ok', 'bad_hash', 'ok', 'ok', 'bad_signature', 'ok']);
   });
+
+  it('hands out the next jobs while the main thread is busy, when asked between its own tasks', async () => {
+    const single = new CryptoPool(1);
+    try {
+      await single.verify(publicKey, signedEntries(1) as never);
+      // Ten jobs of 50: two go to the worker at once, eight wait for it.
+      const checks = single.verify(publicKey, signedEntries(500) as never);
+      expect(single.waiting).toBe(8);
+      // The event loop stays blocked here, as during an ingest round: no reply can be read.
+      const started = performance.now();
+      while (single.waiting > 0 && performance.now() - started < 5_000) single.refill();
+      expect(single.waiting).toBe(0);
+      expect(await checks).toEqual(Array(500).fill('ok'));
+    } finally {
+      await single.close();
+    }
+  });
+
+  it('takes the tills in turn a few jobs at a time: a small push waits for a go of a big one, not for all of it', async () => {
+    const single = new CryptoPool(1);
+    try {
+      const finished: string[] = [];
+      const big = single.verify(publicKey, signedEntries(1_000) as never, 'big till', (start) => finished.push(`big ${start}`));
+      const small = single.verify(publicKey, signedEntries(3) as never, 'small till', () => finished.push('small'));
+      await Promise.all([big, small]);
+      // Twenty jobs of the big push: two held by the worker, the rest of a go of four, then the small one.
+      expect(finished).toHaveLength(21);
+      expect(finished.indexOf('small')).toBeGreaterThan(0);
+      expect(finished.indexOf('small')).toBeLessThanOrEqual(6);
+    } finally {
+      await single.close();
+    }
+  });
+
+  it.runIf(process.platform === 'linux')('runs its workers below normal priority, so the main thread has a core when it needs one', async () => {
+    await pool.verify(publicKey, signedEntries(2) as never);
+    expect(threadNiceValues().filter((nice) => nice === constants.priority.PRIORITY_BELOW_NORMAL).length).toBeGreaterThanOrEqual(2);
+    // The thread that hands out the jobs keeps normal priority.
+    expect(niceOf(Number(readlinkSync('/proc/thread-self').split('/').pop()))).toBe(0);
+  });
 });
+
+const secretKey = fromHex('11'.repeat(32));
+const publicKey = publicKeyHex(nodeCrypto, secretKey);
+
+function signedEntries(count: number) {
+  return Array.from({ length: count }, (_, index) => {
+    const body = { v: 1, seq: index + 1, note: `entry ${index}` };
+    return { body, ...signBody(nodeCrypto, secretKey, body) };
+  });
+}
+
+/** The nice value of every thread of this process. */
+function threadNiceValues(): number[] {
+  return readdirSync('/proc/self/task').map((id) => niceOf(Number(id)));
+}
+
+function niceOf(threadId: number): number {
+  const stat = readFileSync(`/proc/self/task/${threadId}/stat`, 'utf8');
+  // After "(comm) ": state is field 0, nice is field 16.
+  return Number(stat.slice(stat.lastIndexOf(') ') + 2).split(' ')[16]);
+}

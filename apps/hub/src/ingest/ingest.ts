@@ -203,6 +203,9 @@ export class Ingest {
   }
 
   private async apply(tx: Tx, terminalId: string, turn: readonly Slice[]): Promise<TurnOutcome> {
+    // A round runs its turns without a break for the event loop (SQLite): the
+    // workers hear of their next jobs here, not only once the round is over.
+    this.pool.refill();
     await lockLedger(tx);
     const terminal = await repo.getTerminal(tx, terminalId);
     if (!terminal) return { kind: 'refused', status: 'unknown' };
@@ -222,6 +225,7 @@ export class Ingest {
       if (plans.some((plan) => plan.stop !== null)) break;
       const plan = planPush(slice.entries, slice.verdicts, head, stored.bySeq, stored.byKey, state, context);
       for (const card of await persistPlan(tx, writer, terminalId, plan, state, now)) cardIds.add(card);
+      this.pool.refill();
       await recordShifts(tx, { id: terminalId, placeId: terminal.placeId }, plan.chained);
       for (const { entry, key } of plan.chained) {
         stored.bySeq.set(entry.body.seq, { seq: entry.body.seq, id: entry.body.id, hash: entry.hash });

@@ -68,6 +68,8 @@ export class SyncSession implements FeedSubscriber {
   private sentCursor = -1;
   /** The cursor of the last feed delivery queued (not yet sent, perhaps). */
   private deliveredCursor = -1;
+  /** The feed's deliveries not sent yet, merged (`deliver`). */
+  private waitingFacts: WaitingFacts | null = null;
   private acked = 0;
   private unsubscribe: (() => void) | null = null;
   private sentCardSet: string | null = null;
@@ -299,11 +301,32 @@ export class SyncSession implements FeedSubscriber {
     return this.acked;
   }
 
+  /**
+   * Feed rounds reach a session whose queue is busy (its own pushes waiting for
+   * their turn): they wait there, merged into one update of each card's latest
+   * facts, instead of going out as a burst of updates of the same cards, one per
+   * round. With 100 tills pushing at one place, those bursts were most of the
+   * hub's card-update traffic (PERFORMANCE.md). A card's facts are its state,
+   * not a change, and a later round's cursor covers an earlier one's, so the
+   * merged update says what the last of them would have said after the others.
+   */
   deliver(facts: readonly CardFacts[], cursor: number, appliedThrough: number): void {
     this.deliveredCursor = cursor;
+    const waiting = this.waitingFacts;
+    if (waiting && (waiting.merged?.size ?? waiting.facts.length) + facts.length <= UPDATE_CARDS_MAX) {
+      waiting.merged ??= new Map(waiting.facts.map((fact) => [fact.id, fact]));
+      for (const fact of facts) waiting.merged.set(fact.id, fact);
+      waiting.cursor = cursor;
+      waiting.appliedThrough = appliedThrough;
+      return;
+    }
+    const delivery: WaitingFacts = { facts, merged: null, cursor, appliedThrough };
+    this.waitingFacts = delivery;
     this.enqueue(async () => {
-      if (this.sentCursor >= cursor) return;
-      this.sendFacts(facts, cursor, appliedThrough);
+      if (this.waitingFacts === delivery) this.waitingFacts = null;
+      if (this.sentCursor >= delivery.cursor) return;
+      // One round alone keeps the facts the place's tills share, and their serialised delta (deltaCards).
+      this.sendFacts(delivery.merged ? [...delivery.merged.values()] : delivery.facts, delivery.cursor, delivery.appliedThrough);
     });
   }
 
@@ -442,4 +465,14 @@ export class SyncSession implements FeedSubscriber {
   get remoteAddress(): string {
     return this.address;
   }
+}
+
+/** Feed rounds waiting in a session's queue: each card's latest facts, the last round's cursor. */
+interface WaitingFacts {
+  /** The first round's facts, as the feed gave them (shared by the place's tills). */
+  facts: readonly CardFacts[];
+  /** Once a later round joined: each card's latest facts. */
+  merged: Map<string, CardFacts> | null;
+  cursor: number;
+  appliedThrough: number;
 }

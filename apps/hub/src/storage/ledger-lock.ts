@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { Tx } from './types';
 
 /** The advisory lock every ledger write takes on PostgreSQL (kept at ingest's historic value). */
-const PG_LOCK_LEDGER = 0x4645_0001;
+export const PG_LOCK_LEDGER = 0x4645_0001;
 
 /**
  * Serialises the transactions that decide against balances — till pushes and

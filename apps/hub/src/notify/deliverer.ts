@@ -10,13 +10,14 @@ import { signedHeaders } from './signature';
 /** Outbox rows per dispatch transaction: short, so ingest never waits long for the writer. */
 const DISPATCH_ROWS_MAX = 20;
 /**
- * The same while tills push (the pacer is busy). A `transfer.applied` row holds
- * the transfers of a push the ingest wrote (up to 500 entries' worth), each one
- * message: twenty of them made dispatch transactions of up to ~0.4 s on the
- * main thread, the ingest's one serial stage, which the pacer's pause after
- * them could not give back.
+ * Messages per dispatch transaction while tills push (the pacer is busy). A
+ * `transfer.applied` row holds the transfers of a push the ingest wrote (up to
+ * 500 entries' worth), each one message: twenty such rows made transactions of
+ * up to ~0.4 s on the main thread, the ingest's one serial stage, which the
+ * pacer's pause after them could not give back. Small pushes still go twenty
+ * rows at a time; a big one goes alone.
  */
-const DISPATCH_ROWS_MAX_WHILE_INGESTING = 1;
+const DISPATCH_MESSAGES_MAX_WHILE_INGESTING = 500;
 /** Dispatch transactions per round, so a flood of events still leaves the queues their turn. */
 const DISPATCH_ROUNDS_MAX = 50;
 /** Attempts remembered per delivery, for the dashboard (the count keeps going). */
@@ -79,13 +80,12 @@ export class Deliverer {
   private async runRound(): Promise<void> {
     if (!(await this.leader.acquire())) return;
     for (let round = 0; round < DISPATCH_ROUNDS_MAX && !this.stopping.signal.aborted; round++) {
-      let rowsMax = DISPATCH_ROWS_MAX;
-      const taken = await this.pacer.run(() => {
-        // Decided when the unit starts, after any pause: tills may have started or stopped meanwhile.
-        rowsMax = this.pacer.busy() ? DISPATCH_ROWS_MAX_WHILE_INGESTING : DISPATCH_ROWS_MAX;
-        return dispatchOutbox(this.context, rowsMax);
-      }, this.stopping.signal);
-      if (taken < rowsMax) break;
+      // The budget is decided when the unit starts, after any pause: tills may have started or stopped meanwhile.
+      const { taken, more } = await this.pacer.run(
+        () => dispatchOutbox(this.context, DISPATCH_ROWS_MAX, this.pacer.busy() ? DISPATCH_MESSAGES_MAX_WHILE_INGESTING : Infinity),
+        this.stopping.signal,
+      );
+      if (taken < DISPATCH_ROWS_MAX && !more) break;
     }
     for (const endpoint of await repo.listWebhookEndpoints(this.context.storage.read)) {
       if (this.lanes.has(endpoint.id) || this.lanes.size >= this.settings.endpointsInFlightMax || this.stopping.signal.aborted) continue;

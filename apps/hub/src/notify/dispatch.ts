@@ -21,13 +21,17 @@ interface ActiveEndpoint {
 /**
  * Turns the oldest outbox rows into deliveries, one per message and endpoint
  * that subscribed to it, and deletes the rows — in ONE transaction, so a crash
- * leaves either the rows or the deliveries, never neither. Returns the number
- * of outbox rows taken (0: the outbox is empty).
+ * leaves either the rows or the deliveries, never neither. Takes up to
+ * `rowsMax` rows, and stops before a row that would bring its messages past
+ * `messagesMax` (the first row is always taken: a row is never split). Returns
+ * the rows taken (0: the outbox is empty) and whether it stopped short of
+ * `rowsMax` rows with more waiting.
  */
-export async function dispatchOutbox(context: HubContext, rowsMax: number): Promise<number> {
+export async function dispatchOutbox(context: HubContext, rowsMax: number, messagesMax = Infinity): Promise<{ taken: number; more: boolean }> {
   return context.storage.transaction(async (tx) => {
-    const rows = await repo.listOutboxEvents(tx, rowsMax);
-    if (rows.length === 0) return 0;
+    const listed = await repo.listOutboxEvents(tx, rowsMax);
+    const rows = withinMessages(listed, messagesMax);
+    if (rows.length === 0) return { taken: 0, more: false };
     const endpoints = (await repo.listWebhookEndpoints(tx)).map(activeEndpoint);
     const wanted = new Set(endpoints.flatMap((endpoint) => [...endpoint.events]));
     // With nobody subscribed, an event is simply done with.
@@ -52,8 +56,22 @@ export async function dispatchOutbox(context: HubContext, rowsMax: number): Prom
       await repo.insertWebhookDeliveries(tx, deliveries);
     }
     await repo.deleteOutboxEvents(tx, rows.at(-1)!.seq);
-    return rows.length;
+    return { taken: rows.length, more: rows.length < listed.length };
   });
+}
+
+/** The first rows whose messages (a `transfer.applied` row: one per transfer) stay within `messagesMax`; at least one. */
+function withinMessages(rows: readonly repo.OutboxEvent[], messagesMax: number): repo.OutboxEvent[] {
+  if (messagesMax === Infinity) return [...rows];
+  let messages = 0;
+  const kept: repo.OutboxEvent[] = [];
+  for (const row of rows) {
+    const count = row.type === 'transfer.applied' ? (JSON.parse(row.payload) as unknown[]).length : 1;
+    if (kept.length > 0 && messages + count > messagesMax) break;
+    kept.push(row);
+    messages += count;
+  }
+  return kept;
 }
 
 function activeEndpoint(endpoint: repo.WebhookEndpoint): ActiveEndpoint {

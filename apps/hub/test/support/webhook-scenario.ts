@@ -49,7 +49,7 @@ export async function seededWithWebhooks(databaseUrl?: string, webhooks: Webhook
 }
 
 /** Every delivery of an endpoint, oldest first (the API pages newest first). */
-async function allDeliveries(world: Seeded, endpoint: string): Promise<DeliveryView[]> {
+export async function allDeliveries(world: Seeded, endpoint: string): Promise<DeliveryView[]> {
   const all: DeliveryView[] = [];
   for (;;) {
     const page = await listDeliveries(world.hub.context, { endpoint, beforeSeq: all.at(-1)?.seq, limit: 200 });

@@ -1,15 +1,27 @@
 import { z } from 'zod';
 import { AMOUNT_MAX } from './limits';
 
+/**
+ * The patterns of the wire's strings, shared by the schemas below and the push
+ * frame's hand-written reader (push-frame.ts), which must accept no more than they do.
+ */
+export const PATTERNS = {
+  hex64: /^[0-9a-f]{64}$/,
+  signature: /^[0-9a-f]{128}$/,
+  uuid: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+  cardUid: /^(?:[0-9A-F]{8}|[0-9A-F]{14}|[0-9A-F]{20})$/,
+  timestamp: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/,
+} as const;
+
 /** Lowercase hex SHA-256 (LEDGER.md: hex is lowercase unless a field says otherwise). */
-export const Hash = z.string().regex(/^[0-9a-f]{64}$/, 'a lowercase hex SHA-256');
+export const Hash = z.string().regex(PATTERNS.hex64, 'a lowercase hex SHA-256');
 /** Ed25519 signature, lowercase hex. */
-export const Signature = z.string().regex(/^[0-9a-f]{128}$/, 'a lowercase hex Ed25519 signature');
+export const Signature = z.string().regex(PATTERNS.signature, 'a lowercase hex Ed25519 signature');
 /** Ed25519 public key, lowercase hex. */
-export const PublicKey = z.string().regex(/^[0-9a-f]{64}$/, 'a lowercase hex Ed25519 public key');
+export const PublicKey = z.string().regex(PATTERNS.hex64, 'a lowercase hex Ed25519 public key');
 /** 32 random bytes, lowercase hex. */
-export const Nonce = z.string().regex(/^[0-9a-f]{64}$/, '32 bytes of lowercase hex');
-export const Uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'a lowercase UUID');
+export const Nonce = z.string().regex(PATTERNS.hex64, '32 bytes of lowercase hex');
+export const Uuid = z.string().regex(PATTERNS.uuid, 'a lowercase UUID');
 /**
  * A UUID typed by a person (the admin API, the CLI): any case, lower-cased. Never in
  * what tills sign: a signed body is hashed exactly as written.
@@ -19,9 +31,9 @@ export const UuidInput = z
   .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'a UUID')
   .transform((id) => id.toLowerCase());
 /** A card's UID: ISO 14443 4, 7 or 10 bytes, uppercase hex. */
-export const CardUid = z.string().regex(/^(?:[0-9A-F]{8}|[0-9A-F]{14}|[0-9A-F]{20})$/, 'a card UID: 8, 14 or 20 uppercase hex characters');
+export const CardUid = z.string().regex(PATTERNS.cardUid, 'a card UID: 8, 14 or 20 uppercase hex characters');
 /** RFC 3339 UTC with milliseconds, as LEDGER.md writes every time on the wire. */
-export const Timestamp = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/, 'an RFC 3339 UTC time with milliseconds');
+export const Timestamp = z.string().regex(PATTERNS.timestamp, 'an RFC 3339 UTC time with milliseconds');
 /** An amount in the asset's minor unit. */
 export const Amount = z.number().int().min(0).max(AMOUNT_MAX);
 /** A balance may be negative: debt from offline-authorised sales. */

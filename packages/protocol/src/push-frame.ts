@@ -1,4 +1,4 @@
-import { ENTRY_KINDS } from './primitives';
+import { ENTRY_KINDS, PATTERNS } from './primitives';
 import { AMOUNT_MAX, LABEL_CHARS_MAX, META_BYTES_MAX, META_LINES_MAX, NOTE_CHARS_MAX, PUSH_ENTRIES_MAX } from './limits';
 import { utf8LengthAbove } from './parse';
 import type { Push } from './sync';
@@ -35,12 +35,7 @@ const KINDS = new Set<unknown>(ENTRY_KINDS);
 /** The kinds whose asset is null (the schema's first refinement). */
 const NO_ASSET = new Set<unknown>(['VID', 'SHO', 'SHC']);
 
-// The primitives' patterns (primitives.ts), the same text.
-const HASH = /^[0-9a-f]{64}$/;
-const SIGNATURE = /^[0-9a-f]{128}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const CARD_UID = /^(?:[0-9A-F]{8}|[0-9A-F]{14}|[0-9A-F]{20})$/;
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const { hex64: HASH, signature: SIGNATURE, uuid: UUID, cardUid: CARD_UID, timestamp: TIMESTAMP } = PATTERNS;
 
 type Plain = Record<string, unknown>;
 

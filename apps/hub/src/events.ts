@@ -9,6 +9,8 @@ import { EventEmitter } from 'node:events';
 export interface HubEvents {
   /** Cards whose state changed, committed, with the card-change cursor after them. */
   'cards-changed': [{ cardIds: string[]; cursor: number }];
+  /** Tills have pushes at this process's ingest (`busy`), or the last one was answered: the webhook deliverer takes the gaps. */
+  'ingest-load': [{ busy: boolean }];
   /** A push was committed (or refused). */
   ingested: [{ terminal: string; applied: number; rejected: number; duplicates: number; quarantined: number; lastSeq: number; latencyMs: number }];
   /** A till's status or connection changed. */

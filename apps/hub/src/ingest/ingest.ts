@@ -119,11 +119,11 @@ export class Ingest {
    * closed), no further turn is taken: the acks cover what committed.
    */
   async pushBatch(terminalId: string, pushes: readonly PendingPush[], abandoned: () => boolean = () => false): Promise<BatchOutcome> {
-    this.batches++;
+    if (this.batches++ === 0) this.context.events.emit('ingest-load', { busy: true });
     try {
       return await this.applyBatch(terminalId, pushes, abandoned);
     } finally {
-      this.batches--;
+      if (--this.batches === 0) this.context.events.emit('ingest-load', { busy: false });
     }
   }
 

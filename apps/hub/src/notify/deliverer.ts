@@ -1,5 +1,6 @@
 import type { WebhookSettings } from '../config';
 import type { HubContext } from '../context';
+import { TRANSFERS_PER_ROW } from '../outbox/events';
 import type { Leadership } from '../sealer/leader';
 import * as repo from '../storage/repo';
 import { nextAttempt } from './backoff';
@@ -10,14 +11,13 @@ import { signedHeaders } from './signature';
 /** Outbox rows per dispatch transaction: short, so ingest never waits long for the writer. */
 const DISPATCH_ROWS_MAX = 20;
 /**
- * Messages per dispatch transaction while tills push (the pacer is busy). A
- * `transfer.applied` row holds the transfers of a push the ingest wrote (up to
- * 500 entries' worth), each one message: twenty such rows made transactions of
- * up to ~0.4 s on the main thread, the ingest's one serial stage, which the
- * pacer's pause after them could not give back. Small pushes still go twenty
- * rows at a time; a big one goes alone.
+ * Messages per dispatch transaction while tills push (the pacer is busy): one
+ * `transfer.applied` row (outbox/events.ts), or small rows together. The main
+ * thread is the ingest's serial stage; a transaction of a push's thousand
+ * messages took it for 40–60 ms, which the pacer's pause after it could not
+ * give back within a run of a second or two.
  */
-const DISPATCH_MESSAGES_MAX_WHILE_INGESTING = 500;
+const DISPATCH_MESSAGES_MAX_WHILE_INGESTING = TRANSFERS_PER_ROW;
 /** Dispatch transactions per round, so a flood of events still leaves the queues their turn. */
 const DISPATCH_ROUNDS_MAX = 50;
 /** Attempts remembered per delivery, for the dashboard (the count keeps going). */

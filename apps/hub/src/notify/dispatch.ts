@@ -30,10 +30,10 @@ interface ActiveEndpoint {
 export async function dispatchOutbox(context: HubContext, rowsMax: number, messagesMax = Infinity): Promise<{ taken: number; more: boolean }> {
   return context.storage.transaction(async (tx) => {
     const listed = await repo.listOutboxEvents(tx, rowsMax);
-    const rows = withinMessages(listed, messagesMax);
-    if (rows.length === 0) return { taken: 0, more: false };
+    if (listed.length === 0) return { taken: 0, more: false };
     const endpoints = (await repo.listWebhookEndpoints(tx)).map(activeEndpoint);
     const wanted = new Set(endpoints.flatMap((endpoint) => [...endpoint.events]));
+    const rows = withinMessages(listed, wanted, messagesMax);
     // With nobody subscribed, an event is simply done with.
     const kept = rows.filter((row) => wanted.has(row.type));
     if (kept.length > 0) {
@@ -60,13 +60,17 @@ export async function dispatchOutbox(context: HubContext, rowsMax: number, messa
   });
 }
 
-/** The first rows whose messages (a `transfer.applied` row: one per transfer) stay within `messagesMax`; at least one. */
-function withinMessages(rows: readonly repo.OutboxEvent[], messagesMax: number): repo.OutboxEvent[] {
+/**
+ * The first rows whose messages (a `transfer.applied` row: one per transfer)
+ * stay within `messagesMax`; at least one. A row nobody subscribed to makes
+ * no message: it costs its delete only.
+ */
+function withinMessages(rows: readonly repo.OutboxEvent[], wanted: ReadonlySet<string>, messagesMax: number): repo.OutboxEvent[] {
   if (messagesMax === Infinity) return [...rows];
   let messages = 0;
   const kept: repo.OutboxEvent[] = [];
   for (const row of rows) {
-    const count = row.type === 'transfer.applied' ? (JSON.parse(row.payload) as unknown[]).length : 1;
+    const count = !wanted.has(row.type) ? 0 : row.type === 'transfer.applied' ? (JSON.parse(row.payload) as unknown[]).length : 1;
     if (kept.length > 0 && messages + count > messagesMax) break;
     kept.push(row);
     messages += count;

@@ -1,20 +1,33 @@
+import { setImmediate } from 'node:timers/promises';
+
 /**
- * Keeps the webhook deliverer's share of the hub's time small while tills are
- * pushing: ingest comes first (issue 14.3: webhooks must not slow it down), and
- * deliveries run on the same thread. While an ingest turn was reported in the
- * last `busyWindowMs`, each unit of database work of the deliverer (a dispatch
- * transaction, reading an endpoint's next message, recording an attempt) is
- * followed by a pause so that these units take at most `shareMax` of the wall
- * time; the backlog drains at full speed once ingest is quiet. Waiting for an
- * endpoint is not paced (a slow endpoint must not pause the others); signing and
- * sending a message cost less than its two database units.
+ * Ingest first: the webhook deliverer runs on the hub's main thread, which is
+ * also the ingest's serial stage (issue 14.3: webhooks must not slow ingest
+ * down). The deliverer's units of database work (a dispatch transaction,
+ * reading an endpoint's next message, recording an attempt) take the time no
+ * till has a push at the ingest: a unit then runs at once. While pushes are
+ * there, each unit is followed by a pause so that the units take at most
+ * `shareMax` of the wall time, and a unit waiting for its pause starts as soon
+ * as the ingest has none left. A festival's steady sales leave such gaps, so
+ * deliveries keep up with them; a flood of pushes (a catch-up after an
+ * outage, the bench) leaves the deliverer its share, and the backlog drains
+ * in the next gaps.
+ *
+ * Waiting for an endpoint is not paced (a slow endpoint must not pause the
+ * others); signing and sending a message cost less than its two database units.
  */
 export class Pacer {
-  private lastIngestMs = Number.NEGATIVE_INFINITY;
+  /** A till has a push at the ingest: waiting for its checks or its turn, or applying. */
+  private ingestBusy = false;
+  /** When the ingest last went idle. */
+  private ingestIdleSinceMs = Number.NEGATIVE_INFINITY;
+  /** Aborted when the ingest goes idle: a unit waiting for its pause starts in the gap. */
+  private gap = new AbortController();
   private nextWorkMs = 0;
 
   constructor(
-    private readonly shareMax = 0.03,
+    private readonly shareMax = 0.01,
+    /** How long after the last push `busy()` still says so. */
     private readonly busyWindowMs = 1_000,
     /** No single pause is longer, so a long unit (a slow endpoint) does not stall the others for long. */
     private readonly pauseMsMax = 2_000,
@@ -22,21 +35,33 @@ export class Pacer {
     if (!(shareMax > 0 && shareMax <= 1)) throw new Error(`shareMax must be in (0, 1], got ${shareMax}`);
   }
 
-  /** Ingest applied a turn. */
-  ingested(nowMs = performance.now()): void {
-    this.lastIngestMs = nowMs;
+  /** The ingest has pushes (`true`), or has just answered its last one (`false`). */
+  ingestLoad(busy: boolean, nowMs = performance.now()): void {
+    if (busy === this.ingestBusy) return;
+    this.ingestBusy = busy;
+    if (busy) {
+      this.gap = new AbortController();
+    } else {
+      this.ingestIdleSinceMs = nowMs;
+      this.gap.abort();
+    }
   }
 
+  /** Tills are pushing, or pushed within `busyWindowMs`: the deliverer keeps its units small. */
   busy(nowMs = performance.now()): boolean {
-    return nowMs - this.lastIngestMs < this.busyWindowMs;
+    return this.ingestBusy || nowMs - this.ingestIdleSinceMs < this.busyWindowMs;
   }
 
   /** Runs one unit of work when its turn comes, and books the pause that follows it. */
   async run<T>(work: () => Promise<T>, signal: AbortSignal): Promise<T> {
+    // A unit on SQLite settles without waiting for I/O: units chained back to
+    // back would keep the event loop from reading the sockets, and a push that
+    // arrived meanwhile from telling the ingest is busy.
+    await setImmediate();
     for (;;) {
       const now = performance.now();
-      if (!this.busy(now) || now >= this.nextWorkMs || signal.aborted) break;
-      await sleep(Math.min(this.nextWorkMs - now, this.pauseMsMax), signal);
+      if (signal.aborted || !this.ingestBusy || now >= this.nextWorkMs) break;
+      await sleep(Math.min(this.nextWorkMs - now, this.pauseMsMax), signal, this.gap.signal);
     }
     const started = performance.now();
     try {
@@ -49,14 +74,16 @@ export class Pacer {
   }
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+/** Resolves after `ms`, or as soon as one of the signals aborts (listeners removed: the stop signal lives as long as the hub). */
+function sleep(ms: number, ...signals: AbortSignal[]): Promise<void> {
+  if (signals.some((signal) => signal.aborted)) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(done, ms);
     function done() {
       clearTimeout(timer);
-      signal.removeEventListener('abort', done);
+      for (const signal of signals) signal.removeEventListener('abort', done);
       resolve();
     }
-    signal.addEventListener('abort', done, { once: true });
+    for (const signal of signals) signal.addEventListener('abort', done, { once: true });
   });
 }

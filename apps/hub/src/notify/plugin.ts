@@ -19,7 +19,7 @@ export const notifyPlugin = declarePlugin({ name: 'outgoing-webhooks' }, async (
   const deliverer = new Deliverer(context, config.webhooks, leadership(context.storage, PG_LOCK_WEBHOOKS), (error) =>
     context.events.emit('internal-error', { where: 'webhook deliverer', error }),
   );
-  context.events.on('ingested', () => deliverer.pacer.ingested());
+  context.events.on('ingest-load', ({ busy }) => deliverer.pacer.ingestLoad(busy));
   const writes = new Set<Promise<void>>();
   let closing = false;
   context.events.on('terminal', ({ terminal, change }) => {

@@ -41,6 +41,9 @@ const GOAL_SLOWDOWN_MAX = 0.05;
 
 interface IngestRun {
   rate: number;
+  /** The deliverer's database work on the hub's main thread during the timed pushes (its /metrics counter), started while pushes were at the ingest or in a gap. */
+  workMs: { busy: number; idle: number };
+  wallMs: number;
   /** Messages the receiver had when the last ack came back, and when the hub stopped. */
   deliveredDuringIngest: number;
 }
@@ -74,6 +77,9 @@ export async function benchWebhooks(world: BenchWorld, chains: readonly string[]
     console.log(`     medians of ${ROUNDS} interleaved runs: ${Math.round(withHooks).toLocaleString('en-US')} vs ${Math.round(without).toLocaleString('en-US')} entries/s (${(slowdown * 100).toFixed(1)} % slower)`);
     console.log(`     with: ${rates(on)}; without: ${rates(off)} entries/s`);
     console.log(`     messages delivered while ingesting (signed, 204 from a local receiver): ${on.map((run) => run.deliveredDuringIngest.toLocaleString('en-US')).join(', ')}`);
+    const work = (runs: IngestRun[]) => runs.map((run) => `${Math.round(run.workMs.busy)} + ${Math.round(run.workMs.idle)} ms (${(((run.workMs.busy + run.workMs.idle) / run.wallMs) * 100).toFixed(1)} %)`).join(', ');
+    console.log(`     the deliverer's database work on the hub's main thread during each run, while pushes were at the ingest + in its gaps (/metrics):`);
+    console.log(`       with ${work(on)}; without ${work(off)}`);
     console.log(`     ${await steadySales(world, chains, receiver)}`);
     return { met, value: `${Math.round(withHooks).toLocaleString('en-US')} entries/s (${(slowdown * 100).toFixed(1)} % slower)`, limit: `${Math.round(without).toLocaleString('en-US')} entries/s without` };
   } finally {
@@ -90,12 +96,15 @@ async function ingest(world: BenchWorld, chains: readonly string[][], name: stri
     for (const client of clients) await client.connect();
     await pushAll(clients, chains, 0, RUN.warmUp, name);
     const before = receiver.count;
+    const workBefore = await webhookWorkSeconds(hub.syncUrl);
     const start = performance.now();
     const ends = await pushAll(clients, chains, RUN.warmUp, RUN.perTill, name);
     const seconds = (Math.max(...ends) - start) / 1000;
+    const workAfter = await webhookWorkSeconds(hub.syncUrl);
+    const workMs = { busy: (workAfter.busy - workBefore.busy) * 1000, idle: (workAfter.idle - workBefore.idle) * 1000 };
     const failed = clients.flatMap((client) => client.errors);
     if (failed.length > 0) throw new Error(`bench: ${name}: ${failed.join('; ')}`);
-    return { rate: (RUN.tills * RUN.perTill) / seconds, deliveredDuringIngest: receiver.count - before };
+    return { rate: (RUN.tills * RUN.perTill) / seconds, deliveredDuringIngest: receiver.count - before, workMs, wallMs: seconds * 1000 };
   } finally {
     for (const client of clients) client.terminate();
     await hub.stop();
@@ -134,6 +143,13 @@ async function steadySales(world: BenchWorld, chains: readonly string[][], recei
     rmSync(`${path}-wal`, { force: true });
     rmSync(`${path}-shm`, { force: true });
   }
+}
+
+/** fedow_webhook_work_seconds_total from the hub's /metrics: started while tills pushed (busy), and in their gaps (idle). */
+async function webhookWorkSeconds(syncUrl: string): Promise<{ busy: number; idle: number }> {
+  const text = await (await fetch(syncUrl.replace('ws://', 'http://').replace(/\/sync$/, '/metrics'))).text();
+  const read = (label: string) => Number(new RegExp(`^fedow_webhook_work_seconds_total\\{ingest="${label}"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+  return { busy: read('busy'), idle: read('idle') };
 }
 
 /** Each till pushes its chain's entries `from` to `from + count`, in pushes of the most a push holds; the time of each till's last ack. */

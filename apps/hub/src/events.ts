@@ -11,6 +11,8 @@ export interface HubEvents {
   'cards-changed': [{ cardIds: string[]; cursor: number }];
   /** Tills have pushes at this process's ingest (`busy`), or the last one was answered: the webhook deliverer takes the gaps. */
   'ingest-load': [{ busy: boolean }];
+  /** A unit of the webhook deliverer's database work ran on the main thread, started while tills were pushing or not. */
+  'webhook-work': [{ ms: number; whileIngesting: boolean }];
   /** A push was committed (or refused). */
   ingested: [{ terminal: string; applied: number; rejected: number; duplicates: number; quarantined: number; lastSeq: number; latencyMs: number }];
   /** A till's status or connection changed. */

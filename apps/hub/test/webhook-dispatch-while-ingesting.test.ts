@@ -100,6 +100,10 @@ describe('the deliverer while tills push', () => {
     for (const delivery of deliveries) transactions.set(delivery.createdAt, (transactions.get(delivery.createdAt) ?? 0) + 1);
     // Each row of the big pushes alone (a second would pass 100); the two small ones together.
     expect([...transactions.values()]).toEqual([100, 100, 100, 100, 100, 100, 12]);
+    // What that took of the main thread, for the operator: /metrics.
+    const metrics = (await world.hub.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const seconds = Number(/^fedow_webhook_work_seconds_total\{ingest="busy"\} (\S+)$/m.exec(metrics)?.[1]);
+    expect(seconds).toBeGreaterThan(0);
   }, 60_000);
 
   it('counts no message for a row nobody subscribed to', async () => {

@@ -7,7 +7,7 @@ const after = (ms: number, then: () => void) => setTimeout(then, ms);
 
 describe('the deliverer’s pacer', () => {
   it('lets work run back to back while ingest is quiet', async () => {
-    const pacer = new Pacer(0.1, 1_000);
+    const pacer = new Pacer({ shareMax: 0.1, busyWindowMs: 1_000 });
     const started = performance.now();
     for (let index = 0; index < 5; index++) await pacer.run(work(10), never);
     // Five units of 10 ms with no pause between them (an upper bound would be flaky on a loaded machine).
@@ -16,7 +16,7 @@ describe('the deliverer’s pacer', () => {
   });
 
   it('gives the event loop a turn before each unit: a push arriving between units is heard', async () => {
-    const pacer = new Pacer(0.1, 1_000);
+    const pacer = new Pacer({ shareMax: 0.1, busyWindowMs: 1_000 });
     let units = 0;
     let heardAfter = -1;
     // A unit that settles at once, as a SQLite transaction does; the socket's turn comes after it.
@@ -27,7 +27,7 @@ describe('the deliverer’s pacer', () => {
   });
 
   it('while pushes keep coming, pauses after each unit so that work keeps to its share', async () => {
-    const pacer = new Pacer(0.25, 10_000);
+    const pacer = new Pacer({ shareMax: 0.25, busyWindowMs: 10_000 });
     pacer.ingestLoad(true);
     const started = performance.now();
     for (let index = 0; index < 4; index++) await pacer.run(work(20), never);
@@ -37,7 +37,7 @@ describe('the deliverer’s pacer', () => {
 
   it('starts a unit waiting for its pause once the ingest has no push left', async () => {
     // A 1 % share: the 20 ms unit books ~2 s of pause.
-    const pacer = new Pacer(0.01, 10_000, 60_000);
+    const pacer = new Pacer({ shareMax: 0.01, busyWindowMs: 10_000, pauseMsMax: 60_000 });
     pacer.ingestLoad(true);
     await pacer.run(work(20), never);
     const waiting = performance.now();
@@ -49,7 +49,7 @@ describe('the deliverer’s pacer', () => {
   });
 
   it('holds a unit to its pause when the next push comes before it starts', async () => {
-    const pacer = new Pacer(0.1, 10_000);
+    const pacer = new Pacer({ shareMax: 0.1, busyWindowMs: 10_000 });
     pacer.ingestLoad(true);
     await pacer.run(work(20), never);
     const waiting = performance.now();
@@ -63,7 +63,7 @@ describe('the deliverer’s pacer', () => {
   });
 
   it('is busy while pushes are at the ingest and for its window after the last', () => {
-    const pacer = new Pacer(0.02, 1_000);
+    const pacer = new Pacer({ shareMax: 0.02, busyWindowMs: 1_000 });
     expect(pacer.busy(0)).toBe(false);
     pacer.ingestLoad(true, 100);
     expect(pacer.busy(60_000)).toBe(true);
@@ -73,14 +73,14 @@ describe('the deliverer’s pacer', () => {
   });
 
   it('caps a pause, and a stop ends it at once', async () => {
-    const pacer = new Pacer(0.01, 10_000, 50);
+    const pacer = new Pacer({ shareMax: 0.01, busyWindowMs: 10_000, pauseMsMax: 50 });
     pacer.ingestLoad(true);
     await pacer.run(work(20), never);
     const capped = performance.now();
     await pacer.run(work(0), never);
     expect(performance.now() - capped).toBeGreaterThanOrEqual(45);
     const stop = new AbortController();
-    const stopped = new Pacer(0.01, 10_000, 60_000);
+    const stopped = new Pacer({ shareMax: 0.01, busyWindowMs: 10_000, pauseMsMax: 60_000 });
     stopped.ingestLoad(true);
     await stopped.run(work(20), never);
     after(20, () => stop.abort());
@@ -89,8 +89,19 @@ describe('the deliverer’s pacer', () => {
     expect(performance.now() - before).toBeLessThan(10_000);
   });
 
+  it('tells each unit’s length, and whether tills were pushing when it started', async () => {
+    const units: { ms: number; whileIngesting: boolean }[] = [];
+    const pacer = new Pacer({ shareMax: 1, onUnit: (ms, whileIngesting) => units.push({ ms, whileIngesting }) });
+    await pacer.run(work(10), never);
+    pacer.ingestLoad(true);
+    await pacer.run(work(20), never);
+    expect(units.map((unit) => unit.whileIngesting)).toEqual([false, true]);
+    expect(units[0]!.ms).toBeGreaterThanOrEqual(9);
+    expect(units[1]!.ms).toBeGreaterThanOrEqual(19);
+  });
+
   it('refuses a share outside (0, 1]', () => {
-    expect(() => new Pacer(0)).toThrow();
-    expect(() => new Pacer(1.5)).toThrow();
+    expect(() => new Pacer({ shareMax: 0 })).toThrow();
+    expect(() => new Pacer({ shareMax: 1.5 })).toThrow();
   });
 });

@@ -13,6 +13,8 @@ export class Metrics {
   entriesDuplicate = 0;
   entriesQuarantined = 0;
   blocksSealed = 0;
+  /** Seconds of the webhook deliverer's database work on the main thread, by whether tills were pushing. */
+  readonly webhookWorkSeconds = { busy: 0, idle: 0 };
   private readonly latencyBuckets = LATENCY_BUCKETS_MS.map(() => 0);
   private latencyCount = 0;
   private latencySumMs = 0;
@@ -28,6 +30,9 @@ export class Metrics {
     });
     context.events.on('sealed', () => {
       this.blocksSealed++;
+    });
+    context.events.on('webhook-work', ({ ms, whileIngesting }) => {
+      this.webhookWorkSeconds[whileIngesting ? 'busy' : 'idle'] += ms / 1000;
     });
   }
 
@@ -65,6 +70,10 @@ export class Metrics {
       '# HELP fedow_blocks_sealed_total Blocks sealed by this process.',
       '# TYPE fedow_blocks_sealed_total counter',
       `fedow_blocks_sealed_total ${this.blocksSealed}`,
+      "# HELP fedow_webhook_work_seconds_total The webhook deliverer's database work on the hub's main thread, by whether tills were pushing when it started.",
+      '# TYPE fedow_webhook_work_seconds_total counter',
+      `fedow_webhook_work_seconds_total{ingest="busy"} ${this.webhookWorkSeconds.busy}`,
+      `fedow_webhook_work_seconds_total{ingest="idle"} ${this.webhookWorkSeconds.idle}`,
     ];
     return `${lines.join('\n')}\n`;
   }

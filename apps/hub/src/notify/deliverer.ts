@@ -46,7 +46,7 @@ export class Deliverer {
   private readonly lanes = new Map<string, Promise<void>>();
   private readonly stopping = new AbortController();
   /** Ingest first: delivery work yields while tills push (pacer.ts). */
-  readonly pacer = new Pacer();
+  readonly pacer: Pacer;
 
   constructor(
     private readonly context: HubContext,
@@ -54,7 +54,9 @@ export class Deliverer {
     private readonly leader: Leadership,
     private readonly onError: (error: unknown) => void,
     private readonly random: () => number = Math.random,
-  ) {}
+  ) {
+    this.pacer = new Pacer({ onUnit: (ms, whileIngesting) => context.events.emit('webhook-work', { ms, whileIngesting }) });
+  }
 
   start(): void {
     this.timer = setInterval(() => this.wake(), this.settings.pollMs);

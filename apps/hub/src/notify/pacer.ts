@@ -16,6 +16,17 @@ import { setImmediate } from 'node:timers/promises';
  * Waiting for an endpoint is not paced (a slow endpoint must not pause the
  * others); signing and sending a message cost less than its two database units.
  */
+export interface PacerOptions {
+  /** The units' share of the wall time while pushes keep coming. */
+  shareMax?: number;
+  /** How long after the last push `busy()` still says so. */
+  busyWindowMs?: number;
+  /** No single pause is longer, so a long unit (a slow endpoint) does not stall the others for long. */
+  pauseMsMax?: number;
+  /** Hears each unit's length, and whether tills were pushing when it started (the hub's metrics). */
+  onUnit?: (ms: number, whileIngesting: boolean) => void;
+}
+
 export class Pacer {
   /** A till has a push at the ingest: waiting for its checks or its turn, or applying. */
   private ingestBusy = false;
@@ -25,14 +36,17 @@ export class Pacer {
   private gap = new AbortController();
   private nextWorkMs = 0;
 
-  constructor(
-    private readonly shareMax = 0.01,
-    /** How long after the last push `busy()` still says so. */
-    private readonly busyWindowMs = 1_000,
-    /** No single pause is longer, so a long unit (a slow endpoint) does not stall the others for long. */
-    private readonly pauseMsMax = 2_000,
-  ) {
-    if (!(shareMax > 0 && shareMax <= 1)) throw new Error(`shareMax must be in (0, 1], got ${shareMax}`);
+  private readonly shareMax: number;
+  private readonly busyWindowMs: number;
+  private readonly pauseMsMax: number;
+  private readonly onUnit: (ms: number, whileIngesting: boolean) => void;
+
+  constructor(options: PacerOptions = {}) {
+    this.shareMax = options.shareMax ?? 0.01;
+    this.busyWindowMs = options.busyWindowMs ?? 1_000;
+    this.pauseMsMax = options.pauseMsMax ?? 2_000;
+    this.onUnit = options.onUnit ?? (() => {});
+    if (!(this.shareMax > 0 && this.shareMax <= 1)) throw new Error(`shareMax must be in (0, 1], got ${this.shareMax}`);
   }
 
   /** The ingest has pushes (`true`), or has just answered its last one (`false`). */
@@ -64,10 +78,12 @@ export class Pacer {
       await sleep(Math.min(this.nextWorkMs - now, this.pauseMsMax), signal, this.gap.signal);
     }
     const started = performance.now();
+    const whileIngesting = this.ingestBusy;
     try {
       return await work();
     } finally {
       const ended = performance.now();
+      this.onUnit(ended - started, whileIngesting);
       const pauseMs = Math.min(((ended - started) * (1 - this.shareMax)) / this.shareMax, this.pauseMsMax);
       this.nextWorkMs = Math.max(this.nextWorkMs, ended + pauseMs);
     }

@@ -5,7 +5,7 @@
  * by the local stand-in (support/stripe-stand-in.ts): these machines have no network.
  */
 import { sql } from 'drizzle-orm';
-import type { Page } from 'playwright-core';
+import type { Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyChain } from '../src/verify/verify-chain';
 import { launchBrowser, login, screenshot, startDashboardHub, type Browser, type DashboardWorld } from './dashboard-support';
@@ -35,12 +35,12 @@ afterAll(async () => {
 });
 
 /** Clicks a money form's button and waits for the hub's answer to that click. */
-async function submitted(form: 'topup' | 'refund' | 'checkout'): Promise<void> {
+async function submitted(form: 'topup' | 'refund' | 'checkout'): Promise<Response> {
   const answer = page.waitForResponse((response) => response.url().endsWith(`/${form}`) && response.request().method() === 'POST', { timeout: 30_000 });
   // One click event, not a mouse press and release: a live refresh that moves the page's
   // nodes between the two (the card view is drawn again) swallowed a click under load.
   await page.dispatchEvent(`#${form}-submit`, 'click');
-  await answer.catch(async (error: Error) => {
+  return answer.catch(async (error: Error) => {
     const state = await page.$eval(`#${form}-form`, (element) => {
       const formElement = element as HTMLFormElement;
       const fields = [...formElement.elements].map((field) => `${field.id}=${JSON.stringify((field as HTMLInputElement).value)}${(field as HTMLInputElement).validity?.valid === false ? ' (invalid)' : ''}`);
@@ -102,7 +102,9 @@ describe('dashboard top-up in Chromium', () => {
     await page.fill('#refund-amount', '2,50');
     await page.fill('#refund-iban', 'FR76 3000 6000 0112 3456 7890 189');
     await page.fill('#refund-holder', 'Camille Martin');
-    await submitted('refund');
+    // Once under load, the line below waited 60 s for a "Payout" that never came: say what the hub answered.
+    const payout = await submitted('refund');
+    expect(payout.status(), await payout.text()).toBe(200);
     // The top-up's own "done" line may still be shown: wait for this answer's.
     await page.waitForFunction(() => document.querySelector('#money-done')?.textContent?.startsWith('Payout'));
     expect(await page.textContent('#money-done')).toMatch(/^Payout requested \(SEPA transfer\): 2.50 EUR$/);

@@ -15,12 +15,12 @@ import { availableParallelism, loadavg } from 'node:os';
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { PUSH_ENTRIES_MAX, WEBHOOK_EVENT_TYPES } from '@fedow/protocol';
+import { PUSH_ENTRIES_MAX, WEBHOOK_EVENT_TYPES, type WireEntry } from '@fedow/protocol';
 import { newWebhookSecret } from '@fedow/hub';
 import { percentile, report } from './report';
 import { BenchTill } from './support/bench-till';
 import { pushFrames, signChains } from './support/chains';
-import { startHubProcess } from './support/hub-process';
+import { startHubProcess, type HubProcess } from './support/hub-process';
 import { copyWorld, createWorld, type BenchWorld } from '../../support/bench-world';
 
 /**
@@ -106,11 +106,7 @@ async function ingest(world: BenchWorld, chains: readonly string[][], name: stri
     if (failed.length > 0) throw new Error(`bench: ${name}: ${failed.join('; ')}`);
     return { rate: (RUN.tills * RUN.perTill) / seconds, deliveredDuringIngest: receiver.count - before, workMs, wallMs: seconds * 1000 };
   } finally {
-    for (const client of clients) client.terminate();
-    await hub.stop();
-    rmSync(path, { force: true });
-    rmSync(`${path}-wal`, { force: true });
-    rmSync(`${path}-shm`, { force: true });
+    await endRun(clients, hub, path);
   }
 }
 
@@ -124,25 +120,28 @@ async function steadySales(world: BenchWorld, chains: readonly string[][], recei
     for (const client of clients) await client.connect();
     const pushes = (STEADY.seconds * 1000) / STEADY.intervalMs;
     const frames = clients.map((_, index) => pushFrames(chains[index]!, STEADY.entries, pushes * STEADY.entries));
-    const before = receiver.count;
+    const before = receiver.transfers;
     const start = performance.now() + 50;
     // Tills spread over the interval, as independent tills would be.
     await Promise.all(clients.map((client, index) => client.paced(frames[index]!, start + (index * STEADY.intervalMs) / STEADY.tills, STEADY.intervalMs)));
     const sold = performance.now();
-    const during = receiver.count - before;
-    // A sale is two transfers, each one `transfer.applied` message; the tills' other events come on top.
-    const expected = STEADY.tills * pushes * STEADY.entries * 2;
-    while (receiver.count - before < expected && performance.now() - sold < 120_000) await new Promise((resolve) => setTimeout(resolve, 20));
+    const during = receiver.transfers - before;
+    // A top-up is two transfers (cash in, then to the card), a sale one; each transfer one message.
+    const expected = chains.slice(0, STEADY.tills).reduce((sum, chain) => sum + chain.slice(0, pushes * STEADY.entries).reduce((count, text) => count + ((JSON.parse(text) as WireEntry).body.kind === 'REF' ? 2 : 1), 0), 0);
+    while (receiver.transfers - before < expected && performance.now() - sold < 120_000) await new Promise((resolve) => setTimeout(resolve, 20));
     const after = ((performance.now() - sold) / 1000).toFixed(2);
     const rate = (STEADY.tills * STEADY.entries * 1000) / STEADY.intervalMs;
     return `steady sales, ${rate} entries/s from ${STEADY.tills} tills for ${STEADY.seconds} s: ${during.toLocaleString('en-US')} of their ${expected.toLocaleString('en-US')} transfer messages delivered while they sold, the last ${after} s after`;
   } finally {
-    for (const client of clients) client.terminate();
-    await hub.stop();
-    rmSync(path, { force: true });
-    rmSync(`${path}-wal`, { force: true });
-    rmSync(`${path}-shm`, { force: true });
+    await endRun(clients, hub, path);
   }
+}
+
+/** Closes a run's tills and hub, and deletes its copy of the world. */
+async function endRun(clients: readonly BenchTill[], hub: HubProcess, path: string): Promise<void> {
+  for (const client of clients) client.terminate();
+  await hub.stop();
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
 }
 
 /** fedow_webhook_work_seconds_total from the hub's /metrics: started while tills pushed (busy), and in their gaps (idle). */
@@ -178,17 +177,22 @@ function subscribe(path: string, url: string): void {
 
 interface Receiver {
   url: string;
+  /** Messages received, of every type; `transfers`: of them, `transfer.applied`. */
   count: number;
+  transfers: number;
   close(): Promise<void>;
 }
 
 /** Answers 204 to every POST: the receiver's cost is not what is measured. */
 async function startReceiver(): Promise<Receiver> {
-  const state = { count: 0 };
+  const state = { count: 0, transfers: 0 };
   const server: Server = createServer((request, response) => {
-    request.resume();
+    let body = '';
+    request.setEncoding('utf8');
+    request.on('data', (chunk: string) => (body += chunk));
     request.on('end', () => {
       state.count++;
+      if (body.startsWith('{"type":"transfer.applied"')) state.transfers++;
       response.writeHead(204).end();
     });
   });
@@ -197,6 +201,9 @@ async function startReceiver(): Promise<Receiver> {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
     get count() {
       return state.count;
+    },
+    get transfers() {
+      return state.transfers;
     },
     async close() {
       server.closeAllConnections();

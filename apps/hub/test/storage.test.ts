@@ -403,6 +403,23 @@ describe.each(['sqlite', 'postgres'] as const)('storage on %s', (dialect) => {
     expect((await claim('3'.repeat(64))).status).toBe('unknown');
   });
 
+  it('commits a transaction that does not wait for the disk, and the next one waits again', async () => {
+    const storage = await db.open(await db.freshUrl());
+    // SQLite: synchronous 1 (NORMAL) or 2 (FULL); PostgreSQL: synchronous_commit off or on.
+    const waitsForDisk = async (tx: Tx): Promise<string> =>
+      storage.dialect === 'sqlite' ? String(storage.sqlite.pragma('synchronous', { simple: true })) : (await tx.all<{ synchronous_commit: string }>(sql`SHOW synchronous_commit`))[0]!.synchronous_commit;
+    const [lazy, durable] = dialect === 'sqlite' ? ['1', '2'] : ['off', 'on'];
+    const written = await storage.transaction(async (tx) => {
+      await repo.insertOutboxEvents(tx, [{ type: 'card.lost', payload: '{}', at: AT }]);
+      return waitsForDisk(tx);
+    }, { durable: false });
+    expect(written).toBe(lazy);
+    expect(await repo.countOutboxEvents(storage.read)).toBe(1);
+    expect(await storage.transaction((tx) => waitsForDisk(tx))).toBe(durable);
+    await expect(storage.transaction(async () => Promise.reject(new Error('refused')), { durable: false })).rejects.toThrow('refused');
+    expect(await storage.transaction((tx) => waitsForDisk(tx))).toBe(durable);
+  });
+
   it('refuses a transaction opened inside another one', async () => {
     const storage = await db.open(await db.freshUrl());
     await expect(storage.transaction(() => storage.transaction(async () => 1))).rejects.toThrow(/inside a transaction/);

@@ -143,15 +143,20 @@ export class Deliverer {
     const delivered = attempt.status !== null && attempt.status >= 200 && attempt.status < 300;
     const next = delivered ? null : nextAttempt(this.settings.retry, attempts, Date.parse(firstAttemptAt), now.getTime(), this.random());
     const status = delivered ? 'delivered' : next!.kind === 'dead' ? 'dead' : 'pending';
-    await this.context.storage.transaction((tx) =>
-      repo.recordDeliveryAttempt(tx, delivery.id, {
-        status,
-        attempts,
-        attemptLog: JSON.stringify(log),
-        firstAttemptAt,
-        nextAttemptAt: next?.kind === 'retry' ? new Date(next.atMs).toISOString() : delivery.nextAttemptAt,
-        finishedAt: status === 'pending' ? null : now.toISOString(),
-      }),
+    // Not durable: a commit per message sent, each waiting for the disk, had the tills'
+    // pushes queue behind their fsyncs. A power cut may lose the record; the message
+    // then goes again under the same webhook-id (at least once, as a kill does).
+    await this.context.storage.transaction(
+      (tx) =>
+        repo.recordDeliveryAttempt(tx, delivery.id, {
+          status,
+          attempts,
+          attemptLog: JSON.stringify(log),
+          firstAttemptAt,
+          nextAttemptAt: next?.kind === 'retry' ? new Date(next.atMs).toISOString() : delivery.nextAttemptAt,
+          finishedAt: status === 'pending' ? null : now.toISOString(),
+        }),
+      { durable: false },
     );
   }
 }

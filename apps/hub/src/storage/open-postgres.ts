@@ -1,5 +1,5 @@
 /** Opens PostgreSQL storage: the connection pool, migrations under a lock, transactions. */
-import type { SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
@@ -36,7 +36,14 @@ export async function openPostgres(url: string, label: string): Promise<Postgres
     pool,
     read: pgTx(db, false),
     readSeesUncommitted: false,
-    transaction: (fn) => guard.run(() => db.transaction((tx) => fn(pgTx(tx, true)))),
+    transaction: (fn, options) =>
+      guard.run(() =>
+        db.transaction(async (tx) => {
+          // SET LOCAL ends with the transaction: the connection goes back to the pool as it came.
+          if (options?.durable === false) await tx.execute(sql`SET LOCAL synchronous_commit = off`);
+          return fn(pgTx(tx, true));
+        }),
+      ),
     close: async () => {
       if (closed) return;
       closed = true;

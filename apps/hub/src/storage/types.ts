@@ -42,6 +42,19 @@ export interface Tx {
   all<Row extends Record<string, unknown>>(query: SQL): Promise<Row[]>;
 }
 
+export interface TransactionOptions {
+  /**
+   * `false`: the commit does not wait for the disk (SQLite's WAL: synchronous=NORMAL
+   * for this transaction; PostgreSQL: synchronous_commit off). A power cut may then
+   * lose the transaction whole, never a part of it, and a process crash loses
+   * nothing; the next durable commit takes it to disk with its own. Only for
+   * bookkeeping whose loss repeats work and moves nothing: the webhook deliverer's
+   * record of an attempt (a lost "delivered" sends that message again, under the
+   * same webhook-id). Default `true`.
+   */
+  durable?: boolean;
+}
+
 interface StorageCommon {
   /** The database URL without its password, for logs. */
   readonly label: string;
@@ -62,7 +75,7 @@ interface StorageCommon {
    * IMMEDIATE); on PostgreSQL each takes a pooled connection. Nesting is a bug: pass
    * `tx` down instead.
    */
-  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: Tx) => Promise<T>, options?: TransactionOptions): Promise<T>;
   close(): Promise<void>;
 }
 

@@ -1,5 +1,16 @@
 import { setImmediate } from 'node:timers/promises';
 
+export interface PacerOptions {
+  /** The units' share of the wall time while pushes keep coming. */
+  shareMax?: number;
+  /** How long after the last push `busy()` still says so. */
+  busyWindowMs?: number;
+  /** No single pause is longer, so a long unit (a slow endpoint) does not stall the others for long. */
+  pauseMsMax?: number;
+  /** Hears each unit's length, and whether tills were pushing when it started (the hub's metrics). */
+  onUnit?: (ms: number, whileIngesting: boolean) => void;
+}
+
 /**
  * Ingest first: the webhook deliverer runs on the hub's main thread, which is
  * also the ingest's serial stage (issue 14.3: webhooks must not slow ingest
@@ -16,17 +27,6 @@ import { setImmediate } from 'node:timers/promises';
  * Waiting for an endpoint is not paced (a slow endpoint must not pause the
  * others); signing and sending a message cost less than its two database units.
  */
-export interface PacerOptions {
-  /** The units' share of the wall time while pushes keep coming. */
-  shareMax?: number;
-  /** How long after the last push `busy()` still says so. */
-  busyWindowMs?: number;
-  /** No single pause is longer, so a long unit (a slow endpoint) does not stall the others for long. */
-  pauseMsMax?: number;
-  /** Hears each unit's length, and whether tills were pushing when it started (the hub's metrics). */
-  onUnit?: (ms: number, whileIngesting: boolean) => void;
-}
-
 export class Pacer {
   /** A till has a push at the ingest: waiting for its checks or its turn, or applying. */
   private ingestBusy = false;

@@ -28,7 +28,7 @@ export const Uuid = z.string().regex(PATTERNS.uuid, 'a lowercase UUID');
  */
 export const UuidInput = z
   .string()
-  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'a UUID')
+  .regex(new RegExp(PATTERNS.uuid.source, 'i'), 'a UUID')
   .transform((id) => id.toLowerCase());
 /** A card's UID: ISO 14443 4, 7 or 10 bytes, uppercase hex. */
 export const CardUid = z.string().regex(PATTERNS.cardUid, 'a card UID: 8, 14 or 20 uppercase hex characters');

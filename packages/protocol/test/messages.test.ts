@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EntryBody, FRAME_BYTES_MAX, META_BYTES_MAX, TillMessage, parseFrame } from '../src';
+import { EntryBody, FRAME_BYTES_MAX, META_BYTES_MAX, TillMessage, UuidInput, parseFrame } from '../src';
 import { SAMPLE_BODY } from './sample-body';
 
 const body = SAMPLE_BODY;
@@ -44,5 +44,13 @@ describe('parseFrame', () => {
     expect(parseFrame(TillMessage, 'x'.repeat(FRAME_BYTES_MAX + 1))).toMatchObject({ ok: false, code: 'too_large' });
     // Under the limit in characters, over it in bytes.
     expect(parseFrame(TillMessage, 'é'.repeat(FRAME_BYTES_MAX / 2 + 1))).toMatchObject({ ok: false, code: 'too_large' });
+  });
+});
+
+describe('UUIDs typed by a person', () => {
+  it('accept any case, come out lower-cased, and refuse what is not a UUID', () => {
+    expect(UuidInput.parse('0190F2A4-7B3C-7D2E-9F10-0A1B2C3D4E5F')).toBe('0190f2a4-7b3c-7d2e-9f10-0a1b2c3d4e5f');
+    expect(UuidInput.safeParse('0190f2a4-7b3c-7d2e-9f10-0a1b2c3d4e5').success).toBe(false);
+    expect(UuidInput.safeParse('0190f2a4-7b3c-7d2e-9f10-0a1b2c3d4e5fa').success).toBe(false);
   });
 });

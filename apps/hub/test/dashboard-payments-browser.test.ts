@@ -8,6 +8,7 @@ import { sql } from 'drizzle-orm';
 import type { Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyChain } from '../src/verify/verify-chain';
+import { CASHIER } from '../../../support/seed';
 import { launchBrowser, login, screenshot, startDashboardHub, type Browser, type DashboardWorld } from './dashboard-support';
 import { signedEvent, STAND_IN_SECRET_KEY, STAND_IN_WEBHOOK_SECRET, StripeStandIn } from './support/stripe-stand-in';
 
@@ -160,4 +161,20 @@ describe('dashboard top-up in Chromium', () => {
     await screenshot(page, 'card-refund');
     expect((await verifyChain(hub.world.hub.context)).firstDiscrepancy).toBeNull();
   }, 240_000);
+
+  it('keeps the focus and what the operator is typing while a sale at a till redraws the card page', async () => {
+    const uid = hub.world.cards[4]!;
+    const { local } = hub.world;
+    const till = await hub.connectTill('A');
+    await page.goto(`${hub.base}/dashboard#/cards?q=${uid}`);
+    await page.waitForSelector('#topup-form');
+    await page.focus('#topup-amount');
+    await page.keyboard.type('4');
+    // The hub's live stream says cards changed: the page is drawn again under the operator's fingers.
+    await till.push([till.entry('REF', { card: uid, primary: CASHIER, asset: local, amount: 700 })]);
+    await page.waitForSelector(`#card-balances li[data-asset="${local}"][data-value="700"]`);
+    await page.keyboard.type('2');
+    expect(await page.inputValue('#topup-amount')).toBe('42');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('topup-amount');
+  }, 120_000);
 });

@@ -30,8 +30,20 @@ export function append(parent: Node, children: readonly Child[]): void {
   }
 }
 
-/** Replaces everything inside `parent`. */
+/**
+ * Replaces everything inside `parent`. A field the user is typing in that comes
+ * back among the new children (a form kept across a live refresh) keeps the focus
+ * and the caret: taking a node out of the page drops both, and the next keys
+ * would go nowhere.
+ */
 export function replace(parent: Element, ...children: Child[]): void {
+  const focused = document.activeElement instanceof HTMLElement && parent.contains(document.activeElement) ? document.activeElement : null;
+  const field = focused instanceof HTMLInputElement || focused instanceof HTMLTextAreaElement ? focused : null;
+  const caret = field === null ? null : { start: field.selectionStart, end: field.selectionEnd, direction: field.selectionDirection ?? undefined };
   parent.replaceChildren();
   append(parent, children);
+  if (focused === null || !focused.isConnected || document.activeElement === focused) return;
+  focused.focus({ preventScroll: true });
+  // Inputs without a caret (email, number) answer null here, and would throw on setSelectionRange.
+  if (field !== null && caret !== null && caret.start !== null && caret.end !== null) field.setSelectionRange(caret.start, caret.end, caret.direction);
 }

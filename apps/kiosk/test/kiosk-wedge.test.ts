@@ -43,10 +43,33 @@ function typedByWedge(uid: string): string {
   return BigInt(`0x${reversed}`).toString().padStart(10, '0');
 }
 
-/** A USB device types fast and ends with Enter. */
+/**
+ * A USB device types its line in one burst and ends with Enter: its keys reach
+ * the page together, stamped a few ms apart. Typed one CDP call a key instead,
+ * a loaded CI machine once left more than WEDGE_GAP_MS between two of a payment
+ * code's hundreds of keys, and the page rightly took the rest for a person's
+ * shortcuts. So the burst is dispatched in the page, in one task, as the
+ * document's keydown events the till listens to.
+ */
 async function scan(page: Page, text: string): Promise<void> {
-  await page.keyboard.type(text);
-  await page.keyboard.press('Enter');
+  await page.evaluate((keys) => {
+    for (const key of keys) document.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }));
+  }, [...text, 'Enter']);
+}
+
+/** Waits for the till's verdict screen; on a timeout, says what the screen showed instead. */
+async function verdict(page: Page, selector: string): Promise<void> {
+  await page
+    .locator(selector)
+    .waitFor({ timeout: 15_000 })
+    .catch(async (error: Error) => {
+      const shown = await page.evaluate(() => {
+        const result = document.querySelector('#result');
+        const screen = document.querySelector('[id^="screen-"]');
+        return `screen ${screen?.id ?? 'none'}; result ${result ? JSON.stringify({ ...(result as HTMLElement).dataset }) : 'none'}: ${JSON.stringify(result?.textContent ?? document.body.textContent?.slice(0, 300))}`;
+      });
+      throw new Error(`${error.message}\nthe till showed: ${shown}`);
+    });
 }
 
 async function openWedgeTill(name: string): Promise<{ till: Till; page: Page }> {
@@ -96,7 +119,7 @@ describe('keyboard wedges typing into the till page', () => {
 
     await chargeBeer(page);
     await scan(page, code);
-    await page.locator('#result[data-outcome="approved"][data-kind="QRS"]').waitFor({ timeout: 15_000 });
+    await verdict(page, '#result[data-outcome="approved"][data-kind="QRS"]');
     expect(await page.locator('#new-balance').textContent()).toContain('16.50');
     await screenshot(page, 'qr-sale-approved');
     expect(await fed()).toBe(1650);
@@ -104,7 +127,7 @@ describe('keyboard wedges typing into the till page', () => {
     await page.keyboard.press('Escape');
     await chargeBeer(page);
     await scan(page, code);
-    await page.locator('#result[data-outcome="declined"][data-code="code_used"]').waitFor({ timeout: 15_000 });
+    await verdict(page, '#result[data-outcome="declined"][data-code="code_used"]');
     expect(await page.locator('#decline-reason').textContent()).toBe('This payment code was already used: ask for a fresh one');
     await screenshot(page, 'qr-sale-replayed');
     // The language key translates the verdict already on screen.

@@ -144,12 +144,14 @@ export class Ingest {
       // set, its commit and a round of card updates.
       await untilChecked(remaining, this.batches === 1 ? Infinity : remaining[0]!.entries.length);
       const started = performance.now();
-      const outcome = await this.turns.run(terminalId, async (othersWaiting, tx, sharedBy) => {
+      // Taken once: a round that failed is run again (isolated) with the same slices.
+      let taken: Slice[] | null = null;
+      const outcome = await this.turns.run(terminalId, async (othersWaiting, tx, sharedBy, isolate) => {
         // Checked when the turn comes: the connection may have closed while it waited.
         if (abandoned()) return null;
         const budget = othersWaiting ? Math.max(INGEST_SHARED_TURN_ENTRIES_MAX, Math.floor(INGEST_TURN_ENTRIES_MAX / sharedBy)) : INGEST_TURN_ENTRIES_MAX;
-        const turn = takeTurn(remaining, budget);
-        const applied = sharedBy === 1 ? await this.apply(tx, terminalId, turn) : await this.isolated(tx, () => this.apply(tx, terminalId, turn));
+        const turn = (taken ??= takeTurn(remaining, budget));
+        const applied = isolate ? await this.isolated(tx, () => this.apply(tx, terminalId, turn)) : await this.apply(tx, terminalId, turn);
         return { applied, turn };
       });
       if (outcome === null) break;
@@ -172,8 +174,9 @@ export class Ingest {
   }
 
   /**
-   * A turn in a round shared with other tills: its writes behind a savepoint, so
-   * that its failure rolls back its own writes only and the others' commit.
+   * A turn in a round shared with other tills, run again after the round failed:
+   * its writes behind a savepoint, so that its failure rolls back its own writes
+   * only and the others' commit.
    */
   private async isolated(tx: Tx, apply: () => Promise<TurnOutcome>): Promise<TurnOutcome | TurnFailed> {
     await savepoint(tx, 'SAVEPOINT ingest_turn');

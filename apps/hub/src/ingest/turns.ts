@@ -7,8 +7,11 @@
  * A round holds the turns of up to `keysPerRound` keys, one each, run one
  * after the other inside one `round` (the ingest's: one database transaction),
  * and every turn of it settles once the round has (after its commit). A task
- * that throws fails its whole round: a task that must not take the others
- * down keeps its own failure (a savepoint) and returns it.
+ * that throws fails its round. A round of several turns that failed is run once
+ * more, from the start, with `isolate` set: each task then keeps its own failure
+ * (the ingest's: behind a savepoint) and returns it, and what still throws fails
+ * the round. Turns fail rarely, and a savepoint copies every page its turn
+ * changes: the common round pays for none.
  *
  * Every round starts from the event loop (setImmediate), never from the
  * microtasks of the round before: on SQLite a transaction never waits for I/O,
@@ -29,8 +32,12 @@ export class FairTurns<C = void> {
     this.round = options.round ?? ((work) => work(undefined as C));
   }
 
-  /** `task(othersWaiting, context, sharedBy)`: `sharedBy` is the number of turns in its round. */
-  run<T>(key: string, task: (othersWaiting: boolean, context: C, sharedBy: number) => Promise<T>): Promise<T> {
+  /**
+   * `task(othersWaiting, context, sharedBy, isolate)`: `sharedBy` is the number of
+   * turns in its round; `isolate`, that the round is run again after a failure.
+   * A task run again must do the same work: what it takes off a queue, it takes once.
+   */
+  run<T>(key: string, task: Task<C, T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const waiter: Waiter<C> = { key, task, resolve: resolve as (value: unknown) => void, reject };
       const queue = this.queues.get(key);
@@ -68,18 +75,26 @@ export class FairTurns<C = void> {
     this.waiters -= picked.length;
     const othersWaiting = picked.length > 1 || this.waiters > 0;
     const results: unknown[] = [];
-    this.round(async (context) => {
-      for (const waiter of picked) results.push(await waiter.task(othersWaiting, context, picked.length));
-    }).then(
-      () => picked.forEach((waiter, index) => waiter.resolve(results[index])),
-      (error: unknown) => picked.forEach((waiter) => waiter.reject(error)),
-    ).finally(() => setImmediate(() => this.next()));
+    const round = (isolate: boolean) =>
+      this.round(async (context) => {
+        results.length = 0;
+        for (const waiter of picked) results.push(await waiter.task(othersWaiting, context, picked.length, isolate));
+      });
+    round(false)
+      .catch((error: unknown) => (picked.length > 1 ? round(true) : Promise.reject(error)))
+      .then(
+        () => picked.forEach((waiter, index) => waiter.resolve(results[index])),
+        (error: unknown) => picked.forEach((waiter) => waiter.reject(error)),
+      )
+      .finally(() => setImmediate(() => this.next()));
   }
 }
 
+type Task<C, T> = (othersWaiting: boolean, context: C, sharedBy: number, isolate: boolean) => Promise<T>;
+
 interface Waiter<C> {
   key: string;
-  task: (othersWaiting: boolean, context: C, sharedBy: number) => Promise<unknown>;
+  task: Task<C, unknown>;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }

@@ -206,6 +206,7 @@ async function throughput(world: BenchWorld, chains: readonly string[][], tills:
     const frames = clients.map((_, index) => pushFrames(chains[index]!.slice(warmUp), PUSH_ENTRIES_MAX, perTill));
     const lastSeqs = frames[0]!.map((_, index) => warmUp + Math.min(perTill, (index + 1) * PUSH_ENTRIES_MAX));
     const hubCpu = hub.cpuSeconds();
+    const mainCpu = hub.mainThreadCpu();
     const ownCpu = process.cpuUsage();
     const start = performance.now();
     const ends = await Promise.all(clients.map((client, index) => client.pushAll(frames[index]!, lastSeqs)));
@@ -213,9 +214,11 @@ async function throughput(world: BenchWorld, chains: readonly string[][], tills:
     const total = tills * perTill;
     // CPU per entry drifts less than wall time on a shared machine; the tills (this process) share its cores.
     const hubMicros = ((hub.cpuSeconds() - hubCpu) * 1e6) / total;
+    const mainAfter = hub.mainThreadCpu();
+    const main = { user: ((mainAfter.user - mainCpu.user) * 1e6) / total, kernel: ((mainAfter.kernel - mainCpu.kernel) * 1e6) / total };
     const own = process.cpuUsage(ownCpu);
     const tillMicros = (own.user + own.system) / total;
-    return { rate: total / seconds, detail: `${total.toLocaleString('en-US')} entries in ${seconds.toFixed(2)} s, after ${(tills * warmUp).toLocaleString('en-US')} of warm-up; CPU per entry: hub ${hubMicros.toFixed(0)} µs, tills ${tillMicros.toFixed(0)} µs; load average ${loadavg()[0]!.toFixed(2)}; ${statusLine(clients)}` };
+    return { rate: total / seconds, detail: `${total.toLocaleString('en-US')} entries in ${seconds.toFixed(2)} s, after ${(tills * warmUp).toLocaleString('en-US')} of warm-up; CPU per entry: hub ${hubMicros.toFixed(0)} µs (its main thread ${main.user.toFixed(0)} user + ${main.kernel.toFixed(0)} kernel), tills ${tillMicros.toFixed(0)} µs; load average ${loadavg()[0]!.toFixed(2)}; ${statusLine(clients)}` };
   } finally {
     await closeAll(clients, hub);
   }

@@ -13,6 +13,8 @@ export interface HubProcess {
   rss(): number;
   /** CPU seconds the hub process has used so far, all its threads (user + system). */
   cpuSeconds(): number;
+  /** CPU seconds its main thread, the ingest's one serial stage, has used so far: user and kernel apart. */
+  mainThreadCpu(): { user: number; kernel: number };
   stop(): Promise<void>;
 }
 
@@ -56,6 +58,7 @@ export async function startHubProcess(database: string, nodeOptions: readonly st
     syncUrl: `${address.replace('http://', 'ws://')}/sync`,
     rss: () => vmRss(child.pid!),
     cpuSeconds: () => cpuSeconds(child.pid!),
+    mainThreadCpu: () => statTimes(`/proc/${child.pid!}/task/${child.pid!}/stat`),
     stop: () => stop(child),
   };
 }
@@ -70,10 +73,16 @@ function vmRss(pid: number): number {
 const TICKS_PER_SECOND = 100;
 
 function cpuSeconds(pid: number): number {
+  const { user, kernel } = statTimes(`/proc/${pid}/stat`);
+  return user + kernel;
+}
+
+/** A process's or a thread's (`/proc/PID/task/TID/stat`) user and kernel CPU seconds. */
+function statTimes(path: string): { user: number; kernel: number } {
   // Fields after the command's closing parenthesis (which may hold spaces): utime and stime are the 12th and 13th.
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const stat = readFileSync(path, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  return { user: Number(fields[11]) / TICKS_PER_SECOND, kernel: Number(fields[12]) / TICKS_PER_SECOND };
 }
 
 async function stop(child: ChildProcess): Promise<void> {

@@ -24,19 +24,29 @@ vi.mock('../src/ingest/persist', async (original) => {
   };
 });
 
+/** Turns of up to three keys a round, each round numbered and logged as it begins, commits or rolls back. */
+function loggedTurns(log: string[]): FairTurns<number> {
+  let rounds = 0;
+  return new FairTurns<number>({
+    keysPerRound: 3,
+    round: async (work) => {
+      const round = ++rounds;
+      log.push(`begin ${round}`);
+      try {
+        await work(round);
+      } catch (error) {
+        log.push(`roll back ${round}`);
+        throw error;
+      }
+      log.push(`commit ${round}`);
+    },
+  });
+}
+
 describe('turns in rounds', () => {
   it('run up to keysPerRound keys in one round, one turn each, and settle them after the round', async () => {
     const log: string[] = [];
-    let rounds = 0;
-    const turns = new FairTurns<number>({
-      keysPerRound: 3,
-      round: async (work) => {
-        const round = ++rounds;
-        log.push(`begin ${round}`);
-        await work(round);
-        log.push(`commit ${round}`);
-      },
-    });
+    const turns = loggedTurns(log);
     const turn = (key: string) => turns.run(key, async (others, round, sharedBy) => void log.push(`${key} in ${round} of ${sharedBy}, others ${others}`)).then(() => log.push(`${key} settled`));
     await Promise.all([turn('a'), turn('a'), turn('b'), turn('c'), turn('d')]);
     expect(log).toEqual([
@@ -72,20 +82,7 @@ describe('turns in rounds', () => {
 
   it('run a failed round of several turns once more, each told to isolate itself, with the same turns in the same order', async () => {
     const log: string[] = [];
-    let rounds = 0;
-    const turns = new FairTurns<number>({
-      keysPerRound: 3,
-      round: async (work) => {
-        const round = ++rounds;
-        try {
-          await work(round);
-          log.push(`commit ${round}`);
-        } catch (error) {
-          log.push(`roll back ${round}`);
-          throw error;
-        }
-      },
-    });
+    const turns = loggedTurns(log);
     const turn = (key: string, fails: boolean) =>
       turns.run(key, async (_others, round, _sharedBy, isolate) => {
         log.push(`${key} in ${round}${isolate ? ', isolated' : ''}`);
@@ -96,7 +93,7 @@ describe('turns in rounds', () => {
       });
     const outcomes = await Promise.all([turn('a', false), turn('b', true), turn('c', false)]);
     expect(outcomes).toEqual(['a done', 'b failed alone', 'c done']);
-    expect(log).toEqual(['a in 1', 'b in 1', 'roll back 1', 'a in 2, isolated', 'b in 2, isolated', 'c in 2, isolated', 'commit 2']);
+    expect(log).toEqual(['begin 1', 'a in 1', 'b in 1', 'roll back 1', 'begin 2', 'a in 2, isolated', 'b in 2, isolated', 'c in 2, isolated', 'commit 2']);
     // A turn alone in its round is not run again: its failure is its own already.
     const alone = new FairTurns<void>();
     let calls = 0;

@@ -2,7 +2,7 @@
  * The benchmarks' hub: a seeded database with its tills, copied before each run so
  * every run starts from the same state and chains signed in advance fit every copy.
  */
-import { copyFileSync, existsSync } from 'node:fs';
+import { copyFileSync, existsSync, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { genesisBody } from '@fedow/protocol';
@@ -58,6 +58,11 @@ export function copyWorld(world: BenchWorld, name: string): string {
   const path = join(world.dir, `${name}.sqlite`);
   copyFileSync(world.template, path);
   return path;
+}
+
+/** Deletes a run's SQLite database with its WAL and shared-memory files. */
+export function removeDatabase(path: string): void {
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
 }
 
 /**

@@ -14,7 +14,7 @@
  * another size, `FEDOW_BENCH_DIALECTS=sqlite` runs one dialect.
  */
 import { availableParallelism, cpus, loadavg } from 'node:os';
-import { copyFileSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
@@ -26,6 +26,7 @@ import { pushFrames, signChains } from './support/chains';
 import { startHubProcess } from './support/hub-process';
 import { processCpuMs, processTreeCpuMs } from './support/process-cpu';
 import { addTills, pgCacheDir, pgHistory, sqliteHistory, type HistoryWorld } from '../../support/history';
+import { removeDatabase } from '../../support/bench-world';
 import { startKeptPostgres } from '../../support/postgres';
 
 const HISTORY_TRANSFERS = Number(process.env.FEDOW_BENCH_HISTORY ?? 10_000_000);
@@ -72,9 +73,6 @@ async function sqliteDialect(wanted: readonly string[]): Promise<Dialect | null>
   if (!wanted.includes('sqlite')) return null;
   const world = await sqliteHistory(HISTORY_TRANSFERS, (line) => console.log(line));
   const copy = (round: number) => join(world.dir, `run-empty-${round}.sqlite`);
-  const remove = (path: string) => {
-    for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
-  };
   return {
     name: 'SQLite',
     world,
@@ -83,11 +81,11 @@ async function sqliteDialect(wanted: readonly string[]): Promise<Dialect | null>
       {
         name: 'empty',
         open: async (round) => {
-          remove(copy(round));
+          removeDatabase(copy(round));
           copyFileSync(world.empty, copy(round));
           return `sqlite:${copy(round)}`;
         },
-        close: async (round) => remove(copy(round)),
+        close: async (round) => removeDatabase(copy(round)),
       },
       { name: 'full', open: async () => `sqlite:${world.full}`, close: async () => undefined },
     ],

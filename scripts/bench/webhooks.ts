@@ -21,7 +21,7 @@ import { percentile, report } from './report';
 import { BenchTill } from './support/bench-till';
 import { pushFrames, signChains } from './support/chains';
 import { startHubProcess, type HubProcess } from './support/hub-process';
-import { copyWorld, createWorld, type BenchWorld } from '../../support/bench-world';
+import { copyWorld, createWorld, removeDatabase, type BenchWorld } from '../../support/bench-world';
 
 /**
  * Each run first pushes `warmUp` entries a till, untimed: a fresh hub's first
@@ -160,7 +160,7 @@ async function steadySales(world: BenchWorld, chains: readonly string[][], recei
 async function endRun(clients: readonly BenchTill[], hub: HubProcess, path: string): Promise<void> {
   for (const client of clients) client.terminate();
   await hub.stop();
-  for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
+  removeDatabase(path);
 }
 
 /** fedow_webhook_work_seconds_total from the hub's /metrics: started while tills pushed (busy), and in their gaps (idle). */

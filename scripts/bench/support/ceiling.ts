@@ -1,12 +1,11 @@
 import { availableParallelism } from 'node:os';
-import { rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { WireEntry } from '@fedow/protocol';
 import { verifySigned } from '@fedow/ledger';
 import { nodeCrypto } from '@fedow/ledger/crypto-node';
 import { publicKeyHex, fromHex } from '@fedow/ledger';
 import type { BenchWorld } from '../../../support/bench-world';
-import { copyWorld } from '../../../support/bench-world';
+import { copyWorld, removeDatabase } from '../../../support/bench-world';
 
 /**
  * What a hub cannot avoid doing per entry (issue 15.5), measured in the run that
@@ -99,7 +98,7 @@ function insertCost(world: BenchWorld, entries: readonly WireEntry[]): number {
     return ((performance.now() - start) * 1000) / entries.length;
   } finally {
     db.close();
-    for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
+    removeDatabase(path);
   }
 }
 

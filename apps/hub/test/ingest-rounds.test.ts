@@ -147,6 +147,20 @@ describe.each(DIALECTS)('tills sharing a round on %s', (dialect) => {
     return { entries, checks };
   };
 
+  /** The card's balance in the local asset, as stored. */
+  const balanceOf = async (tag: string) => {
+    const { read } = world.hub.context.storage;
+    const card = (await repo.loadCardsByTag(read, [tag])).get(tag);
+    if (!card?.ephemeralWalletId) return 0;
+    return (await repo.loadWalletBalances(read, [card.ephemeralWalletId])).find((balance) => balance.assetId === world.local)?.value ?? 0;
+  };
+
+  /** A card holding `amount` of the local asset, topped up by `till` in a batch of its own. */
+  const funded = async (till: SpecTill, tag: string, amount: number, ingest: Ingest) => {
+    await ingest.pushBatch(till.till.id, [checked([till.entry('REF', { card: tag, primary: CASHIER, asset: world.local, amount })])]);
+    expect(await balanceOf(tag)).toBe(amount);
+  };
+
   it('commits once what the good turns wrote, and a turn that fails rolls back only its own writes', async () => {
     const { context } = world.hub;
     const good = new SpecTill(await world.till(), 'ws://unused');
@@ -154,11 +168,6 @@ describe.each(DIALECTS)('tills sharing a round on %s', (dialect) => {
     const topUps = (till: SpecTill, card: string) => [1, 2, 3].map((amount) => till.entry('REF', { card, primary: CASHIER, asset: world.local, amount }));
     const goodEntries = topUps(good, world.cards[0]!);
     const badEntries = topUps(bad, world.cards[1]!);
-    const balanceOf = async (tag: string) => {
-      const card = (await repo.loadCardsByTag(context.storage.read, [tag])).get(tag);
-      if (!card?.ephemeralWalletId) return 0;
-      return (await repo.loadWalletBalances(context.storage.read, [card.ephemeralWalletId])).find((balance) => balance.assetId === world.local)?.value ?? 0;
-    };
     const before = [await balanceOf(world.cards[0]!), await balanceOf(world.cards[1]!)];
     // The ingest's own transactions, counted apart from the hub's others (sealer, presence).
     let transactions = 0;
@@ -182,5 +191,44 @@ describe.each(DIALECTS)('tills sharing a round on %s', (dialect) => {
     expect(await repo.listEntries(read, bad.till.id, 0, 10)).toHaveLength(0);
     expect(await repo.getTerminal(read, bad.till.id)).toMatchObject({ lastSeq: 0 });
     expect([await balanceOf(world.cards[0]!), await balanceOf(world.cards[1]!)]).toEqual([before[0]! + 6, before[1]]);
+  });
+
+  it('lets a turn see what the turns before it in the round spent of a card: one card change for the round', async () => {
+    const { context } = world.hub;
+    const first = new SpecTill(await world.till(), 'ws://unused');
+    const second = new SpecTill(await world.till(), 'ws://unused');
+    const ingest = new Ingest(context, world.hub.app.cryptoPool);
+    const card = world.cards[0]!;
+    await funded(first, card, 1_000, ingest);
+    const cursorBefore = await repo.latestCardChange(context.storage.read);
+    const cursors: number[] = [];
+    context.events.on('cards-changed', ({ cursor }) => cursors.push(cursor));
+    const sale = (till: SpecTill) => checked([till.entry('SAL', { card, primary: CASHIER, asset: world.local, amount: 700 })]);
+    // Both in one round, in this order: the second turn reads the card after the first one's sale.
+    const [firstOutcome, secondOutcome] = await Promise.all([ingest.pushBatch(first.till.id, [sale(first)]), ingest.pushBatch(second.till.id, [sale(second)])]);
+    expect(firstOutcome).toMatchObject({ kind: 'acks', acks: [{ results: [{ status: 'applied' }] }] });
+    expect(secondOutcome).toMatchObject({ kind: 'acks', acks: [{ results: [{ status: 'rejected', reason: 'insufficient_funds' }] }] });
+    expect(await balanceOf(card)).toBe(300);
+    // The round's cards are appended once, at its end: both turns name that cursor.
+    const changes = await repo.listCardChangesAfter(context.storage.read, cursorBefore, 100);
+    expect(changes.cardIds).toHaveLength(1);
+    expect(changes.cursor).toBe(cursorBefore + 1);
+    expect(cursors).toEqual([changes.cursor]);
+  });
+
+  it('reads the working set again for each turn of a round run after a failure, so no turn sees what a failed one undid', async () => {
+    const { context } = world.hub;
+    const bad = new SpecTill(await world.till(), 'ws://unused');
+    const good = new SpecTill(await world.till(), 'ws://unused');
+    const ingest = new Ingest(context, world.hub.app.cryptoPool);
+    const card = world.cards[0]!;
+    await funded(good, card, 1_000, ingest);
+    const sale = (till: SpecTill) => checked([till.entry('SAL', { card, primary: CASHIER, asset: world.local, amount: 700 })]);
+    failing.terminal = bad.till.id;
+    // The failing turn goes first and spends 700 before it throws; rolled back, it must leave the card's 1,000 to the next.
+    const [badOutcome, goodOutcome] = await Promise.allSettled([ingest.pushBatch(bad.till.id, [sale(bad)]), ingest.pushBatch(good.till.id, [sale(good)])]);
+    expect(badOutcome).toMatchObject({ status: 'rejected', reason: new Error('persist failed after its writes') });
+    expect(goodOutcome).toMatchObject({ status: 'fulfilled', value: { kind: 'acks', acks: [{ results: [{ status: 'applied' }] }] } });
+    expect(await balanceOf(card)).toBe(300);
   });
 });

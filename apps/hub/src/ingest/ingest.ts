@@ -23,7 +23,7 @@ import type { CryptoPool, Verdict } from '../crypto/pool';
 import { clashEntryKey } from './entry-key';
 import { FairTurns } from './turns';
 import { PushChecks } from './checks';
-import { effectivePolicy, loadWorkingSet } from './working-set';
+import { effectivePolicy, loadWorkingSet, SharedWorkingSet } from './working-set';
 
 export interface PushAck {
   lastSeq: number;
@@ -72,7 +72,23 @@ class TurnFailed {
 
 type TurnOutcome =
   | { kind: 'refused'; status: 'frozen' | 'revoked' | 'unknown' }
-  | { kind: 'applied'; plans: PushPlan[]; head: ChainHead; cardIds: string[]; cursor: number | undefined; frozen: boolean };
+  | { kind: 'applied'; plans: PushPlan[]; head: ChainHead; cardIds: string[]; frozen: boolean };
+
+/**
+ * What the turns of one round share besides their transaction: the working set
+ * (a card is read once per round, not once per turn) and the cards they
+ * changed, appended to the card change stream once, at the round's end. A round
+ * run again with savepoints (`isolate`) shares no working set: a turn rolled
+ * back would leave its decisions in it.
+ */
+class Round {
+  readonly workingSet = new SharedWorkingSet();
+  readonly changedCards = new Set<string>();
+  /** The card change stream's cursor after this round's changes; set before its commit. */
+  cursor: number | undefined;
+
+  constructor(readonly tx: Tx) {}
+}
 
 /**
  * Ingest of pushes: signatures are verified on the worker pool, then the pushes
@@ -85,7 +101,7 @@ type TurnOutcome =
  * debit; tills take them round robin, and a turn is short while other tills wait.
  */
 export class Ingest {
-  private readonly turns: FairTurns<Tx>;
+  private readonly turns: FairTurns<Round>;
   /** Tills with a batch at the ingest now (waiting for checks or turns, or applying). */
   private batches = 0;
 
@@ -93,7 +109,15 @@ export class Ingest {
     private readonly context: HubContext,
     private readonly pool: CryptoPool,
   ) {
-    this.turns = new FairTurns<Tx>({ keysPerRound: TURNS_PER_ROUND, round: (work) => this.context.storage.transaction(work) });
+    this.turns = new FairTurns<Round>({
+      keysPerRound: TURNS_PER_ROUND,
+      round: (work) =>
+        this.context.storage.transaction(async (tx) => {
+          const round = new Round(tx);
+          await work(round);
+          round.cursor = await repo.appendCardChanges(tx, [...round.changedCards], iso(this.context.clock.now()));
+        }),
+    });
   }
 
   /**
@@ -146,20 +170,23 @@ export class Ingest {
       const started = performance.now();
       // Taken once: a round that failed is run again (isolated) with the same slices.
       let taken: Slice[] | null = null;
-      const outcome = await this.turns.run(terminalId, async (othersWaiting, tx, sharedBy, isolate) => {
+      const outcome = await this.turns.run(terminalId, async (othersWaiting, round, sharedBy, isolate) => {
         // Checked when the turn comes: the connection may have closed while it waited.
         if (abandoned()) return null;
         const budget = othersWaiting ? Math.max(INGEST_SHARED_TURN_ENTRIES_MAX, Math.floor(INGEST_TURN_ENTRIES_MAX / sharedBy)) : INGEST_TURN_ENTRIES_MAX;
         const turn = (taken ??= takeTurn(remaining, budget));
-        const applied = isolate ? await this.isolated(tx, () => this.apply(tx, terminalId, turn)) : await this.apply(tx, terminalId, turn);
-        return { applied, turn };
+        const { tx } = round;
+        const applied = isolate ? await this.isolated(tx, () => this.apply(tx, terminalId, turn, null)) : await this.apply(tx, terminalId, turn, round.workingSet);
+        // Only a turn that stays in the round has its cards in the change stream.
+        if (!(applied instanceof TurnFailed) && applied.kind === 'applied') for (const card of applied.cardIds) round.changedCards.add(card);
+        return { applied, turn, round };
       });
       if (outcome === null) break;
       if (outcome.applied instanceof TurnFailed) throw outcome.applied.error;
-      const { applied, turn } = outcome as { applied: TurnOutcome; turn: Slice[] };
+      const { applied, turn, round } = outcome as { applied: TurnOutcome; turn: Slice[]; round: Round };
       // A till refused after an earlier turn of the batch committed: the till resends what was not acked.
       if (applied.kind === 'refused') return applied;
-      this.report(terminalId, applied, started);
+      this.report(terminalId, applied, round.cursor, started);
       for (const card of applied.cardIds) cardIds.add(card);
       head = applied.head;
       for (const [index, plan] of applied.plans.entries()) mergeAck(acks, turn[index]!.push, plan);
@@ -191,7 +218,7 @@ export class Ingest {
     }
   }
 
-  private report(terminalId: string, turn: Extract<TurnOutcome, { kind: 'applied' }>, started: number): void {
+  private report(terminalId: string, turn: Extract<TurnOutcome, { kind: 'applied' }>, cursor: number | undefined, started: number): void {
     const { plans } = turn;
     this.context.events.emit('ingested', {
       terminal: terminalId,
@@ -202,10 +229,11 @@ export class Ingest {
       lastSeq: turn.head.lastSeq,
       latencyMs: performance.now() - started,
     });
-    if (turn.cursor !== undefined) this.context.events.emit('cards-changed', { cardIds: turn.cardIds, cursor: turn.cursor });
+    if (cursor !== undefined && turn.cardIds.length > 0) this.context.events.emit('cards-changed', { cardIds: turn.cardIds, cursor });
   }
 
-  private async apply(tx: Tx, terminalId: string, turn: readonly Slice[]): Promise<TurnOutcome> {
+  /** `shared`: the round's working set, or null for one of the turn's own. */
+  private async apply(tx: Tx, terminalId: string, turn: readonly Slice[], shared: SharedWorkingSet | null): Promise<TurnOutcome> {
     // A round runs its turns without a break for the event loop (SQLite): the
     // workers hear of their next jobs here, not only once the round is over.
     this.pool.refill();
@@ -218,7 +246,8 @@ export class Ingest {
     const now = iso(this.context.clock.now());
     const all = turn.flatMap((slice) => slice.entries);
     const stored = await this.storedEntries(tx, terminalId, terminal.lastSeq, all);
-    const state = await loadWorkingSet(tx, terminal.placeId, all.flatMap((entry) => [entry.body.card, entry.body.primary]));
+    const uids = all.flatMap((entry) => [entry.body.card, entry.body.primary]);
+    const state = shared ? await shared.for(tx, terminal.placeId, uids) : await loadWorkingSet(tx, terminal.placeId, uids);
     const context = { terminal: terminalId, place: terminal.placeId, policy: effectivePolicy(place.offlinePolicy, terminal.policyOverrides), at: now, newId: this.context.newId };
     const writer = ingestWriter(tx);
     const plans: PushPlan[] = [];
@@ -256,8 +285,7 @@ export class Ingest {
       await repo.setTerminalStatus(tx, terminalId, 'frozen');
       await recordEvents(tx, [{ type: 'terminal.frozen', data: { terminal: terminalId, reason: forked ? 'fork' : 'quarantine' } }], now);
     }
-    const cursor = await repo.appendCardChanges(tx, [...cardIds], now);
-    return { kind: 'applied', plans, head, cardIds: [...cardIds], cursor, frozen };
+    return { kind: 'applied', plans, head, cardIds: [...cardIds], frozen };
   }
 
   /**

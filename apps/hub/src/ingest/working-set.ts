@@ -136,6 +136,43 @@ function deepFreeze<T>(value: T): T {
  * ledger's rules then run on it in memory, exactly as on the full ledger.
  */
 export async function loadWorkingSet(tx: Tx, placeId: string, uids: readonly string[]): Promise<LedgerState> {
+  const state = await directoryState(tx);
+  await useFederationOf(tx, state, placeId);
+  await addCards(tx, state, [...new Set(uids.map(firstTagIdOf))]);
+  return state;
+}
+
+/**
+ * One working set for the turns of an ingest round, read as they need it: the
+ * turns run one after the other in one transaction, and each commits its
+ * decisions to the state as it writes them, so what a turn leaves in memory is
+ * what the next would read back. A card, its wallet and its balances are read
+ * once per round instead of once per turn (a festival's cashier cards are in
+ * every entry). Only for turns that cannot fail halfway: a turn rolled back to
+ * its savepoint would leave its decisions in the state.
+ */
+export class SharedWorkingSet {
+  private state: LedgerState | null = null;
+  /** First tag ids already looked up, found or not: a card enrolled since is in the state by its effect. */
+  private readonly tags = new Set<string>();
+
+  async for(tx: Tx, placeId: string, uids: readonly string[]): Promise<LedgerState> {
+    this.state ??= await directoryState(tx);
+    await useFederationOf(tx, this.state, placeId);
+    const fresh: string[] = [];
+    for (const uid of uids) {
+      const tag = firstTagIdOf(uid);
+      if (this.tags.has(tag)) continue;
+      this.tags.add(tag);
+      fresh.push(tag);
+    }
+    if (fresh.length > 0) await addCards(tx, this.state, fresh);
+    return this.state;
+  }
+}
+
+/** A state holding the directory: places and their wallets, assets, melt policies. */
+async function directoryState(tx: Tx): Promise<LedgerState> {
   const directory = await cachedDirectory(tx, () => readWorkingDirectory(tx));
   const state = emptyState(directory.primary);
   for (const place of directory.places) {
@@ -144,18 +181,33 @@ export async function loadWorkingSet(tx: Tx, placeId: string, uids: readonly str
     state.wallets.set(place.wallet, { id: place.wallet, kind: 'place', name: place.name, publicKey: null });
   }
   for (const asset of directory.assets) state.assets.set(asset.id, asset);
-  // The rules ask "does this place share a federation with this asset" only for
-  // the till's own place: one federation listing its federated assets answers it.
+  for (const asset of state.assets.keys()) state.firsts.add(asset);
+  state.melts = new Map(directory.melts);
+  return state;
+}
+
+/**
+ * The rules ask "does this place share a federation with this asset" only for
+ * the till's own place: one federation listing its federated assets answers it.
+ */
+async function useFederationOf(tx: Tx, state: LedgerState, placeId: string): Promise<void> {
+  const directory = await cachedDirectory(tx, () => readWorkingDirectory(tx));
   let federated = directory.federated.get(placeId);
   if (!federated) {
     federated = Object.freeze([...(await repo.federatedAssetIdsOfPlace(tx, placeId))]);
     directory.federated.set(placeId, federated);
   }
   state.federations.set('working-set', { id: 'working-set', name: 'working set', description: '', places: [placeId], assets: [...federated] });
-  for (const asset of state.assets.keys()) state.firsts.add(asset);
+}
 
-  const tags = [...new Set(uids.map(firstTagIdOf))];
+/**
+ * The cards of `tags` with their users, wallets, balances and memberships. A
+ * wallet already in the state is not read again: the state holds it as this
+ * transaction left it (a user's second card, a wallet a turn created).
+ */
+async function addCards(tx: Tx, state: LedgerState, tags: readonly string[]): Promise<void> {
   const cardRows = [...(await repo.loadCardsByTag(tx, tags)).values()];
+  if (cardRows.length === 0) return;
   const primaries = await repo.loadPrimaryPlaces(tx, cardRows.map((row) => row.id));
   const users = await repo.getUsers(tx, cardRows.flatMap((row) => (row.userId ? [row.userId] : [])));
   for (const user of users.values()) state.users.set(user.id, { id: user.id, email: user.email, wallet: user.walletId });
@@ -165,8 +217,9 @@ export async function loadWorkingSet(tx: Tx, placeId: string, uids: readonly str
     state.cards.set(card.id, card);
     indexCard(state, card);
     const wallet = card.user ? users.get(card.user)?.walletId : card.ephemeralWallet;
-    if (wallet) walletIds.push(wallet);
+    if (wallet && !state.wallets.has(wallet)) walletIds.push(wallet);
   }
+  if (walletIds.length === 0) return;
   for (const wallet of (await repo.getWallets(tx, walletIds)).values()) {
     state.wallets.set(wallet.id, { id: wallet.id, kind: wallet.kind, name: wallet.name, publicKey: wallet.publicKey });
   }
@@ -174,8 +227,6 @@ export async function loadWorkingSet(tx: Tx, placeId: string, uids: readonly str
   for (const row of await repo.loadMemberships(tx, walletIds)) {
     state.memberships.set(balanceKey(row.walletId, row.assetId), { wallet: row.walletId, asset: row.assetId, start: row.start, validUntil: row.validUntil });
   }
-  state.melts = new Map(directory.melts);
-  return state;
 }
 
 /** Balances with their activity (what melting reads). */

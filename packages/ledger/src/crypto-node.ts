@@ -39,6 +39,7 @@ function publicKeyObject(publicKey: Uint8Array): KeyObject {
 export const nodeCrypto: CryptoProvider = {
   name: 'node:crypto',
   sha256: (data) => createHash('sha256').update(data).digest(),
+  sha256Hex: (text) => createHash('sha256').update(text, 'utf8').digest('hex'),
   publicKey(secretKey) {
     const der = createPublicKey(privateKeyObject(secretKey)).export({ format: 'der', type: 'spki' });
     return new Uint8Array(der.subarray(SPKI_PREFIX.length));

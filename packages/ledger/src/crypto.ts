@@ -13,13 +13,23 @@ export interface CryptoProvider {
   sign(secretKey: Uint8Array, message: Uint8Array): Uint8Array;
   /** A malformed signature or key is `false`, never an exception. */
   verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
+  /**
+   * hex(sha256(utf8(text))) in one call, where the implementation has one:
+   * node:crypto's took half the time of encoding, hashing and hex in three.
+   */
+  sha256Hex?(text: string): string;
 }
 
 const utf8 = new TextEncoder();
 
 /** hash(x) = hex(sha256(utf8(JCS(x)))) */
 export function hashBody(crypto: CryptoProvider, body: unknown): string {
-  return toHex(crypto.sha256(utf8.encode(canonicalize(body))));
+  return hashText(crypto, canonicalize(body));
+}
+
+/** hex(sha256(utf8(text))): the hash of a body whose JCS text is already written. */
+export function hashText(crypto: CryptoProvider, text: string): string {
+  return crypto.sha256Hex ? crypto.sha256Hex(text) : toHex(crypto.sha256(utf8.encode(text)));
 }
 
 /** sign(key, x) = hex(ed25519(key, bytes(hash(x)))) */

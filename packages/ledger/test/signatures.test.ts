@@ -118,6 +118,19 @@ describe('canonical encoding', () => {
     );
   });
 
+  it('writes a string as JSON.stringify does, and refuses one with a lone surrogate', () => {
+    const isWellFormed = (text: string) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
+    // Printable ASCII (the plain path), controls, quotes and backslashes, any UTF-16.
+    const text = fc.oneof(fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((code) => String.fromCharCode(code)) }), fc.string({ unit: 'binary' }), fc.string({ unit: fc.constantFrom('"', '\\', '\n', '\u0000', '\u007f', 'é', '\ud83d', '\ude00', 'a') }));
+    fc.assert(
+      fc.property(text, (value) => {
+        if (isWellFormed(value)) expect(canonicalize(value)).toBe(JSON.stringify(value));
+        else expect(() => canonicalize(value)).toThrow(/lone surrogate/);
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
   it('ignores key insertion order', () => {
     expect(canonicalize({ b: 1, a: { d: 2, c: 3 } })).toBe(canonicalize({ a: { c: 3, d: 2 }, b: 1 }));
   });

@@ -136,8 +136,8 @@ function deepFreeze<T>(value: T): T {
  * ledger's rules then run on it in memory, exactly as on the full ledger.
  */
 export async function loadWorkingSet(tx: Tx, placeId: string, uids: readonly string[]): Promise<LedgerState> {
-  const state = await directoryState(tx);
-  await useFederationOf(tx, state, placeId);
+  const { state, directory } = await directoryState(tx);
+  await useFederationOf(tx, state, directory, placeId);
   await addCards(tx, state, [...new Set(uids.map(firstTagIdOf))]);
   return state;
 }
@@ -152,13 +152,15 @@ export async function loadWorkingSet(tx: Tx, placeId: string, uids: readonly str
  * its savepoint would leave its decisions in the state.
  */
 export class SharedWorkingSet {
-  private state: LedgerState | null = null;
+  /** The directory as the round's first turn read it: the round sees one directory throughout. */
+  private read: { state: LedgerState; directory: WorkingDirectory } | null = null;
   /** First tag ids already looked up, found or not: a card enrolled since is in the state by its effect. */
   private readonly tags = new Set<string>();
 
   async for(tx: Tx, placeId: string, uids: readonly string[]): Promise<LedgerState> {
-    this.state ??= await directoryState(tx);
-    await useFederationOf(tx, this.state, placeId);
+    this.read ??= await directoryState(tx);
+    const { state, directory } = this.read;
+    await useFederationOf(tx, state, directory, placeId);
     const fresh: string[] = [];
     for (const uid of uids) {
       const tag = firstTagIdOf(uid);
@@ -166,13 +168,13 @@ export class SharedWorkingSet {
       this.tags.add(tag);
       fresh.push(tag);
     }
-    if (fresh.length > 0) await addCards(tx, this.state, fresh);
-    return this.state;
+    if (fresh.length > 0) await addCards(tx, state, fresh);
+    return state;
   }
 }
 
 /** A state holding the directory: places and their wallets, assets, melt policies. */
-async function directoryState(tx: Tx): Promise<LedgerState> {
+async function directoryState(tx: Tx): Promise<{ state: LedgerState; directory: WorkingDirectory }> {
   const directory = await cachedDirectory(tx, () => readWorkingDirectory(tx));
   const state = emptyState(directory.primary);
   for (const place of directory.places) {
@@ -183,15 +185,14 @@ async function directoryState(tx: Tx): Promise<LedgerState> {
   for (const asset of directory.assets) state.assets.set(asset.id, asset);
   for (const asset of state.assets.keys()) state.firsts.add(asset);
   state.melts = new Map(directory.melts);
-  return state;
+  return { state, directory };
 }
 
 /**
  * The rules ask "does this place share a federation with this asset" only for
  * the till's own place: one federation listing its federated assets answers it.
  */
-async function useFederationOf(tx: Tx, state: LedgerState, placeId: string): Promise<void> {
-  const directory = await cachedDirectory(tx, () => readWorkingDirectory(tx));
+async function useFederationOf(tx: Tx, state: LedgerState, directory: WorkingDirectory, placeId: string): Promise<void> {
   let federated = directory.federated.get(placeId);
   if (!federated) {
     federated = Object.freeze([...(await repo.federatedAssetIdsOfPlace(tx, placeId))]);

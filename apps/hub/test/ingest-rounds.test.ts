@@ -155,10 +155,15 @@ describe.each(DIALECTS)('tills sharing a round on %s', (dialect) => {
     return (await repo.loadWalletBalances(read, [card.ephemeralWalletId])).find((balance) => balance.assetId === world.local)?.value ?? 0;
   };
 
-  /** A card holding `amount` of the local asset, topped up by `till` in a batch of its own. */
-  const funded = async (till: SpecTill, tag: string, amount: number, ingest: Ingest) => {
-    await ingest.pushBatch(till.till.id, [checked([till.entry('REF', { card: tag, primary: CASHIER, asset: world.local, amount })])]);
-    expect(await balanceOf(tag)).toBe(amount);
+  /** Two tills and an ingest; a card the second till funded with 1,000, and a sale of 700 of it by either till. */
+  const twoTillsOnOneCard = async () => {
+    const tills = [new SpecTill(await world.till(), 'ws://unused'), new SpecTill(await world.till(), 'ws://unused')] as const;
+    const ingest = new Ingest(world.hub.context, world.hub.app.cryptoPool);
+    const card = world.cards[0]!;
+    await ingest.pushBatch(tills[1].till.id, [checked([tills[1].entry('REF', { card, primary: CASHIER, asset: world.local, amount: 1_000 })])]);
+    expect(await balanceOf(card)).toBe(1_000);
+    const sale = (till: SpecTill) => checked([till.entry('SAL', { card, primary: CASHIER, asset: world.local, amount: 700 })]);
+    return { tills, ingest, card, sale };
   };
 
   it('commits once what the good turns wrote, and a turn that fails rolls back only its own writes', async () => {
@@ -195,21 +200,16 @@ describe.each(DIALECTS)('tills sharing a round on %s', (dialect) => {
 
   it('lets a turn see what the turns before it in the round spent of a card: one card change for the round', async () => {
     const { context } = world.hub;
-    const first = new SpecTill(await world.till(), 'ws://unused');
-    const second = new SpecTill(await world.till(), 'ws://unused');
-    const ingest = new Ingest(context, world.hub.app.cryptoPool);
-    const card = world.cards[0]!;
-    await funded(first, card, 1_000, ingest);
+    const { tills: [first, second], ingest, card, sale } = await twoTillsOnOneCard();
     const cursorBefore = await repo.latestCardChange(context.storage.read);
     const cursors: number[] = [];
     context.events.on('cards-changed', ({ cursor }) => cursors.push(cursor));
-    const sale = (till: SpecTill) => checked([till.entry('SAL', { card, primary: CASHIER, asset: world.local, amount: 700 })]);
     // Both in one round, in this order: the second turn reads the card after the first one's sale.
     const [firstOutcome, secondOutcome] = await Promise.all([ingest.pushBatch(first.till.id, [sale(first)]), ingest.pushBatch(second.till.id, [sale(second)])]);
     expect(firstOutcome).toMatchObject({ kind: 'acks', acks: [{ results: [{ status: 'applied' }] }] });
     expect(secondOutcome).toMatchObject({ kind: 'acks', acks: [{ results: [{ status: 'rejected', reason: 'insufficient_funds' }] }] });
     expect(await balanceOf(card)).toBe(300);
-    // The round's cards are appended once, at its end: both turns name that cursor.
+    // The round's cards are appended once, at its end, and its event names the round's cursor.
     const changes = await repo.listCardChangesAfter(context.storage.read, cursorBefore, 100);
     expect(changes.cardIds).toHaveLength(1);
     expect(changes.cursor).toBe(cursorBefore + 1);
@@ -217,13 +217,7 @@ describe.each(DIALECTS)('tills sharing a round on %s', (dialect) => {
   });
 
   it('reads the working set again for each turn of a round run after a failure, so no turn sees what a failed one undid', async () => {
-    const { context } = world.hub;
-    const bad = new SpecTill(await world.till(), 'ws://unused');
-    const good = new SpecTill(await world.till(), 'ws://unused');
-    const ingest = new Ingest(context, world.hub.app.cryptoPool);
-    const card = world.cards[0]!;
-    await funded(good, card, 1_000, ingest);
-    const sale = (till: SpecTill) => checked([till.entry('SAL', { card, primary: CASHIER, asset: world.local, amount: 700 })]);
+    const { tills: [bad, good], ingest, card, sale } = await twoTillsOnOneCard();
     failing.terminal = bad.till.id;
     // The failing turn goes first and spends 700 before it throws; rolled back, it must leave the card's 1,000 to the next.
     const [badOutcome, goodOutcome] = await Promise.allSettled([ingest.pushBatch(bad.till.id, [sale(bad)]), ingest.pushBatch(good.till.id, [sale(good)])]);

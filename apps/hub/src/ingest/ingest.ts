@@ -23,7 +23,7 @@ import type { CryptoPool, Verdict } from '../crypto/pool';
 import { clashEntryKey } from './entry-key';
 import { FairTurns } from './turns';
 import { PushChecks } from './checks';
-import { effectivePolicy, loadWorkingSet, SharedWorkingSet } from './working-set';
+import { effectivePolicy, SharedWorkingSet } from './working-set';
 
 export interface PushAck {
   lastSeq: number;
@@ -176,7 +176,7 @@ export class Ingest {
         const budget = othersWaiting ? Math.max(INGEST_SHARED_TURN_ENTRIES_MAX, Math.floor(INGEST_TURN_ENTRIES_MAX / sharedBy)) : INGEST_TURN_ENTRIES_MAX;
         const turn = (taken ??= takeTurn(remaining, budget));
         const { tx } = round;
-        const applied = isolate ? await this.isolated(tx, () => this.apply(tx, terminalId, turn, null)) : await this.apply(tx, terminalId, turn, round.workingSet);
+        const applied = isolate ? await this.isolated(tx, () => this.apply(tx, terminalId, turn, new SharedWorkingSet())) : await this.apply(tx, terminalId, turn, round.workingSet);
         // Only a turn that stays in the round has its cards in the change stream.
         if (!(applied instanceof TurnFailed) && applied.kind === 'applied') for (const card of applied.cardIds) round.changedCards.add(card);
         return { applied, turn, round };
@@ -232,8 +232,8 @@ export class Ingest {
     if (cursor !== undefined && turn.cardIds.length > 0) this.context.events.emit('cards-changed', { cardIds: turn.cardIds, cursor });
   }
 
-  /** `shared`: the round's working set, or null for one of the turn's own. */
-  private async apply(tx: Tx, terminalId: string, turn: readonly Slice[], shared: SharedWorkingSet | null): Promise<TurnOutcome> {
+  /** `workingSet`: the round's, or one of the turn's own (a turn behind a savepoint). */
+  private async apply(tx: Tx, terminalId: string, turn: readonly Slice[], workingSet: SharedWorkingSet): Promise<TurnOutcome> {
     // A round runs its turns without a break for the event loop (SQLite): the
     // workers hear of their next jobs here, not only once the round is over.
     this.pool.refill();
@@ -246,8 +246,7 @@ export class Ingest {
     const now = iso(this.context.clock.now());
     const all = turn.flatMap((slice) => slice.entries);
     const stored = await this.storedEntries(tx, terminalId, terminal.lastSeq, all);
-    const uids = all.flatMap((entry) => [entry.body.card, entry.body.primary]);
-    const state = shared ? await shared.for(tx, terminal.placeId, uids) : await loadWorkingSet(tx, terminal.placeId, uids);
+    const state = await workingSet.for(tx, terminal.placeId, all.flatMap((entry) => [entry.body.card, entry.body.primary]));
     const context = { terminal: terminalId, place: terminal.placeId, policy: effectivePolicy(place.offlinePolicy, terminal.policyOverrides), at: now, newId: this.context.newId };
     const writer = ingestWriter(tx);
     const plans: PushPlan[] = [];

@@ -135,11 +135,8 @@ function deepFreeze<T>(value: T): T {
  * cards the entries name, with their wallets, balances and memberships. The
  * ledger's rules then run on it in memory, exactly as on the full ledger.
  */
-export async function loadWorkingSet(tx: Tx, placeId: string, uids: readonly string[]): Promise<LedgerState> {
-  const { state, directory } = await directoryState(tx);
-  await useFederationOf(tx, state, directory, placeId);
-  await addCards(tx, state, [...new Set(uids.map(firstTagIdOf))]);
-  return state;
+export function loadWorkingSet(tx: Tx, placeId: string, uids: readonly string[]): Promise<LedgerState> {
+  return new SharedWorkingSet().for(tx, placeId, uids);
 }
 
 /**
@@ -148,8 +145,9 @@ export async function loadWorkingSet(tx: Tx, placeId: string, uids: readonly str
  * decisions to the state as it writes them, so what a turn leaves in memory is
  * what the next would read back. A card, its wallet and its balances are read
  * once per round instead of once per turn (a festival's cashier cards are in
- * every entry). Only for turns that cannot fail halfway: a turn rolled back to
- * its savepoint would leave its decisions in the state.
+ * every entry). A turn behind a savepoint takes one of its own: rolled back, it
+ * would leave its decisions in a shared one. One push alone (loadWorkingSet)
+ * is a round of one.
  */
 export class SharedWorkingSet {
   /** The directory as the round's first turn read it: the round sees one directory throughout. */

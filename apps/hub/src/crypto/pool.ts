@@ -32,6 +32,11 @@ interface Queued {
   reject: (error: Error) => void;
 }
 
+/** A background job and when it was queued (performance.now(), ms). */
+interface Waiting extends Queued {
+  since: number;
+}
+
 /**
  * Jobs a worker holds at once: one running and one ready, so it never idles
  * between them, while the rest wait here, where tills take turns. A worker gets
@@ -52,6 +57,17 @@ const JOBS_PER_WORKER_MAX = 2;
  */
 const JOBS_PER_GO = 4;
 
+/**
+ * How long the sealer's hashing waits behind the tills' checks at most, ms.
+ * A till waits for its ack; nobody waits for a block, so under a burst of pushes
+ * the checks go first, and a block's hashing takes its turn when no check is
+ * queued, or after this long: at least one block (1,000 transfers) every 2 s
+ * while the workers are saturated, the rest once the burst is over. It was one
+ * go among the tills': with 10 tills pushing, about a block for every 2,000
+ * entries checked (PERFORMANCE.md, DECISIONS.md).
+ */
+export const BACKGROUND_WAIT_MAX_MS = 2_000;
+
 /** The jobs of a key that were still waiting when it was dropped (its connection closed). */
 export class CryptoJobDropped extends Error {
   constructor(key: string) {
@@ -67,7 +83,8 @@ export class CryptoJobDropped extends Error {
  * of at most VERIFY_JOB_ENTRIES_MAX; jobs wait in one queue per key (a till's
  * connection) and are handed to the workers round robin between keys, a few
  * jobs a go, so one till's flood of pushes delays another's checks by a go per
- * flooder. The workers run below normal priority (worker.ts).
+ * flooder. The sealer's hashing waits behind them (BACKGROUND_WAIT_MAX_MS). The
+ * workers run below normal priority (worker.ts).
  * The workers keep the process alive until `close()`. A worker that dies is
  * replaced, and the jobs it held fail (the till resends what was not acked):
  * jobs sent to a dead worker would otherwise never settle, and a till's pushes
@@ -81,12 +98,17 @@ export class CryptoPool {
   private readonly pending = new Map<number, Pending>();
   /** Waiting jobs per key; a Map iterates in insertion order: the first key has waited longest. */
   private readonly queues = new Map<string, Queued[]>();
+  /** The sealer's jobs, served after the tills' (BACKGROUND_WAIT_MAX_MS). */
+  private readonly background: Waiting[] = [];
   private nextJob = 0;
   /** The key whose jobs are being handed out, and how many so far in this go. */
   private go: { key: string; jobs: number } | null = null;
   private closed = false;
 
-  constructor(size = Math.max(1, availableParallelism())) {
+  constructor(
+    size = Math.max(1, availableParallelism()),
+    private readonly backgroundWaitMaxMs = BACKGROUND_WAIT_MAX_MS,
+  ) {
     this.workers = Array.from({ length: size }, () => this.spawn());
   }
 
@@ -144,7 +166,7 @@ export class CryptoPool {
 
   /** The chained hash of each transfer after `previous` (ledger's chainTransfers), on one worker. */
   async chainTransfers(previous: Pick<Block, 'head' | 'lastSeq'>, transfers: readonly TransferRecord[]): Promise<string[]> {
-    const reply = await this.run('sealer', (id) => ({ id, kind: 'chain', previous: { head: previous.head, lastSeq: previous.lastSeq }, transfers }));
+    const reply = await this.run(null, (id) => ({ id, kind: 'chain', previous: { head: previous.head, lastSeq: previous.lastSeq }, transfers }));
     return 'hashes' in reply ? reply.hashes : unexpected(reply);
   }
 
@@ -156,11 +178,13 @@ export class CryptoPool {
     for (const queued of queue) queued.reject(new CryptoJobDropped(key));
   }
 
-  private run(key: string, job: (id: number) => CryptoJob): Promise<CryptoReply> {
+  /** `key` null: a background job (the sealer's), after the tills' checks. */
+  private run(key: string | null, job: (id: number) => CryptoJob): Promise<CryptoReply> {
     if (this.closed) return Promise.reject(new Error('CryptoPool is closed'));
     if (this.workers.length === 0) return Promise.resolve().then(() => runCryptoJob(job(this.nextJob++)));
     const promise = new Promise<CryptoReply>((resolve, reject) => {
       const queued = { job: job(this.nextJob++), resolve, reject };
+      if (key === null) return void this.background.push({ ...queued, since: performance.now() });
       const queue = this.queues.get(key);
       if (queue) queue.push(queued);
       else this.queues.set(key, [queued]);
@@ -184,16 +208,26 @@ export class CryptoPool {
 
   /** Jobs handed to no worker yet. */
   get waiting(): number {
-    let jobs = 0;
+    let jobs = this.background.length;
     for (const queue of this.queues.values()) jobs += queue.length;
     return jobs;
   }
 
-  /** Hands waiting jobs to workers with room, round robin between keys, JOBS_PER_GO jobs a go. */
+  /**
+   * Hands waiting jobs to workers with room, round robin between keys,
+   * JOBS_PER_GO jobs a go; a background job when no key has one waiting, or
+   * once it has waited `backgroundWaitMaxMs`.
+   */
   private dispatch(): void {
-    while (!this.closed && this.queues.size > 0) {
+    while (!this.closed && (this.queues.size > 0 || this.background.length > 0)) {
       const slot = this.idlestWorker();
       if (!slot) return;
+      const oldest = this.background[0];
+      if (oldest && (this.queues.size === 0 || performance.now() - oldest.since >= this.backgroundWaitMaxMs)) {
+        this.background.shift();
+        this.post(slot, oldest);
+        continue;
+      }
       const [key, queue] = this.queues.entries().next().value!;
       const queued = queue.shift()!;
       this.go = this.go?.key === key ? { key, jobs: this.go.jobs + 1 } : { key, jobs: 1 };
@@ -202,10 +236,14 @@ export class CryptoPool {
         this.queues.delete(key);
         this.queues.set(key, queue);
       }
-      this.pending.set(queued.job.id, { worker: slot.worker, resolve: queued.resolve, reject: queued.reject });
-      slot.posted++;
-      slot.worker.postMessage(queued.job);
+      this.post(slot, queued);
     }
+  }
+
+  private post(slot: Slot, queued: Queued): void {
+    this.pending.set(queued.job.id, { worker: slot.worker, resolve: queued.resolve, reject: queued.reject });
+    slot.posted++;
+    slot.worker.postMessage(queued.job);
   }
 
   /**
@@ -228,8 +266,9 @@ export class CryptoPool {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const queue of this.queues.values()) for (const queued of queue) queued.reject(new Error('CryptoPool is closed'));
+    for (const queued of [...this.background, ...[...this.queues.values()].flat()]) queued.reject(new Error('CryptoPool is closed'));
     this.queues.clear();
+    this.background.length = 0;
     await Promise.all(this.workers.map((slot) => slot.worker.terminate()));
   }
 }

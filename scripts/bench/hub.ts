@@ -261,7 +261,8 @@ async function throughput(world: BenchWorld, chains: readonly string[][], tills:
 async function sealingAfter(database: string, entries: number): Promise<string> {
   const sqlite = new Database(database);
   try {
-    const unsealed = () => sqlite.prepare<[], { n: number }>('SELECT (SELECT coalesce(max(seq), 0) FROM transfers) - (SELECT coalesce(max(last_seq), 0) FROM blocks) AS n').get()!.n;
+    const count = sqlite.prepare<[], { n: number }>('SELECT (SELECT coalesce(max(seq), 0) FROM transfers) - (SELECT coalesce(max(last_seq), 0) FROM blocks) AS n');
+    const unsealed = () => count.get()!.n;
     const atLastAck = unsealed();
     const start = performance.now();
     while (unsealed() > 0 && performance.now() - start < 60_000) await new Promise((resolve) => setTimeout(resolve, 20));

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { Page } from 'playwright-core';
 import * as repo from '../src/storage/repo';
 import { CASHIER, CASHIER_B } from '../../../support/seed';
-import { launchBrowser, ledgerSums, login, screenshot, startDashboardHub, type Browser, type DashboardWorld } from './dashboard-support';
+import { launchBrowser, ledgerSums, login, screenshot, startDashboardHub, step, type Browser, type DashboardWorld } from './dashboard-support';
 
 let browser: Browser;
 let hub: DashboardWorld;
@@ -19,13 +19,13 @@ afterAll(async () => {
 beforeEach(async () => {
   hub = await startDashboardHub();
   await browser.context.clearCookies();
-  page = await browser.context.newPage();
+  page = await step('opening a page', () => browser.context.newPage());
   // Fail in seconds, not at the test timeout: every wait here is for something local.
   page.setDefaultTimeout(10_000);
 });
 
 afterEach(async () => {
-  await page.close();
+  await step('closing the page', () => page.close());
   await hub.close();
 });
 

@@ -21,8 +21,22 @@ export interface DashboardWorld {
   close(): Promise<void>;
 }
 
+/**
+ * Runs a set-up or tear-down step and says on stderr when it took more than 5 s. Once on CI a
+ * hook of these suites took 100 s and passed: the next time, the log names the step.
+ */
+export async function step<T>(label: string, work: () => Promise<T>): Promise<T> {
+  const start = performance.now();
+  try {
+    return await work();
+  } finally {
+    const seconds = (performance.now() - start) / 1_000;
+    if (seconds > 5) console.warn(`dashboard-support: ${label} took ${seconds.toFixed(1)} s`);
+  }
+}
+
 export async function startDashboardHub(options: { databaseUrl?: string; config?: Partial<HubConfig>; clock?: Clock } = {}): Promise<DashboardWorld> {
-  const world = await seedHub(options);
+  const world = await step('seeding the hub', () => seedHub(options));
   const token = world.hub.identity.operatorToken;
   if (token === null) throw new Error('a fresh hub prints its operator token');
   await world.hub.app.listen({ host: '127.0.0.1', port: 0 });
@@ -41,7 +55,7 @@ export async function startDashboardHub(options: { databaseUrl?: string; config?
     },
     async close() {
       for (const till of tills) till.close();
-      await world.close();
+      await step('closing the hub', () => world.close());
     },
   };
 }

@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { hashToken } from '../src/identity/bootstrap';
 import * as repo from '../src/storage/repo';
 import { verifyChain } from '../src/verify/verify-chain';
-import { CASHIER } from '../../../support/seed';
+import { CASHIER, CASHIER_B } from '../../../support/seed';
 import { launchBrowser, login, screenshot, startDashboardHub, type Browser, type DashboardWorld } from './dashboard-support';
 
 let browser: Browser;
@@ -98,3 +98,25 @@ it('links a card to an e-mail, shows the user with both balances and the history
 
   expect((await verifyChain(hub.world.hub.context)).firstDiscrepancy).toBeNull();
 });
+
+it('keeps the card page as it is when a live change brings the same card, so a click in progress is not lost', async () => {
+  const [, , , shown, other] = hub.world.cards as [string, string, string, string, string];
+  const { local } = hub.world;
+  await browser.context.clearCookies();
+  await login(page, hub.base, hub.token);
+  await page.goto(`${hub.base}/dashboard#/cards?q=${shown}`);
+  await page.waitForSelector('#replace-card');
+  await page.fill('#replace-by', 'AB12');
+  await page.evaluate(() => ((window as unknown as { button: Element | null }).button = document.querySelector('#replace-card')));
+
+  // Another card's sale: the hub says "cards changed" and the page asks for its card again.
+  const till = await hub.connectTill('B');
+  const asked = page.waitForResponse((response) => response.url().includes('/dashboard/api/card?q='));
+  await till.push([till.entry('REF', { card: other, primary: CASHIER_B, asset: local, amount: 100 })]);
+  await asked;
+  await page.evaluate(() => new Promise(requestAnimationFrame));
+
+  expect(await page.evaluate(() => document.querySelector('#replace-card') === (window as unknown as { button: Element | null }).button)).toBe(true);
+  expect(await page.inputValue('#replace-by')).toBe('AB12');
+});
+

@@ -25,6 +25,12 @@ export class CardsView implements View {
   private moneyNotice: string | null = null;
   /** The money forms, kept across live refreshes so what an operator is typing (and each form's key) stays. */
   private panel: { offers: string; element: HTMLElement } | null = null;
+  /**
+   * What the page last drew. A live refresh that brings the same card is not drawn again: redrawing
+   * swaps every button under the operator's pointer, and a click whose press and release land on two
+   * different buttons is no click at all.
+   */
+  private drawn: { card: string; directory: Directory; notice: string | null } | null = null;
 
   constructor(
     private readonly directory: () => Directory,
@@ -53,17 +59,26 @@ export class CardsView implements View {
     if (this.query === '') return replace(this.page);
     // A search that found nothing is not asked again at every live change of other cards.
     if (this.missing === this.query) return;
+    const query = this.query;
     try {
-      this.show(await api<CardPage>(`card?q=${encodeURIComponent(this.query)}`));
+      const card = await api<CardPage>(`card?q=${encodeURIComponent(query)}`);
+      // A replacement moved the page to another card while this answer was on its way.
+      if (query === this.query) this.show(card);
     } catch (error) {
       if (!(error instanceof ApiError && error.status === 404)) throw error;
-      this.missing = this.query;
+      if (query !== this.query) return;
+      this.missing = query;
+      this.drawn = null;
       replace(this.page, h('p', { class: 'bad', id: 'card-not-found' }, t('notFound')));
     }
   }
 
   private show(card: CardPage): void {
-    const { assets, places, meta } = this.directory();
+    const directory = this.directory();
+    const drawn = { card: JSON.stringify(card), directory, notice: this.moneyNotice };
+    if (this.drawn && this.drawn.card === drawn.card && this.drawn.directory === directory && this.drawn.notice === drawn.notice) return;
+    this.drawn = drawn;
+    const { assets, places, meta } = directory;
     // The hub refuses what the role may not do; the page does not offer it.
     const admin = meta.operator.role === 'admin';
     const cashdesk = admin || meta.operator.role === 'cashdesk';

@@ -23,6 +23,19 @@ const ALONE = [
   'test/e2e-pcsc.test.ts',
 ];
 
+/**
+ * Suites that need a process of their own. The others share one per worker (`isolate: false`):
+ * the hub's modules are loaded once per worker instead of once per file: the whole run went from
+ * 617 to 554 s on the 2-core machine (498 s with the kiosk's suites shared too).
+ */
+const ISOLATED = [
+  // Replaces a module (vi.mock).
+  'apps/hub/test/ingest-rounds.test.ts',
+  // After kiosk-till.test.ts in the same process, kiosk-screens.test.ts's refund screen no longer
+  // arms (file order shuffled, seed 7). What carries over is not found yet: the kiosk keeps its own.
+  'apps/kiosk/test/**/*.test.ts',
+];
+
 export default defineConfig({
   test: {
     testTimeout: 60_000,
@@ -34,7 +47,8 @@ export default defineConfig({
     // Two workers on the 2-core machines: about 40 % less wall time than one.
     maxWorkers: 2,
     projects: [
-      { extends: true, test: { name: 'shared', include: INCLUDE, exclude: [...configDefaults.exclude, ...ALONE], sequence: { groupOrder: 0 } } },
+      { extends: true, test: { name: 'shared', include: INCLUDE, exclude: [...configDefaults.exclude, ...ALONE, ...ISOLATED], isolate: false, sequence: { groupOrder: 0 } } },
+      { extends: true, test: { name: 'isolated', include: ISOLATED, exclude: [...configDefaults.exclude, ...ALONE], sequence: { groupOrder: 0 } } },
       { extends: true, test: { name: 'alone', include: ALONE, maxWorkers: 1, sequence: { groupOrder: 1 } } },
     ],
   },

@@ -62,4 +62,16 @@ it('shows melt revenue and the survival curve from the ledger, previews a rule a
   await section.locator('.melt-policy[data-rule="fixed"]').waitFor();
   await screenshot(page, 'melt');
   expect((await repo.listMeltPolicies(context.storage.read, local)).map((row) => row.rule && JSON.parse(row.rule).rule)).toEqual(['rate', 'fixed']);
+
+  // A sale elsewhere changes money while the operator types a new rule: the page shows the new
+  // figures and leaves the form alone (what is typed, the last answer, the very buttons).
+  await section.locator('input[name="first"]').fill('7');
+  await page.evaluate((asset) => ((window as unknown as { button: Element | null }).button = document.querySelector(`article[data-asset="${asset}"] .melt-set`)), local);
+  const refreshed = page.waitForResponse((response) => response.url().endsWith('/dashboard/api/melt'));
+  expect((await topUp(context, { source, idempotencyKey: 'elsewhere', asset: local, amount: 500, card: hub.world.cards[1]! })).status).toBe('applied');
+  await (await refreshed).finished();
+  await page.evaluate(() => new Promise(requestAnimationFrame));
+  expect(await section.locator('input[name="first"]').inputValue()).toBe('7');
+  expect(await section.locator('.melt-result').textContent()).not.toBe('');
+  expect(await page.evaluate((asset) => document.querySelector(`article[data-asset="${asset}"] .melt-set`) === (window as unknown as { button: Element | null }).button, local)).toBe(true);
 }, 120_000);

@@ -14,6 +14,16 @@ const CHART_HEIGHT = 120;
 export class MeltView implements View {
   readonly topics = ['money'] as const;
   readonly element = h('section', { class: 'view', id: 'melt' });
+  /**
+   * Each asset's section, kept across live refreshes: every sale changes money, and a rule
+   * form made again would put its defaults back under what the operator typed, or take a
+   * click between its press and its release. A refresh redraws the figures in place; the
+   * form only when what it offers changed (the rule in force, the asset), keeping the
+   * answer to the last action.
+   */
+  private readonly sections = new Map<string, AssetSection>();
+  /** The assets shown, in order: the sections are put in place again only when it changes. */
+  private order = '';
 
   constructor(
     private readonly directory: () => Directory,
@@ -22,29 +32,39 @@ export class MeltView implements View {
 
   async refresh(): Promise<void> {
     const page = await api<{ assets: MeltAssetView[] }>('melt');
-    replace(this.element, h('h2', {}, t('melt')), ...page.assets.map((view) => this.assetSection(view)));
+    const sections = page.assets.map((view) => this.section(view));
+    const order = page.assets.map((view) => view.asset).join(' ');
+    if (order === this.order) return;
+    this.order = order;
+    replace(this.element, h('h2', {}, t('melt')), ...sections);
   }
 
-  private assetSection(view: MeltAssetView): HTMLElement {
+  private section(view: MeltAssetView): HTMLElement {
     const asset = this.directory().assets.get(view.asset);
-    return h(
-      'article',
-      { class: 'melt-asset', 'data-asset': view.asset },
-      h('h3', {}, asset ? `${asset.name} (${asset.code})` : view.asset),
-      h('p', { class: 'melt-policy', 'data-rule': view.policy?.rule?.rule ?? 'none' }, view.policy?.rule ? `${ruleText(view.policy.rule, asset)} — ${t('since')} ${view.policy.since.slice(0, 10)}` : t('meltNone')),
-      this.ruleForm(view, asset),
-      h('h4', {}, t('meltRevenue')),
-      revenueTable(view, asset),
-      h('h4', {}, t('meltSurvival')),
-      survivalChart(view),
-    );
+    let section = this.sections.get(view.asset);
+    if (!section) {
+      const slots = { head: h('h3', {}), policy: h('div', {}), form: h('div', {}), revenue: h('div', {}), survival: h('div', {}) };
+      const article = h('article', { class: 'melt-asset', 'data-asset': view.asset }, slots.head, slots.policy, slots.form, h('h4', {}, t('meltRevenue')), slots.revenue, h('h4', {}, t('meltSurvival')), slots.survival);
+      section = { article, slots, offers: null, result: h('p', { class: 'melt-result', role: 'status' }) };
+      this.sections.set(view.asset, section);
+    }
+    const { slots } = section;
+    slots.head.textContent = asset ? `${asset.name} (${asset.code})` : view.asset;
+    replace(slots.policy, h('p', { class: 'melt-policy', 'data-rule': view.policy?.rule?.rule ?? 'none' }, view.policy?.rule ? `${ruleText(view.policy.rule, asset)} — ${t('since')} ${view.policy.since.slice(0, 10)}` : t('meltNone')));
+    const offers = JSON.stringify([view.policy, asset ?? null]);
+    if (section.offers !== offers) {
+      section.offers = offers;
+      replace(slots.form, this.ruleForm(view, asset, section.result));
+    }
+    replace(slots.revenue, revenueTable(view, asset));
+    replace(slots.survival, survivalChart(view));
+    return section.article;
   }
 
-  private ruleForm(view: MeltAssetView, asset: AssetInfo | undefined): HTMLElement {
+  private ruleForm(view: MeltAssetView, asset: AssetInfo | undefined, result: HTMLElement): HTMLElement {
     const kind = h('select', { name: 'rule' }, ...(['rate', 'fixed', 'expiry'] as const).map((rule) => h('option', { value: rule }, t(rule === 'rate' ? 'meltRate' : rule === 'fixed' ? 'meltFixed' : 'meltExpiry'))));
     const first = h('input', { name: 'first', type: 'number', min: '1', value: '2', 'aria-label': `${t('meltPercent')} / ${t('meltAmount')}` });
     const second = h('input', { name: 'second', type: 'number', min: '1', value: '30', 'aria-label': `${t('meltAfterDays')} / ${t('meltAfterMonths')}` });
-    const result = h('p', { class: 'melt-result', role: 'status' });
     const rule = (): MeltRule => {
       const a = Number(first.value);
       const b = Number(second.value);
@@ -64,6 +84,15 @@ export class MeltView implements View {
     const stop = this.admin && view.policy ? h('button', { type: 'button', class: 'melt-stop small', onclick: () => void act(`melt/${view.asset}`, 'PUT', { rule: null }, () => t('meltNone'))() }, t('meltStop')) : null;
     return h('form', { class: 'melt-form', onsubmit: (event: Event) => event.preventDefault() }, h('label', {}, t('meltRule'), kind), first, second, preview, set, stop, result);
   }
+}
+
+interface AssetSection {
+  article: HTMLElement;
+  slots: Record<'head' | 'policy' | 'form' | 'revenue' | 'survival', HTMLElement>;
+  /** What the form in place offers (`ruleForm` is made again when it changes). */
+  offers: string | null;
+  /** The answer to the last action, kept when the form is made again. */
+  result: HTMLElement;
 }
 
 function ruleText(rule: MeltRule, asset: AssetInfo | undefined): string {

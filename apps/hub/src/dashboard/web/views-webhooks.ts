@@ -25,6 +25,9 @@ export class WebhooksView implements View {
     ...(['pending', 'delivered', 'dead'] as const).map((status) => h('option', { value: status }, t(STATUS_WORDS[status].word))),
   );
 
+  /** What the page last drew. */
+  private drawn: { page: string; directory: Directory } | null = null;
+
   constructor(private readonly directory: () => Directory) {
     this.status.addEventListener('change', () => void this.refresh());
   }
@@ -32,6 +35,11 @@ export class WebhooksView implements View {
   async refresh(): Promise<void> {
     const query = this.status.value === '' ? '' : `?status=${this.status.value}`;
     const page = await api<WebhooksPage>(`webhooks${query}`);
+    // Every sale says money changed: a page drawn again for nothing closes the attempts an
+    // operator opened and swaps the Replay button under the pointer.
+    const drawn = { page: JSON.stringify(page), directory: this.directory() };
+    if (this.drawn?.page === drawn.page && this.drawn.directory === drawn.directory) return;
+    this.drawn = drawn;
     const urls = new Map(page.endpoints.map((endpoint) => [endpoint.id, endpoint.url]));
     replace(
       this.element,

@@ -22,8 +22,8 @@ export class MeltView implements View {
    * answer to the last action.
    */
   private readonly sections = new Map<string, AssetSection>();
-  /** The assets shown, in order: the sections are put in place again only when it changes. */
-  private order = '';
+  /** The assets shown, in order (null: nothing drawn yet): the sections are put in place again only when it changes. */
+  private order: string | null = null;
 
   constructor(
     private readonly directory: () => Directory,

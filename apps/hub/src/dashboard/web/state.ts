@@ -19,3 +19,27 @@ export interface View {
   verify?(event: StreamEvents['verify']): void;
   verifyDone?(event: StreamEvents['verify-done']): void;
 }
+
+/**
+ * What a view last drew, to skip a live refresh that brings the same thing: drawing
+ * again swaps every button under the operator's pointer (a click whose press and
+ * release land on two different buttons is no click) and closes what was opened.
+ * Parts compare with `===`: data as its JSON text, the directory by identity (a
+ * change arrives as a new object).
+ */
+export class LastDrawn {
+  private parts: readonly unknown[] | null = null;
+
+  /** True, and remembered, when `parts` differ from the last drawing's. */
+  changed(...parts: unknown[]): boolean {
+    const same = this.parts !== null && this.parts.length === parts.length && parts.every((part, index) => part === this.parts![index]);
+    if (same) return false;
+    this.parts = parts;
+    return true;
+  }
+
+  /** Something else was drawn meanwhile (a "not found"): the next drawing is not skipped. */
+  forget(): void {
+    this.parts = null;
+  }
+}

@@ -4,7 +4,7 @@ import { api, ApiError, newIdempotencyKey } from './api';
 import { h, replace } from '../../web/dom';
 import { dateTime, hours, money } from './format';
 import { actionText, t } from './i18n';
-import type { Directory, View } from './state';
+import { LastDrawn, type Directory, type View } from './state';
 import { paymentPanel } from './views-payments';
 import { userHref } from './views-users';
 
@@ -25,12 +25,7 @@ export class CardsView implements View {
   private moneyNotice: string | null = null;
   /** The money forms, kept across live refreshes so what an operator is typing (and each form's key) stays. */
   private panel: { offers: string; element: HTMLElement } | null = null;
-  /**
-   * What the page last drew. A live refresh that brings the same card is not drawn again: redrawing
-   * swaps every button under the operator's pointer, and a click whose press and release land on two
-   * different buttons is no click at all.
-   */
-  private drawn: { card: string; directory: Directory; notice: string | null } | null = null;
+  private readonly drawn = new LastDrawn();
 
   constructor(
     private readonly directory: () => Directory,
@@ -68,16 +63,14 @@ export class CardsView implements View {
       if (!(error instanceof ApiError && error.status === 404)) throw error;
       if (query !== this.query) return;
       this.missing = query;
-      this.drawn = null;
+      this.drawn.forget();
       replace(this.page, h('p', { class: 'bad', id: 'card-not-found' }, t('notFound')));
     }
   }
 
   private show(card: CardPage): void {
     const directory = this.directory();
-    const drawn = { card: JSON.stringify(card), directory, notice: this.moneyNotice };
-    if (this.drawn && this.drawn.card === drawn.card && this.drawn.directory === directory && this.drawn.notice === drawn.notice) return;
-    this.drawn = drawn;
+    if (!this.drawn.changed(JSON.stringify(card), directory, this.moneyNotice)) return;
     const { assets, places, meta } = directory;
     // The hub refuses what the role may not do; the page does not offer it.
     const admin = meta.operator.role === 'admin';

@@ -5,7 +5,7 @@ import { api } from './api';
 import { h, replace } from '../../web/dom';
 import { dateTime } from './format';
 import { reasonText, t, type Word } from './i18n';
-import type { Directory, View } from './state';
+import { LastDrawn, type Directory, type View } from './state';
 
 const STATUS_WORDS: Record<DeliveryView['status'], { word: Word; badge: string }> = {
   pending: { word: 'deliveryPending', badge: 'state-offline' },
@@ -25,8 +25,7 @@ export class WebhooksView implements View {
     ...(['pending', 'delivered', 'dead'] as const).map((status) => h('option', { value: status }, t(STATUS_WORDS[status].word))),
   );
 
-  /** What the page last drew. */
-  private drawn: { page: string; directory: Directory } | null = null;
+  private readonly drawn = new LastDrawn();
 
   constructor(private readonly directory: () => Directory) {
     this.status.addEventListener('change', () => void this.refresh());
@@ -35,11 +34,8 @@ export class WebhooksView implements View {
   async refresh(): Promise<void> {
     const query = this.status.value === '' ? '' : `?status=${this.status.value}`;
     const page = await api<WebhooksPage>(`webhooks${query}`);
-    // Every sale says money changed: a page drawn again for nothing closes the attempts an
-    // operator opened and swaps the Replay button under the pointer.
-    const drawn = { page: JSON.stringify(page), directory: this.directory() };
-    if (this.drawn?.page === drawn.page && this.drawn.directory === drawn.directory) return;
-    this.drawn = drawn;
+    // Every sale says money changed.
+    if (!this.drawn.changed(JSON.stringify(page), this.directory())) return;
     const urls = new Map(page.endpoints.map((endpoint) => [endpoint.id, endpoint.url]));
     replace(
       this.element,

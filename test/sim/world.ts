@@ -116,7 +116,7 @@ export class SimWorld {
 
   private openHub(): Promise<Hub> {
     const clock = { now: () => new Date(this.scheduler.now) };
-    return buildHub(configFromEnv({}, { databaseUrl: `sqlite:${join(this.root, 'hub', 'fedow.sqlite')}`, keyPath: join(this.root, 'hub', 'hub.key'), log: false }), { clock, timers: this.scheduler.hubTimers(), cryptoWorkers: 0, checkpointThread: false, httpApis: false });
+    return buildHub(configFromEnv({}, { databaseUrl: `sqlite:${join(this.root, 'hub', 'fedow.sqlite')}`, keyPath: join(this.root, 'hub', 'hub.key'), log: false }), { clock, timers: this.scheduler.hubTimers(), cryptoWorkers: 0, ioThreads: false, httpApis: false });
   }
 
   private accept(socket: SimSocket, till: string): void {
@@ -217,7 +217,7 @@ export class SimWorld {
 
   private static async makeTemplate(options: WorldOptions): Promise<Template> {
     const scheduler = new Scheduler(SIM_EPOCH);
-    const seeded = await seedHub({ policy: SIM_POLICY, cards: options.cards, hub: { clock: { now: () => new Date(scheduler.now) }, cryptoWorkers: 0, checkpointThread: false } });
+    const seeded = await seedHub({ policy: SIM_POLICY, cards: options.cards, hub: { clock: { now: () => new Date(scheduler.now) }, cryptoWorkers: 0, ioThreads: false } });
     const root = mkdtempSync(join(WORLDS_DIR, 'fedow-sim-template-'));
     folders.add(root);
     const { placeA, placeB, local, gift, fed, cards } = seeded;

@@ -51,8 +51,8 @@ export interface HubOptions {
   timers?: Timers;
   /** Crypto worker threads; default one per core, 0 runs the checks inline (the simulation). */
   cryptoWorkers?: number;
-  /** SQLite: false checkpoints the WAL in the writer, SQLite's own way, instead of on a thread (the simulation). */
-  checkpointThread?: boolean;
+  /** SQLite: false keeps the WAL's checkpoints and syncs in the writer, SQLite's own way, instead of off the event loop (the simulation). */
+  ioThreads?: boolean;
   /**
    * false leaves out the plugins that only answer HTTP requests (admin API,
    * Fedow-compatible API, dashboard, holder's page): the simulation's tills reach
@@ -104,7 +104,7 @@ export async function openHubContext(
   options: HubOptions = {},
 ): Promise<{ context: HubContext; identity: Identity; relay: SignalRelay; close(): Promise<void> }> {
   const clock = options.clock ?? systemClock;
-  const storage = await openStorage(config.databaseUrl, { checkpointThread: options.checkpointThread ?? true });
+  const storage = await openStorage(config.databaseUrl, { ioThreads: options.ioThreads ?? true });
   try {
     const key = loadOrCreateHubKey(config.keyPath);
     const newId = idSource(clock);

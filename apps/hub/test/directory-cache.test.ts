@@ -31,7 +31,7 @@ describe.each(DIALECTS)('the cached directory on %s', (dialect) => {
   it('is read again after any writer changes the directory, and only then', async () => {
     const url = (await database()) ?? `sqlite:${join(mkdtempSync(join(tmpdir(), 'fedow-directory-cache-')), 'fedow.sqlite')}`;
     const hub = await startTestHub(url);
-    const other = await openStorage(url, { checkpointThread: false });
+    const other = await openStorage(url, { ioThreads: false });
     try {
       const { place, asset } = await seedPlace(hub, 'Le Bar Caché');
       const second = await seedPlace(hub, 'Autre Lieu');

@@ -9,7 +9,7 @@ import { DEFAULT_DATABASE_URL, parseDatabaseUrl, redactUrl } from './url';
  * Opens the hub's database and brings its schema up to date (the committed drizzle-kit
  * migrations of the dialect, applied in order; a no-op when already applied).
  */
-export async function openStorage(url: string = DEFAULT_DATABASE_URL, options: SqliteOptions = { checkpointThread: true }): Promise<Storage> {
+export async function openStorage(url: string = DEFAULT_DATABASE_URL, options: SqliteOptions = { ioThreads: true }): Promise<Storage> {
   const target = parseDatabaseUrl(url);
   const label = redactUrl(url);
   return target.dialect === 'sqlite' ? openSqlite(target.path, label, options) : openPostgres(target.url, label);

@@ -1,6 +1,6 @@
 /**
  * The hub under load, over real WebSockets on 127.0.0.1, the hub in its own
- * process (`fedow serve` on a SQLite file, synchronous=FULL) and the tills in
+ * process (`fedow serve` on a SQLite file, each commit synced before its ack) and the tills in
  * this one. Each figure is printed beside the limit it is measured against,
  * measured in the same run on this machine:
  * 1. entries/s from pushes to durable acks (1, 10, 100 tills; pushes of 500,
@@ -28,7 +28,7 @@ import WebSocket from 'ws';
 import { PUSH_ENTRIES_MAX } from '@fedow/protocol';
 import { fromHex } from '@fedow/ledger';
 import { nodeCrypto } from '@fedow/ledger/crypto-node';
-import { opsPerSecond, percentile, report, type Figure } from './report';
+import { opsPerSecond, percentDown, percentile, report, type Figure } from './report';
 import { BenchTill } from './support/bench-till';
 import { FloodTill } from './support/flood-till';
 import { pushFrames, signChains, type ChainJob } from './support/chains';
@@ -100,7 +100,7 @@ export type HubPart = (typeof HUB_PARTS)[number];
 export async function benchHub(parts: readonly HubPart[] = HUB_PARTS): Promise<void> {
   const started = performance.now();
   const runs = (part: HubPart) => parts.includes(part);
-  console.log(`\n== hub (apps/hub): fedow serve in a child process, SQLite WAL synchronous=FULL, tills over ws://127.0.0.1`);
+  console.log(`\n== hub (apps/hub): fedow serve in a child process, SQLite WAL (each commit synced before its ack), tills over ws://127.0.0.1`);
   console.log(`   machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, ${Math.round(totalmem() / 1024 ** 3)} GiB, Node ${process.version}, load average ${loadavg()[0]!.toFixed(2)} at start`);
   const verifyLimit = rawVerifyPerCore() * availableParallelism();
   const limitName = `raw Ed25519 verify × ${availableParallelism()} cores`;
@@ -526,7 +526,7 @@ function statusLine(clients: readonly BenchTill[]): string {
 }
 
 function pct(ratio: number): string {
-  return `${(ratio * 100).toFixed(0)} %`;
+  return `${percentDown(ratio)} %`;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -17,8 +17,16 @@ export function report(figure: Figure): void {
   const ratio = figure.better === 'higher' ? figure.value / figure.limit : figure.limit / figure.value;
   const goal = figure.goal ? `  goal: ${figure.goal}` : '';
   console.log(
-    `${figure.name.padEnd(52)} ${format(figure.value).padStart(12)} ${figure.unit.padEnd(10)} | limit ${format(figure.limit).padStart(12)} ${figure.unit.padEnd(10)} (${figure.limitName}) ${(ratio * 100).toFixed(0).padStart(4)} %${goal}`,
+    `${figure.name.padEnd(52)} ${format(figure.value).padStart(12)} ${figure.unit.padEnd(10)} | limit ${format(figure.limit).padStart(12)} ${figure.unit.padEnd(10)} (${figure.limitName}) ${percentDown(ratio).padStart(6)} %${goal}`,
   );
+}
+
+/**
+ * A ratio as a percentage with one decimal, rounded down: a share of 69.97 % is
+ * "69.9", never "70", beside a goal of "≥ 70 %" that it does not meet.
+ */
+export function percentDown(ratio: number): string {
+  return (Math.floor(ratio * 1000) / 10).toFixed(1);
 }
 
 export function allFigures(): readonly Figure[] {

@@ -133,16 +133,25 @@ describe('SQLite storage with the WAL flusher', () => {
     return (storage.read.sqlite!.prepare('SELECT count(*) AS n FROM filler').get() as { n: number }).n;
   }
 
+  /** Runs `test` on storage whose syncs it holds, and closes the storage after, whatever happened. */
+  async function withHeldSyncs(test: (storage: SqliteStorage, syncs: HeldSyncs) => Promise<void>): Promise<void> {
+    const syncs = new HeldSyncs();
+    const storage = await open(syncs);
+    try {
+      await test(storage, syncs);
+    } finally {
+      await closeHeld(storage, syncs);
+    }
+  }
+
   async function insert(storage: SqliteStorage, text: string, options?: { durable: boolean }): Promise<void> {
     await storage.transaction(async (tx) => {
       tx.sqlite!.prepare('INSERT INTO filler (text) VALUES (?)').run(text);
     }, options);
   }
 
-  it('ends a transaction only after a sync of the WAL that started after its COMMIT', async () => {
-    const syncs = new HeldSyncs();
-    const storage = await open(syncs);
-    try {
+  it('ends a transaction only after a sync of the WAL that started after its COMMIT', () =>
+    withHeldSyncs(async (storage, syncs) => {
       const write = tracked(insert(storage, 'a'));
       await settle();
       // Committed (a reader sees it), not yet known to be on disk: the transaction is not over.
@@ -152,15 +161,10 @@ describe('SQLite storage with the WAL flusher', () => {
       expect(syncs.started[0]!.committed).toBe(1);
       syncs.finishNext();
       await write.promise;
-    } finally {
-      await closeHeld(storage, syncs);
-    }
-  });
+    }));
 
-  it('lets the next transaction commit while the last one is synced, and covers both with the next sync', async () => {
-    const syncs = new HeldSyncs();
-    const storage = await open(syncs);
-    try {
+  it('lets the next transaction commit while the last one is synced, and covers both with the next sync', () =>
+    withHeldSyncs(async (storage, syncs) => {
       const first = tracked(insert(storage, 'a'));
       await settle();
       const second = tracked(insert(storage, 'b'));
@@ -174,35 +178,22 @@ describe('SQLite storage with the WAL flusher', () => {
       expect(syncs.started[1]!.committed).toBe(2);
       syncs.finishNext();
       await second.promise;
-    } finally {
-      await closeHeld(storage, syncs);
-    }
-  });
+    }));
 
-  it('does not sync for a transaction that need not wait for the disk', async () => {
-    const syncs = new HeldSyncs();
-    const storage = await open(syncs);
-    try {
+  it('does not sync for a transaction that need not wait for the disk', () =>
+    withHeldSyncs(async (storage, syncs) => {
       await insert(storage, 'a', { durable: false });
       expect(syncs.started).toHaveLength(0);
-    } finally {
-      await closeHeld(storage, syncs);
-    }
-  });
+    }));
 
-  it('fails a transaction whose sync failed, though its rows are committed', async () => {
-    const syncs = new HeldSyncs();
-    const storage = await open(syncs);
-    try {
+  it('fails a transaction whose sync failed, though its rows are committed', () =>
+    withHeldSyncs(async (storage, syncs) => {
       const write = insert(storage, 'a');
       await settle();
       syncs.finishNext(new Error('EIO'));
       await expect(write).rejects.toThrow(/could not be synced to disk: EIO/);
       expect(rows(storage)).toBe(1);
-    } finally {
-      await closeHeld(storage, syncs);
-    }
-  });
+    }));
 
   it('syncs with fdatasync by default, on the WAL file SQLite writes', async () => {
     const storage = await openSqlite(freshPath(), 'test');

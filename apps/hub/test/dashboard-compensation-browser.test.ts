@@ -69,6 +69,16 @@ describe('dashboard compensation in Chromium', () => {
     expect(await page.textContent(`${run} table.matrix caption`)).toMatch(/Gross claims/);
     await screenshot(page, 'compensation-en');
 
+    // Every sale says money changed: the run the operator closed stays closed.
+    await page.click(`${run} > summary`);
+    expect(await page.getAttribute(run, 'open')).toBeNull();
+    const refreshed = page.waitForResponse((response) => response.url().endsWith('/dashboard/api/compensations'));
+    await world.spend(p2, world.cards[0]!, p1.currency, 100);
+    await refreshed;
+    await page.waitForTimeout(200);
+    expect(await page.getAttribute(run, 'open')).toBeNull();
+    await page.click(`${run} > summary`);
+
     await page.click('#language');
     await page.waitForSelector(`${run} table.matrix`);
     expect(await page.textContent(`${run} table.matrix caption`)).toMatch(/Créances brutes/);

@@ -120,4 +120,45 @@ describe('dashboard operators in Chromium', () => {
     const balances = (await (await page.request.get(`${hub.base}/api/v1/cards/${card}`, { headers: admin })).json()).balances;
     expect(balances[hub.world.local]).toBe(1_000 - 250);
   });
+
+  it('keeps the audit\'s older pages when money changes, and draws no request twice when refreshes overlap', async () => {
+    const admin = { authorization: `Bearer ${hub.token}` };
+    const topUp = async (key: string) => {
+      const response = await page.request.post(`${hub.base}/api/v1/topups`, { data: { card: hub.world.cards[0]!, asset: hub.world.local, amount: 100 }, headers: { ...admin, 'idempotency-key': key } });
+      expect(response.status()).toBe(201);
+    };
+    const shown = () => page.locator('#audit tr[data-request]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-request')!));
+    const rowsAre = (count: number) => page.waitForFunction((count) => document.querySelectorAll('#audit tr[data-request]').length === count, count);
+    for (const key of ['a', 'b', 'c']) await topUp(key);
+
+    await login(page, hub.base, hub.token);
+    await page.evaluate(() => (location.hash = '#/audit?limit=2'));
+    await rowsAre(2);
+    await page.click('#audit-older');
+    // The second page: two more rows (the three top-ups and what the world's set-up asked).
+    await rowsAre(4);
+    const opened = await shown();
+    // A sale or top-up elsewhere: the newest request comes on top, the older page stays.
+    await topUp('d');
+    await rowsAre(5);
+    const after = await shown();
+    expect(after.slice(1)).toEqual(opened);
+
+    // Answers held 1 s: the refresh after the next top-up still waits when the one after
+    // the top-up that follows starts (the hub gathers changes for 150 ms, well under the gap).
+    let answered = 0;
+    await page.route('**/dashboard/api/requests?*', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await route.fulfill({ response: await route.fetch() });
+      answered += 1;
+    });
+    await topUp('e');
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    await topUp('f');
+    await expect.poll(() => answered, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    await page.waitForTimeout(200);
+    const rows = await shown();
+    expect(rows.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(rows).size).toBe(rows.length);
+  });
 });

@@ -4,7 +4,7 @@ import { api } from './api';
 import { h, replace } from '../../web/dom';
 import { money } from './format';
 import { language, t } from './i18n';
-import type { Directory, View } from './state';
+import { LastDrawn, type Directory, type View } from './state';
 
 /** GET /dashboard/api/compensations, as the page reads it. */
 interface RunJson {
@@ -91,11 +91,14 @@ export class CompensationView implements View {
   // A run is booked as transfers: the money topic says one may have been.
   readonly topics = ['money'] as const;
   readonly element = h('section', { class: 'view', id: 'compensation' });
+  private readonly drawn = new LastDrawn();
 
   constructor(private readonly directory: () => Directory) {}
 
   async refresh(): Promise<void> {
     const { runs } = await api<{ runs: RunJson[] }>('compensations');
+    // Every sale says money changed; redrawn for nothing, the page would close the runs an operator opened.
+    if (!this.drawn.changed(JSON.stringify(runs), this.directory())) return;
     replace(
       this.element,
       h('h2', {}, t('compensation')),

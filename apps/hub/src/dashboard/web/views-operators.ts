@@ -106,6 +106,10 @@ export class AuditView implements View {
   private readonly rows = h('tbody', {});
   private readonly more = h('div', {});
   private readonly shown = h('div', { id: 'correction-result' });
+  /** The cursor of the next older page: undefined before the first page, null after the last. */
+  private next: string | null | undefined = undefined;
+  /** Counts the times the list was drawn again from the top: an older page asked before belongs to none of it. */
+  private restarts = 0;
 
   constructor(
     private readonly directory: () => Directory,
@@ -137,19 +141,70 @@ export class AuditView implements View {
     replace(this.element, h('h2', {}, t('audit')), filters, table, this.more, admin ? this.correctionForm() : null);
   }
 
+  /**
+   * The newest page again, after each change of money: requests made since are
+   * added above the rows shown, and the older pages the operator opened stay.
+   * Refreshes come every 150 ms under sales, and one may answer after the next
+   * began: rows are matched by id, so none is drawn twice.
+   */
   async refresh(): Promise<void> {
-    replace(this.rows);
-    await this.load(undefined);
+    const page = await this.page(undefined);
+    const shown = this.shownRows();
+    // The log only grows, newest first. A full page with no row already shown
+    // leaves a gap below it: the older pages are drawn again from it.
+    if (shown.size > 0 && page.next !== null && !page.requests.some((row) => shown.has(row.id))) {
+      replace(this.rows);
+      shown.clear();
+      this.next = undefined;
+      this.restarts += 1;
+    }
+    // In the page's order: a request not shown yet goes after the row before it in
+    // the page (at the top for the newest), where a late commit of an older one belongs too.
+    let previous: Element | null = null;
+    for (const row of page.requests) {
+      const drawn = this.row(row);
+      const old = shown.get(row.id);
+      if (old) old.replaceWith(drawn);
+      else if (previous) previous.after(drawn);
+      else this.rows.prepend(drawn);
+      previous = drawn;
+    }
+    if (this.next === undefined) this.showOlder(page.next);
+    this.showEmpty();
   }
 
-  private async load(before: string | undefined): Promise<void> {
+  /** The page after the last one drawn. */
+  private async older(): Promise<void> {
+    if (typeof this.next !== 'string') return;
+    const restarts = this.restarts;
+    const page = await this.page(this.next);
+    if (restarts !== this.restarts) return;
+    const shown = this.shownRows();
+    for (const row of page.requests) if (!shown.has(row.id)) this.rows.append(this.row(row));
+    this.showOlder(page.next);
+    this.showEmpty();
+  }
+
+  private async page(before: string | undefined): Promise<{ requests: AuditRow[]; next: string | null }> {
     const params = new URLSearchParams(this.query);
     if (before !== undefined) params.set('before', before);
-    const page = await api<{ requests: AuditRow[]; next: string | null }>(`requests?${params.toString()}`);
-    for (const row of page.requests) this.rows.append(this.row(row));
-    if (this.rows.children.length === 0) this.rows.append(h('tr', {}, h('td', { colspan: 7, class: 'empty' }, t('noRequests'))));
-    const next = page.next;
-    replace(this.more, next === null ? null : h('button', { type: 'button', id: 'audit-older', onclick: () => void this.load(next) }, t('older')));
+    return api<{ requests: AuditRow[]; next: string | null }>(`requests?${params.toString()}`);
+  }
+
+  private shownRows(): Map<string, Element> {
+    return new Map([...this.rows.querySelectorAll('tr[data-request]')].map((row) => [row.getAttribute('data-request')!, row]));
+  }
+
+  private showOlder(next: string | null): void {
+    this.next = next;
+    replace(this.more, next === null ? null : h('button', { type: 'button', id: 'audit-older', onclick: () => void this.older() }, t('older')));
+  }
+
+  private showEmpty(): void {
+    const empty = this.rows.querySelector('tr.empty-row');
+    const rows = this.rows.querySelector('tr[data-request]') !== null;
+    if (rows) empty?.remove();
+    else if (!empty) this.rows.append(h('tr', { class: 'empty-row' }, h('td', { colspan: 7, class: 'empty' }, t('noRequests'))));
   }
 
   private row(row: AuditRow): HTMLElement {

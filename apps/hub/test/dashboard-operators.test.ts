@@ -52,7 +52,8 @@ describe('dashboard operators in Chromium', () => {
     await page.click('#tokens tr[data-token="caisse 1"] button.rotate');
     await page.waitForFunction((old) => document.querySelector('#token-secret')?.textContent !== old, secret);
     const rotated = (await page.textContent('#token-secret'))!;
-    expect(await page.locator('#tokens tr[data-token="caisse 1"]').count()).toBe(2);
+    // The secret is shown first, then the list is fetched again: the rotated-away token and its successor.
+    await page.waitForFunction(() => document.querySelectorAll('#tokens tr[data-token="caisse 1"]').length === 2);
     await page.setViewportSize({ width: 390, height: 844 });
     await screenshot(page, 'tokens-phone');
     await page.setViewportSize({ width: 1280, height: 800 });

@@ -195,6 +195,17 @@ describe('SQLite storage with the WAL flusher', () => {
       expect(rows(storage)).toBe(1);
     }));
 
+  it('closes its connections when the last sync fails, and says the sync failed', async () => {
+    const syncs = new HeldSyncs();
+    const storage = await open(syncs);
+    const closing = storage.close();
+    while (syncs.started.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    syncs.finishNext(new Error('EIO'));
+    await expect(closing).rejects.toThrow(/could not be synced to disk: EIO/);
+    expect(storage.sqlite.open).toBe(false);
+    expect(storage.read.sqlite!.open).toBe(false);
+  });
+
   it('syncs with fdatasync by default, on the WAL file SQLite writes', async () => {
     const storage = await openSqlite(freshPath(), 'test');
     try {

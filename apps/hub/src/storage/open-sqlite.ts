@@ -131,9 +131,13 @@ function sqliteStorage(
         if (closed) return;
         closed = true;
         await checkpointer?.stop();
-        await flusher?.close();
-        if (reader !== sqlite) reader.close();
-        sqlite.close();
+        try {
+          await flusher?.close();
+        } finally {
+          // A last sync that failed is reported to the caller; the connections close all the same.
+          if (reader !== sqlite) reader.close();
+          sqlite.close();
+        }
       }),
   };
 }

@@ -36,6 +36,7 @@ export class MeltView implements View {
     const order = page.assets.map((view) => view.asset).join(' ');
     if (order === this.order) return;
     this.order = order;
+    for (const asset of this.sections.keys()) if (!page.assets.some((view) => view.asset === asset)) this.sections.delete(asset);
     replace(this.element, h('h2', {}, t('melt')), ...sections);
   }
 

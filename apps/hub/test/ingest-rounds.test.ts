@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { WireEntry } from '@fedow/protocol';
+import { PUSH_ENTRIES_MAX, VERIFY_JOB_ENTRIES_MAX, type WireEntry } from '@fedow/protocol';
 import { DIALECTS, freshDatabase } from '../../../test/support/dialects';
 import { CASHIER, seedHub, type Seeded } from '../../../support/seed';
 import { SpecTill } from '../../../support/spec-till';
@@ -11,13 +11,16 @@ import { verifyChain } from '../src/verify/verify-chain';
 
 /** The till whose next persist fails after writing its rows (set by a test). */
 const failing = vi.hoisted(() => ({ terminal: null as string | null }));
+/** Whether a persist is writing its rows right now. */
+const persisting = vi.hoisted(() => ({ now: false }));
 
 vi.mock('../src/ingest/persist', async (original) => {
   const actual = await original<typeof import('../src/ingest/persist')>();
   return {
     ...actual,
     persistPlan: async (...args: Parameters<typeof actual.persistPlan>) => {
-      const cards = await actual.persistPlan(...args);
+      persisting.now = true;
+      const cards = await actual.persistPlan(...args).finally(() => (persisting.now = false));
       if (args[2] === failing.terminal) throw new Error('persist failed after its writes');
       return cards;
     },
@@ -224,5 +227,40 @@ describe.each(DIALECTS)('tills sharing a round on %s', (dialect) => {
     expect(badOutcome).toMatchObject({ status: 'rejected', reason: new Error('persist failed after its writes') });
     expect(goodOutcome).toMatchObject({ status: 'fulfilled', value: { kind: 'acks', acks: [{ results: [{ status: 'applied' }] }] } });
     expect(await balanceOf(card)).toBe(300);
+  });
+});
+
+describe('a round on SQLite', () => {
+  const databaseUrl = freshDatabase('sqlite');
+  let world: Seeded;
+
+  beforeEach(async () => {
+    world = await seedHub({ databaseUrl: await databaseUrl() });
+  });
+
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    await world.close();
+  });
+
+  it('hands the crypto workers their next checks while it writes a push, not only between pushes', async () => {
+    // A round holds the event loop (better-sqlite3 is synchronous): no worker's
+    // reply is read meanwhile, and a worker holds only two jobs, ~4 ms of checks,
+    // while a push of 500 entries takes ~30 ms to write.
+    const pool = world.hub.app.cryptoPool;
+    const refill = pool.refill.bind(pool);
+    let whileWriting = 0;
+    vi.spyOn(pool, 'refill').mockImplementation(() => {
+      if (persisting.now) whileWriting++;
+      refill();
+    });
+    const till = new SpecTill(await world.till(), 'ws://unused');
+    const entries = Array.from({ length: PUSH_ENTRIES_MAX }, (_, index) => till.entry('REF', { card: world.cards[index % world.cards.length]!, primary: CASHIER, asset: world.local, amount: 1 }));
+    const checks = new PushChecks(entries.length);
+    checks.add(0, entries.map(() => 'ok' as const));
+    const outcome = await new Ingest(world.hub.context, pool).pushBatch(till.till.id, [{ entries, checks }]);
+    expect(outcome).toMatchObject({ kind: 'acks', acks: [{ lastSeq: PUSH_ENTRIES_MAX }] });
+    // At least once for every job's worth of entries written: the workers never wait for the whole push.
+    expect(whileWriting).toBeGreaterThanOrEqual(PUSH_ENTRIES_MAX / VERIFY_JOB_ENTRIES_MAX);
   });
 });

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Block, TransferRecord } from '@fedow/ledger';
-import { VERIFY_JOB_ENTRIES_MAX, type WireEntry } from '@fedow/protocol';
+import { PUSH_ENTRIES_MAX, VERIFY_JOB_ENTRIES_MAX, type WireEntry } from '@fedow/protocol';
 import { runCryptoJob } from './jobs';
 
 export type Verdict = 'ok' | 'bad_hash' | 'bad_signature';
@@ -41,21 +41,23 @@ interface Waiting extends Queued {
  * Jobs a worker holds at once: one running and one ready, so it never idles
  * between them, while the rest wait here, where tills take turns. A worker gets
  * its next jobs when the main thread reads its replies, or when the ingest
- * calls `refill` between turns. Four measured no faster than two, and a
- * flooded till's checks waited behind them (p99 83 → 107 ms).
+ * calls `refill` (every few dozen rows of a round). Four measured no faster
+ * than two, and a flooded till's checks waited behind them (p99 83 → 107 ms).
  */
 const JOBS_PER_WORKER_MAX = 2;
 
 /**
- * Jobs a key hands out before the next key's go: 4 jobs, 200 entries. One job
- * a go spread every push's checks over every till: with 100 tills pushing, no
- * push was checked whole until about half of all entries were, and the ingest,
- * which applies a push once its checks are done, sat idle meanwhile, then
- * applied alone after the workers had finished. A flooding till may now delay
- * another's checks by four jobs instead of one (~15 ms on two cores); the
- * flood benchmark's p99 did not move (83 → 81 ms).
+ * Jobs a key hands out before the next key's go: as many as a full push has
+ * (10 jobs, 500 entries), so a push is checked whole in one go. One job a go
+ * spread every push's checks over every till: with 100 tills pushing, no push
+ * was checked whole until about half of all entries were, and the ingest, which
+ * applies a push once its checks are done, sat idle meanwhile. Four jobs a go
+ * still let every till's last push finish its checks in the same last moments
+ * of a burst: the ingest then applied them alone, one core idle for the last
+ * tenth of the benchmark's runs (PERFORMANCE.md, ninth pass). A flooding till
+ * may delay another's checks by one push (~20–40 ms on two cores).
  */
-const JOBS_PER_GO = 4;
+const JOBS_PER_GO = PUSH_ENTRIES_MAX / VERIFY_JOB_ENTRIES_MAX;
 
 /**
  * How long the sealer's hashing waits behind the tills' checks at most, ms.
@@ -81,8 +83,8 @@ export class CryptoJobDropped extends Error {
  * is the next largest piece of CPU. Off the main thread, sockets and applies
  * stay responsive. The entries of one push are split across workers, in jobs
  * of at most VERIFY_JOB_ENTRIES_MAX; jobs wait in one queue per key (a till's
- * connection) and are handed to the workers round robin between keys, a few
- * jobs a go, so one till's flood of pushes delays another's checks by a go per
+ * connection) and are handed to the workers round robin between keys, a
+ * push a go, so one till's flood of pushes delays another's checks by a go per
  * flooder. The sealer's hashing waits behind them (BACKGROUND_WAIT_MAX_MS). The
  * workers run below normal priority (worker.ts).
  * The workers keep the process alive until `close()`. A worker that dies is
@@ -197,10 +199,13 @@ export class CryptoPool {
    * Hands waiting jobs to the workers that finished theirs, known from the
    * counts they keep in shared memory, without waiting for their replies. A
    * caller that keeps the event loop busy (the ingest's rounds: on SQLite a
-   * round of 2,000 entries runs without a break) calls it now and then: the
-   * replies, and the hand-out they trigger, would otherwise wait for the
-   * round's end while the workers sat idle, checks and applies taking turns
-   * instead of overlapping.
+   * round of 2,000 entries runs without a break) calls it every few
+   * milliseconds: the replies, and the hand-out they trigger, would otherwise
+   * wait for the round's end while the workers sat idle, checks and applies
+   * taking turns instead of overlapping. A worker holds ~4–9 ms of checks
+   * (JOBS_PER_WORKER_MAX): called once a push, it left both workers idle for
+   * most of a push's ~30 ms apply, one core of two unused (PERFORMANCE.md,
+   * ninth pass).
    */
   refill(): void {
     this.dispatch();

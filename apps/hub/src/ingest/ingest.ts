@@ -235,7 +235,8 @@ export class Ingest {
   /** `workingSet`: the round's, or one of the turn's own (a turn behind a savepoint). */
   private async apply(tx: Tx, terminalId: string, turn: readonly Slice[], workingSet: SharedWorkingSet): Promise<TurnOutcome> {
     // A round runs its turns without a break for the event loop (SQLite): the
-    // workers hear of their next jobs here, not only once the round is over.
+    // workers hear of their next jobs here and every few dozen rows written
+    // (ingestWriter), not only once the round is over.
     this.pool.refill();
     await lockLedger(tx);
     const terminal = await repo.getTerminal(tx, terminalId);
@@ -248,15 +249,17 @@ export class Ingest {
     const stored = await this.storedEntries(tx, terminalId, terminal.lastSeq, all);
     const state = await workingSet.for(tx, terminal.placeId, all.flatMap((entry) => [entry.body.card, entry.body.primary]));
     const context = { terminal: terminalId, place: terminal.placeId, policy: effectivePolicy(place.offlinePolicy, terminal.policyOverrides), at: now, newId: this.context.newId };
-    const writer = ingestWriter(tx);
+    const refill = () => this.pool.refill();
+    const writer = ingestWriter(tx, refill);
     const plans: PushPlan[] = [];
     const cardIds = new Set<string>();
     let head = { lastSeq: terminal.lastSeq, lastHash: terminal.lastHash };
     for (const slice of turn) {
       if (plans.some((plan) => plan.stop !== null)) break;
       const plan = planPush(slice.entries, slice.verdicts, head, stored.bySeq, stored.byKey, state, context);
+      refill();
       for (const card of await persistPlan(tx, writer, terminalId, plan, state, now)) cardIds.add(card);
-      this.pool.refill();
+      refill();
       await recordShifts(tx, { id: terminalId, placeId: terminal.placeId }, plan.chained);
       for (const { entry, key } of plan.chained) {
         stored.bySeq.set(entry.body.seq, { seq: entry.body.seq, id: entry.body.id, hash: entry.hash });

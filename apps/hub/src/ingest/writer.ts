@@ -31,9 +31,18 @@ function crossed(walletId: string, assetId: string, delta: number, after: number
   return before < 0 !== after < 0 ? { walletId, assetId, before, after } : null;
 }
 
-export function ingestWriter(tx: Tx): IngestWriter {
-  return tx.sqlite ? sqliteWriter(tx.sqlite) : drizzleWriter(tx);
+/**
+ * `refill`: called every ROWS_BETWEEN_REFILLS rows on SQLite, whose writes
+ * hold the event loop for a whole round: the ingest hands the crypto workers
+ * their next checks there (CryptoPool.refill). PostgreSQL's writes await the
+ * network, and the loop turns meanwhile.
+ */
+export function ingestWriter(tx: Tx, refill: () => void = () => {}): IngestWriter {
+  return tx.sqlite ? sqliteWriter(tx.sqlite, refill) : drizzleWriter(tx);
 }
+
+/** ~0.5–2 ms of the main thread, while a crypto worker holds ~4–9 ms of checks (two jobs). */
+const ROWS_BETWEEN_REFILLS = 64;
 
 function drizzleWriter(tx: Tx): IngestWriter {
   return {
@@ -81,7 +90,7 @@ function transferParams(row: repo.NewTransfer, into: unknown[]): void {
   into.push(row.entryId ?? null, row.requestId ?? null, row.at, row.tillAt ?? null, row.meta ?? null);
 }
 
-function sqliteWriter(sqlite: BetterSqlite3.Database): IngestWriter {
+function sqliteWriter(sqlite: BetterSqlite3.Database, refill: () => void): IngestWriter {
   const statement = {
     entry: prepared(sqlite, INSERT_ENTRY),
     transfer: prepared(sqlite, INSERT_TRANSFER),
@@ -91,7 +100,8 @@ function sqliteWriter(sqlite: BetterSqlite3.Database): IngestWriter {
   };
   return {
     async entries(rows) {
-      for (const row of rows) {
+      for (const [index, row] of rows.entries()) {
+        if (index % ROWS_BETWEEN_REFILLS === ROWS_BETWEEN_REFILLS - 1) refill();
         const { changes } = statement.entry.run(row.id, row.terminalId, row.seq, row.prev, row.hash, row.sig, row.body, row.receivedAt, row.status, row.reason ?? null);
         if (changes !== 1) throw new Error(`ingest: entry ${row.seq} was already stored`);
       }
@@ -103,6 +113,7 @@ function sqliteWriter(sqlite: BetterSqlite3.Database): IngestWriter {
         const params: unknown[] = [];
         for (let index = first; index < first + TRANSFERS_PER_INSERT; index++) transferParams(rows[index]!, params);
         statement.transfers.run(params);
+        refill();
       }
       for (; first < rows.length; first++) {
         const params: unknown[] = [];
@@ -112,7 +123,8 @@ function sqliteWriter(sqlite: BetterSqlite3.Database): IngestWriter {
     },
     async balances(deltas) {
       const crossings: BalanceCrossing[] = [];
-      for (const { walletId, assetId, delta, activeAt, melted } of repo.mergeBalanceDeltas(deltas)) {
+      for (const [index, { walletId, assetId, delta, activeAt, melted }] of repo.mergeBalanceDeltas(deltas).entries()) {
+        if (index % ROWS_BETWEEN_REFILLS === ROWS_BETWEEN_REFILLS - 1) refill();
         const { value } = (activeAt === null ? statement.inactive.get(walletId, assetId, delta, melted) : statement.balance.get(walletId, assetId, delta, activeAt, melted))!;
         if (!Number.isSafeInteger(value)) throw new Error(`balance ${walletId} ${assetId} left the safe integer range`);
         const crossing = crossed(walletId, assetId, delta, value);

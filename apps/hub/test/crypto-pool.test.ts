@@ -92,17 +92,17 @@ describe('the crypto pool', () => {
     }
   });
 
-  it('takes the tills in turn a push at a time: a small push waits for a full push of a big till, not for all its pushes', async () => {
+  it('takes the tills in turn a push at a time: a small push waits for a full push’s worth of a big till’s checks, not for all of them', async () => {
     const single = new CryptoPool(1);
     try {
       const finished: string[] = [];
-      // Two full pushes of a till, twenty jobs of 50, queued before another till's small push.
+      // 1,000 entries of one till, twenty jobs of 50 (two full pushes' worth), queued before another till's small push.
       const big = single.verify(publicKey, signedEntries(1_000) as never, 'big till', (start) => finished.push(`big ${start}`));
       const small = single.verify(publicKey, signedEntries(3) as never, 'small till', () => finished.push('small'));
       await Promise.all([big, small]);
       expect(finished).toHaveLength(21);
-      // The big till's first push is checked whole before the other till's go: the
-      // ingest can apply it while the rest is checked.
+      // The big till's first 500 entries, a full push, are checked whole before the
+      // other till's go: the ingest can apply them while the rest is checked.
       expect(finished.slice(0, 11)).toEqual([...Array.from({ length: 10 }, (_, job) => `big ${job * 50}`), 'small']);
     } finally {
       await single.close();

@@ -100,8 +100,9 @@ function sqliteWriter(sqlite: BetterSqlite3.Database, refill: () => void): Inges
   };
   return {
     async entries(rows) {
-      for (const [index, row] of rows.entries()) {
+      for (let index = 0; index < rows.length; index++) {
         if (index % ROWS_BETWEEN_REFILLS === ROWS_BETWEEN_REFILLS - 1) refill();
+        const row = rows[index]!;
         const { changes } = statement.entry.run(row.id, row.terminalId, row.seq, row.prev, row.hash, row.sig, row.body, row.receivedAt, row.status, row.reason ?? null);
         if (changes !== 1) throw new Error(`ingest: entry ${row.seq} was already stored`);
       }
@@ -123,8 +124,10 @@ function sqliteWriter(sqlite: BetterSqlite3.Database, refill: () => void): Inges
     },
     async balances(deltas) {
       const crossings: BalanceCrossing[] = [];
-      for (const [index, { walletId, assetId, delta, activeAt, melted }] of repo.mergeBalanceDeltas(deltas).entries()) {
+      const merged = repo.mergeBalanceDeltas(deltas);
+      for (let index = 0; index < merged.length; index++) {
         if (index % ROWS_BETWEEN_REFILLS === ROWS_BETWEEN_REFILLS - 1) refill();
+        const { walletId, assetId, delta, activeAt, melted } = merged[index]!;
         const { value } = (activeAt === null ? statement.inactive.get(walletId, assetId, delta, melted) : statement.balance.get(walletId, assetId, delta, activeAt, melted))!;
         if (!Number.isSafeInteger(value)) throw new Error(`balance ${walletId} ${assetId} left the safe integer range`);
         const crossing = crossed(walletId, assetId, delta, value);
